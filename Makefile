@@ -1,0 +1,69 @@
+# OpenOCS — the two commands are `make run` and `make test`; CI runs `make check`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+INSTALLED := $(VENV)/.installed
+OCS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+COVERAGE_GATE := 80
+
+.PHONY: help install run test test-sqlite test-postgres check lint format typecheck imports lock bench docs clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements/lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "OpenOCS needs Python 3.11 or newer")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements/lock.txt -e .
+	@touch $@
+
+install: $(INSTALLED) ## Create .venv and install the pinned dependencies
+
+run: $(INSTALLED) ## Set up and start the whole system on http://127.0.0.1:8000
+	$(BIN)/ocs up
+
+test: $(INSTALLED) ## Run the tests on SQLite, then the database tests on PostgreSQL if it answers
+	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+	@if OCS_TEST_DATABASE_URL="$(OCS_TEST_DATABASE_URL)" $(BIN)/python -m openocs.server.dbcheck; then \
+		echo "Running the database tests on PostgreSQL ($(OCS_TEST_DATABASE_URL))"; \
+		OCS_TEST_DATABASE_URL="$(OCS_TEST_DATABASE_URL)" $(BIN)/pytest -n 2 -q -m database $(PYTEST_ARGS) $(if $(findstring --cov,$(PYTEST_ARGS)),--cov-append,); \
+	else \
+		echo "PostgreSQL does not answer at $(OCS_TEST_DATABASE_URL): database tests ran on SQLite only"; \
+	fi
+
+format: $(INSTALLED) ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lint: $(INSTALLED) ## Format check and lint
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(INSTALLED) ## mypy (strict for the libraries)
+	$(BIN)/mypy openocs benchmarks
+
+imports: $(INSTALLED) ## Component boundaries (import-linter)
+	$(BIN)/lint-imports
+
+check: lint typecheck imports ## What CI runs: lint, types, boundaries, tests with coverage gate
+	$(MAKE) test PYTEST_ARGS="--cov --cov-report=term:skip-covered --cov-fail-under=0"
+	$(BIN)/coverage report --fail-under=$(COVERAGE_GATE) > /dev/null || { $(BIN)/coverage report | tail -n 1; echo "Coverage is below the gate of $(COVERAGE_GATE)%"; exit 1; }
+	@$(BIN)/coverage report | tail -n 1
+
+lock: ## Recompile requirements/lock.txt from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 -o requirements/lock.txt
+
+bench: $(INSTALLED) ## Run the benchmarks (prints figures; see benchmarks/RESULTS.md)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+docs: $(INSTALLED) ## Regenerate the API reference from the OpenAPI schema
+	$(BIN)/python -m openocs.server.apidocs docs/reference/api
+
+clean: ## Remove the virtual environment, caches and local data
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -1,0 +1,18 @@
+"""Project-wide pytest configuration.
+
+Tests that touch the database (they use a Django database fixture or the ``django_db`` marker)
+are marked ``database`` so ``make test`` can run them a second time against PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or fixtures & _DB_FIXTURES:
+            item.add_marker(pytest.mark.database)

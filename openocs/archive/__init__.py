@@ -1,0 +1,3 @@
+"""The archive component (Django apps listed in DJANGO_APPS)."""
+
+DJANGO_APPS: list[str] = []

@@ -1,0 +1,3 @@
+"""The configdb component (Django app)."""
+
+DJANGO_APPS = ["openocs.configdb"]

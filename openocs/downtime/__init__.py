@@ -1,0 +1,3 @@
+"""The downtime component (Django app)."""
+
+DJANGO_APPS = ["openocs.downtime"]

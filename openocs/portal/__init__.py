@@ -1,0 +1,3 @@
+"""The portal component (Django apps listed in DJANGO_APPS)."""
+
+DJANGO_APPS: list[str] = []

@@ -1,0 +1,186 @@
+"""Candidate intervals per (request, telescope), and the pruning done before any solver runs.
+
+For each request the candidate intervals on a telescope are
+
+    windows ∩ [start_s, end_s) ∩ visibility − applicable downtime − fixed (running) time
+
+keeping only intervals at least as long as the request's duration. Every stage that empties the
+set is recorded, so that ``explain`` can say *why* a request could not be placed (contract §6.9).
+Impossible combinations (ineligible telescopes, too-short intervals, all-or-nothing groups with
+an impossible member) never reach a kernel.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from openocs.scheduler.intervals import Interval, intersect, normalise, subtract
+from openocs.scheduler.model import (
+    GroupOperator,
+    Problem,
+    Request,
+    RequestGroup,
+    Telescope,
+    effective_priority,
+)
+
+__all__ = ["Prepared", "RequestOptions", "Stage", "eligible_telescopes", "prepare"]
+
+
+class Stage(StrEnum):
+    """How far a request got through candidate building (the first stage that emptied it)."""
+
+    NOT_PENDING = "NOT_PENDING"
+    RUNNING = "RUNNING"
+    NO_WINDOW = "NO_WINDOW"
+    NO_TELESCOPE = "NO_TELESCOPE"
+    NOT_VISIBLE = "NOT_VISIBLE"
+    BLOCKED_BY_DOWNTIME = "BLOCKED_BY_DOWNTIME"
+    BLOCKED_BY_RUNNING = "BLOCKED_BY_RUNNING"
+    GROUP_IMPOSSIBLE = "GROUP_IMPOSSIBLE"
+    CANDIDATE = "CANDIDATE"
+
+
+@dataclass(slots=True)
+class RequestOptions:
+    """The placements a kernel may choose from for one request."""
+
+    request: Request
+    group: RequestGroup
+    priority: float
+    stage: Stage
+    eligible: tuple[str, ...] = ()
+    options: dict[str, list[Interval]] = field(default_factory=dict)
+    """Telescope key → intervals in which the whole observation fits (each ≥ duration)."""
+
+    @property
+    def schedulable(self) -> bool:
+        return self.stage is Stage.CANDIDATE
+
+
+@dataclass(slots=True)
+class Prepared:
+    """The pruned problem handed to a kernel."""
+
+    problem: Problem
+    requests: dict[int, RequestOptions]
+
+    def candidates(self) -> list[RequestOptions]:
+        return [o for o in self.requests.values() if o.schedulable]
+
+    def num_candidate_intervals(self) -> int:
+        return sum(len(v) for o in self.candidates() for v in o.options.values())
+
+
+def eligible_telescopes(
+    request: Request, group: RequestGroup, telescopes: Sequence[Telescope]
+) -> list[Telescope]:
+    """Telescopes matching the location, online, and hosting every configuration's instrument
+    type (SCHEDULABLE; non-DISABLED for staff groups with a fully specified location, §6.2)."""
+    staff_path = group.is_staff and request.location.fully_specified
+    result: list[Telescope] = []
+    for telescope in telescopes:
+        if not telescope.online or not request.location.matches(telescope):
+            continue
+        usable = telescope.instrument_types
+        if staff_path:
+            usable = usable | telescope.staff_instrument_types
+        if all(t in usable for t in request.instrument_types):
+            result.append(telescope)
+    return result
+
+
+def _long_enough(intervals: Sequence[Interval], duration_s: int) -> list[Interval]:
+    return [(a, b) for a, b in intervals if b - a >= duration_s]
+
+
+def prepare(problem: Problem) -> Prepared:
+    """Build the candidate intervals of every request of ``problem``."""
+    horizon: list[Interval] = [(problem.start_s, problem.end_s)]
+    downtime_by_telescope: dict[str, list[tuple[str, Interval]]] = defaultdict(list)
+    for downtime in problem.downtimes:
+        downtime_by_telescope[downtime.telescope_key].append(
+            (downtime.instrument_type, (downtime.start_s, downtime.end_s))
+        )
+    fixed_by_telescope: dict[str, list[Interval]] = defaultdict(list)
+    running_requests: set[int] = set()
+    for fixed in problem.fixed:
+        fixed_by_telescope[fixed.telescope_key].append((fixed.start_s, fixed.end_s))
+        if fixed.request_id is not None and fixed.can_complete:
+            running_requests.add(fixed.request_id)
+    fixed_masks = {key: normalise(v) for key, v in fixed_by_telescope.items()}
+    downtime_cache: dict[tuple[str, tuple[str, ...]], list[Interval]] = {}
+
+    def applicable_downtime(key: str, instrument_types: tuple[str, ...]) -> list[Interval]:
+        cache_key = (key, instrument_types)
+        if cache_key not in downtime_cache:
+            downtime_cache[cache_key] = normalise(
+                span
+                for instrument_type, span in downtime_by_telescope.get(key, ())
+                if instrument_type == "all" or instrument_type in instrument_types
+            )
+        return downtime_cache[cache_key]
+
+    result: dict[int, RequestOptions] = {}
+    for group in problem.groups:
+        for request in group.requests:
+            priority = effective_priority(request, group, ignore_ipp=problem.ignore_ipp)
+            options = RequestOptions(request, group, priority, Stage.CANDIDATE)
+            result[request.id] = options
+            duration_s = request.duration_s
+            if request.state != "PENDING":
+                options.stage = Stage.NOT_PENDING
+                continue
+            if request.id in running_requests:
+                options.stage = Stage.RUNNING
+                continue
+            windows = _long_enough(intersect(normalise(request.windows), horizon), duration_s)
+            if not windows:
+                options.stage = Stage.NO_WINDOW
+                continue
+            telescopes = eligible_telescopes(request, group, problem.telescopes)
+            options.eligible = tuple(t.key for t in telescopes)
+            if not telescopes:
+                options.stage = Stage.NO_TELESCOPE
+                continue
+            stage = Stage.NOT_VISIBLE
+            for telescope in telescopes:
+                if request.visibility is None:
+                    visible = list(telescope.night)
+                else:
+                    visible = normalise(request.visibility.get(telescope.key, ()))
+                spans = _long_enough(intersect(windows, visible), duration_s)
+                if not spans:
+                    continue
+                downtime = applicable_downtime(telescope.key, request.instrument_types)
+                spans = _long_enough(subtract(spans, downtime), duration_s)
+                if not spans:
+                    stage = max(stage, Stage.BLOCKED_BY_DOWNTIME, key=_STAGE_ORDER.index)
+                    continue
+                spans = _long_enough(subtract(spans, fixed_masks.get(telescope.key, [])), duration_s)
+                if not spans:
+                    stage = max(stage, Stage.BLOCKED_BY_RUNNING, key=_STAGE_ORDER.index)
+                    continue
+                options.options[telescope.key] = spans
+            if not options.options:
+                options.stage = stage
+
+    for group in problem.groups:
+        if group.operator is GroupOperator.AND and any(
+            not result[r.id].schedulable for r in group.requests
+        ):
+            for request in group.requests:
+                if result[request.id].schedulable:
+                    result[request.id].stage = Stage.GROUP_IMPOSSIBLE
+                    result[request.id].options = {}
+    return Prepared(problem, result)
+
+
+_STAGE_ORDER = [
+    Stage.NOT_VISIBLE,
+    Stage.BLOCKED_BY_DOWNTIME,
+    Stage.BLOCKED_BY_RUNNING,
+]

@@ -1,0 +1,53 @@
+"""Errors of the scheduling library.
+
+``SchedulerError``
+    ``ProblemFormatError``    a problem document is malformed (carries the offending field path)
+    ``UnknownKernelError``    no kernel registered under that name (carries the known names)
+    ``DataSourceUnavailable`` a portal/configdb/downtime read or write failed; retrying may help
+
+A solver that fails or runs out of time without a solution is *not* an exception: the kernel
+returns a ``Schedule`` whose status is ``FAILED`` (D26), and callers must not act on it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataSourceUnavailable",
+    "ProblemFormatError",
+    "SchedulerError",
+    "UnknownKernelError",
+]
+
+
+class SchedulerError(Exception):
+    """Base class of every error raised by ``openocs.scheduler``."""
+
+
+class ProblemFormatError(SchedulerError, ValueError):
+    """A problem document could not be read; ``field`` names the offending value."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class UnknownKernelError(SchedulerError, KeyError):
+    """No kernel registered under ``name``."""
+
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        super().__init__(f"unknown kernel {name!r}; known kernels: {', '.join(known)}")
+        self.name = name
+        self.known = known
+
+
+class DataSourceUnavailable(SchedulerError):
+    """A data source (portal, configdb, downtime) could not be read or written.
+
+    ``source`` names the service and ``retryable`` says whether waiting and retrying may help.
+    """
+
+    def __init__(self, source: str, message: str, *, retryable: bool = True) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.retryable = retryable

@@ -1,0 +1,1 @@
+"""The OpenOCS Django project: settings, URL mounting, health checks and the ``ocs`` CLI."""

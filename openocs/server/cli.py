@@ -1,0 +1,288 @@
+"""The ``ocs`` command line: run, set up and operate an OpenOCS deployment.
+
+A thin click layer: each command calls Django management commands or library functions.
+Component command groups (``ocs configdb …``, ``ocs scheduler …``) live with their components
+and are loaded on demand, so ``ocs --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import click
+
+DEMO_USERNAME = "admin"
+
+# name -> "module:attribute" of a click command or group, loaded only when used.
+LAZY_COMMANDS: dict[str, str] = {
+    "configdb": "openocs.configdb.cli:configdb_group",
+    "downtime": "openocs.downtime.cli:downtime_group",
+    "scheduler": "openocs.scheduler.cli:scheduler_group",
+    "ingest": "openocs.ingester.cli:ingest_command",
+    "accounting": "openocs.portal.cli:accounting_group",
+    "archive": "openocs.archive.cli:archive_group",
+}
+
+
+def setup_django() -> None:
+    """Configure Django for commands that use the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openocs.server.settings")
+    import django
+
+    django.setup()
+
+
+def _load_lazy(name: str) -> click.Command | None:
+    module_name, _, attribute = LAZY_COMMANDS[name].partition(":")
+    try:
+        module = import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name == module_name:  # the component is not part of this installation
+            return None
+        raise
+    command = getattr(module, attribute, None)
+    return command if isinstance(command, click.Command) else None
+
+
+class OcsGroup(click.Group):
+    """A group that adds the component command groups on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        names.update(name for name in LAZY_COMMANDS if _load_lazy(name) is not None)
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_COMMANDS:
+            command = _load_lazy(cmd_name)
+        return command
+
+
+@click.group(cls=OcsGroup)
+@click.version_option(package_name="openocs", prog_name="ocs")
+def main() -> None:
+    """OpenOCS: an open-source, API-driven Observatory Control System.
+
+    \b
+    Examples:
+      ocs up                      set up and start everything on http://127.0.0.1:8000
+      ocs migrate                 create or update the database tables
+      ocs loaddemo                load the demo network, downtimes and a staff account
+      ocs createtoken alice       print (or create) the API token of user alice
+    """
+
+
+@main.command()
+def migrate() -> None:
+    """Create or update the database tables.
+
+    \b
+    Example:
+      DATABASE_URL=postgres://ocs@db/ocs ocs migrate
+    """
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo("Database is up to date.")
+
+
+def _credentials_file() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "demo-credentials.txt"
+
+
+def ensure_demo_staff() -> tuple[str, str | None, str]:
+    """Create the demo staff account once; return (username, password or None, token key).
+
+    The password is generated on first creation and kept (readable only by its owner) under
+    ``OCS_DATA_DIR`` so later runs can print it again; it is never regenerated.
+    """
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    user_model = get_user_model()
+    path = _credentials_file()
+    user = user_model.objects.filter(username=DEMO_USERNAME).first()
+    password: str | None = None
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = user_model.objects.create_superuser(
+            username=DEMO_USERNAME, email="admin@example.org", password=password
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{DEMO_USERNAME}\n{password}\n", encoding="utf-8")
+        path.chmod(0o600)
+    elif path.exists():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        password = lines[1] if len(lines) > 1 else None
+    token, _ = Token.objects.get_or_create(user=user)
+    return DEMO_USERNAME, password, token.key
+
+
+def run_demo_loaders(echo: Any = click.echo) -> None:
+    """Run each installed component's idempotent demo loader (``<component>.demo.load_demo``)."""
+    from django.conf import settings
+
+    order = ["configdb", "downtime", "portal", "archive"]
+    for name in order:
+        if name not in settings.OCS_COMPONENTS:
+            continue
+        module_name = f"openocs.{name}.demo"
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                continue
+            raise
+        summary = module.load_demo()
+        if summary:
+            echo(f"  {name}: {summary}")
+
+
+@main.command()
+def loaddemo() -> None:
+    """Load the demo observatory: network, downtimes and a staff account (idempotent).
+
+    \b
+    Example:
+      ocs loaddemo && ocs createtoken admin
+    """
+    setup_django()
+    from django.db import transaction
+
+    with transaction.atomic():
+        run_demo_loaders()
+        username, password, token = ensure_demo_staff()
+    _print_credentials(username, password, token)
+
+
+def _print_credentials(username: str, password: str | None, token: str) -> None:
+    click.echo(f"Staff account: {username}" + (f" / password {password}" if password else ""))
+    click.echo(f"API token:     {token}   (Authorization: Token {token})")
+
+
+@main.command()
+@click.argument("username")
+@click.option("--reset", is_flag=True, help="Replace the user's token with a new one.")
+def createtoken(username: str, reset: bool) -> None:
+    """Print the API token of USERNAME, creating it if needed.
+
+    \b
+    Examples:
+      ocs createtoken alice
+      ocs createtoken alice --reset     revoke the old token and print a new one
+    """
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"No user named {username!r}.")
+    if reset:
+        Token.objects.filter(user=user).delete()
+    token, _ = Token.objects.get_or_create(user=user)
+    click.echo(token.key)
+
+
+@main.command()
+@click.option("--host", default=lambda: os.environ.get("OCS_HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option(
+    "--port", type=int, default=lambda: int(os.environ.get("OCS_PORT", "8000")), show_default="8000"
+)
+@click.option("--workers", type=int, default=2, show_default=True, help="Web worker processes.")
+@click.option("--no-demo", is_flag=True, help="Do not load the demo observatory.")
+@click.option("--no-worker", is_flag=True, help="Do not start the task-queue worker.")
+@click.option("--no-scheduler", is_flag=True, help="Do not start the scheduler daemon.")
+def up(host: str, port: int, workers: int, no_demo: bool, no_worker: bool, no_scheduler: bool) -> None:
+    """Set up and start the whole system: web server, task worker and scheduler.
+
+    Migrates the database, collects static files, loads the demo observatory (unless
+    --no-demo) and serves on http://HOST:PORT until interrupted. Running it again is safe
+    and fast: every step is idempotent.
+
+    \b
+    Example:
+      ocs up --port 8080
+    """
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    click.echo("Migrating the database…")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if not no_demo:
+        click.echo("Loading the demo observatory…")
+        with transaction.atomic():
+            run_demo_loaders()
+            username, password, token = ensure_demo_staff()
+        _print_credentials(username, password, token)
+
+    processes: list[subprocess.Popen[bytes]] = []
+    python = sys.executable
+    web = [
+        python, "-m", "gunicorn", "openocs.server.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--access-logfile", "-", "--timeout", "120",
+    ]  # fmt: skip
+    processes.append(subprocess.Popen(web))  # noqa: S603 - fixed argv built from our own values
+    if not no_worker:
+        worker = [python, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
+        processes.append(subprocess.Popen(worker, env={**os.environ, "DJANGO_SETTINGS_MODULE": "openocs.server.settings"}))  # noqa: S603, E501
+    if not no_scheduler and _load_lazy("scheduler") is not None and "portal" in settings.OCS_COMPONENTS:
+        scheduler = [python, "-m", "openocs.server.cli", "scheduler", "run"]
+        processes.append(subprocess.Popen(scheduler))  # noqa: S603
+    click.echo(f"OpenOCS is serving on http://{host}:{port}/ (Ctrl-C stops it)")
+    _supervise(processes)
+
+
+def _supervise(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Wait until one process exits or we are interrupted, then stop them all."""
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    exit_code = 0
+    try:
+        while not stopping:
+            for process in processes:
+                code = process.poll()
+                if code is not None:
+                    click.echo(f"A process exited with code {code}: {process.args!r}", err=True)
+                    exit_code = code or 1
+                    stopping = True
+                    break
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    if exit_code:
+        sys.exit(exit_code)
+
+
+if __name__ == "__main__":
+    main()

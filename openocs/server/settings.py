@@ -1,0 +1,239 @@
+"""Django settings for OpenOCS.
+
+Development needs no variable at all: SQLite and files under ``OCS_DATA_DIR`` (``./var``), the
+task queue on SQLite, e-mail printed to the console. Production sets ``OCS_ENV=production``,
+``SECRET_KEY``, ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` and the storage variables; the
+process refuses to start without a secret key. Every variable is in ``.env.example`` and in the
+README's configuration table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from openocs.env import (
+    SettingError,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
+from openocs.server.components import COMPONENTS, DEFAULT_COMPONENTS
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+OCS_ENV = env_choice("OCS_ENV", "development", ["development", "production"])
+PRODUCTION = OCS_ENV == "production"
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+
+DATA_DIR = Path(env_str("OCS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+
+_DEV_SECRET = "openocs-development-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+if not SECRET_KEY:
+    raise SettingError("SECRET_KEY", "", "a long random string (required when OCS_ENV=production)")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+USE_X_FORWARDED_HOST = env_bool("OCS_USE_PROXY_HEADERS", False)
+if USE_X_FORWARDED_HOST:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Components -------------------------------------------------------------------------------
+OCS_COMPONENTS = env_list("OCS_COMPONENTS", DEFAULT_COMPONENTS)
+for _name in OCS_COMPONENTS:
+    if _name not in COMPONENTS:
+        raise SettingError("OCS_COMPONENTS", ",".join(OCS_COMPONENTS), "names among " + ", ".join(COMPONENTS))
+
+# Base URLs other components are reached at. Empty means "co-hosted in this process": the
+# clients then use the in-process transport against this deployment's own URLs.
+OCS_PORTAL_URL = env_str("OCS_PORTAL_URL", "")
+OCS_CONFIGDB_URL = env_str("OCS_CONFIGDB_URL", "")
+OCS_DOWNTIME_URL = env_str("OCS_DOWNTIME_URL", "")
+OCS_ARCHIVE_URL = env_str("OCS_ARCHIVE_URL", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "corsheaders",
+    "huey.contrib.djhuey",
+    "openocs.server",
+]
+for _name in OCS_COMPONENTS:
+    INSTALLED_APPS += COMPONENTS[_name].django_apps()
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "openocs.server.urls"
+WSGI_APPLICATION = "openocs.server.wsgi.application"
+APPEND_SLASH = False  # every route answers with and without its slash (spec README §4.1)
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'openocs.sqlite3'}")
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("OCS_DB_CONN_MAX_AGE", 60, minimum=0)
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and task queue ---------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "openocs",
+        "url": REDIS_URL,
+        "immediate": env_bool("OCS_TASKS_IMMEDIATE", False),
+        "consumer": {"workers": env_int("OCS_TASK_WORKERS", 2, minimum=1), "worker_type": "thread"},
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "openocs",
+        "filename": str(DATA_DIR / "tasks.sqlite3"),
+        "immediate": env_bool("OCS_TASKS_IMMEDIATE", False),
+        "consumer": {"workers": env_int("OCS_TASK_WORKERS", 2, minimum=1), "worker_type": "thread"},
+    }
+
+# --- Auth -------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# D1: 401 with WWW-Authenticate for missing/invalid credentials; 403 restores the reference.
+OCS_UNAUTHENTICATED_STATUS = int(env_choice("OCS_UNAUTHENTICATED_STATUS", "401", ["401", "403"]))
+
+# --- Internationalisation and time ------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = Path(env_str("OCS_MEDIA_ROOT", str(DATA_DIR / "media")))
+MEDIA_URL = "media/"
+
+# --- REST framework ---------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "openocs.web.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "openocs.web.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 10,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "openocs.web.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OpenOCS API",
+    "DESCRIPTION": "The HTTP API of the OpenOCS Observatory Control System.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/(api|accounts|o|media|archive|frames|configdb|downtime)/.*$"
+
+# --- E-mail -----------------------------------------------------------------------------------
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenOCS <noreply@localhost>")
+
+# --- Component behaviour ----------------------------------------------------------------------
+# D15: configdb writes need staff; "authenticated" restores the reference rule.
+CONFIGDB_WRITE_PERMISSION = env_choice(
+    "CONFIGDB_WRITE_PERMISSION", "staff", ["staff", "authenticated"]
+)
+# How long (seconds) consumers may keep using a cached configdb document when configdb is down.
+CONFIGDB_MAX_STALENESS_S = env_float("CONFIGDB_MAX_STALENESS", 24 * 3600.0, minimum=0.0)
+# How often (seconds) consumers revalidate their cached configdb/downtime copies.
+OCS_CONFIG_REFRESH_S = env_float("OCS_CONFIG_REFRESH", 15 * 60.0, minimum=0.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("OCS_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = env_bool("OCS_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,0 +1,39 @@
+"""Settings for the test suite: the development settings with fast, isolated defaults.
+
+``OCS_TEST_DATABASE_URL`` points the database-dependent tests at a real server (PostgreSQL);
+without it they run on SQLite. Tasks run immediately in-process; e-mail goes to memory.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+os.environ.setdefault("OCS_TASKS_IMMEDIATE", "true")
+os.environ.setdefault("OCS_DATA_DIR", tempfile.mkdtemp(prefix="openocs-test-"))
+
+from openocs.server.settings import *  # noqa: E402, F403
+from openocs.server.settings import DATA_DIR, HUEY  # noqa: E402
+
+_TEST_DATABASE_URL = os.environ.get("OCS_TEST_DATABASE_URL", "")
+if _TEST_DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(_TEST_DATABASE_URL)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+HUEY = {**HUEY, "huey_class": "huey.MemoryHuey", "immediate": True}
+HUEY.pop("filename", None)
+HUEY.pop("url", None)
+MEDIA_ROOT = Path(DATA_DIR) / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Static files are not collected for tests; WhiteNoise would warn about the missing folder.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

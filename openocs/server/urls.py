@@ -1,0 +1,70 @@
+"""URL mounting: each enabled component at its prefix (spec README §3).
+
+Embedded (several components): the portal owns the host root (``/api/``, ``/accounts/``, ``/o/``),
+configdb is at ``/configdb/``, downtime at ``/downtime/``, the archive at ``/archive/`` (with the
+``/frames/`` root alias TOM Toolkit needs). A deployment of one component serves it at ``/``.
+Every component also serves ``<prefix>health/``, ``<prefix>openapi/`` and ``<prefix>redoc/``;
+``/api/schema/`` (with ``redoc/`` and ``swagger-ui/`` pages) describes the whole deployment.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from openocs.server.components import COMPONENTS, mount_prefix
+from openocs.server.health import health
+
+
+def _slashless(route: str) -> str:
+    return "^" + route.rstrip("/") + "/?$"
+
+
+def component_urlpatterns(name: str) -> list[URLPattern | URLResolver]:
+    """The routes of one component, mounted at its prefix in this deployment."""
+    component = COMPONENTS[name]
+    prefix = mount_prefix(name, settings.OCS_COMPONENTS)
+    urlconf = f"{component.package}.urls"
+    schema_name = f"{name}-schema"
+    patterns: list[URLPattern | URLResolver] = [
+        re_path(_slashless(f"{prefix}health/"), health, name=f"{name}-health"),
+        re_path(
+            _slashless(f"{prefix}openapi/"),
+            SpectacularAPIView.as_view(urlconf=urlconf, custom_settings={"TITLE": component.title}),
+            name=schema_name,
+        ),
+        re_path(
+            _slashless(f"{prefix}redoc/"),
+            SpectacularRedocView.as_view(url_name=schema_name),
+            name=f"{name}-redoc",
+        ),
+    ]
+    module = import_module(urlconf)
+    if prefix:
+        patterns.append(path(prefix, include(urlconf)))
+    else:
+        patterns.append(path("", include(urlconf)))
+    root_aliases = getattr(module, "root_aliases", None)
+    if prefix and root_aliases is not None:
+        patterns.append(path("", include(root_aliases)))
+    return patterns
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    re_path(r"^health/?$", health, name="health"),
+    re_path(r"^zpages/health/?$", health, name="zpages-health"),
+    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^api/schema/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    re_path(
+        r"^api/schema/swagger-ui/?$",
+        SpectacularSwaggerView.as_view(url_name="schema"),
+        name="swagger-ui",
+    ),
+    path("admin/", admin.site.urls),
+]
+for _name in settings.OCS_COMPONENTS:
+    urlpatterns += component_urlpatterns(_name)

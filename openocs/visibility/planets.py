@@ -1,0 +1,230 @@
+"""Positions of the Sun, the Moon and the major planets from the JPL DE421 ephemeris.
+
+The ephemeris ships inside the ``de421`` package (Chebyshev coefficients as ``.npy`` arrays, ICRF
+axes, kilometres, TDB) and is read with ``jplephem`` — offline, no download. Positions come back
+as **astrometric geocentric** vectors in au along the ICRS axes: light-time corrected (the body
+where it was when the light left it, the geocentre where it is when the light arrives), with no
+aberration and no light deflection, so that the apparent-place pipeline can add those once for
+every kind of target.
+
+Conventions and approximations (all far below one arcsecond):
+
+- The input times are TT Julian dates. TDB is taken as TT plus the two leading periodic terms of
+  TDB − TT (amplitude 1.7 ms); the residual (< 30 µs) moves the Earth by less than a metre.
+- Mars to Pluto are the **system barycentres** that the exported DE421 tables carry, not the
+  planet centres: the offset is below 0.1″ seen from the Earth (about 0.07″ for Jupiter, 0.05″
+  for Saturn, 0.1″ for Pluto–Charon).
+- Kilometres are converted with the IAU 2012 astronomical unit (149 597 870.7 km).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any, Final
+
+import de421
+import numpy as np
+import numpy.typing as npt
+from jplephem.ephem import Ephemeris
+
+from openocs.visibility.errors import EphemerisError
+
+__all__ = [
+    "AU_KM",
+    "BODY_NAMES",
+    "SPEED_OF_LIGHT_AU_PER_DAY",
+    "EphemerisCoverage",
+    "barycentric_position_au",
+    "body_name",
+    "earth_barycentric_position_au",
+    "ephemeris_coverage",
+    "geocentric_position_au",
+    "sun_barycentric_position_au",
+    "tdb_minus_tt_days",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+AU_KM: Final = 149_597_870.7
+"""The astronomical unit in kilometres (IAU 2012 Resolution B2)."""
+
+SPEED_OF_LIGHT_AU_PER_DAY: Final = 299_792.458 * 86_400.0 / AU_KM
+"""The speed of light, about 173.1446 au per day."""
+
+BODY_NAMES: Final = (
+    "sun",
+    "mercury",
+    "venus",
+    "earth",
+    "moon",
+    "mars",
+    "jupiter",
+    "saturn",
+    "uranus",
+    "neptune",
+    "pluto",
+)
+"""The body names this module accepts (case-insensitive)."""
+
+_ALIASES: Final = {"luna": "moon", "sol": "sun"}
+
+_SECONDS_PER_DAY: Final = 86_400.0
+_LIGHT_TIME_ITERATIONS: Final = 3
+
+
+@dataclass(frozen=True, slots=True)
+class EphemerisCoverage:
+    """The span of the bundled ephemeris (TDB Julian dates and the matching UTC-ish dates)."""
+
+    name: str
+    first_jd_tdb: float
+    last_jd_tdb: float
+
+    @property
+    def first(self) -> dt.datetime:
+        """First covered instant (TDB read as UTC: the 69 s difference is irrelevant here)."""
+        return _jd_to_datetime(self.first_jd_tdb)
+
+    @property
+    def last(self) -> dt.datetime:
+        """Last covered instant (TDB read as UTC)."""
+        return _jd_to_datetime(self.last_jd_tdb)
+
+
+def _jd_to_datetime(jd: float) -> dt.datetime:
+    epoch = dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC)
+    return epoch + dt.timedelta(days=jd - 2_451_545.0)
+
+
+@functools.cache
+def _ephemeris() -> Any:
+    """Load the DE421 tables once (lazily, about 2 ms per body on first use)."""
+    return Ephemeris(de421)
+
+
+def ephemeris_coverage() -> EphemerisCoverage:
+    """Return the name and date coverage of the bundled JPL ephemeris."""
+    eph = _ephemeris()
+    return EphemerisCoverage(
+        name="JPL DE421 (de421 package)",
+        first_jd_tdb=float(eph.jalpha),
+        last_jd_tdb=float(eph.jomega),
+    )
+
+
+def body_name(name: str) -> str:
+    """Return the canonical lower-case name of a body, or raise naming the valid ones."""
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in BODY_NAMES:
+        raise EphemerisError(
+            f"Unknown solar-system body {name!r}: expected one of {', '.join(BODY_NAMES)}.",
+            body=name,
+            valid=BODY_NAMES,
+        )
+    return key
+
+
+def tdb_minus_tt_days(jd_tt: npt.ArrayLike) -> FloatArray:
+    """TDB − TT in days from its two leading periodic terms (error below 30 µs)."""
+    jd = np.asarray(jd_tt, dtype=np.float64)
+    g = np.deg2rad(357.53 + 0.98560028 * (jd - 2_451_545.0))
+    seconds = 0.001657 * np.sin(g) + 0.000014 * np.sin(2.0 * g)
+    return np.asarray(seconds / _SECONDS_PER_DAY, dtype=np.float64)
+
+
+def _as_times(jd: npt.ArrayLike) -> FloatArray:
+    times = np.asarray(jd, dtype=np.float64)
+    if times.ndim > 1:
+        raise ValueError(f"times must be a scalar or a 1-D array, got shape {times.shape}")
+    return np.atleast_1d(times)
+
+
+def _check_coverage(body: str, jd_tdb: FloatArray) -> None:
+    coverage = ephemeris_coverage()
+    finite = np.isfinite(jd_tdb)
+    if not finite.all():
+        raise EphemerisError(
+            f"Times for {body} must be finite Julian dates.",
+            body=body,
+            coverage_jd_tdb=(coverage.first_jd_tdb, coverage.last_jd_tdb),
+        )
+    if jd_tdb.size and (jd_tdb.min() < coverage.first_jd_tdb or jd_tdb.max() > coverage.last_jd_tdb):
+        raise EphemerisError(
+            f"{coverage.name} covers {coverage.first:%Y-%m-%d} to {coverage.last:%Y-%m-%d} "
+            f"(JD {coverage.first_jd_tdb} to {coverage.last_jd_tdb}); {body} was asked for "
+            f"JD {jd_tdb.min():.1f} to {jd_tdb.max():.1f}.",
+            body=body,
+            coverage_jd_tdb=(coverage.first_jd_tdb, coverage.last_jd_tdb),
+        )
+
+
+def _series_km(series: str, jd_tdb: FloatArray) -> FloatArray:
+    """One DE421 series at the given TDB dates, shape (N, 3), kilometres."""
+    position = _ephemeris().position(series, jd_tdb)
+    return np.asarray(position, dtype=np.float64).T
+
+
+def _barycentric_km(body: str, jd_tdb: FloatArray) -> FloatArray:
+    eph = _ephemeris()
+    if body in ("earth", "moon"):
+        emb = _series_km("earthmoon", jd_tdb)
+        moon_geocentric = _series_km("moon", jd_tdb)
+        if body == "earth":
+            return emb - moon_geocentric * float(eph.earth_share)
+        return emb + moon_geocentric * float(eph.moon_share)
+    return _series_km(body, jd_tdb)
+
+
+def barycentric_position_au(body: str, jd_tdb: npt.ArrayLike) -> FloatArray:
+    """Geometric position of ``body`` relative to the Solar System barycentre, (N, 3) au, ICRS."""
+    name = body_name(body)
+    times = _as_times(jd_tdb)
+    _check_coverage(name, times)
+    return _barycentric_km(name, times) / AU_KM
+
+
+def earth_barycentric_position_au(jd_tdb: npt.ArrayLike) -> FloatArray:
+    """Barycentric position of the geocentre, (N, 3) au, ICRS axes."""
+    return barycentric_position_au("earth", jd_tdb)
+
+
+def sun_barycentric_position_au(jd_tdb: npt.ArrayLike) -> FloatArray:
+    """Barycentric position of the Sun's centre, (N, 3) au, ICRS axes."""
+    return barycentric_position_au("sun", jd_tdb)
+
+
+def geocentric_position_au(
+    body: str, jd_tt: npt.ArrayLike, *, light_time: bool = True
+) -> FloatArray:
+    """Astrometric geocentric position of a Solar-System body, shape (N, 3), au, ICRS axes.
+
+    ``body`` is one of :data:`BODY_NAMES` (case-insensitive). With ``light_time`` (the default)
+    the body is taken at ``t − τ`` where τ is the light travel time to the geocentre at ``t``
+    (iterated to convergence, every body including the Moon and the Sun); without it the result
+    is the geometric geocentric position at ``t``. Scalars give shape (1, 3).
+
+    Raises :class:`EphemerisError` for an unknown name or a time outside the DE421 coverage
+    (see :func:`ephemeris_coverage`).
+    """
+    name = body_name(body)
+    if name == "earth":
+        raise EphemerisError(
+            "The Earth has no geocentric position; choose another body.",
+            body=body,
+            valid=tuple(b for b in BODY_NAMES if b != "earth"),
+        )
+    times_tt = _as_times(jd_tt)
+    jd_tdb = times_tt + tdb_minus_tt_days(times_tt)
+    _check_coverage(name, jd_tdb)
+    earth_km = _barycentric_km("earth", jd_tdb)
+    geocentric_km = _barycentric_km(name, jd_tdb) - earth_km
+    if light_time:
+        for _ in range(_LIGHT_TIME_ITERATIONS):
+            tau_days = np.linalg.norm(geocentric_km, axis=1) / (
+                SPEED_OF_LIGHT_AU_PER_DAY * AU_KM
+            )
+            geocentric_km = _barycentric_km(name, jd_tdb - tau_days) - earth_km
+    return geocentric_km / AU_KM
