@@ -45,8 +45,10 @@ def _load_lazy(name: str) -> click.Command | None:
     try:
         module = import_module(module_name)
     except ModuleNotFoundError as error:
-        if error.name == module_name:  # the component is not part of this installation
-            return None
+        missing = error.name or ""
+        if module_name == missing or module_name.startswith(missing + "."):
+            return None  # the component is not part of this installation
+
         raise
     command = getattr(module, attribute, None)
     return command if isinstance(command, click.Command) else None
@@ -142,7 +144,8 @@ def run_demo_loaders(echo: Any = click.echo) -> None:
         try:
             module = import_module(module_name)
         except ModuleNotFoundError as error:
-            if error.name == module_name:
+            missing = error.name or ""
+            if module_name == missing or module_name.startswith(missing + "."):
                 continue
             raise
         summary = module.load_demo()
@@ -197,7 +200,9 @@ def createtoken(username: str, reset: bool) -> None:
 
 
 @main.command()
-@click.option("--host", default=lambda: os.environ.get("OCS_HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option(
+    "--host", default=lambda: os.environ.get("OCS_HOST", "127.0.0.1"), show_default="127.0.0.1"
+)
 @click.option(
     "--port", type=int, default=lambda: int(os.environ.get("OCS_PORT", "8000")), show_default="8000"
 )
@@ -205,7 +210,9 @@ def createtoken(username: str, reset: bool) -> None:
 @click.option("--no-demo", is_flag=True, help="Do not load the demo observatory.")
 @click.option("--no-worker", is_flag=True, help="Do not start the task-queue worker.")
 @click.option("--no-scheduler", is_flag=True, help="Do not start the scheduler daemon.")
-def up(host: str, port: int, workers: int, no_demo: bool, no_worker: bool, no_scheduler: bool) -> None:
+def up(
+    host: str, port: int, workers: int, no_demo: bool, no_worker: bool, no_scheduler: bool
+) -> None:
     """Set up and start the whole system: web server, task worker and scheduler.
 
     Migrates the database, collects static files, loads the demo observatory (unless
@@ -242,8 +249,16 @@ def up(host: str, port: int, workers: int, no_demo: bool, no_worker: bool, no_sc
     processes.append(subprocess.Popen(web))  # noqa: S603 - fixed argv built from our own values
     if not no_worker:
         worker = [python, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
-        processes.append(subprocess.Popen(worker, env={**os.environ, "DJANGO_SETTINGS_MODULE": "openocs.server.settings"}))  # noqa: S603, E501
-    if not no_scheduler and _load_lazy("scheduler") is not None and "portal" in settings.OCS_COMPONENTS:
+        processes.append(
+            subprocess.Popen(  # noqa: S603 - fixed argv built from our own values
+                worker, env={**os.environ, "DJANGO_SETTINGS_MODULE": "openocs.server.settings"}
+            )
+        )
+    if (
+        not no_scheduler
+        and _load_lazy("scheduler") is not None
+        and "portal" in settings.OCS_COMPONENTS
+    ):
         scheduler = [python, "-m", "openocs.server.cli", "scheduler", "run"]
         processes.append(subprocess.Popen(scheduler))  # noqa: S603
     click.echo(f"OpenOCS is serving on http://{host}:{port}/ (Ctrl-C stops it)")

@@ -31,6 +31,7 @@ PRODUCTION = OCS_ENV == "production"
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 
 DATA_DIR = Path(env_str("OCS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite, the task queue and caches live here
 
 _DEV_SECRET = "openocs-development-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
@@ -47,7 +48,9 @@ if USE_X_FORWARDED_HOST:
 OCS_COMPONENTS = env_list("OCS_COMPONENTS", DEFAULT_COMPONENTS)
 for _name in OCS_COMPONENTS:
     if _name not in COMPONENTS:
-        raise SettingError("OCS_COMPONENTS", ",".join(OCS_COMPONENTS), "names among " + ", ".join(COMPONENTS))
+        raise SettingError(
+            "OCS_COMPONENTS", ",".join(OCS_COMPONENTS), "names among " + ", ".join(COMPONENTS)
+        )
 
 # Base URLs other components are reached at. Empty means "co-hosted in this process": the
 # clients then use the in-process transport against this deployment's own URLs.

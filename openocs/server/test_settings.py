@@ -15,8 +15,8 @@ import dj_database_url
 os.environ.setdefault("OCS_TASKS_IMMEDIATE", "true")
 os.environ.setdefault("OCS_DATA_DIR", tempfile.mkdtemp(prefix="openocs-test-"))
 
-from openocs.server.settings import *  # noqa: E402, F403
-from openocs.server.settings import DATA_DIR, HUEY  # noqa: E402
+from openocs.server.settings import *  # noqa: F403
+from openocs.server.settings import DATA_DIR, HUEY
 
 _TEST_DATABASE_URL = os.environ.get("OCS_TEST_DATABASE_URL", "")
 if _TEST_DATABASE_URL:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpResponseBase
 from django.urls import URLPattern, re_path
 from rest_framework import routers
 
@@ -22,11 +25,13 @@ class OptionalSlashSimpleRouter(routers.SimpleRouter):
         self.trailing_slash = "/?"
 
 
-def optional_slash_path(route: str, view: object, name: str | None = None) -> URLPattern:
+def optional_slash_path(
+    route: str, view: Callable[..., HttpResponseBase], name: str | None = None
+) -> URLPattern:
     """Like ``path()`` for a fixed route (``"api/things/"``), matching with or without the slash.
 
     Only literal routes are supported; use a router or ``re_path`` for routes with parameters.
     """
     literal = route.rstrip("/")
     regex = "^" + literal.replace(".", r"\.") + "/?$" if literal else "^$"
-    return re_path(regex, view, name=name)  # type: ignore[arg-type]
+    return re_path(regex, view, name=name)

@@ -13,8 +13,12 @@ def test_health_reports_database_and_cache_ok(client: Client) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/health", "/configdb/health/", "/downtime/health", "/zpages/health/"])
-def test_health_answers_on_every_component_with_and_without_slash(client: Client, path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["/health", "/configdb/health/", "/downtime/health", "/zpages/health/"]
+)
+def test_health_answers_on_every_component_with_and_without_slash(
+    client: Client, path: str
+) -> None:
     assert client.get(path).status_code == 200
 
 
@@ -24,7 +28,6 @@ def test_health_reports_503_when_the_database_fails(
 ) -> None:
     from django.db import DatabaseError
 
-    from openocs.server import health
 
     class BrokenCursor:
         def __enter__(self) -> "BrokenCursor":
@@ -33,7 +36,9 @@ def test_health_reports_503_when_the_database_fails(
         def __exit__(self, *args: object) -> None:
             return None
 
-    monkeypatch.setattr(health.connection, "cursor", lambda: BrokenCursor())
+    from django.db import connection
+
+    monkeypatch.setattr(connection, "cursor", lambda: BrokenCursor())
     response = client.get("/health/")
     assert response.status_code == 503
     body = response.json()
