@@ -151,7 +151,9 @@ def _check_coverage(body: str, jd_tdb: FloatArray) -> None:
             body=body,
             coverage_jd_tdb=(coverage.first_jd_tdb, coverage.last_jd_tdb),
         )
-    if jd_tdb.size and (jd_tdb.min() < coverage.first_jd_tdb or jd_tdb.max() > coverage.last_jd_tdb):
+    if jd_tdb.size and (
+        jd_tdb.min() < coverage.first_jd_tdb or jd_tdb.max() > coverage.last_jd_tdb
+    ):
         raise EphemerisError(
             f"{coverage.name} covers {coverage.first:%Y-%m-%d} to {coverage.last:%Y-%m-%d} "
             f"(JD {coverage.first_jd_tdb} to {coverage.last_jd_tdb}); {body} was asked for "
@@ -223,8 +225,6 @@ def geocentric_position_au(
     geocentric_km = _barycentric_km(name, jd_tdb) - earth_km
     if light_time:
         for _ in range(_LIGHT_TIME_ITERATIONS):
-            tau_days = np.linalg.norm(geocentric_km, axis=1) / (
-                SPEED_OF_LIGHT_AU_PER_DAY * AU_KM
-            )
+            tau_days = np.linalg.norm(geocentric_km, axis=1) / (SPEED_OF_LIGHT_AU_PER_DAY * AU_KM)
             geocentric_km = _barycentric_km(name, jd_tdb - tau_days) - earth_km
     return geocentric_km / AU_KM

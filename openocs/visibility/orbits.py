@@ -1,0 +1,731 @@
+"""Orbital-element targets: MPC one-line parsing and two-body propagation about the Sun.
+
+Three element schemes (``visibility.md`` §2.2), each a frozen dataclass with units in its names:
+
+- :class:`MinorPlanetElements` (``MPC_MINOR_PLANET``): epoch, i, Ω, ω, a, e < 1, M at epoch;
+  the mean motion follows from a with the Gaussian gravitational constant.
+- :class:`CometElements` (``MPC_COMET``): time of perihelion T, q, any e ≥ 0, i, Ω, ω.
+- :class:`MajorPlanetElements` (``JPL_MAJOR_PLANET``): as a minor planet plus the daily motion n,
+  which is used as given (not derived from a), as the reference library does.
+
+Elements are osculating heliocentric elements referred to the **ecliptic and mean equinox of
+J2000.0**; epochs are TT. Invalid elements raise :class:`ElementsError` when the dataclass is
+built, so a caller can turn them into "no visibility".
+
+Propagation is a two-body Kepler orbit about the Sun (no planetary perturbations), in closed
+form for elliptic orbits and with universal variables (Stumpff functions) for comets with
+e ≥ 0.98, which handles near-parabolic, parabolic and hyperbolic orbits without loss of
+precision. The heliocentric ecliptic vector is rotated to the ICRS axes by the J2000 obliquity
+ε₀ = 84381.448″ (the ecliptic JPL and the MPC use; the 23 mas frame bias between the J2000 mean
+equator and the ICRS is neglected, as it is by those elements' producers). The Sun and the Earth
+come from JPL DE421 (:mod:`openocs.visibility.planets`), and :func:`geocentric_position_au`
+iterates the light time, giving the astrometric geocentric position (ICRS axes, au, no
+aberration) — the same quantity JPL Horizons labels "astrometric RA & DEC".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from openocs.visibility import planets
+from openocs.visibility.errors import ElementsError
+
+__all__ = [
+    "GAUSSIAN_GRAVITATIONAL_CONSTANT",
+    "OBLIQUITY_J2000_DEG",
+    "CometElements",
+    "MajorPlanetElements",
+    "MinorPlanetElements",
+    "OrbitalElements",
+    "elements_from_portal",
+    "geocentric_position_au",
+    "heliocentric_position_au",
+    "parse_mpc_file",
+    "parse_mpc_line",
+    "read_mpc_file",
+    "unpack_designation",
+    "unpack_epoch_mjd",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+GAUSSIAN_GRAVITATIONAL_CONSTANT: Final = 0.01720209895
+"""k in au^(3/2) / day, so that GM☉ = k² au³/day²."""
+
+OBLIQUITY_J2000_DEG: Final = 84_381.448 / 3600.0
+"""Mean obliquity of the ecliptic at J2000.0 (IAU 1976), the ecliptic of MPC and JPL elements."""
+
+_GM_SUN: Final = GAUSSIAN_GRAVITATIONAL_CONSTANT**2
+_MJD_JD_OFFSET: Final = 2_400_000.5
+_MJD_ORIGIN: Final = dt.date(1858, 11, 17)
+_UNIVERSAL_ECCENTRICITY: Final = 0.98
+_MAX_ITERATIONS: Final = 60
+_LIGHT_TIME_ITERATIONS: Final = 3
+
+
+# ------------------------------------------------------------------------------------------------
+# Element sets
+
+
+def _finite(name: str, value: float) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ElementsError(
+            f"{name} must be a finite number, got {value!r}.", field=name, value=value
+        )
+    return number
+
+
+def _check_inclination(value: float) -> None:
+    if not 0.0 <= value <= 180.0:
+        raise ElementsError(
+            f"orbinc (inclination) must be within 0..180 degrees, got {value}.",
+            field="orbinc",
+            value=value,
+        )
+
+
+def _check_elliptic(eccentricity: float, semi_major_axis_au: float) -> None:
+    if not 0.0 <= eccentricity < 1.0:
+        raise ElementsError(
+            f"Illegal eccentricity {eccentricity}: this scheme needs 0 <= e < 1 "
+            "(use the MPC_COMET scheme for parabolic or hyperbolic orbits).",
+            field="eccentricity",
+            value=eccentricity,
+        )
+    if not semi_major_axis_au > 0.0:
+        raise ElementsError(
+            f"Illegal mean distance {semi_major_axis_au} au: it must be positive.",
+            field="meandist",
+            value=semi_major_axis_au,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MinorPlanetElements:
+    """Elements of the ``MPC_MINOR_PLANET`` scheme (elliptic, mean anomaly at an epoch)."""
+
+    epoch_mjd_tt: float
+    inclination_deg: float
+    long_asc_node_deg: float
+    arg_perihelion_deg: float
+    semi_major_axis_au: float
+    eccentricity: float
+    mean_anomaly_deg: float
+    designation: str = ""
+    name: str = ""
+    absolute_magnitude: float | None = None
+    slope_parameter: float | None = None
+
+    def __post_init__(self) -> None:
+        for wire, value in (
+            ("epochofel", self.epoch_mjd_tt),
+            ("orbinc", self.inclination_deg),
+            ("longascnode", self.long_asc_node_deg),
+            ("argofperih", self.arg_perihelion_deg),
+            ("meandist", self.semi_major_axis_au),
+            ("eccentricity", self.eccentricity),
+            ("meananom", self.mean_anomaly_deg),
+        ):
+            _finite(wire, value)
+        _check_inclination(self.inclination_deg)
+        _check_elliptic(self.eccentricity, self.semi_major_axis_au)
+
+    @property
+    def mean_motion_deg_per_day(self) -> float:
+        """n = k / a^(3/2) (massless body), degrees per day."""
+        return math.degrees(GAUSSIAN_GRAVITATIONAL_CONSTANT / self.semi_major_axis_au**1.5)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MajorPlanetElements:
+    """Elements of the ``JPL_MAJOR_PLANET`` scheme: the daily motion is used as given."""
+
+    epoch_mjd_tt: float
+    inclination_deg: float
+    long_asc_node_deg: float
+    arg_perihelion_deg: float
+    semi_major_axis_au: float
+    eccentricity: float
+    mean_anomaly_deg: float
+    daily_motion_deg_per_day: float
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        for wire, value in (
+            ("epochofel", self.epoch_mjd_tt),
+            ("orbinc", self.inclination_deg),
+            ("longascnode", self.long_asc_node_deg),
+            ("argofperih", self.arg_perihelion_deg),
+            ("meandist", self.semi_major_axis_au),
+            ("eccentricity", self.eccentricity),
+            ("meananom", self.mean_anomaly_deg),
+            ("dailymot", self.daily_motion_deg_per_day),
+        ):
+            _finite(wire, value)
+        _check_inclination(self.inclination_deg)
+        _check_elliptic(self.eccentricity, self.semi_major_axis_au)
+        if not self.daily_motion_deg_per_day > 0.0:
+            raise ElementsError(
+                f"dailymot must be positive, got {self.daily_motion_deg_per_day}.",
+                field="dailymot",
+                value=self.daily_motion_deg_per_day,
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CometElements:
+    """Elements of the ``MPC_COMET`` scheme: perihelion time and distance, any e ≥ 0."""
+
+    perihelion_epoch_mjd_tt: float
+    perihelion_distance_au: float
+    eccentricity: float
+    inclination_deg: float
+    long_asc_node_deg: float
+    arg_perihelion_deg: float
+    epoch_mjd_tt: float | None = None
+    """Epoch of osculation (carried, unused by two-body propagation)."""
+    designation: str = ""
+    name: str = ""
+    absolute_magnitude: float | None = None
+    slope_parameter: float | None = None
+
+    def __post_init__(self) -> None:
+        for wire, value in (
+            ("epochofperih", self.perihelion_epoch_mjd_tt),
+            ("perihdist", self.perihelion_distance_au),
+            ("eccentricity", self.eccentricity),
+            ("orbinc", self.inclination_deg),
+            ("longascnode", self.long_asc_node_deg),
+            ("argofperih", self.arg_perihelion_deg),
+        ):
+            _finite(wire, value)
+        if self.epoch_mjd_tt is not None:
+            _finite("epochofel", self.epoch_mjd_tt)
+        _check_inclination(self.inclination_deg)
+        if not self.eccentricity >= 0.0:
+            raise ElementsError(
+                f"Illegal eccentricity {self.eccentricity}: it must be >= 0.",
+                field="eccentricity",
+                value=self.eccentricity,
+            )
+        if not self.perihelion_distance_au > 0.0:
+            raise ElementsError(
+                f"Illegal perihelion distance {self.perihelion_distance_au} au: it must be "
+                "positive.",
+                field="perihdist",
+                value=self.perihelion_distance_au,
+            )
+
+
+OrbitalElements = MinorPlanetElements | CometElements | MajorPlanetElements
+"""Any element set :func:`geocentric_position_au` accepts."""
+
+
+# ------------------------------------------------------------------------------------------------
+# Portal JSON
+
+
+_MINOR_PLANET_SCHEMES: Final = frozenset({"MPC_MINOR_PLANET", "ASA_MINOR_PLANET"})
+_COMET_SCHEMES: Final = frozenset({"MPC_COMET", "ASA_COMET", "JPL_MINOR_PLANET"})
+
+
+def _portal_number(target: Mapping[str, object], key: str) -> float:
+    if key not in target or target[key] is None:
+        raise ElementsError(f"Missing orbital element {key!r}.", field=key, value=None)
+    value = target[key]
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ElementsError(f"{key} must be a number, got {value!r}.", field=key, value=value)
+    try:
+        number = float(value)
+    except ValueError:
+        raise ElementsError(
+            f"{key} must be a number, got {value!r}.", field=key, value=value
+        ) from None
+    return _finite(key, number)
+
+
+def elements_from_portal(target: Mapping[str, object]) -> OrbitalElements:
+    """Build an element set from the portal's ORBITAL_ELEMENTS target fields.
+
+    ``target["scheme"]`` selects the scheme: ``MPC_MINOR_PLANET`` (and ``ASA_MINOR_PLANET``),
+    ``MPC_COMET`` (and ``ASA_COMET``, ``JPL_MINOR_PLANET``), ``JPL_MAJOR_PLANET`` and
+    ``ASA_MAJOR_PLANET`` (from ``longofperih`` ϖ and ``meanlong`` L: ω = ϖ − Ω, M = L − ϖ).
+    Missing, non-numeric or illegal values raise :class:`ElementsError` naming the field.
+    """
+    scheme = target.get("scheme")
+    name = str(target.get("name") or "")
+    if scheme in _MINOR_PLANET_SCHEMES:
+        return MinorPlanetElements(
+            epoch_mjd_tt=_portal_number(target, "epochofel"),
+            inclination_deg=_portal_number(target, "orbinc"),
+            long_asc_node_deg=_portal_number(target, "longascnode"),
+            arg_perihelion_deg=_portal_number(target, "argofperih"),
+            semi_major_axis_au=_portal_number(target, "meandist"),
+            eccentricity=_portal_number(target, "eccentricity"),
+            mean_anomaly_deg=_portal_number(target, "meananom"),
+            name=name,
+        )
+    if scheme in _COMET_SCHEMES:
+        epoch = target.get("epochofel")
+        return CometElements(
+            perihelion_epoch_mjd_tt=_portal_number(target, "epochofperih"),
+            perihelion_distance_au=_portal_number(target, "perihdist"),
+            eccentricity=_portal_number(target, "eccentricity"),
+            inclination_deg=_portal_number(target, "orbinc"),
+            long_asc_node_deg=_portal_number(target, "longascnode"),
+            arg_perihelion_deg=_portal_number(target, "argofperih"),
+            epoch_mjd_tt=None if epoch is None else _portal_number(target, "epochofel"),
+            name=name,
+        )
+    if scheme == "JPL_MAJOR_PLANET":
+        return MajorPlanetElements(
+            epoch_mjd_tt=_portal_number(target, "epochofel"),
+            inclination_deg=_portal_number(target, "orbinc"),
+            long_asc_node_deg=_portal_number(target, "longascnode"),
+            arg_perihelion_deg=_portal_number(target, "argofperih"),
+            semi_major_axis_au=_portal_number(target, "meandist"),
+            eccentricity=_portal_number(target, "eccentricity"),
+            mean_anomaly_deg=_portal_number(target, "meananom"),
+            daily_motion_deg_per_day=_portal_number(target, "dailymot"),
+            name=name,
+        )
+    if scheme == "ASA_MAJOR_PLANET":
+        node = _portal_number(target, "longascnode")
+        long_perihelion = _portal_number(target, "longofperih")
+        return MajorPlanetElements(
+            epoch_mjd_tt=_portal_number(target, "epochofel"),
+            inclination_deg=_portal_number(target, "orbinc"),
+            long_asc_node_deg=node,
+            arg_perihelion_deg=long_perihelion - node,
+            semi_major_axis_au=_portal_number(target, "meandist"),
+            eccentricity=_portal_number(target, "eccentricity"),
+            mean_anomaly_deg=_portal_number(target, "meanlong") - long_perihelion,
+            daily_motion_deg_per_day=_portal_number(target, "dailymot"),
+            name=name,
+        )
+    raise ElementsError(
+        f"Unsupported orbital-element scheme {scheme!r}: expected one of "
+        "MPC_MINOR_PLANET, MPC_COMET, JPL_MAJOR_PLANET, ASA_MINOR_PLANET, ASA_COMET, "
+        "JPL_MINOR_PLANET, ASA_MAJOR_PLANET.",
+        field="scheme",
+        value=scheme,
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# MPC packed formats
+
+_PACKED_DIGITS: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_PACKED_EPOCH = re.compile(r"^([A-Z])(\d\d)([1-9A-C])([1-9A-V])(\d*)$")
+_PACKED_PROVISIONAL = re.compile(r"^([A-Z])(\d\d)([A-Z])([0-9A-Za-z])(\d)([A-Z0-9a-z])$")
+_PACKED_SURVEY = re.compile(r"^(PL|T1|T2|T3)S(\d{4})$")
+_COMET_DATE = re.compile(
+    r"^\s*(\d{4})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d*)?)\s+"
+    r"(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\d{8}))?(?:\s+(-?\d+\.?\d*))?"
+    r"(?:\s+(-?\d+\.?\d*))?"
+)
+
+
+def _packed_value(char: str) -> int:
+    value = _PACKED_DIGITS.find(char)
+    if value < 0:
+        raise ValueError(char)
+    return value
+
+
+def _mjd_from_calendar(year: int, month: int, day: float, *, field: str, text: str) -> float:
+    whole_day = math.floor(day)
+    try:
+        date = dt.date(year, month, whole_day)
+    except ValueError:
+        raise ElementsError(
+            f"Invalid calendar date in {field}: {text!r}.", field=field, value=text
+        ) from None
+    return float((date - _MJD_ORIGIN).days) + (day - whole_day)
+
+
+def unpack_epoch_mjd(packed: str) -> float:
+    """MJD (TT) of an MPC packed date such as ``K156R`` (2015-06-27.0) or ``K156R5`` (.5 d)."""
+    match = _PACKED_EPOCH.match(packed.strip())
+    if match is None:
+        raise ElementsError(f"Invalid MPC packed epoch {packed!r}.", field="epoch", value=packed)
+    century, year, month, day, fraction = match.groups()
+    full_year = _packed_value(century) * 100 + int(year)
+    day_value = _packed_value(day) + (float("0." + fraction) if fraction else 0.0)
+    return _mjd_from_calendar(
+        full_year, _packed_value(month), day_value, field="epoch", text=packed
+    )
+
+
+def _unpack_provisional(packed: str) -> str | None:
+    match = _PACKED_PROVISIONAL.match(packed)
+    if match is None:
+        return None
+    century, year, half_month, cycle_tens, cycle_units, second = match.groups()
+    count = _packed_value(cycle_tens) * 10 + int(cycle_units)
+    return f"{_packed_value(century) * 100 + int(year)} {half_month}{second}" + (
+        str(count) if count else ""
+    )
+
+
+def _unpack_comet_provisional(packed: str) -> str | None:
+    match = _PACKED_PROVISIONAL.match(packed)
+    if match is None:
+        return None
+    century, year, half_month, order_tens, order_units, fragment = match.groups()
+    if fragment.isupper():  # a comet with an asteroid-style designation such as A/2017 U1
+        return _unpack_provisional(packed)
+    order = _packed_value(order_tens) * 10 + int(order_units)
+    text = f"{_packed_value(century) * 100 + int(year)} {half_month}{order}"
+    return text + (f"-{fragment.upper()}" if fragment != "0" else "")
+
+
+def unpack_designation(packed: str) -> str:
+    """Readable form of an MPC packed designation; unknown forms (NEOCP ids) come back as given.
+
+    ``00001`` → ``1``, ``A0001`` → ``100001``, ``K13TB7L`` → ``2013 TL117``, ``PLS2040`` →
+    ``2040 P-L``, ``0299P`` → ``299P``, ``CK13A010`` → ``C/2013 A1``.
+    """
+    text = packed.strip()
+    if len(text) == 5 and text[1:].isdigit() and text[0] in _PACKED_DIGITS:
+        return str(_packed_value(text[0]) * 10_000 + int(text[1:]))
+    if len(text) == 5 and text[:4].isdigit() and text[4] in "PDCXIA":
+        return f"{int(text[:4])}{text[4]}"
+    survey = _PACKED_SURVEY.match(text)
+    if survey is not None:
+        kind, number = survey.groups()
+        return f"{int(number)} {kind[0]}-{kind[1]}"
+    if len(text) == 8 and text[0] in "PDCXIA":
+        provisional = _unpack_comet_provisional(text[1:])
+        if provisional is not None:
+            return f"{text[0]}/{provisional}"
+    provisional = _unpack_provisional(text)
+    return provisional if provisional is not None else text
+
+
+def _float_field(token: str, field: str) -> float:
+    try:
+        value = float(token)
+    except ValueError:
+        raise ElementsError(
+            f"MPC line field {field} is not a number: {token!r}.", field=field, value=token
+        ) from None
+    return _finite(field, value)
+
+
+def _parse_comet_line(line: str) -> CometElements:
+    designation_field = line[:12]
+    match = _COMET_DATE.match(line[12:])
+    if match is None:  # pragma: no cover - guarded by the caller's detection
+        raise ElementsError("Not an MPC comet line.", field="line", value=line)
+    year, month, day, q, e, peri, node, incl, epoch, magnitude, slope = match.groups()
+    perihelion = _mjd_from_calendar(
+        int(year),
+        int(month),
+        _float_field(day, "perihelion_day"),
+        field="perihelion_date",
+        text=f"{year} {month} {day}",
+    )
+    epoch_mjd = None
+    if epoch is not None:
+        epoch_mjd = _mjd_from_calendar(
+            int(epoch[:4]), int(epoch[4:6]), float(epoch[6:]), field="epoch", text=epoch
+        )
+    number, orbit_type, provisional = (
+        designation_field[:4].strip(),
+        designation_field[4:5],
+        designation_field[5:12].strip(),
+    )
+    if number:
+        designation = unpack_designation(number + orbit_type)
+    elif provisional:
+        designation = unpack_designation(orbit_type + provisional)
+    else:
+        designation = designation_field.strip()
+    name = line[102:].strip() if len(line) > 102 else ""
+    return CometElements(
+        perihelion_epoch_mjd_tt=perihelion,
+        perihelion_distance_au=_float_field(q, "perihelion_distance"),
+        eccentricity=_float_field(e, "eccentricity"),
+        arg_perihelion_deg=_float_field(peri, "arg_perihelion"),
+        long_asc_node_deg=_float_field(node, "long_asc_node"),
+        inclination_deg=_float_field(incl, "inclination"),
+        epoch_mjd_tt=epoch_mjd,
+        designation=designation,
+        name=name or designation,
+        absolute_magnitude=None if magnitude is None else float(magnitude),
+        slope_parameter=None if slope is None else float(slope),
+    )
+
+
+def _parse_minor_planet_line(line: str) -> MinorPlanetElements:
+    packed_designation = line[:7].strip()
+    tokens = line[7:].split()
+    epoch_index = next(
+        (i for i, token in enumerate(tokens[:3]) if _PACKED_EPOCH.match(token)), None
+    )
+    if epoch_index is None:
+        raise ElementsError(
+            "Not an MPC minor-planet or comet line: no packed epoch (such as K156R) after the "
+            f"designation in {line[:40]!r}.",
+            field="epoch",
+            value=line[:40],
+        )
+    header = tokens[:epoch_index]
+    values = tokens[epoch_index + 1 : epoch_index + 8]
+    names = (
+        "mean_anomaly",
+        "arg_perihelion",
+        "long_asc_node",
+        "inclination",
+        "eccentricity",
+        "mean_motion",
+        "semi_major_axis",
+    )
+    if len(values) < len(names):
+        raise ElementsError(
+            f"MPC line is truncated: expected {len(names)} elements after the epoch, "
+            f"got {len(values)}.",
+            field=names[len(values)],
+            value=line,
+        )
+    mean_anomaly, peri, node, incl, ecc, _motion, axis = (
+        _float_field(token, field) for token, field in zip(values, names, strict=True)
+    )
+    readable = line[166:194].strip() if len(line) > 166 else ""
+    designation = unpack_designation(packed_designation) if packed_designation else readable
+    return MinorPlanetElements(
+        epoch_mjd_tt=unpack_epoch_mjd(tokens[epoch_index]),
+        mean_anomaly_deg=mean_anomaly,
+        arg_perihelion_deg=peri,
+        long_asc_node_deg=node,
+        inclination_deg=incl,
+        eccentricity=ecc,
+        semi_major_axis_au=axis,
+        designation=designation,
+        name=readable or designation,
+        absolute_magnitude=_float_field(header[0], "absolute_magnitude") if header else None,
+        slope_parameter=_float_field(header[1], "slope_parameter") if len(header) > 1 else None,
+    )
+
+
+def parse_mpc_line(line: str) -> MinorPlanetElements | CometElements:
+    """Parse one MPC one-line element record (MPCORB/NEOCP minor planet, or cometary).
+
+    Minor-planet lines are read by fields after the 7-character designation (NEOCP and Find_Orb
+    lines are not always column-exact); cometary lines are recognised by the perihelion date
+    (``YYYY MM DD.dddd``) after the 12-character designation. Raises :class:`ElementsError`
+    naming the field for anything that cannot be read or gives illegal elements.
+    """
+    text = line.rstrip("\r\n")
+    if not text.strip():
+        raise ElementsError("Empty MPC line.", field="line", value=line)
+    if _COMET_DATE.match(text[12:]) and len(text) > 12:
+        return _parse_comet_line(text)
+    return _parse_minor_planet_line(text)
+
+
+def parse_mpc_file(text: str) -> list[MinorPlanetElements | CometElements]:
+    """Parse every non-blank line of an MPC element file's text (header lines are refused)."""
+    return [parse_mpc_line(line) for line in text.splitlines() if line.strip()]
+
+
+def read_mpc_file(path: str | Path) -> list[MinorPlanetElements | CometElements]:
+    """Read and parse an MPC one-line element file (``.neocp``, MPCORB extract, CometEls)."""
+    return parse_mpc_file(Path(path).read_text(encoding="ascii"))
+
+
+# ------------------------------------------------------------------------------------------------
+# Propagation
+
+
+@dataclass(frozen=True, slots=True)
+class _Orientation:
+    """Perihelion (P) and semi-latus (Q) unit vectors on the ICRS axes."""
+
+    p: FloatArray = field(repr=False)
+    q: FloatArray = field(repr=False)
+
+
+def _orientation(inclination_deg: float, node_deg: float, peri_deg: float) -> _Orientation:
+    i, node, peri = np.deg2rad([inclination_deg, node_deg, peri_deg])
+    cos_node, sin_node = math.cos(node), math.sin(node)
+    cos_peri, sin_peri = math.cos(peri), math.sin(peri)
+    cos_i, sin_i = math.cos(i), math.sin(i)
+    p_ecl = np.array(
+        [
+            cos_peri * cos_node - sin_peri * sin_node * cos_i,
+            cos_peri * sin_node + sin_peri * cos_node * cos_i,
+            sin_peri * sin_i,
+        ]
+    )
+    q_ecl = np.array(
+        [
+            -sin_peri * cos_node - cos_peri * sin_node * cos_i,
+            -sin_peri * sin_node + cos_peri * cos_node * cos_i,
+            cos_peri * sin_i,
+        ]
+    )
+    return _Orientation(p=_ECLIPTIC_TO_ICRS @ p_ecl, q=_ECLIPTIC_TO_ICRS @ q_ecl)
+
+
+def _ecliptic_to_icrs() -> FloatArray:
+    eps = math.radians(OBLIQUITY_J2000_DEG)
+    c, s = math.cos(eps), math.sin(eps)
+    return np.array([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
+
+
+_ECLIPTIC_TO_ICRS: Final = _ecliptic_to_icrs()
+
+
+def _solve_kepler(mean_anomaly_rad: FloatArray, eccentricity: float) -> FloatArray:
+    """Eccentric anomaly E with E − e sin E = M (Newton, Danby's starter), any 0 ≤ e < 1."""
+    m = np.remainder(mean_anomaly_rad + np.pi, 2.0 * np.pi) - np.pi
+    e_anom = m + 0.85 * eccentricity * np.sign(np.sin(m))
+    for _ in range(_MAX_ITERATIONS):
+        f = e_anom - eccentricity * np.sin(e_anom) - m
+        step = f / (1.0 - eccentricity * np.cos(e_anom))
+        e_anom = e_anom - step
+        if np.all(np.abs(step) < 1e-14):
+            break
+    return np.asarray(e_anom, dtype=np.float64)
+
+
+def _elliptic_plane(
+    semi_major_axis_au: float, eccentricity: float, mean_anomaly_rad: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    e_anom = _solve_kepler(mean_anomaly_rad, eccentricity)
+    x = semi_major_axis_au * (np.cos(e_anom) - eccentricity)
+    y = semi_major_axis_au * math.sqrt(1.0 - eccentricity**2) * np.sin(e_anom)
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+def _stumpff(z: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Stumpff functions c2(z) and c3(z), by series for |z| < 1 and closed form beyond."""
+    c2 = np.empty_like(z)
+    c3 = np.empty_like(z)
+    small = np.abs(z) < 1.0
+    zs = z[small]
+    # c_k(z) = Σ_j (−z)^j / (k + 2j)!, twelve terms: remainder < 1e-26.
+    term2 = np.full_like(zs, 0.5)
+    term3 = np.full_like(zs, 1.0 / 6.0)
+    sum2, sum3 = term2.copy(), term3.copy()
+    for j in range(1, 12):
+        term2 = -term2 * zs / ((2 * j + 1) * (2 * j + 2))
+        term3 = -term3 * zs / ((2 * j + 2) * (2 * j + 3))
+        sum2 += term2
+        sum3 += term3
+    c2[small], c3[small] = sum2, sum3
+    positive = (~small) & (z > 0.0)
+    root = np.sqrt(z[positive])
+    c2[positive] = (1.0 - np.cos(root)) / z[positive]
+    c3[positive] = (root - np.sin(root)) / (z[positive] * root)
+    negative = (~small) & (z < 0.0)
+    root = np.sqrt(-z[negative])
+    c2[negative] = (np.cosh(root) - 1.0) / -z[negative]
+    c3[negative] = (np.sinh(root) - root) / (-z[negative] * root)
+    return c2, c3
+
+
+def _universal_plane(
+    perihelion_au: float, eccentricity: float, dt_days: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Orbit-plane coordinates from perihelion with universal variables (any e).
+
+    With the perihelion state (r₀ = q, ṙ₀ = 0, v₀² = μ(1+e)/q) and β = μ(1−e)/q, Kepler's
+    equation is Δt = q·s·c1(βs²) + μ·s³·c3(βs²); then x = q − μ s² c2 and y = √(μq(1+e))·s·c1.
+    Solved by Newton from the parabolic (Barker) root, which brackets near-parabolic orbits.
+    """
+    mu = _GM_SUN
+    beta = mu * (1.0 - eccentricity) / perihelion_au
+    # Parabolic starter: s³ + (6q/μ)s − 6Δt/μ = 0 (Cardano, one real root).
+    p = 6.0 * perihelion_au / mu
+    r = -6.0 * dt_days / mu
+    disc = np.sqrt(r * r / 4.0 + p**3 / 27.0)
+    s = np.cbrt(-r / 2.0 + disc) + np.cbrt(-r / 2.0 - disc)
+    for _ in range(_MAX_ITERATIONS):
+        z = beta * s * s
+        c2, c3 = _stumpff(z)
+        c1 = 1.0 - z * c3
+        c0 = 1.0 - z * c2
+        f = perihelion_au * s * c1 + mu * s**3 * c3 - dt_days
+        radius = perihelion_au * c0 + mu * s * s * c2
+        step = f / radius
+        s = s - step
+        if np.all(np.abs(step) <= 1e-15 * np.maximum(np.abs(s), 1.0)):
+            break
+    z = beta * s * s
+    c2, c3 = _stumpff(z)
+    c1 = 1.0 - z * c3
+    x = perihelion_au - mu * s * s * c2
+    y = math.sqrt(mu * perihelion_au * (1.0 + eccentricity)) * s * c1
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+def _plane_coordinates(
+    elements: OrbitalElements, jd_tt: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    mjd_tt = jd_tt - _MJD_JD_OFFSET
+    if isinstance(elements, CometElements):
+        dt_days = mjd_tt - elements.perihelion_epoch_mjd_tt
+        e = elements.eccentricity
+        q = elements.perihelion_distance_au
+        if e < _UNIVERSAL_ECCENTRICITY:
+            a = q / (1.0 - e)
+            n = GAUSSIAN_GRAVITATIONAL_CONSTANT / a**1.5
+            return _elliptic_plane(a, e, n * dt_days)
+        return _universal_plane(q, e, dt_days)
+    if isinstance(elements, MajorPlanetElements):
+        n = math.radians(elements.daily_motion_deg_per_day)
+    else:
+        n = GAUSSIAN_GRAVITATIONAL_CONSTANT / elements.semi_major_axis_au**1.5
+    mean_anomaly = math.radians(elements.mean_anomaly_deg) + n * (mjd_tt - elements.epoch_mjd_tt)
+    return _elliptic_plane(elements.semi_major_axis_au, elements.eccentricity, mean_anomaly)
+
+
+def _as_times(jd_tt: npt.ArrayLike) -> FloatArray:
+    times = np.asarray(jd_tt, dtype=np.float64)
+    if times.ndim > 1:
+        raise ValueError(f"times must be a scalar or a 1-D array, got shape {times.shape}")
+    return np.atleast_1d(times)
+
+
+def heliocentric_position_au(elements: OrbitalElements, jd_tt: npt.ArrayLike) -> FloatArray:
+    """Heliocentric two-body position at the TT Julian dates, shape (N, 3), au, ICRS axes."""
+    times = _as_times(jd_tt)
+    orientation = _orientation(
+        elements.inclination_deg, elements.long_asc_node_deg, elements.arg_perihelion_deg
+    )
+    x, y = _plane_coordinates(elements, times)
+    return np.outer(x, orientation.p) + np.outer(y, orientation.q)
+
+
+def geocentric_position_au(elements: OrbitalElements, jd_tt: npt.ArrayLike) -> FloatArray:
+    """Astrometric geocentric position at the TT Julian dates, shape (N, 3), au, ICRS axes.
+
+    The body is taken at the retarded time t − τ (τ the light time to the geocentre, iterated
+    three times: converged far below a milliarcsecond); the Sun's barycentric position at t − τ
+    and the Earth's at t come from DE421. No aberration or light deflection is applied.
+    """
+    times = _as_times(jd_tt)
+    jd_tdb = times + planets.tdb_minus_tt_days(times)
+    earth = planets.earth_barycentric_position_au(jd_tdb)
+    tau_days = np.zeros_like(times)
+    geocentric = np.zeros((times.size, 3))
+    for _ in range(_LIGHT_TIME_ITERATIONS):
+        body = planets.sun_barycentric_position_au(jd_tdb - tau_days) + heliocentric_position_au(
+            elements, times - tau_days
+        )
+        geocentric = body - earth
+        tau_days = np.linalg.norm(geocentric, axis=1) / planets.SPEED_OF_LIGHT_AU_PER_DAY
+    return geocentric
