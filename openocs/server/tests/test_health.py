@@ -28,7 +28,6 @@ def test_health_reports_503_when_the_database_fails(
 ) -> None:
     from django.db import DatabaseError
 
-
     class BrokenCursor:
         def __enter__(self) -> "BrokenCursor":
             raise DatabaseError("server closed the connection unexpectedly")
