@@ -1,3 +1,4 @@
 """The portal component (Django apps listed in DJANGO_APPS)."""
 
 DJANGO_APPS: list[str] = []
+DJANGO_APPS += ["openocs.portal.accounts", "oauth2_provider"]  # users, tokens, OAuth2 (issue 4)

@@ -2,4 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
+from openocs.portal.accounts.urls import urlpatterns as accounts_urlpatterns
+
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += accounts_urlpatterns  # api/profile/, api/api-token-auth/, accounts/…, o/…

@@ -158,6 +158,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Portal identity (issue 4): login by username or e-mail; OAuth2 provider at /o/.
+AUTHENTICATION_BACKENDS = ["openocs.portal.accounts.backends.UsernameOrEmailBackend"]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+OAUTH2_PROVIDER = {
+    "SCOPES": {"read": "Read access", "write": "Write access"},
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+}
 # D1: 401 with WWW-Authenticate for missing/invalid credentials; 403 restores the reference.
 OCS_UNAUTHENTICATED_STATUS = int(env_choice("OCS_UNAUTHENTICATED_STATUS", "401", ["401", "403"]))
 
@@ -177,6 +186,12 @@ MEDIA_URL = "media/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "openocs.web.authentication.TokenAuthentication",
+        # Portal OAuth2 bearer tokens (issue 4); after Token so 401 keeps `WWW-Authenticate: Token`.
+        *(
+            ["oauth2_provider.contrib.rest_framework.OAuth2Authentication"]
+            if "portal" in OCS_COMPONENTS
+            else []
+        ),
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
