@@ -2,3 +2,4 @@
 
 DJANGO_APPS: list[str] = []
 DJANGO_APPS += ["openocs.portal.accounts", "oauth2_provider"]  # users, tokens, OAuth2 (issue 4)
+DJANGO_APPS += ["openocs.portal.proposals"]  # semesters, proposals, time allocation (issue 4)

@@ -6,3 +6,7 @@ from openocs.portal.accounts.urls import urlpatterns as accounts_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += accounts_urlpatterns  # api/profile/, api/api-token-auth/, accounts/…, o/…
+
+from openocs.portal.proposals.urls import urlpatterns as proposals_urlpatterns  # noqa: E402
+
+urlpatterns += proposals_urlpatterns  # api/proposals/, api/semesters/, api/memberships/, …
