@@ -72,10 +72,15 @@ def _representation_key(request: Request) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+def _version_tag(version: int, last_write: dt.datetime) -> str:
+    """The configuration version; the write time makes it unique across database restores."""
+    return f"{version}.{int(last_write.timestamp() * 1_000_000):x}"
+
+
 def conditional(request: Request, produce: Callable[[], Response]) -> Response:
     """Answer 304 when the client's copy is current; otherwise produce and stamp the response."""
     version, last_write = _state(request)
-    etag = f'"{version}-{_representation_key(request)}"'
+    etag = f'"{_version_tag(version, last_write)}-{_representation_key(request)}"'
     last_modified = http_date(last_write.timestamp())
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
@@ -134,8 +139,7 @@ class SiteViewSet(ConfigdbViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         def produce() -> Response:
-            version, _ = _state(request)
-            key = f"configdb:sites:{version}:{_representation_key(request)}"
+            key = f"configdb:sites:{_version_tag(*_state(request))}:{_representation_key(request)}"
             data = cache.get(key)
             if data is None:
                 response = super(ConfigdbViewSet, self).list(request, *args, **kwargs)
