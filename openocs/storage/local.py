@@ -1,0 +1,117 @@
+"""Local file-system store with HMAC-signed, expiring URLs (deviation D20).
+
+Each version lives at ``<root>/<dir of path>/<key>/<file name>`` where the key is the md5, so
+versions of one path never overwrite each other and the layout stays browsable. URLs are
+``<base_url><path>?key=<key>&expires=<unix time>&signature=<hex HMAC-SHA256>``; the archive's
+file view checks them with ``verify_signature``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import shutil
+import tempfile
+import time
+from hashlib import sha256
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+from urllib.parse import quote, urlencode
+
+from openocs.storage.base import CHUNK_SIZE, Storage, StorageConfig, StoredObject, md5_of
+from openocs.storage.errors import (
+    ObjectNotFound,
+    StorageConfigurationError,
+    StorageConnectionError,
+)
+
+
+def _signature(signing_key: str, path: str, key: str, expires: int) -> str:
+    message = f"{path}\n{key}\n{expires}".encode()
+    return hmac.new(signing_key.encode(), message, sha256).hexdigest()
+
+
+def sign(signing_key: str, path: str, key: str, expires: int) -> str:
+    """The HMAC signature of a local download URL."""
+    return _signature(signing_key, path, key, expires)
+
+
+def verify_signature(
+    signing_key: str, path: str, key: str, expires: int, signature: str, *, now: float | None = None
+) -> bool:
+    """True when ``signature`` is valid for this path, key and expiry and has not expired."""
+    if (now if now is not None else time.time()) > expires:
+        return False
+    return hmac.compare_digest(_signature(signing_key, path, key, expires), signature)
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise StorageConfigurationError(f"Invalid store path {path!r}")
+    return relative
+
+
+class LocalStorage(Storage):
+    """Files under a root directory; the version key is the md5 of the content."""
+
+    name = "local"
+
+    def __init__(self, config: StorageConfig) -> None:
+        if not config.root_dir:
+            raise StorageConfigurationError("The local store needs FILESYSTEM_STORAGE_ROOT_DIR")
+        self.root = Path(config.root_dir)
+        self.base_url = config.base_url
+        self.signing_key = config.signing_key
+
+    def location(self, path: str, key: str) -> Path:
+        """Where one version lives on disk."""
+        relative = _safe_relative(path)
+        if not key or "/" in key or key in {".", ".."}:
+            raise StorageConfigurationError(f"Invalid version key {key!r}")
+        return self.root / relative.parent / key / relative.name
+
+    def put(self, path: str, fileobj: BinaryIO, *, md5: str | None = None) -> StoredObject:
+        computed, size = md5_of(fileobj)
+        target = self.location(path, computed)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fileobj.seek(0)
+            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as temporary:
+                shutil.copyfileobj(fileobj, temporary, CHUNK_SIZE)
+            os.replace(temporary.name, target)
+        except OSError as error:
+            raise StorageConnectionError(f"Could not write {target}: {error}") from error
+        return StoredObject(path=path, key=computed, md5=computed, size=size)
+
+    def open(self, path: str, key: str) -> BinaryIO:
+        try:
+            return self.location(path, key).open("rb")
+        except FileNotFoundError:
+            raise ObjectNotFound(path, key) from None
+        except OSError as error:
+            raise StorageConnectionError(f"Could not read {path}: {error}") from error
+
+    def exists(self, path: str, key: str) -> bool:
+        return self.location(path, key).is_file()
+
+    def delete(self, path: str, key: str) -> None:
+        target = self.location(path, key)
+        try:
+            target.unlink(missing_ok=True)
+            target.parent.rmdir()
+        except OSError:
+            pass  # the version directory still holds something: leave it
+
+    def url(self, path: str, key: str, *, expires_s: int, filename: str | None = None) -> str:
+        if not self.signing_key:
+            raise StorageConfigurationError("The local store needs a signing key to make URLs")
+        expires = int(time.time()) + expires_s
+        query = urlencode(
+            {
+                "key": key,
+                "expires": expires,
+                "signature": sign(self.signing_key, path, key, expires),
+            }
+        )
+        return f"{self.base_url}{quote(path)}?{query}"
