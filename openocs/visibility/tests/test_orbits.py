@@ -62,6 +62,7 @@ def test_parses_ceres_mpcorb_line_with_packed_epoch_and_number():
 
 def test_mean_motion_from_semi_major_axis_matches_the_published_daily_motion():
     ceres = _read("00001_Ceres.neocp")
+    assert isinstance(ceres, orbits.MinorPlanetElements)
     # The MPCORB line publishes n = 0.21402349 deg/day next to a.
     assert ceres.mean_motion_deg_per_day == pytest.approx(0.21402349, abs=2e-8)
 
@@ -406,3 +407,357 @@ def test_propagation_is_vectorised_and_scalar_times_give_one_row():
     one = orbits.geocentric_position_au(ceres, float(jd[3]))
     assert one.shape == (1, 3)
     assert np.allclose(one[0], many[3], rtol=0, atol=1e-15)
+
+
+# ------------------------------------------------------------------------------------------------
+# JPL Horizons authority
+#
+# The numbers below are copied from JPL Horizons outputs that other open-source projects recorded
+# as test data (we have no network access to Horizons itself):
+#
+# - astroquery (astropy/astroquery), astroquery/jplhorizons/tests/data/:
+#   ``ceres_elements_range.txt`` (heliocentric J2000-ecliptic osculating elements of (1) Ceres,
+#   solution JPL#48, at 2022-Jun-10/20/30 and Jul-10 00:00 TDB), ``ceres_vectors_range.txt``
+#   (heliocentric J2000-ecliptic geometric vectors at the same instants) and
+#   ``ceres_ephemerides_range.txt`` (geocentric astrometric "R.A._(ICRF), DEC_(ICRF)" at
+#   2022-Jun-10/20/30 and Jul-10 00:00 UT, TDB − UT = 69.184 s), all generated 2022-Jun-10 with
+#   DE441;
+# - sbpy (NASA-Planetary-Science/sbpy), sbpy/data/tests/data/:
+#   ``TestEphemerisCLI-2p-horizons.txt`` (2P/Encke, JPL#K232/4) and
+#   ``TestEphemerisCLI-c1995o1-horizons.txt`` (C/1995 O1 Hale-Bopp, JPL#226): osculating elements
+#   with Horizons' "Equivalent ICRF heliocentric cartesian coordinates" at the element epoch.
+#
+# Horizons propagates with planetary perturbations; our model is two-body, so agreement is
+# expected to degrade with the distance from the element epoch (the spec's target: 2″ within 30
+# days of the epoch).
+
+CERES_HORIZONS_ELEMENTS = [
+    # JD TDB, EC, IN, OM, W, MA, A  (ceres_elements_range.txt)
+    (
+        2459740.5,
+        7.857509431507990e-02,
+        1.058712597794349e01,
+        8.026775296710701e01,
+        7.356968535036279e01,
+        3.214371287399738e02,
+        2.766380805878023e00,
+    ),
+    (
+        2459750.5,
+        7.858376292112841e-02,
+        1.058706771204556e01,
+        8.026756872640345e01,
+        7.356246662775156e01,
+        3.235863760597782e02,
+        2.766419333387372e00,
+    ),
+    (
+        2459760.5,
+        7.859345715357316e-02,
+        1.058700882991960e01,
+        8.026736396328340e01,
+        7.355524826865661e01,
+        3.257356070468648e02,
+        2.766460121827925e00,
+    ),
+    (
+        2459770.5,
+        7.860414361068520e-02,
+        1.058695038677373e01,
+        8.026714122872585e01,
+        7.354835812167732e01,
+        3.278845197635605e02,
+        2.766502427656752e00,
+    ),
+]
+CERES_HORIZONS_ECLIPTIC_AU = np.array(
+    [  # ceres_vectors_range.txt, same instants (TDB)
+        [-8.354726583796999e-01, 2.455132459520164e00, 2.314862198331841e-01],
+        [-9.347458493663700e-01, 2.411365344494129e00, 2.483916160514805e-01],
+        [-1.032442649066608e00, 2.363530154574458e00, 2.648779352961165e-01],
+        [-1.128387470845915e00, 2.311682815778683e00, 2.809145935195726e-01],
+    ]
+)
+CERES_HORIZONS_ASTROMETRIC = [
+    # JD UT, RA ICRF deg, Dec ICRF deg  (ceres_ephemerides_range.txt, geocentric)
+    (2459740.5, 101.73343, 26.78554),
+    (2459750.5, 106.56175, 26.59903),
+    (2459760.5, 111.42655, 26.26772),
+    (2459770.5, 116.30339, 25.79505),
+]
+TT_MINUS_UTC_2022_DAYS = 69.184 / 86400.0  # 37 leap seconds + 32.184 s (Horizons: 69.1847)
+
+
+def _ceres_at(epoch_index: int) -> orbits.MinorPlanetElements:
+    jd, ec, inc, node, peri, mean_anomaly, axis = CERES_HORIZONS_ELEMENTS[epoch_index]
+    return orbits.MinorPlanetElements(
+        epoch_mjd_tt=jd - MJD_TO_JD,
+        eccentricity=ec,
+        inclination_deg=inc,
+        long_asc_node_deg=node,
+        arg_perihelion_deg=peri,
+        semi_major_axis_au=axis,
+        mean_anomaly_deg=mean_anomaly,
+        name="(1) Ceres",
+    )
+
+
+def _unit_vectors(ra_deg: np.ndarray, dec_deg: np.ndarray) -> np.ndarray:
+    ra, dec = np.radians(ra_deg), np.radians(dec_deg)
+    return np.stack([np.cos(dec) * np.cos(ra), np.cos(dec) * np.sin(ra), np.sin(dec)], axis=-1)
+
+
+def _separation_arcsec(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a_unit = a / np.linalg.norm(a, axis=-1, keepdims=True)
+    b_unit = b / np.linalg.norm(b, axis=-1, keepdims=True)
+    cross = np.linalg.norm(np.cross(a_unit, b_unit), axis=-1)
+    return np.asarray(np.degrees(np.arctan2(cross, np.sum(a_unit * b_unit, axis=-1))) * 3600.0)
+
+
+def _ecliptic_to_icrs(vectors: np.ndarray) -> np.ndarray:
+    eps = math.radians(84381.448 / 3600.0)
+    rotation = np.array(
+        [[1, 0, 0], [0, math.cos(eps), -math.sin(eps)], [0, math.sin(eps), math.cos(eps)]]
+    )
+    return np.asarray(vectors @ rotation.T)
+
+
+def test_elements_give_horizons_cartesian_position_at_their_epoch():
+    # astroquery ceres_elements_range.txt header: JPL#48 elements at 2020-Jan-01.0 TDB and the
+    # "Equivalent ICRF heliocentric cartesian coordinates".
+    ceres = orbits.MinorPlanetElements(
+        epoch_mjd_tt=2458849.5 - MJD_TO_JD,
+        eccentricity=0.07687465013145245,
+        inclination_deg=10.59127767086216,
+        long_asc_node_deg=80.3011901917491,
+        arg_perihelion_deg=73.80896808746482,
+        semi_major_axis_au=2.769289292143484,
+        mean_anomaly_deg=130.3159688200986,
+    )
+    position = orbits.heliocentric_position_au(ceres, 2458849.5)[0]
+    expected = [1.007608869613381, -2.390064275223502, -1.332124522752402]
+    assert np.allclose(position, expected, rtol=0, atol=1e-10)  # 15 m
+
+
+def test_elliptic_comet_elements_give_horizons_cartesian_position():
+    # sbpy TestEphemerisCLI-2p-horizons.txt: 2P/Encke, elements at 2022-Jun-22.0 TDB, perihelion
+    # 487 days later.
+    encke = orbits.CometElements(
+        perihelion_epoch_mjd_tt=2460239.0189482248 - MJD_TO_JD,
+        perihelion_distance_au=0.3362300806790429,
+        eccentricity=0.8485141889848308,
+        long_asc_node_deg=334.3120522286535,
+        arg_perihelion_deg=187.0124965530834,
+        inclination_deg=11.50170416921873,
+    )
+    position = orbits.heliocentric_position_au(encke, 2459752.5)[0]
+    expected = [3.886668467170212, -0.9188393246574216, -0.2098903569670719]
+    assert np.allclose(position, expected, rtol=0, atol=1e-10)
+
+
+def test_near_parabolic_comet_elements_give_horizons_cartesian_position():
+    # sbpy TestEphemerisCLI-c1995o1-horizons.txt: Hale-Bopp, e = 0.995, 25 years after
+    # perihelion (exercises the universal-variable solver far from perihelion).
+    hale_bopp = orbits.CometElements(
+        perihelion_epoch_mjd_tt=2450537.1349071441 - MJD_TO_JD,
+        perihelion_distance_au=0.890537663547794,
+        eccentricity=0.9949810027633206,
+        long_asc_node_deg=282.7334213961641,
+        arg_perihelion_deg=130.4146670659176,
+        inclination_deg=89.28759424740302,
+    )
+    position = orbits.heliocentric_position_au(hale_bopp, 2459837.5)[0]
+    expected = [3.907631452214869, -1.373895334060347, -46.24358508575312]
+    assert np.allclose(position, expected, rtol=0, atol=1e-9)  # 150 m at 46 au
+
+
+@pytest.mark.parametrize("epoch_index", range(4))
+def test_ceres_heliocentric_positions_match_horizons_within_30_days(epoch_index):
+    jd_tdb = np.array([row[0] for row in CERES_HORIZONS_ELEMENTS])
+    ours = orbits.heliocentric_position_au(_ceres_at(epoch_index), jd_tdb)
+    theirs = _ecliptic_to_icrs(CERES_HORIZONS_ECLIPTIC_AU)
+    error_km = np.linalg.norm(ours - theirs, axis=1) * 149_597_870.7
+    assert error_km[epoch_index] < 0.01
+    # Two-body versus Horizons' perturbed orbit: measured 54-57 km after 10 days, 218-225 km
+    # after 20 days, 497-513 km after 30 days.
+    days = np.abs(jd_tdb - jd_tdb[epoch_index])
+    assert np.all(error_km <= 5.0 + 0.6 * days**2)
+
+
+@pytest.mark.parametrize("epoch_index", range(4))
+def test_ceres_astrometric_positions_match_horizons_within_2_arcsec(epoch_index):
+    jd_utc = np.array([row[0] for row in CERES_HORIZONS_ASTROMETRIC])
+    expected = _unit_vectors(
+        np.array([row[1] for row in CERES_HORIZONS_ASTROMETRIC]),
+        np.array([row[2] for row in CERES_HORIZONS_ASTROMETRIC]),
+    )
+    ours = orbits.geocentric_position_au(_ceres_at(epoch_index), jd_utc + TT_MINUS_UTC_2022_DAYS)
+    separation = _separation_arcsec(ours, expected)
+    # Measured: 0.006-0.02″ at 0-10 days, up to 0.19″ at 30 days; Horizons prints 1e-5 degree
+    # (0.036″). The requirement is 2″.
+    assert np.max(separation) < 0.25
+    assert separation[epoch_index] < 0.05
+
+
+def test_ceres_from_the_shared_mpc_file_is_placed_like_horizons_ceres():
+    # The MPC elements in shared/data (epoch 2015) are 7 years from the Horizons table (2022), so
+    # this is only a coarse identity check: two-body from 2015 lands within 0.5 degree.
+    ceres = _read("00001_Ceres.neocp")
+    jd_utc = np.array([row[0] for row in CERES_HORIZONS_ASTROMETRIC])
+    expected = _unit_vectors(
+        np.array([row[1] for row in CERES_HORIZONS_ASTROMETRIC]),
+        np.array([row[2] for row in CERES_HORIZONS_ASTROMETRIC]),
+    )
+    ours = orbits.geocentric_position_au(ceres, jd_utc + TT_MINUS_UTC_2022_DAYS)
+    assert np.max(_separation_arcsec(ours, expected)) < 1800.0
+
+
+# ------------------------------------------------------------------------------------------------
+# Independent reference: numerical two-body integration + astropy reading DE421 as an SPK file
+#
+# The reference below shares no code with the module under test: the initial state comes from
+# the perihelion (comets) or a bisection solution of Kepler's equation (minor planets), the orbit
+# orientation from astropy's rotation matrices, the motion from a fourth-order Runge-Kutta
+# integration of r'' = −μ r / r³, the Sun and the Earth from astropy's ``get_body_barycentric``
+# reading DE421 through its own SPK reader, and TT → TDB from astropy's time scales.
+
+SPK_FIRST_JD, SPK_LAST_JD = 2_447_000.5, 2_466_000.5
+
+
+@pytest.fixture(scope="module")
+def de421_spk_path(tmp_path_factory):
+    from openocs.visibility.tests.de421_spk import write_de421_spk
+
+    path = tmp_path_factory.mktemp("ephemeris") / "de421.bsp"
+    return str(write_de421_spk(path, SPK_FIRST_JD, SPK_LAST_JD))
+
+
+def _reference_orientation(elements: orbits.OrbitalElements) -> np.ndarray:
+    """Columns P, Q, W of the orbit on the ICRS axes, built from astropy rotation matrices."""
+    from astropy import units as u
+    from astropy.coordinates.matrix_utilities import rotation_matrix
+
+    # astropy's rotation_matrix(angle, axis) rotates the frame; the transpose rotates vectors.
+    ecliptic_to_orbit = (
+        rotation_matrix(elements.arg_perihelion_deg * u.deg, "z")
+        @ rotation_matrix(elements.inclination_deg * u.deg, "x")
+        @ rotation_matrix(elements.long_asc_node_deg * u.deg, "z")
+    )
+    icrs_to_ecliptic = rotation_matrix(84381.448 * u.arcsec, "x")
+    return np.asarray((ecliptic_to_orbit @ icrs_to_ecliptic).T)
+
+
+def _reference_initial_state(
+    elements: orbits.OrbitalElements,
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """(JD TT, position, velocity) of a state on the orbit, in the orbit plane (P, Q axes)."""
+    if isinstance(elements, orbits.CometElements):
+        q, e = elements.perihelion_distance_au, elements.eccentricity
+        return (
+            elements.perihelion_epoch_mjd_tt + MJD_TO_JD,
+            np.array([q, 0.0, 0.0]),
+            np.array([0.0, math.sqrt(GM_SUN * (1 + e) / q), 0.0]),
+        )
+    a, e = elements.semi_major_axis_au, elements.eccentricity
+    mean_anomaly = math.radians(elements.mean_anomaly_deg) % (2 * math.pi)
+    lo, hi = 0.0, 2 * math.pi  # E − e sin E is increasing: bisect for E
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid - e * math.sin(mid) < mean_anomaly:
+            lo = mid
+        else:
+            hi = mid
+    ecc_anomaly = 0.5 * (lo + hi)
+    radius = a * (1 - e * math.cos(ecc_anomaly))
+    speed_factor = math.sqrt(GM_SUN * a) / radius
+    return (
+        elements.epoch_mjd_tt + MJD_TO_JD,
+        np.array(
+            [a * (math.cos(ecc_anomaly) - e), a * math.sqrt(1 - e * e) * math.sin(ecc_anomaly), 0]
+        ),
+        np.array(
+            [
+                -speed_factor * math.sin(ecc_anomaly),
+                speed_factor * math.sqrt(1 - e * e) * math.cos(ecc_anomaly),
+                0,
+            ]
+        ),
+    )
+
+
+def _integrate(position: np.ndarray, velocity: np.ndarray, dt_days: np.ndarray) -> np.ndarray:
+    """RK4 two-body integration of one initial state to many time offsets at once."""
+    steps = 800
+    h = (dt_days / steps)[:, None]
+    r = np.tile(position, (dt_days.size, 1))
+    v = np.tile(velocity, (dt_days.size, 1))
+
+    def acceleration(x: np.ndarray) -> np.ndarray:
+        return np.asarray(-GM_SUN * x / np.linalg.norm(x, axis=1, keepdims=True) ** 3)
+
+    for _ in range(steps):
+        k1r, k1v = v, acceleration(r)
+        k2r, k2v = v + 0.5 * h * k1v, acceleration(r + 0.5 * h * k1r)
+        k3r, k3v = v + 0.5 * h * k2v, acceleration(r + 0.5 * h * k2r)
+        k4r, k4v = v + h * k3v, acceleration(r + h * k3r)
+        r = r + h / 6 * (k1r + 2 * k2r + 2 * k3r + k4r)
+        v = v + h / 6 * (k1v + 2 * k2v + 2 * k3v + k4v)
+    return r
+
+
+def _reference_geocentric(
+    elements: orbits.OrbitalElements, jd_tt: np.ndarray, spk: str
+) -> np.ndarray:
+    from astropy import units as u
+    from astropy.coordinates import get_body_barycentric
+    from astropy.time import Time
+
+    orientation = _reference_orientation(elements)
+    epoch_jd, position, velocity = _reference_initial_state(elements)
+    time = Time(jd_tt, format="jd", scale="tt")
+    earth = get_body_barycentric("earth", time, ephemeris=spk).xyz.to_value(u.au).T
+    c_au_per_day = (299_792.458 * 86_400) / 149_597_870.7
+    tau = np.zeros_like(jd_tt)
+    for _ in range(4):
+        plane = _integrate(position, velocity, jd_tt - tau - epoch_jd)
+        heliocentric = plane @ orientation.T
+        sun = get_body_barycentric("sun", time - tau * u.day, ephemeris=spk).xyz.to_value(u.au).T
+        geocentric = sun + heliocentric - earth
+        tau = np.linalg.norm(geocentric, axis=1) / c_au_per_day
+    return np.asarray(geocentric)
+
+
+def _parabolic_comet() -> orbits.CometElements:
+    return orbits.CometElements(
+        perihelion_epoch_mjd_tt=57_300.25,
+        perihelion_distance_au=0.45,
+        eccentricity=1.0,
+        inclination_deg=97.0,
+        long_asc_node_deg=10.0,
+        arg_perihelion_deg=300.0,
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "00001_Ceres.neocp",
+        "2013TL117.neocp",
+        "N007rdx.neocp",
+        "Comet_299P.neocp",
+        "Comet_SidingSpring.neocp",
+        "parabolic",
+    ],
+)
+def test_geocentric_positions_match_independent_astropy_reference(source, de421_spk_path):
+    elements = _parabolic_comet() if source == "parabolic" else _read(source)
+    if isinstance(elements, orbits.CometElements):
+        epoch_jd = elements.perihelion_epoch_mjd_tt + MJD_TO_JD
+    else:
+        epoch_jd = elements.epoch_mjd_tt + MJD_TO_JD
+    jd_tt = epoch_jd + np.linspace(-30.0, 30.0, 13)
+    ours = orbits.geocentric_position_au(elements, jd_tt)
+    reference = _reference_geocentric(elements, jd_tt, de421_spk_path)
+    # Same model, independent code: agreement to a milliarcsecond and a few metres.
+    assert np.max(_separation_arcsec(ours, reference)) < 0.001
+    assert np.max(np.abs(np.linalg.norm(ours, axis=1) - np.linalg.norm(reference, axis=1))) < 1e-10
