@@ -5,9 +5,12 @@ Other portal apps (accounts' profile, request groups) read proposals through the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -250,3 +253,31 @@ def semester_timeallocations(semester: Semester) -> QuerySet[TimeAllocation]:
         .annotate(num_users=Count("proposal__membership", distinct=True))
         .order_by("proposal_id", "id")
     )
+
+
+def membership_time_used_s(memberships: Sequence[Membership]) -> dict[tuple[int, str], float]:
+    """Seconds each member's pending and completed requests take, per (user id, proposal id).
+
+    Requests belong to the request-groups app: its selector ``time_used_by_user(user=,
+    proposal_ids=)`` is asked once per distinct user when installed; without it no request
+    exists and every member has used 0 s.
+    """
+    if not django_apps.is_installed("openocs.portal.requestgroups"):
+        return {}
+    try:
+        module = import_module("openocs.portal.requestgroups.selectors")
+    except ModuleNotFoundError:
+        return {}
+    function = getattr(module, "time_used_by_user", None)
+    if function is None:
+        return {}
+    by_user: dict[int, tuple[Any, list[str]]] = {}
+    for membership in memberships:
+        by_user.setdefault(membership.user_id, (membership.user, []))[1].append(
+            membership.proposal_id
+        )
+    used: dict[tuple[int, str], float] = {}
+    for user_id, (user, proposal_ids) in by_user.items():
+        for proposal_id, seconds in function(user=user, proposal_ids=proposal_ids).items():
+            used[(user_id, proposal_id)] = float(seconds)
+    return used

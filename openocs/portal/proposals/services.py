@@ -339,3 +339,8 @@ def allocation_reminders_queue(*, now: datetime | None = None) -> int:
                 email=email, semester_id=semester.id, days_left=days_left, lines=lines
             )
     return len(by_user)
+
+
+def invitations_accept_for(*, user: Any) -> int:
+    """The hook the accounts app calls on verification: accept invitations, return the count."""
+    return len(invitations_accept_for_user(user=user))

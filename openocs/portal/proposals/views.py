@@ -176,6 +176,22 @@ class MembershipViewSet(
     def get_queryset(self) -> QuerySet[Membership]:
         return selectors.memberships_visible_to(self.request.user).select_related("proposal")
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        context["time_used"] = getattr(self, "_time_used", {})
+        return context
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._time_used = selectors.membership_time_used_s(page)
+        return page
+
+    def get_object(self) -> Membership:
+        membership = super().get_object()
+        self._time_used = selectors.membership_time_used_s([membership])
+        return membership
+
     def perform_destroy(self, instance: Membership) -> None:
         run_service(
             lambda: services.membership_delete(membership=instance, actor=self.request.user)
