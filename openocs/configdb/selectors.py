@@ -99,7 +99,9 @@ Interval = tuple[dt.datetime, dt.datetime]
 @dataclass(frozen=True)
 class _Change:
     at: dt.datetime
+    old: object
     value: object
+    created: bool
 
 
 def _timeline(model: str, object_id: str, field: str) -> list[_Change]:
@@ -110,7 +112,8 @@ def _timeline(model: str, object_id: str, field: str) -> list[_Change]:
     changes: list[_Change] = []
     for record in records:
         if field in record.changes:
-            changes.append(_Change(record.timestamp, record.changes[field][1]))
+            old, new = record.changes[field]
+            changes.append(_Change(record.timestamp, old, new, record.action == "create"))
     return changes
 
 
@@ -125,6 +128,9 @@ def _periods(
         return [(since, until)] if current == wanted else []
     periods: list[Interval] = []
     start: dt.datetime | None = None
+    first = changes[0]
+    if not first.created and first.old == wanted and since < first.at:
+        start = since  # the value before the first recorded change, since an unknown time
     for change in changes:
         if change.value == wanted and start is None:
             start = change.at

@@ -75,6 +75,29 @@ class UniqueCodeWithinParentMixin:
         return attrs
 
 
+class ListErrorsMixin:
+    """Nested list errors in the compatible shape: one entry per element, ``{}`` for valid ones
+    (spec README §4.7), whatever shape the installed DRF version produces."""
+
+    nested_lists: tuple[str, ...] = ()
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)  # type: ignore[misc]
+        except serializers.ValidationError as error:
+            detail = error.detail
+            if isinstance(detail, dict) and isinstance(data, dict):
+                for name in self.nested_lists:
+                    errors = detail.get(name)
+                    items = data.get(name)
+                    if isinstance(errors, dict) and isinstance(items, list):
+                        detail[name] = [
+                            errors.get(index, errors.get(str(index), {}))  # type: ignore[call-overload]
+                            for index in range(len(items))
+                        ]
+            raise serializers.ValidationError(detail) from error
+
+
 # --- Cameras and optical elements -------------------------------------------------------------
 
 
@@ -116,7 +139,8 @@ class DefaultCodeField(serializers.CharField):
         return value or ""
 
 
-class OpticalElementGroupSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class OpticalElementGroupSerializer(ListErrorsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+    nested_lists = ("optical_elements",)
     optical_elements = NestedOpticalElementSerializer(many=True, required=False)
     optical_element_ids = serializers.PrimaryKeyRelatedField(
         many=True, write_only=True, required=False, queryset=m.OpticalElement.objects.all()
@@ -222,7 +246,8 @@ class GenericModeSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         fields = ["id", "name", "overhead", "code", "schedulable", "validation_schema"]
 
 
-class GenericModeGroupSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class GenericModeGroupSerializer(ListErrorsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+    nested_lists = ("modes",)
     instrument_type = serializers.PrimaryKeyRelatedField(
         write_only=True, queryset=m.InstrumentType.objects.all()
     )
@@ -317,7 +342,8 @@ class ConfigurationTypePropertiesSerializer(serializers.ModelSerializer):  # typ
         fields = ["id", "configuration_type", "instrument_type", *_PROPERTY_FIELDS]
 
 
-class InstrumentTypeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class InstrumentTypeSerializer(ListErrorsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+    nested_lists = ("configuration_types",)
     instrument_category = serializers.PrimaryKeyRelatedField(
         queryset=m.InstrumentCategory.objects.all(), allow_null=True, required=False
     )
