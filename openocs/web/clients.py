@@ -108,6 +108,13 @@ def downtime_client(*, token: str | None = None) -> DowntimeClient:
         return _shared.setdefault("downtime", client)  # type: ignore[no-any-return]
 
 
+def install_client(name: str, client: ConfigDBClient | DowntimeClient) -> None:
+    """Make ``client`` the shared client ``name`` (``"configdb"`` or ``"downtime"``) of this
+    process, e.g. one with a custom transport in tests or an embedding application."""
+    with _lock:
+        _shared[name] = client
+
+
 def reset_clients() -> None:
     """Drop the shared clients (their caches with them); the next call builds new ones."""
     with _lock:
