@@ -155,12 +155,14 @@ def prepare(problem: Problem) -> Prepared:
                 spans = _long_enough(intersect(windows, visible), duration_s)
                 if not spans:
                     continue
-                downtime = applicable_downtime(telescope.key, request.instrument_types)
-                spans = _long_enough(subtract(spans, downtime), duration_s)
+                blocked = applicable_downtime(telescope.key, request.instrument_types)
+                spans = _long_enough(subtract(spans, blocked), duration_s)
                 if not spans:
                     stage = max(stage, Stage.BLOCKED_BY_DOWNTIME, key=_STAGE_ORDER.index)
                     continue
-                spans = _long_enough(subtract(spans, fixed_masks.get(telescope.key, [])), duration_s)
+                spans = _long_enough(
+                    subtract(spans, fixed_masks.get(telescope.key, [])), duration_s
+                )
                 if not spans:
                     stage = max(stage, Stage.BLOCKED_BY_RUNNING, key=_STAGE_ORDER.index)
                     continue

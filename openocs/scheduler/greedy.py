@@ -1,0 +1,187 @@
+"""A greedy placement: the CP-SAT warm start and a baseline kernel (``greedy``).
+
+Requests are taken in some order and each is put at the earliest start that is free on any
+telescope it may use; ``best_greedy`` tries several orders and keeps the most valuable result. It
+is fast and valid but not optimal; it proves no bound (its ``bound`` is the sum of all candidate
+priorities plus bonuses).
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+
+from openocs.scheduler.candidates import Prepared, RequestOptions, prepare
+from openocs.scheduler.intervals import Interval
+from openocs.scheduler.model import Assignment, GroupOperator, Problem, Schedule, SolveStatus
+
+__all__ = ["ORDERS", "GreedyKernel", "best_greedy", "greedy_schedule"]
+
+
+class _Timeline:
+    """Busy intervals of one telescope, sorted by start."""
+
+    __slots__ = ("busy",)
+
+    def __init__(self) -> None:
+        self.busy: list[Interval] = []
+
+    def earliest_start(self, span: Interval, duration_s: int) -> int | None:
+        start_s, end_s = span
+        busy = self.busy
+        index = bisect.bisect_right(busy, (start_s, 2**62)) - 1
+        cursor = start_s
+        if index >= 0 and busy[index][1] > cursor:
+            cursor = busy[index][1]
+        index += 1
+        while cursor + duration_s <= end_s:
+            if index >= len(busy) or busy[index][0] >= cursor + duration_s:
+                return cursor
+            cursor = max(cursor, busy[index][1])
+            index += 1
+        return None
+
+    def add(self, span: Interval) -> None:
+        bisect.insort(self.busy, span)
+
+    def remove(self, span: Interval) -> None:
+        self.busy.remove(span)
+
+
+def _place(options: RequestOptions, timelines: dict[str, _Timeline]) -> tuple[str, int] | None:
+    best: tuple[int, str] | None = None
+    duration_s = options.request.duration_s
+    for key in sorted(options.options):
+        timeline = timelines.setdefault(key, _Timeline())
+        for span in options.options[key]:
+            if best is not None and span[0] >= best[0]:
+                break
+            start_s = timeline.earliest_start(span, duration_s)
+            if start_s is not None and (best is None or start_s < best[0]):
+                best = (start_s, key)
+                break
+    return None if best is None else (best[1], best[0])
+
+
+def greedy_schedule(
+    prepared: Prepared, order: list[RequestOptions] | None = None
+) -> list[Assignment]:
+    """Greedy assignments for a prepared problem, taking requests in ``order`` (default:
+    decreasing priority, ties by id)."""
+    timelines: dict[str, _Timeline] = {}
+    chosen: dict[int, Assignment] = {}
+    done_groups: set[int] = set()
+    candidates = (
+        order
+        if order is not None
+        else sorted(prepared.candidates(), key=lambda o: (-o.priority, o.request.id))
+    )
+    for options in candidates:
+        group = options.group
+        if group.id in done_groups:
+            continue
+        if group.operator is GroupOperator.AND:
+            members = [prepared.requests[r.id] for r in group.requests]
+            placed: list[Assignment] = []
+            for member in members:
+                spot = _place(member, timelines)
+                if spot is None:
+                    break
+                key, start_s = spot
+                assignment = Assignment(
+                    member.request.id,
+                    key,
+                    start_s,
+                    start_s + member.request.duration_s,
+                    member.priority,
+                )
+                timelines[key].add((assignment.start_s, assignment.end_s))
+                placed.append(assignment)
+            if len(placed) == len(members):
+                chosen.update((a.request_id, a) for a in placed)
+            else:
+                for assignment in placed:
+                    timelines[assignment.telescope_key].remove(
+                        (assignment.start_s, assignment.end_s)
+                    )
+            done_groups.add(group.id)
+            continue
+        spot = _place(options, timelines)
+        if spot is None:
+            continue
+        key, start_s = spot
+        assignment = Assignment(
+            options.request.id, key, start_s, start_s + options.request.duration_s, options.priority
+        )
+        timelines[key].add((assignment.start_s, assignment.end_s))
+        chosen[assignment.request_id] = assignment
+        if group.operator is GroupOperator.ONEOF:
+            done_groups.add(group.id)
+    return sorted(chosen.values(), key=lambda a: (a.telescope_key, a.start_s))
+
+
+def _latest_end(options: RequestOptions) -> int:
+    return max(end_s for spans in options.options.values() for _, end_s in spans)
+
+
+def _slack(options: RequestOptions) -> float:
+    duration_s = options.request.duration_s
+    room_s = sum(b - a - duration_s + 1 for spans in options.options.values() for a, b in spans)
+    return room_s / duration_s
+
+
+ORDERS = {
+    "priority": lambda o: (-o.priority, o.request.id),
+    "deadline": lambda o: (_latest_end(o), -o.priority, o.request.id),
+    "slack": lambda o: (_slack(o), -o.priority, o.request.id),
+    "density": lambda o: (-o.priority / o.request.duration_s, o.request.id),
+}
+"""Request orders tried by ``best_greedy``: by priority, by latest possible end (earliest
+deadline first), by least slack, and by priority per second of telescope time."""
+
+
+def best_greedy(prepared: Prepared) -> list[Assignment]:
+    """The most valuable of the greedy schedules built with each of ``ORDERS``."""
+    best: list[Assignment] = []
+    best_value = -1.0
+    candidates = prepared.candidates()
+    for key in ORDERS.values():
+        assignments = greedy_schedule(prepared, sorted(candidates, key=key))
+        value = sum(a.priority for a in assignments)
+        if value > best_value + 1e-9:
+            best, best_value = assignments, value
+    return best
+
+
+class GreedyKernel:
+    """The greedy placement as a kernel (baseline; no optimality claim)."""
+
+    name = "greedy"
+
+    def solve(self, problem: Problem, *, time_limit_s: float, seed: int = 0) -> Schedule:
+        from openocs.scheduler.kernels import earliness_bonus, objective_of, relative_gap
+
+        del seed  # deterministic by construction
+        if time_limit_s <= 0:
+            return Schedule(self.name, SolveStatus.FAILED, message="time limit must be positive")
+        started = time.perf_counter()
+        prepared = prepare(problem)
+        built = time.perf_counter()
+        assignments = best_greedy(prepared)
+        value, objective = objective_of(problem, assignments)
+        bound = sum(
+            o.priority + max(earliness_bonus(problem, s[0][0]) for s in o.options.values())
+            for o in prepared.candidates()
+        )
+        return Schedule(
+            kernel=self.name,
+            status=SolveStatus.FEASIBLE,
+            assignments=tuple(assignments),
+            value=value,
+            objective=objective,
+            bound=bound,
+            gap=relative_gap(objective, bound),
+            build_time_s=built - started,
+            solve_time_s=time.perf_counter() - built,
+            num_candidates=prepared.num_candidate_intervals(),
+        )
