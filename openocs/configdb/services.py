@@ -529,6 +529,8 @@ def _import_document(doc: documents.ConfigurationDocument) -> dict[str, int]:
             {"name": ctype.name},
             f"configuration_types[{n}]",
         )
+    for name in m.MODE_TYPES:  # seeded by a migration; a flushed test database lacks them
+        m.ModeType.objects.get_or_create(id=name)
     mode_types = {mt.id: mt for mt in m.ModeType.objects.all()}
     instrument_types = _known(m.InstrumentType, lambda t: t.code)
     for n, it in enumerate(doc.instrument_types):
