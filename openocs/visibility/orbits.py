@@ -26,6 +26,7 @@ aberration) — the same quantity JPL Horizons labels "astrometric RA & DEC".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -557,6 +558,7 @@ class _Orientation:
     q: FloatArray = field(repr=False)
 
 
+@functools.lru_cache(maxsize=4096)
 def _orientation(inclination_deg: float, node_deg: float, peri_deg: float) -> _Orientation:
     i, node, peri = np.deg2rad([inclination_deg, node_deg, peri_deg])
     cos_node, sin_node = math.cos(node), math.sin(node)
@@ -610,22 +612,28 @@ def _elliptic_plane(
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
 
+_STUMPFF_SERIES_LIMIT: Final = 0.1
+_STUMPFF_TERMS: Final = 8  # |z| < 0.1: remainder below 0.1⁸/18! ≈ 2e-24
+
+
+def _stumpff_series(z: FloatArray) -> tuple[FloatArray, FloatArray]:
+    # c_k(z) = Σ_j (−z)^j / (k + 2j)!, by Horner from the highest term.
+    c2 = np.full_like(z, 1.0 / math.factorial(2 + 2 * _STUMPFF_TERMS))
+    c3 = np.full_like(z, 1.0 / math.factorial(3 + 2 * _STUMPFF_TERMS))
+    for j in range(_STUMPFF_TERMS - 1, -1, -1):
+        c2 = 1.0 / math.factorial(2 + 2 * j) - z * c2
+        c3 = 1.0 / math.factorial(3 + 2 * j) - z * c3
+    return c2, c3
+
+
 def _stumpff(z: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Stumpff functions c2(z) and c3(z), by series for |z| < 1 and closed form beyond."""
+    """Stumpff functions c2(z) and c3(z): series for |z| < 0.1, closed forms beyond."""
+    small = np.abs(z) < _STUMPFF_SERIES_LIMIT
+    if small.all():
+        return _stumpff_series(z)
     c2 = np.empty_like(z)
     c3 = np.empty_like(z)
-    small = np.abs(z) < 1.0
-    zs = z[small]
-    # c_k(z) = Σ_j (−z)^j / (k + 2j)!, twelve terms: remainder < 1e-26.
-    term2 = np.full_like(zs, 0.5)
-    term3 = np.full_like(zs, 1.0 / 6.0)
-    sum2, sum3 = term2.copy(), term3.copy()
-    for j in range(1, 12):
-        term2 = -term2 * zs / ((2 * j + 1) * (2 * j + 2))
-        term3 = -term3 * zs / ((2 * j + 2) * (2 * j + 3))
-        sum2 += term2
-        sum3 += term3
-    c2[small], c3[small] = sum2, sum3
+    c2[small], c3[small] = _stumpff_series(z[small])
     positive = (~small) & (z > 0.0)
     root = np.sqrt(z[positive])
     c2[positive] = (1.0 - np.cos(root)) / z[positive]
@@ -713,19 +721,30 @@ def heliocentric_position_au(elements: OrbitalElements, jd_tt: npt.ArrayLike) ->
 def geocentric_position_au(elements: OrbitalElements, jd_tt: npt.ArrayLike) -> FloatArray:
     """Astrometric geocentric position at the TT Julian dates, shape (N, 3), au, ICRS axes.
 
-    The body is taken at the retarded time t − τ (τ the light time to the geocentre, iterated
-    three times: converged far below a milliarcsecond); the Sun's barycentric position at t − τ
-    and the Earth's at t come from DE421. No aberration or light deflection is applied.
+    The body is taken at the retarded time t − τ, τ being the light time to the geocentre at t;
+    the Sun's barycentric position at t − τ and the Earth's at t come from DE421. No aberration
+    or light deflection is applied.
+
+    The light-time equation is solved with two evaluations of the orbit: at t, which gives
+    τ₁ = |r(t)|/c (too long or short by τ·ṙ/c, ~10⁻⁴ τ), and at t − τ₁; between them the motion
+    is linear to better than ½·a·τ·|τ − τ₁| (below 10⁻¹⁰ au even at 0.3 au from the Sun), so
+    the fixed point τ = |r(t − τ)|/c is iterated on that line. The result agrees with a fully
+    iterated solution to a few microarcseconds (see the tests).
     """
     times = _as_times(jd_tt)
     jd_tdb = times + planets.tdb_minus_tt_days(times)
     earth = planets.earth_barycentric_position_au(jd_tdb)
-    tau_days = np.zeros_like(times)
-    geocentric = np.zeros((times.size, 3))
+    body_now = planets.sun_barycentric_position_au(jd_tdb) + heliocentric_position_au(
+        elements, times
+    )
+    tau_1 = np.linalg.norm(body_now - earth, axis=1) / planets.SPEED_OF_LIGHT_AU_PER_DAY
+    body_1 = planets.sun_barycentric_position_au(jd_tdb - tau_1) + heliocentric_position_au(
+        elements, times - tau_1
+    )
+    velocity = (body_now - body_1) / tau_1[:, None]
+    tau = tau_1
+    geocentric = body_1 - earth
     for _ in range(_LIGHT_TIME_ITERATIONS):
-        body = planets.sun_barycentric_position_au(jd_tdb - tau_days) + heliocentric_position_au(
-            elements, times - tau_days
-        )
-        geocentric = body - earth
-        tau_days = np.linalg.norm(geocentric, axis=1) / planets.SPEED_OF_LIGHT_AU_PER_DAY
-    return geocentric
+        geocentric = body_1 - velocity * (tau - tau_1)[:, None] - earth
+        tau = np.linalg.norm(geocentric, axis=1) / planets.SPEED_OF_LIGHT_AU_PER_DAY
+    return np.asarray(geocentric, dtype=np.float64)

@@ -104,6 +104,7 @@ def _ephemeris() -> Any:
     return Ephemeris(de421)
 
 
+@functools.cache
 def ephemeris_coverage() -> EphemerisCoverage:
     """Return the name and date coverage of the bundled JPL ephemeris."""
     eph = _ephemeris()
@@ -163,10 +164,33 @@ def _check_coverage(body: str, jd_tdb: FloatArray) -> None:
         )
 
 
+@functools.cache
+def _coefficients(series: str) -> tuple[FloatArray, float, float]:
+    """(Chebyshev coefficients (sets, 3, terms) in km, first JD, days per set) of a series."""
+    eph = _ephemeris()
+    coefficients = np.ascontiguousarray(eph.load(series), dtype=np.float64)
+    days_per_set = (float(eph.jomega) - float(eph.jalpha)) / coefficients.shape[0]
+    return coefficients, float(eph.jalpha), days_per_set
+
+
 def _series_km(series: str, jd_tdb: FloatArray) -> FloatArray:
-    """One DE421 series at the given TDB dates, shape (N, 3), kilometres."""
-    position = _ephemeris().position(series, jd_tdb)
-    return np.asarray(position, dtype=np.float64).T
+    """One DE421 series at the given TDB dates, shape (N, 3), kilometres.
+
+    The coefficients are loaded by ``jplephem``; the Chebyshev sums are evaluated here with
+    less per-call overhead than ``jplephem.ephem`` (this runs inside root-finding loops).
+    """
+    coefficients, first_jd, days_per_set = _coefficients(series)
+    position = (jd_tdb - first_jd) / days_per_set
+    index = np.minimum(position.astype(np.intp), coefficients.shape[0] - 1)
+    t = 2.0 * (position - index) - 1.0
+    selected = coefficients[index]
+    terms = selected.shape[2]
+    chebyshev = np.empty((t.size, terms))
+    chebyshev[:, 0] = 1.0
+    chebyshev[:, 1] = t
+    for k in range(2, terms):
+        chebyshev[:, k] = 2.0 * t * chebyshev[:, k - 1] - chebyshev[:, k - 2]
+    return np.asarray(np.einsum("nak,nk->na", selected, chebyshev), dtype=np.float64)
 
 
 def _barycentric_km(body: str, jd_tdb: FloatArray) -> FloatArray:

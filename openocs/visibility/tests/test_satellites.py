@@ -107,6 +107,15 @@ def test_parses_three_line_sets_with_a_name():
         satellites.parse_tle(ISS[0])
 
 
+def test_interpolated_precession_nutation_matches_erfa_at_every_instant():
+    import erfa
+
+    jd_tt = 2454730.0 + np.sort(np.random.default_rng(7).uniform(0.0, 3.0, 500))
+    whole = np.floor(jd_tt - 0.5) + 0.5
+    exact = erfa.c2i06a(whole, jd_tt - whole)
+    assert np.max(np.abs(satellites._celestial_to_intermediate(jd_tt) - exact)) < 1e-10
+
+
 def _astropy_gcrs_km(target: satellites.TleTarget, jd_tt: np.ndarray) -> np.ndarray:
     from astropy import units as u
     from astropy.coordinates import GCRS, TEME, CartesianRepresentation
