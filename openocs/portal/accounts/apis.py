@@ -156,6 +156,20 @@ class AccountRemovalRequestApi(APIView):
         return Response({"message": "Account removal request successfully submitted."})
 
 
+def _rows_as_list(errors: Any, data: Any) -> Any:
+    """DRF 3.18 reports list items as ``{"<index>": …}``; the spec shape is ``[{}, {…}]``."""
+    rows = errors.get("users")
+    submitted = data.get("users") if isinstance(data, dict) else None
+    if (
+        isinstance(rows, dict)
+        and isinstance(submitted, list)
+        and all(str(key).isdigit() for key in rows)
+    ):
+        by_index = {int(key): value for key, value in rows.items()}
+        errors = {**errors, "users": [by_index.get(i, {}) for i in range(len(submitted))]}
+    return errors
+
+
 class UsersBulkApi(APIView):
     """``POST /api/users-bulk/``: create up to 50 accounts at once, all or none."""
 
@@ -163,7 +177,8 @@ class UsersBulkApi(APIView):
 
     def post(self, request: Request) -> Response:
         parsed = UsersBulkSerializer(data=request.data)
-        parsed.is_valid(raise_exception=True)
+        if not parsed.is_valid():
+            raise serializers.ValidationError(_rows_as_list(parsed.errors, request.data))
         rows = [services.BulkUser(**row) for row in parsed.validated_data["users"]]
         try:
             users = services.users_bulk_create(

@@ -234,7 +234,7 @@ def archive_token_get_or_create(*, user: User) -> AccessToken:
         application = Application.objects.create(
             name=conf.ARCHIVE_OAUTH_APPLICATION,
             client_type=Application.CLIENT_CONFIDENTIAL,
-            authorization_grant_type=Application.GRANT_PASSWORD,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
         )
     existing = (
         AccessToken.objects.filter(
