@@ -54,3 +54,33 @@ class TleError(VisibilityError, ValueError):
         super().__init__(message)
         self.line = line
         self.value = value
+
+
+class ConfigurationError(VisibilityError, ValueError):
+    """A site or constraint value outside its allowed range (spec §1, B8, B14).
+
+    ``field`` is the offending attribute (``ha_limit_neg_hours``, ``max_airmass`` …) and
+    ``value`` what was given. Retrying with the same configuration cannot help.
+    """
+
+    def __init__(self, message: str, *, field: str, value: object) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class TargetError(VisibilityError, ValueError):
+    """A target description that cannot be used (unknown type or scheme, missing field)."""
+
+    def __init__(self, message: str, *, field: str, value: object) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class TimeError(VisibilityError, ValueError):
+    """A time or window that cannot be used (not a datetime, end before start)."""
+
+    def __init__(self, message: str, *, value: object) -> None:
+        super().__init__(message)
+        self.value = value

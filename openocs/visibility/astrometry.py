@@ -1,0 +1,418 @@
+"""Apparent places and the local frame (IAU 2006/2000A through ERFA), vectorised.
+
+Pipeline (all vectors along CIRS axes, times as POSIX seconds):
+
+- **Stars**: ERFA ``pmsafe`` (catalogue epoch → J2000) then ``apci13`` + ``atciq`` (proper motion,
+  parallax, light deflection, annual aberration, precession-nutation) at daily nodes aligned to
+  0h UTC; the CIRS unit vector is interpolated linearly between nodes (error < 0.01″).
+- **Sun and Moon**: astrometric geocentric positions from JPL DE421 (:mod:`.planets`; outside its
+  1900–2050 coverage ERFA ``epv00``/``moon98``), rotated GCRS → CIRS (``c2i06a``), tabulated and
+  interpolated; the topocentric apparent place subtracts the site's position and adds the
+  aberration of the observer's total (orbital + diurnal) velocity.
+- **Local frame**: exactly ERFA ``atioq`` with refraction switched off: rotation by the local
+  Earth rotation angle, polar motion (IERS), diurnal aberration, then altitude. The hour angle is
+  the apparent one, ``H = ERA + λ − α_CIRS`` (= LAST − α_apparent).
+
+Altitudes are **geometric** (no refraction); the refraction convention lives in the thresholds.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+import erfa
+import numpy as np
+import numpy.typing as npt
+
+from openocs.visibility import iers
+from openocs.visibility.errors import EphemerisError
+from openocs.visibility.site import Site
+from openocs.visibility.timescales import SECONDS_PER_DAY, era_rad, jd_tt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+AU_M: Final = 149_597_870_700.0
+C_AU_PER_DAY: Final = 299_792_458.0 * SECONDS_PER_DAY / AU_M
+EARTH_ROTATION_RAD_S: Final = 7.292115e-5
+MOON_RADIUS_AU: Final = 1_737_400.0 / AU_M
+DAY_S: Final = SECONDS_PER_DAY
+DEG: Final = math.pi / 180.0
+
+
+def day_nodes(start_s: float, end_s: float) -> FloatArray:
+    """0h-UTC nodes covering [start_s, end_s] with one spare node on each side."""
+    first = math.floor(start_s / DAY_S) - 1
+    last = math.ceil(end_s / DAY_S) + 1
+    return np.arange(first, last + 1, dtype=np.float64) * DAY_S
+
+
+def aligned_nodes(start_s: float, end_s: float, step_s: float) -> FloatArray:
+    """Nodes at absolute multiples of ``step_s`` covering [start_s, end_s] plus one spare."""
+    first = math.floor(start_s / step_s) - 1
+    last = math.ceil(end_s / step_s) + 1
+    return np.arange(first, last + 1, dtype=np.float64) * step_s
+
+
+def interp_rows(nodes_s: FloatArray, values: FloatArray, t: FloatArray) -> FloatArray:
+    """Linear interpolation of ``values`` (K, ...) tabulated at uniform ``nodes_s``."""
+    step = nodes_s[1] - nodes_s[0]
+    position = (t - nodes_s[0]) / step
+    index = np.clip(np.floor(position).astype(np.intp), 0, len(nodes_s) - 2)
+    weight = (position - index).reshape(position.shape + (1,) * (values.ndim - 1))
+    return np.asarray(values[index] * (1.0 - weight) + values[index + 1] * weight)
+
+
+# --------------------------------------------------------------------------------------------
+# Site geometry
+
+
+@dataclass(frozen=True)
+class SiteGeometry:
+    """The constants of ERFA's ``apio`` for one site (valid for weeks: polar motion is slow)."""
+
+    along_rad: float
+    xpl_rad: float
+    ypl_rad: float
+    sin_lat: float
+    cos_lat: float
+    diurab: float
+    position_au: tuple[float, float, float]
+    """Site position in the terrestrial frame rotated by ERA = 0 (CIRS at θ = 0), au."""
+
+
+def site_geometry(site: Site, unix_s: float) -> SiteGeometry:
+    """ERFA ``apio`` + ``pvtob`` constants for ``site`` near ``unix_s``."""
+    tt = float(jd_tt(unix_s))
+    xp, yp = iers.polar_motion_rad(unix_s)
+    sp = float(erfa.sp00(tt, 0.0))
+    elong = site.longitude_deg * DEG
+    phi = site.latitude_deg * DEG
+    astrom = erfa.apio(sp, 0.0, elong, phi, site.elevation_m, float(xp), float(yp), 0.0, 0.0)
+    pv = erfa.pvtob(elong, phi, site.elevation_m, float(xp), float(yp), sp, 0.0)
+    position = np.asarray(pv["p"], dtype=np.float64) / AU_M
+    return SiteGeometry(
+        along_rad=float(astrom["along"]),
+        xpl_rad=float(astrom["xpl"]),
+        ypl_rad=float(astrom["ypl"]),
+        sin_lat=float(astrom["sphi"]),
+        cos_lat=float(astrom["cphi"]),
+        diurab=float(astrom["diurab"]),
+        position_au=(float(position[0]), float(position[1]), float(position[2])),
+    )
+
+
+def local_era_rad(geometry: SiteGeometry, t: FloatArray) -> FloatArray:
+    """Local Earth rotation angle ERA + λ (radians) at POSIX seconds ``t``."""
+    return np.asarray(era_rad(t, iers.ut1_minus_utc_s(t)) + geometry.along_rad)
+
+
+def altitude_ha(
+    vx: FloatArray, vy: FloatArray, vz: FloatArray, eral: FloatArray, geometry: SiteGeometry
+) -> tuple[FloatArray, FloatArray]:
+    """Geometric altitude and apparent hour angle (radians) of CIRS direction vectors.
+
+    This is ERFA ``atioq`` without refraction; the hour angle is taken before polar motion and
+    diurnal aberration (H = ERA + λ − α_CIRS).
+    """
+    ce = np.cos(eral)
+    se = np.sin(eral)
+    x = vx * ce + vy * se
+    y = -vx * se + vy * ce
+    z = vz
+    sx, cx = math.sin(geometry.xpl_rad), math.cos(geometry.xpl_rad)
+    sy, cy = math.sin(geometry.ypl_rad), math.cos(geometry.ypl_rad)
+    xhd = cx * x + sx * z
+    yhd = sx * sy * x + cy * y - cx * sy * z
+    zhd = -sx * cy * x + sy * y + cx * cy * z
+    f = 1.0 - geometry.diurab * yhd
+    xhdt = f * xhd
+    yhdt = f * (yhd + geometry.diurab)
+    zhdt = f * zhd
+    xaet = geometry.sin_lat * xhdt - geometry.cos_lat * zhdt
+    zaet = geometry.cos_lat * xhdt + geometry.sin_lat * zhdt
+    altitude = np.arctan2(zaet, np.hypot(xaet, yhdt))
+    hour_angle = -np.arctan2(y, x)
+    return np.asarray(altitude), np.asarray(hour_angle)
+
+
+def site_position_velocity_cirs(
+    geometry: SiteGeometry, eral: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Site geocentric position (au) and velocity (au/day) along CIRS axes, shape (N, 3)."""
+    theta = eral - geometry.along_rad
+    c = np.cos(theta)
+    s = np.sin(theta)
+    x0, y0, z0 = geometry.position_au
+    x = c * x0 - s * y0
+    y = s * x0 + c * y0
+    z = np.full_like(x, z0)
+    omega = EARTH_ROTATION_RAD_S * DAY_S
+    position = np.stack([x, y, z], axis=-1)
+    velocity = np.stack([-omega * y, omega * x, np.zeros_like(x)], axis=-1)
+    return position, velocity
+
+
+def aberrate(direction: FloatArray, velocity_au_day: FloatArray) -> FloatArray:
+    """Apply stellar aberration (first order, error < 0.002″) to unit vectors (N, 3)."""
+    beta = velocity_au_day / C_AU_PER_DAY
+    dot = np.sum(direction * beta, axis=-1, keepdims=True)
+    moved = direction + beta - direction * dot
+    return np.asarray(moved / np.linalg.norm(moved, axis=-1, keepdims=True))
+
+
+# --------------------------------------------------------------------------------------------
+# Geocentric ephemerides (site independent), cached per node grid
+
+
+def _earth_velocity_au_day(tt: FloatArray) -> FloatArray:
+    _, pvb = erfa.epv00(tt, 0.0)
+    return np.asarray(pvb["v"], dtype=np.float64)
+
+
+def _sun_gcrs_au(tt: FloatArray) -> FloatArray:
+    from openocs.visibility import planets
+
+    try:
+        return planets.geocentric_position_au("sun", tt)
+    except EphemerisError:
+        pvh, _ = erfa.epv00(tt, 0.0)
+        return np.asarray(-pvh["p"], dtype=np.float64)
+
+
+def _moon_gcrs_au(tt: FloatArray) -> FloatArray:
+    from openocs.visibility import planets
+
+    try:
+        return planets.geocentric_position_au("moon", tt)
+    except EphemerisError:
+        pv = erfa.moon98(tt, 0.0)
+        return np.asarray(pv["p"], dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=64)
+def c2i_table(first_day_s: float, last_day_s: float) -> tuple[FloatArray, FloatArray]:
+    """GCRS→CIRS matrices (IAU 2006/2000A) at 0h-UTC nodes."""
+    nodes = np.arange(first_day_s, last_day_s + 1.0, DAY_S)
+    return nodes, np.asarray(erfa.c2i06a(jd_tt(nodes), 0.0), dtype=np.float64)
+
+
+def c2i_at(t: FloatArray) -> FloatArray:
+    """GCRS→CIRS matrices at arbitrary times (linear interpolation of daily nodes)."""
+    nodes_day = day_nodes(float(np.min(t)), float(np.max(t)))
+    nodes, matrices = c2i_table(float(nodes_day[0]), float(nodes_day[-1]))
+    return interp_rows(nodes, matrices, t)
+
+
+def gcrs_to_cirs(vectors: FloatArray, t: FloatArray) -> FloatArray:
+    """Rotate (N, 3) GCRS vectors to CIRS at times ``t``."""
+    return np.asarray(np.einsum("nij,nj->ni", c2i_at(t), vectors))
+
+
+@dataclass(frozen=True)
+class BodyTable:
+    """Geocentric astrometric CIRS positions (au) and the Earth's velocity (au/day) at nodes."""
+
+    nodes_s: FloatArray
+    position_au: FloatArray
+    earth_velocity_au_day: FloatArray
+
+
+@functools.lru_cache(maxsize=64)
+def _body_table(body: str, first_s: float, last_s: float, step_s: float) -> BodyTable:
+    nodes = np.arange(first_s, last_s + 0.5 * step_s, step_s)
+    tt = jd_tt(nodes)
+    gcrs = _sun_gcrs_au(tt) if body == "sun" else _moon_gcrs_au(tt)
+    velocity = _earth_velocity_au_day(tt)
+    c2i = c2i_at(nodes)
+    return BodyTable(
+        nodes_s=nodes,
+        position_au=np.asarray(np.einsum("nij,nj->ni", c2i, gcrs)),
+        earth_velocity_au_day=np.asarray(np.einsum("nij,nj->ni", c2i, velocity)),
+    )
+
+
+SUN_STEP_S: Final = 3600.0
+MOON_STEP_S: Final = 600.0
+
+
+def body_table(body: str, start_s: float, end_s: float) -> BodyTable:
+    """Sun or Moon table on absolutely aligned nodes covering [start_s, end_s]."""
+    step = SUN_STEP_S if body == "sun" else MOON_STEP_S
+    # Align the table to whole days so that overlapping windows share it (cache hits).
+    nodes = aligned_nodes(start_s, end_s, DAY_S)
+    return _body_table(body, float(nodes[0]), float(nodes[-1]), step)
+
+
+@dataclass(frozen=True)
+class Topocentric:
+    """Apparent topocentric CIRS unit vectors, distances (au) and local angles."""
+
+    direction: FloatArray
+    distance_au: FloatArray
+    altitude_rad: FloatArray
+    hour_angle_rad: FloatArray
+
+
+def topocentric_from_geocentric(
+    geocentric_cirs_au: FloatArray,
+    earth_velocity_cirs: FloatArray,
+    t: FloatArray,
+    geometry: SiteGeometry,
+    *,
+    diurnal_aberration: bool = True,
+) -> Topocentric:
+    """Apparent topocentric place of bodies given geocentric astrometric CIRS positions.
+
+    Without ``diurnal_aberration`` the direction is aberrated by the Earth's orbital velocity
+    only, like the star places, so that separations from stars carry no differential term.
+    """
+    eral = local_era_rad(geometry, t)
+    site_p, site_v = site_position_velocity_cirs(geometry, eral)
+    relative = geocentric_cirs_au - site_p
+    distance = np.linalg.norm(relative, axis=-1)
+    velocity = earth_velocity_cirs + site_v if diurnal_aberration else earth_velocity_cirs
+    direction = aberrate(relative / distance[:, None], velocity)
+    # The local transform adds diurnal aberration itself; it is already in ``direction``.
+    altitude, hour_angle = _altitude_ha_no_diurnal(direction, eral, geometry)
+    return Topocentric(direction, distance, altitude, hour_angle)
+
+
+def _altitude_ha_no_diurnal(
+    direction: FloatArray, eral: FloatArray, geometry: SiteGeometry
+) -> tuple[FloatArray, FloatArray]:
+    plain = SiteGeometry(
+        along_rad=geometry.along_rad,
+        xpl_rad=geometry.xpl_rad,
+        ypl_rad=geometry.ypl_rad,
+        sin_lat=geometry.sin_lat,
+        cos_lat=geometry.cos_lat,
+        diurab=0.0,
+        position_au=geometry.position_au,
+    )
+    return altitude_ha(direction[:, 0], direction[:, 1], direction[:, 2], eral, plain)
+
+
+def body_topocentric(
+    body: str, t: FloatArray, geometry: SiteGeometry, *, diurnal_aberration: bool = True
+) -> Topocentric:
+    """Apparent topocentric place of the Sun or the Moon at POSIX seconds ``t``."""
+    t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    table = body_table(body, float(np.min(t)), float(np.max(t)))
+    position = interp_rows(table.nodes_s, table.position_au, t)
+    velocity = interp_rows(table.nodes_s, table.earth_velocity_au_day, t)
+    return topocentric_from_geocentric(
+        position, velocity, t, geometry, diurnal_aberration=diurnal_aberration
+    )
+
+
+def moon_semidiameter_rad(distance_au: FloatArray) -> FloatArray:
+    """Apparent semi-diameter of the Moon at a topocentric distance."""
+    return np.asarray(np.arcsin(MOON_RADIUS_AU / distance_au))
+
+
+def moon_illuminated_fraction(t: FloatArray, geometry: SiteGeometry) -> FloatArray:
+    """Illuminated fraction k = (1 + cos i)/2, i the Sun–Moon–observer angle (spec §4.5)."""
+    t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    sun = body_topocentric("sun", t, geometry)
+    moon = body_topocentric("moon", t, geometry)
+    sun_vec = sun.direction * sun.distance_au[:, None]
+    moon_vec = moon.direction * moon.distance_au[:, None]
+    to_sun = sun_vec - moon_vec
+    cos_i = -np.sum(to_sun * moon_vec, axis=-1) / (
+        np.linalg.norm(to_sun, axis=-1) * moon.distance_au
+    )
+    return np.asarray((1.0 + cos_i) / 2.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Stars
+
+
+@dataclass(frozen=True)
+class StarNodes:
+    """Geocentric apparent CIRS unit vectors of N stars at daily nodes: shape (N, K, 3)."""
+
+    nodes_s: FloatArray
+    vectors: FloatArray
+
+    def at(self, index: IntArray, t: FloatArray) -> FloatArray:
+        """Interpolated unit vectors (M, 3) of stars ``index`` at times ``t``."""
+        position = (t - self.nodes_s[0]) / DAY_S
+        k = np.clip(np.floor(position).astype(np.intp), 0, len(self.nodes_s) - 2)
+        w = (position - k)[:, None]
+        v = self.vectors[index, k] * (1.0 - w) + self.vectors[index, k + 1] * w
+        return np.asarray(v / np.linalg.norm(v, axis=-1, keepdims=True))
+
+    def ra_rad_at_nodes(self) -> FloatArray:
+        """CIRS right ascension at the nodes, (N, K)."""
+        return np.asarray(np.arctan2(self.vectors[..., 1], self.vectors[..., 0]))
+
+
+def star_nodes(
+    ra_deg: FloatArray,
+    dec_deg: FloatArray,
+    pm_ra_cosdec_mas_yr: FloatArray,
+    pm_dec_mas_yr: FloatArray,
+    parallax_mas: FloatArray,
+    epoch_jyear: FloatArray,
+    start_s: float,
+    end_s: float,
+) -> StarNodes:
+    """Apparent places of catalogue stars at the daily nodes covering the window."""
+    nodes = day_nodes(start_s, end_s)
+    tt = jd_tt(nodes)
+    astrom, _ = erfa.apci13(tt, 0.0)
+    mas = DEG / 3_600_000.0
+    ra = np.asarray(ra_deg, dtype=np.float64) * DEG
+    dec = np.asarray(dec_deg, dtype=np.float64) * DEG
+    pm_ra = np.asarray(pm_ra_cosdec_mas_yr, dtype=np.float64) * mas / np.maximum(np.cos(dec), 1e-12)
+    pm_dec = np.asarray(pm_dec_mas_yr, dtype=np.float64) * mas
+    parallax_arcsec = np.asarray(parallax_mas, dtype=np.float64) / 1000.0
+    epoch = np.asarray(epoch_jyear, dtype=np.float64)
+    moved = np.abs(epoch - 2000.0) > 1e-9
+    if np.any(moved & ((pm_ra != 0) | (pm_dec != 0))):
+        e1, e2 = erfa.epj2jd(epoch)
+        with warnings.catch_warnings():
+            # "distance overridden" for zero parallax is the documented, intended behaviour.
+            warnings.simplefilter("ignore", erfa.ErfaWarning)
+            r2, d2, pr2, pd2, px2, _, _ = erfa.pmsafe(
+                ra, dec, pm_ra, pm_dec, parallax_arcsec, 0.0, e1, e2, 2_451_545.0, 0.0
+            )
+        ra = np.where(moved, r2, ra)
+        dec = np.where(moved, d2, dec)
+        pm_ra = np.where(moved, pr2, pm_ra)
+        pm_dec = np.where(moved, pd2, pm_dec)
+        parallax_arcsec = np.where(moved, px2, parallax_arcsec)
+    ri, di = erfa.atciq(
+        ra[:, None],
+        dec[:, None],
+        pm_ra[:, None],
+        pm_dec[:, None],
+        parallax_arcsec[:, None],
+        0.0,
+        astrom[None, :],
+    )
+    cd = np.cos(di)
+    vectors = np.stack([cd * np.cos(ri), cd * np.sin(ri), np.sin(di)], axis=-1)
+    return StarNodes(nodes_s=nodes, vectors=np.asarray(vectors, dtype=np.float64))
+
+
+PositionFunction = Callable[[FloatArray], FloatArray]
+"""Astrometric geocentric GCRS position (N, 3) au of a body at TT Julian dates."""
+
+
+def moving_topocentric(
+    position_au: PositionFunction, t: FloatArray, geometry: SiteGeometry
+) -> Topocentric:
+    """Apparent topocentric place of a body given its astrometric geocentric positions."""
+    t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    gcrs = np.asarray(position_au(jd_tt(t)), dtype=np.float64).reshape(-1, 3)
+    cirs = gcrs_to_cirs(gcrs, t)
+    velocity = gcrs_to_cirs(_earth_velocity_au_day(jd_tt(t)), t)
+    return topocentric_from_geocentric(cirs, velocity, t, geometry)

@@ -1,0 +1,195 @@
+"""Interval algebra on many objects at once.
+
+A constraint's outcome for N objects is an :class:`Edges` set: the state of each object at the
+start of the computation range and the times where it switches on (+1) or off (−1). Intersecting
+K constraints is counting: an object is observable where all K are on. Everything is arrays; the
+result is coalesced, sorted and clipped half-open intervals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from openocs.visibility.roots import RootFunction, find_roots
+from openocs.visibility.timescales import from_unix_s, to_unix_s
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass(frozen=True)
+class Edges:
+    """State switches of one constraint for N objects."""
+
+    initially_on: BoolArray
+    index: IntArray
+    time_s: FloatArray
+    delta: IntArray
+
+    @classmethod
+    def constant(cls, n: int, *, on: bool) -> Edges:
+        empty_i = np.zeros(0, dtype=np.intp)
+        return cls(np.full(n, on), empty_i, np.zeros(0), empty_i.copy())
+
+    def broadcast(self, n: int) -> Edges:
+        """Repeat a one-object (site-level) edge set for n objects."""
+        count = self.time_s.size
+        return Edges(
+            initially_on=np.full(n, bool(self.initially_on[0])),
+            index=np.repeat(np.arange(n, dtype=np.intp), count),
+            time_s=np.tile(self.time_s, n),
+            delta=np.tile(self.delta, n),
+        )
+
+
+def edges_from_grid(func: RootFunction, grid_s: FloatArray, values: FloatArray) -> Edges:
+    """Edges of ``func >= 0`` for N objects sampled on per-object grids (N, G).
+
+    Each grid cell with a sign change holds one root, refined by :func:`find_roots`.
+    """
+    on = values >= 0
+    change = on[:, 1:] != on[:, :-1]
+    row, col = np.nonzero(change)
+    row = row.astype(np.intp)
+    roots = find_roots(
+        func,
+        row,
+        grid_s[row, col],
+        grid_s[row, col + 1],
+        values[row, col],
+        values[row, col + 1],
+    )
+    delta = np.where(on[row, col + 1], 1, -1).astype(np.intp)
+    return Edges(initially_on=on[:, 0].copy(), index=row, time_s=roots, delta=delta)
+
+
+@dataclass(frozen=True)
+class IntervalArrays:
+    """Coalesced intervals of N objects: parallel arrays sorted by (index, start)."""
+
+    n: int
+    index: IntArray
+    start_s: FloatArray
+    end_s: FloatArray
+
+    def for_object(self, i: int) -> list[tuple[float, float]]:
+        lo, hi = np.searchsorted(self.index, [i, i + 1])
+        return list(zip(self.start_s[lo:hi].tolist(), self.end_s[lo:hi].tolist(), strict=True))
+
+    def as_datetimes(self) -> list[list[Interval]]:
+        """One list of (start, end) datetimes per object."""
+        result: list[list[Interval]] = [[] for _ in range(self.n)]
+        for i, s, e in zip(
+            self.index.tolist(), self.start_s.tolist(), self.end_s.tolist(), strict=True
+        ):
+            result[i].append((from_unix_s(s), from_unix_s(e)))
+        return result
+
+
+def intersect(
+    edge_sets: Sequence[Edges],
+    n: int,
+    range_start_s: float,
+    range_end_s: float,
+    clip_start_s: float,
+    clip_end_s: float,
+) -> IntervalArrays:
+    """Where all constraints are on, per object; clipped to [clip_start_s, clip_end_s)."""
+    k = len(edge_sets)
+    start_count = np.zeros(n, dtype=np.intp)
+    for edges in edge_sets:
+        start_count += edges.initially_on.astype(np.intp)
+    index = np.concatenate([e.index for e in edge_sets]) if k else np.zeros(0, np.intp)
+    time_s = np.concatenate([e.time_s for e in edge_sets]) if k else np.zeros(0)
+    delta = np.concatenate([e.delta for e in edge_sets]) if k else np.zeros(0, np.intp)
+    order = np.lexsort((time_s, index))
+    index, time_s, delta = index[order], time_s[order], delta[order]
+    cumulative = np.cumsum(delta)
+    before = cumulative - delta
+    group_first = np.ones(index.size, dtype=bool)
+    group_first[1:] = index[1:] != index[:-1]
+    first_pos = np.maximum.accumulate(np.where(group_first, np.arange(index.size), 0))
+    count = start_count[index] + cumulative - before[first_pos]
+    previous = count - delta
+    enters = (count == k) & (previous != k)
+    leaves = (previous == k) & (count != k)
+    final_count = start_count + np.bincount(index, weights=delta, minlength=n).astype(np.intp)
+
+    on_at_start = np.flatnonzero(start_count == k)
+    on_at_end = np.flatnonzero(final_count == k)
+    s_index = np.concatenate([on_at_start, index[enters]])
+    s_time = np.concatenate([np.full(on_at_start.size, range_start_s), time_s[enters]])
+    e_index = np.concatenate([index[leaves], on_at_end])
+    e_time = np.concatenate([time_s[leaves], np.full(on_at_end.size, range_end_s)])
+    s_order = np.lexsort((s_time, s_index))
+    e_order = np.lexsort((e_time, e_index))
+    return _clip_and_coalesce(
+        n,
+        s_index[s_order].astype(np.intp),
+        s_time[s_order],
+        e_time[e_order],
+        clip_start_s,
+        clip_end_s,
+    )
+
+
+def _clip_and_coalesce(
+    n: int, index: IntArray, start: FloatArray, end: FloatArray, lo: float, hi: float
+) -> IntervalArrays:
+    # Millisecond rounding makes results independent of the window bounds bit for bit.
+    start = np.maximum(np.asarray(np.round(start, 3), dtype=np.float64), lo)
+    end = np.minimum(np.asarray(np.round(end, 3), dtype=np.float64), hi)
+    keep = start < end
+    index, start, end = index[keep], start[keep], end[keep]
+    if index.size == 0:
+        return IntervalArrays(n, index, start, end)
+    new_group = np.ones(index.size, dtype=bool)
+    new_group[1:] = (index[1:] != index[:-1]) | (start[1:] > end[:-1])
+    firsts = np.flatnonzero(new_group)
+    return IntervalArrays(
+        n,
+        index[firsts],
+        start[firsts],
+        np.maximum.reduceat(end, firsts),
+    )
+
+
+def to_float_intervals(intervals: Sequence[Interval]) -> list[tuple[float, float]]:
+    """Datetime intervals to POSIX-second pairs."""
+    return [(to_unix_s(s), to_unix_s(e)) for s, e in intervals]
+
+
+def coalesce(intervals: Sequence[Interval]) -> list[Interval]:
+    """Sort and merge touching or overlapping datetime intervals, dropping empty ones."""
+    pieces = sorted((s, e) for s, e in intervals if s < e)
+    merged: list[Interval] = []
+    for s, e in pieces:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def intersect_lists(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    """Intersection of two coalesced interval lists."""
+    result: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        s = max(a[i][0], b[j][0])
+        e = min(a[i][1], b[j][1])
+        if s < e:
+            result.append((s, e))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result

@@ -1,0 +1,703 @@
+"""Dark time, observable intervals, curves and events (spec §4–§6).
+
+Every edge is a root of a continuous function of time (altitude minus threshold, a cosine of the
+hour angle offset, a separation cosine, the illuminated fraction minus a limit), bracketed on a
+grid that is aligned to absolute time (whole days, multiples of the step) and refined by
+:func:`~openocs.visibility.roots.find_roots` to 1 µs. Sidereal altitude and hour-angle brackets
+are the times of upper/lower culmination (the altitude is monotonic between them), so no short
+interval is missed. Because the brackets do not depend on the window, results are independent of
+the time of day of the window bounds and stable under window extension (spec §1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from openocs.visibility import astrometry as astro
+from openocs.visibility.constraints import (
+    REFRACTION_AT_HORIZON_DEG,
+    Constraints,
+    Twilight,
+    airmass_from_altitude,
+    target_threshold_deg,
+    twilight_altitude_deg,
+)
+from openocs.visibility.errors import ElementsError, EphemerisError, TargetError, TimeError
+from openocs.visibility.intervals import (
+    Edges,
+    Interval,
+    IntervalArrays,
+    coalesce,
+    edges_from_grid,
+    intersect,
+    intersect_lists,
+)
+from openocs.visibility.site import Site
+from openocs.visibility.targets import (
+    HourAngleTarget,
+    MovingTarget,
+    SatelliteTarget,
+    SiderealTarget,
+    Target,
+    UnobservableTarget,
+)
+from openocs.visibility.timescales import from_unix_s, to_unix_s
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+DAY_S: Final = 86_400.0
+SUN_GRID_S: Final = 600.0
+MOON_GRID_S: Final = 600.0
+MOON_PHASE_GRID_S: Final = 3600.0
+MOON_DISTANCE_GRID_S: Final = 3600.0
+DEG: Final = math.pi / 180.0
+HALF_TURN_S: Final = math.pi / astro.EARTH_ROTATION_RAD_S
+
+
+# --------------------------------------------------------------------------------------------
+# Windows and site context
+
+
+@dataclass(frozen=True)
+class _Window:
+    start_s: float
+    end_s: float
+    range_start_s: float
+    range_end_s: float
+
+
+def _window(start: dt.datetime, end: dt.datetime) -> _Window:
+    t0 = to_unix_s(start)
+    t1 = to_unix_s(end)
+    if not t1 > t0:
+        raise TimeError(f"window end {end} is not after its start {start}", value=(start, end))
+    return _Window(t0, t1, math.floor(t0 / DAY_S) * DAY_S, math.ceil(t1 / DAY_S) * DAY_S)
+
+
+def _uniform_grid(window: _Window, step_s: float) -> FloatArray:
+    count = round((window.range_end_s - window.range_start_s) / step_s)
+    return np.asarray(window.range_start_s + step_s * np.arange(count + 1))[None, :]
+
+
+def _edges_from_arrays(arrays: IntervalArrays, window: _Window, *, invert: bool) -> Edges:
+    """Edges (one object) of an interval list, or of its complement."""
+    starts = arrays.start_s
+    ends = arrays.end_s
+    initially_inside = bool(starts.size and starts[0] <= window.range_start_s)
+    times = np.concatenate([starts, ends])
+    delta = np.concatenate([np.ones(starts.size), -np.ones(ends.size)]).astype(np.intp)
+    keep = (times > window.range_start_s) & (times < window.range_end_s)
+    times, delta = times[keep], delta[keep]
+    order = np.argsort(times, kind="stable")
+    times, delta = times[order], delta[order]
+    if invert:
+        delta = -delta
+    on = initially_inside != invert
+    return Edges(np.array([on]), np.zeros(times.size, dtype=np.intp), times, delta)
+
+
+class _SiteContext:
+    """Site-level quantities for one window: computed once, shared by every target."""
+
+    def __init__(self, site: Site, window: _Window) -> None:
+        self.site = site
+        self.window = window
+        self.geometry = astro.site_geometry(site, 0.5 * (window.start_s + window.end_s))
+        self._cache: dict[tuple[str, float], Edges] = {}
+
+    def body_altitude_rad(self, body: str, t: FloatArray) -> FloatArray:
+        return astro.body_topocentric(body, t, self.geometry).altitude_rad
+
+    def dark(self, twilight: str) -> Edges:
+        key = ("dark", twilight_altitude_deg(twilight))
+        if key not in self._cache:
+            threshold = key[1] * DEG
+
+            def func(index: IntArray, t: FloatArray) -> FloatArray:
+                return threshold - self.body_altitude_rad("sun", t)
+
+            grid = _uniform_grid(self.window, SUN_GRID_S)
+            self._cache[key] = edges_from_grid(
+                func, grid, func(np.zeros(1, np.intp), grid[0])[None]
+            )
+        return self._cache[key]
+
+    def moon_up(self) -> Edges:
+        key = ("moon_up", 0.0)
+        if key not in self._cache:
+            grid = _uniform_grid(self.window, MOON_GRID_S)
+            self._cache[key] = edges_from_grid(
+                self._moon_up_function,
+                grid,
+                self._moon_up_function(np.zeros(1, np.intp), grid[0])[None],
+            )
+        return self._cache[key]
+
+    def _moon_up_function(self, index: IntArray, t: FloatArray) -> FloatArray:
+        moon = astro.body_topocentric("moon", t, self.geometry)
+        threshold = -REFRACTION_AT_HORIZON_DEG * DEG - astro.moon_semidiameter_rad(moon.distance_au)
+        return np.asarray(moon.altitude_rad - threshold)
+
+    def moon_phase_allowed(self, max_phase: float) -> Edges:
+        key = ("moon_phase", max_phase)
+        if key not in self._cache:
+
+            def bright(index: IntArray, t: FloatArray) -> FloatArray:
+                return np.asarray(astro.moon_illuminated_fraction(t, self.geometry) - max_phase)
+
+            grid = _uniform_grid(self.window, MOON_PHASE_GRID_S)
+            bright_edges = edges_from_grid(
+                bright, grid, bright(np.zeros(1, np.intp), grid[0])[None]
+            )
+            up_and_bright = intersect(
+                [self.moon_up(), bright_edges],
+                1,
+                self.window.range_start_s,
+                self.window.range_end_s,
+                self.window.range_start_s,
+                self.window.range_end_s,
+            )
+            self._cache[key] = _edges_from_arrays(up_and_bright, self.window, invert=True)
+        return self._cache[key]
+
+    def moon_direction(self, t: FloatArray) -> FloatArray:
+        """Topocentric Moon direction for separations from geocentric star places."""
+        moon = astro.body_topocentric("moon", t, self.geometry, diurnal_aberration=False)
+        return moon.direction
+
+    def site_edges(self, constraints: Constraints) -> list[Edges]:
+        edges = [self.dark(constraints.twilight)]
+        if constraints.checks_moon_phase:
+            assert constraints.max_lunar_phase is not None  # noqa: S101 - narrowed by property
+            edges.append(self.moon_phase_allowed(constraints.max_lunar_phase))
+        return edges
+
+
+# --------------------------------------------------------------------------------------------
+# Sidereal targets, vectorised
+
+
+def _phase_grid(hour_angle0_rad: FloatArray, offset_rad: float, window: _Window) -> FloatArray:
+    """Per-object times where H ≡ offset (mod π), plus the range ends: shape (N, M)."""
+    span = window.range_end_s - window.range_start_s
+    first = np.mod(offset_rad - hour_angle0_rad, math.pi) / astro.EARTH_ROTATION_RAD_S
+    count = math.ceil(span / HALF_TURN_S) + 1
+    times = window.range_start_s + first[:, None] + HALF_TURN_S * np.arange(count)[None, :]
+    times = np.minimum(times, window.range_end_s)
+    n = hour_angle0_rad.size
+    return np.concatenate(
+        [np.full((n, 1), window.range_start_s), times, np.full((n, 1), window.range_end_s)], axis=1
+    )
+
+
+class _SiderealGroup:
+    def __init__(self, context: _SiteContext, targets: Sequence[SiderealTarget]) -> None:
+        self.context = context
+        self.n = len(targets)
+        window = context.window
+
+        def column(name: str) -> FloatArray:
+            return np.array([getattr(t, name) for t in targets], dtype=np.float64)
+
+        self.stars = astro.star_nodes(
+            column("ra_deg"),
+            column("dec_deg"),
+            column("pm_ra_cosdec_mas_yr"),
+            column("pm_dec_mas_yr"),
+            column("parallax_mas"),
+            column("epoch_jyear"),
+            window.range_start_s,
+            window.range_end_s,
+        )
+        t0 = np.full(self.n, window.range_start_s)
+        _, self.hour_angle0 = self.altitude_ha(np.arange(self.n, dtype=np.intp), t0)
+
+    def altitude_ha(self, index: IntArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        v = self.stars.at(index, t)
+        eral = astro.local_era_rad(self.context.geometry, t)
+        return astro.altitude_ha(v[:, 0], v[:, 1], v[:, 2], eral, self.context.geometry)
+
+    def _sample(self, grid: FloatArray) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+        index = np.repeat(np.arange(self.n, dtype=np.intp), grid.shape[1])
+        altitude, hour_angle = self.altitude_ha(index, grid.ravel())
+        return index, grid.ravel(), altitude.reshape(grid.shape), hour_angle.reshape(grid.shape)
+
+    def edges(self, constraints: Constraints) -> dict[str, Edges]:
+        site = self.context.site
+        window = self.context.window
+        result: dict[str, Edges] = {}
+        grid = _phase_grid(self.hour_angle0, 0.0, window)
+        _, _, altitude, _ = self._sample(grid)
+        threshold = target_threshold_deg(site.horizon_deg, constraints.max_airmass) * DEG
+
+        def up(index: IntArray, t: FloatArray) -> FloatArray:
+            return self.altitude_ha(index, t)[0] - threshold
+
+        result["altitude"] = edges_from_grid(up, grid, altitude - threshold)
+        if site.zenith_blind_spot_deg > 0:
+            ceiling = (90.0 - site.zenith_blind_spot_deg) * DEG
+
+            def below_ceiling(index: IntArray, t: FloatArray) -> FloatArray:
+                return ceiling - self.altitude_ha(index, t)[0]
+
+            result["zenith"] = edges_from_grid(below_ceiling, grid, ceiling - altitude)
+        lo, hi = site.ha_window_hours
+        half = 0.5 * (hi - lo) * 15.0 * DEG
+        if half < math.pi - 1e-9:
+            mid = 0.5 * (hi + lo) * 15.0 * DEG
+            cos_half = math.cos(half)
+            ha_grid = _phase_grid(self.hour_angle0, mid, window)
+            _, _, _, hour_angle = self._sample(ha_grid)
+
+            def inside_ha(index: IntArray, t: FloatArray) -> FloatArray:
+                return np.cos(self.altitude_ha(index, t)[1] - mid) - cos_half
+
+            result["hour_angle"] = edges_from_grid(
+                inside_ha, ha_grid, np.cos(hour_angle - mid) - cos_half
+            )
+        if constraints.checks_moon_distance:
+            assert constraints.min_lunar_distance_deg is not None  # noqa: S101
+            cos_limit = math.cos(constraints.min_lunar_distance_deg * DEG)
+            moon_grid = _uniform_grid(window, MOON_DISTANCE_GRID_S)
+            moon = self.context.moon_direction(moon_grid[0])
+            grid_n = np.repeat(moon_grid, self.n, axis=0)
+            index = np.repeat(np.arange(self.n, dtype=np.intp), moon_grid.shape[1])
+            stars = self.stars.at(index, grid_n.ravel()).reshape(self.n, -1, 3)
+            values = cos_limit - np.einsum("ngk,gk->ng", stars, moon)
+
+            def far_from_moon(index: IntArray, t: FloatArray) -> FloatArray:
+                dot = np.sum(self.stars.at(index, t) * self.context.moon_direction(t), axis=-1)
+                return np.asarray(cos_limit - dot)
+
+            result["moon_distance"] = edges_from_grid(far_from_moon, grid_n, values)
+        return result
+
+
+# --------------------------------------------------------------------------------------------
+# Moving targets, one at a time
+
+
+class _MovingOne:
+    def __init__(self, context: _SiteContext, target: MovingTarget) -> None:
+        self.context = context
+        self.target = target
+
+    def topocentric(self, t: FloatArray) -> astro.Topocentric:
+        return astro.moving_topocentric(
+            self.target.geocentric_position_au, t, self.context.geometry
+        )
+
+    def edges(self, constraints: Constraints) -> dict[str, Edges]:
+        site = self.context.site
+        window = self.context.window
+        grid = _uniform_grid(window, float(self.target.sample_step_s))
+        sample = self.topocentric(grid[0])
+        result: dict[str, Edges] = {}
+        threshold = target_threshold_deg(site.horizon_deg, constraints.max_airmass) * DEG
+
+        def up(index: IntArray, t: FloatArray) -> FloatArray:
+            return self.topocentric(t).altitude_rad - threshold
+
+        result["altitude"] = edges_from_grid(up, grid, (sample.altitude_rad - threshold)[None])
+        if site.zenith_blind_spot_deg > 0:
+            ceiling = (90.0 - site.zenith_blind_spot_deg) * DEG
+
+            def below_ceiling(index: IntArray, t: FloatArray) -> FloatArray:
+                return ceiling - self.topocentric(t).altitude_rad
+
+            result["zenith"] = edges_from_grid(
+                below_ceiling, grid, (ceiling - sample.altitude_rad)[None]
+            )
+        lo, hi = site.ha_window_hours
+        half = 0.5 * (hi - lo) * 15.0 * DEG
+        if half < math.pi - 1e-9:
+            mid = 0.5 * (hi + lo) * 15.0 * DEG
+            cos_half = math.cos(half)
+
+            def inside_ha(index: IntArray, t: FloatArray) -> FloatArray:
+                return np.cos(self.topocentric(t).hour_angle_rad - mid) - cos_half
+
+            values = np.cos(sample.hour_angle_rad - mid) - cos_half
+            result["hour_angle"] = edges_from_grid(inside_ha, grid, values[None])
+        if constraints.checks_moon_distance:
+            assert constraints.min_lunar_distance_deg is not None  # noqa: S101
+            cos_limit = math.cos(constraints.min_lunar_distance_deg * DEG)
+
+            def far_from_moon(index: IntArray, t: FloatArray) -> FloatArray:
+                dot = np.sum(self.topocentric(t).direction * self.context.moon_direction(t), -1)
+                return np.asarray(cos_limit - dot)
+
+            dots = np.sum(sample.direction * self.context.moon_direction(grid[0]), axis=-1)
+            result["moon_distance"] = edges_from_grid(far_from_moon, grid, (cos_limit - dots)[None])
+        return result
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+
+
+def _as_target_list(targets: Target | Sequence[Target]) -> list[Target]:
+    if isinstance(targets, Sequence) and not isinstance(targets, str):
+        return list(targets)
+    return [targets]
+
+
+def _check_target(target: object) -> None:
+    known = (SiderealTarget, HourAngleTarget, SatelliteTarget, UnobservableTarget)
+    if not isinstance(target, known) and not isinstance(target, MovingTarget):
+        raise TargetError(f"not a visibility target: {target!r}", field="target", value=target)
+
+
+def observable_intervals_batch(
+    site: Site,
+    targets: Sequence[Target],
+    start: dt.datetime,
+    end: dt.datetime,
+    constraints: Constraints | None = None,
+) -> list[list[Interval]]:
+    """Observable intervals of each of N targets at one site (spec §4), one list per target.
+
+    The Sun and the Moon are computed once for the site and window; sidereal targets are
+    treated together as arrays. Never-rises gives ``[]``; always-observable gives the window.
+    """
+    constraints = constraints or Constraints()
+    window = _window(start, end)
+    for target in targets:
+        _check_target(target)
+    context = _SiteContext(site, window)
+    site_edges = context.site_edges(constraints)
+    results: list[list[Interval]] = [[] for _ in targets]
+
+    def finish(edge_sets: list[Edges], n: int) -> list[list[Interval]]:
+        arrays = intersect(
+            [*edge_sets, *(e.broadcast(n) for e in site_edges)],
+            n,
+            window.range_start_s,
+            window.range_end_s,
+            window.start_s,
+            window.end_s,
+        )
+        return arrays.as_datetimes()
+
+    sidereal = [i for i, t in enumerate(targets) if isinstance(t, SiderealTarget)]
+    if sidereal:
+        group = _SiderealGroup(context, [targets[i] for i in sidereal])  # type: ignore[misc]
+        for i, intervals in zip(
+            sidereal, finish(list(group.edges(constraints).values()), len(sidereal)), strict=True
+        ):
+            results[i] = intervals
+    static = [i for i, t in enumerate(targets) if isinstance(t, STATIC_KINDS)]
+    if static:
+        dark_only = finish([], 1)[0]
+        for i in static:
+            results[i] = list(dark_only)
+    for i, target in enumerate(targets):
+        if isinstance(
+            target, SiderealTarget | UnobservableTarget | HourAngleTarget | SatelliteTarget
+        ):
+            continue
+        try:
+            edges = list(_MovingOne(context, target).edges(constraints).values())
+        except (ElementsError, EphemerisError, ValueError, FloatingPointError):
+            results[i] = []
+            continue
+        results[i] = finish(edges, 1)[0]
+    return results
+
+
+STATIC_KINDS: Final = (HourAngleTarget, SatelliteTarget)
+
+
+def observable_intervals(
+    site: Site,
+    targets: Target | Sequence[Target],
+    start: dt.datetime,
+    end: dt.datetime,
+    constraints: Constraints | Sequence[Constraints] | None = None,
+) -> list[Interval]:
+    """Intervals when every target (with its constraints) is observable: the intersection.
+
+    ``constraints`` is one :class:`Constraints` for all targets or one per target (spec §2.4).
+    """
+    target_list = _as_target_list(targets)
+    if not target_list:
+        raise TargetError("no targets given", field="targets", value=targets)
+    if constraints is None or isinstance(constraints, Constraints):
+        per_target = [constraints or Constraints()] * len(target_list)
+    else:
+        per_target = list(constraints)
+        if len(per_target) != len(target_list):
+            raise TargetError(
+                "give one Constraints per target", field="constraints", value=constraints
+            )
+    result: list[Interval] | None = None
+    for target, constraint in dict.fromkeys(zip(target_list, per_target, strict=True)):
+        intervals = observable_intervals_batch(site, [target], start, end, constraint)[0]
+        result = intervals if result is None else intersect_lists(result, intervals)
+        if not result:
+            return []
+    return result or []
+
+
+def dark_intervals(
+    site: Site, start: dt.datetime, end: dt.datetime, twilight: Twilight = "nautical"
+) -> list[Interval]:
+    """When the Sun's centre is below the twilight threshold (spec §4.6, D29: never raises)."""
+    window = _window(start, end)
+    context = _SiteContext(site, window)
+    arrays = intersect(
+        [context.dark(twilight)],
+        1,
+        window.range_start_s,
+        window.range_end_s,
+        window.start_s,
+        window.end_s,
+    )
+    return arrays.as_datetimes()[0]
+
+
+def _times_array(times: Iterable[dt.datetime] | dt.datetime) -> FloatArray:
+    if isinstance(times, dt.datetime):
+        return np.array([to_unix_s(times)])
+    return np.array([to_unix_s(t) for t in times], dtype=np.float64)
+
+
+def altitude_at_times(
+    site: Site, target: Target, times: Iterable[dt.datetime] | dt.datetime
+) -> FloatArray:
+    """Geometric topocentric altitude (degrees) of a target at the given times."""
+    _check_target(target)
+    t = _times_array(times)
+    if t.size == 0:
+        return np.zeros(0)
+    geometry = astro.site_geometry(site, float(np.median(t)))
+    if isinstance(target, SiderealTarget):
+        stars = astro.star_nodes(
+            np.array([target.ra_deg]),
+            np.array([target.dec_deg]),
+            np.array([target.pm_ra_cosdec_mas_yr]),
+            np.array([target.pm_dec_mas_yr]),
+            np.array([target.parallax_mas]),
+            np.array([target.epoch_jyear]),
+            float(t.min()),
+            float(t.max()),
+        )
+        v = stars.at(np.zeros(t.size, dtype=np.intp), t)
+        eral = astro.local_era_rad(geometry, t)
+        altitude, _ = astro.altitude_ha(v[:, 0], v[:, 1], v[:, 2], eral, geometry)
+        return np.asarray(np.degrees(altitude))
+    if isinstance(target, HourAngleTarget):
+        lat = site.latitude_deg * DEG
+        dec = target.dec_deg * DEG
+        ha = target.hour_angle_hours * 15.0 * DEG
+        value = math.degrees(
+            math.asin(math.sin(lat) * math.sin(dec) + math.cos(lat) * math.cos(dec) * math.cos(ha))
+        )
+        return np.full(t.size, value)
+    if isinstance(target, SatelliteTarget):
+        return np.full(t.size, float(target.altitude_deg))
+    if isinstance(target, UnobservableTarget):
+        return np.full(t.size, np.nan)
+    return np.asarray(
+        np.degrees(
+            astro.moving_topocentric(target.geocentric_position_au, t, geometry).altitude_rad
+        )
+    )
+
+
+def airmass_at_times(
+    site: Site, target: Target, times: Iterable[dt.datetime] | dt.datetime
+) -> FloatArray:
+    """Airmass 1/sin(h) of the geometric altitude (99.0 for h ≤ 0.5°) at the given times."""
+    return airmass_from_altitude(altitude_at_times(site, target, times))
+
+
+def moon_illumination(site: Site, times: Iterable[dt.datetime] | dt.datetime) -> FloatArray:
+    """Illuminated fraction of the Moon seen from the site (spec §4.5)."""
+    t = _times_array(times)
+    geometry = astro.site_geometry(site, float(np.median(t)))
+    return astro.moon_illuminated_fraction(t, geometry)
+
+
+def sun_altitude_deg(site: Site, times: Iterable[dt.datetime] | dt.datetime) -> FloatArray:
+    """Geometric topocentric altitude of the Sun's centre (degrees)."""
+    t = _times_array(times)
+    geometry = astro.site_geometry(site, float(np.median(t)))
+    return np.asarray(np.degrees(astro.body_topocentric("sun", t, geometry).altitude_rad))
+
+
+def moon_altitude_deg(site: Site, times: Iterable[dt.datetime] | dt.datetime) -> FloatArray:
+    """Geometric topocentric altitude of the Moon's centre (degrees)."""
+    t = _times_array(times)
+    geometry = astro.site_geometry(site, float(np.median(t)))
+    return np.asarray(np.degrees(astro.body_topocentric("moon", t, geometry).altitude_rad))
+
+
+@dataclass(frozen=True)
+class RiseTransitSet:
+    """Rise, upper-transit and set times inside a window (each sorted)."""
+
+    rises: list[dt.datetime]
+    transits: list[dt.datetime]
+    sets: list[dt.datetime]
+
+
+def rise_transit_set(
+    site: Site,
+    target: Target | str,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    threshold_deg: float | None = None,
+) -> RiseTransitSet:
+    """Rise/transit/set of a target, or of ``"sun"`` / ``"moon"``, between two times.
+
+    Default thresholds (§3): the Sun −50′, the Moon −34′ minus its topocentric semi-diameter,
+    other targets the site's horizon rule (−34′ at horizon 0). ``threshold_deg`` overrides.
+    """
+    window = _window(start, end)
+    context = _SiteContext(site, window)
+    geometry = context.geometry
+    step = 600.0
+    if isinstance(target, str):
+        body = target.lower()
+        if body not in ("sun", "moon"):
+            raise TargetError("named events are for 'sun' or 'moon'", field="target", value=target)
+
+        def local(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+            topo = astro.body_topocentric(body, t, geometry)
+            if threshold_deg is not None:
+                h0 = np.full(t.size, threshold_deg * DEG)
+            elif body == "sun":
+                h0 = np.full(t.size, -50.0 / 60.0 * DEG)
+            else:
+                h0 = -REFRACTION_AT_HORIZON_DEG * DEG - astro.moon_semidiameter_rad(
+                    topo.distance_au
+                )
+            return topo.altitude_rad, h0, topo.hour_angle_rad
+
+    else:
+        _check_target(target)
+        if isinstance(target, SiderealTarget):
+            group = _SiderealGroup(context, [target])
+
+            def local(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+                altitude, hour_angle = group.altitude_ha(np.zeros(t.size, np.intp), t)
+                h0 = (
+                    threshold_deg
+                    if threshold_deg is not None
+                    else target_threshold_deg(site.horizon_deg, None)
+                )
+                return altitude, np.full(t.size, h0 * DEG), hour_angle
+
+        elif isinstance(target, MovingTarget):
+            moving = _MovingOne(context, target)
+            step = min(step, float(target.sample_step_s))
+
+            def local(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+                topo = moving.topocentric(t)
+                h0 = (
+                    threshold_deg
+                    if threshold_deg is not None
+                    else target_threshold_deg(site.horizon_deg, None)
+                )
+                return topo.altitude_rad, np.full(t.size, h0 * DEG), topo.hour_angle_rad
+
+        else:
+            raise TargetError(
+                "rise/set needs a sidereal or moving target", field="target", value=target
+            )
+
+    def above(index: IntArray, t: FloatArray) -> FloatArray:
+        altitude, h0, _ = local(t)
+        return altitude - h0
+
+    def past_meridian(index: IntArray, t: FloatArray) -> FloatArray:
+        return np.sin(local(t)[2])
+
+    grid = _uniform_grid(window, step)
+    altitude, h0, hour_angle = local(grid[0])
+    events = edges_from_grid(above, grid, (altitude - h0)[None])
+    meridian = edges_from_grid(past_meridian, grid, np.sin(hour_angle)[None])
+    upper = meridian.delta > 0
+
+    def pick(times: FloatArray) -> list[dt.datetime]:
+        inside = (times >= window.start_s) & (times < window.end_s)
+        return [from_unix_s(round(float(s), 3)) for s in np.sort(times[inside])]
+
+    return RiseTransitSet(
+        rises=pick(events.time_s[events.delta > 0]),
+        transits=pick(meridian.time_s[upper]),
+        sets=pick(events.time_s[events.delta < 0]),
+    )
+
+
+def _local_vector(site: Site, target: Target, when: dt.datetime) -> FloatArray:
+    """Unit vector (east, north, up) of a target at one time."""
+    altitude_deg = float(altitude_at_times(site, target, [when])[0])
+    if isinstance(target, SatelliteTarget):
+        azimuth = target.azimuth_deg * DEG
+    else:
+        azimuth = _azimuth_rad(site, target, when)
+    h = altitude_deg * DEG
+    return np.array([math.cos(h) * math.sin(azimuth), math.cos(h) * math.cos(azimuth), math.sin(h)])
+
+
+def _azimuth_rad(site: Site, target: Target, when: dt.datetime) -> float:
+    t = np.array([to_unix_s(when)])
+    geometry = astro.site_geometry(site, float(t[0]))
+    lat = site.latitude_deg * DEG
+    if isinstance(target, HourAngleTarget):
+        ha = target.hour_angle_hours * 15.0 * DEG
+        dec = target.dec_deg * DEG
+    elif isinstance(target, SiderealTarget):
+        stars = astro.star_nodes(
+            np.array([target.ra_deg]),
+            np.array([target.dec_deg]),
+            np.array([target.pm_ra_cosdec_mas_yr]),
+            np.array([target.pm_dec_mas_yr]),
+            np.array([target.parallax_mas]),
+            np.array([target.epoch_jyear]),
+            float(t[0]),
+            float(t[0]),
+        )
+        v = stars.at(np.zeros(1, np.intp), t)[0]
+        ha = float(astro.local_era_rad(geometry, t)[0] - math.atan2(v[1], v[0]))
+        dec = math.asin(float(v[2]))
+    elif isinstance(target, MovingTarget):
+        topo = astro.moving_topocentric(target.geocentric_position_au, t, geometry)
+        ha = float(topo.hour_angle_rad[0])
+        dec = math.asin(float(topo.direction[0, 2]))
+    else:
+        raise TargetError("target has no position", field="target", value=target)
+    return math.atan2(
+        -math.cos(dec) * math.sin(ha),
+        math.sin(dec) * math.cos(lat) - math.cos(dec) * math.cos(ha) * math.sin(lat),
+    )
+
+
+def angular_distance_deg(
+    site: Site, target_a: Target, target_b: Target, when: dt.datetime
+) -> float:
+    """Angle between two targets seen from the site at one time (degrees; slew estimates)."""
+    a = _local_vector(site, target_a, when)
+    b = _local_vector(site, target_b, when)
+    return math.degrees(math.atan2(float(np.linalg.norm(np.cross(a, b))), float(a @ b)))
+
+
+def largest_interval(intervals: Sequence[Interval], windows: Sequence[Interval]) -> Interval | None:
+    """The longest piece of ``intervals`` inside any of ``windows`` (None if nothing)."""
+    best: Interval | None = None
+    pieces = intersect_lists(coalesce(intervals), coalesce(windows))
+    for piece in pieces:
+        if best is None or piece[1] - piece[0] > best[1] - best[0]:
+            best = piece
+    return best
