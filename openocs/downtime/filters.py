@@ -176,7 +176,7 @@ class DowntimeFilter(django_filters.FilterSet):  # type: ignore[misc]
     reason = django_filters.CharFilter(field_name="reason", lookup_expr="icontains")
     reason_exact = django_filters.CharFilter(field_name="reason", lookup_expr="exact")
     category = django_filters.ModelMultipleChoiceFilter(
-        field_name="category", to_field_name="code", queryset=DowntimeCategory.objects.all()
+        field_name="category__code", to_field_name="code", queryset=DowntimeCategory.objects.all()
     )
     order = StableOrderingFilter(fields=ORDER_FIELDS)
     ordering = StableOrderingFilter(fields=ORDER_FIELDS)

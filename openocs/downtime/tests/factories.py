@@ -8,8 +8,8 @@ from typing import Any
 from openocs.downtime.models import Downtime
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def make_downtime(**fields: Any) -> Downtime:

@@ -282,3 +282,27 @@ def test_list_is_paginated_by_1000_in_start_order(
     assert [r["id"] for r in page["results"]] == [earlier.pk, later.pk]
     small = anonymous.get(URL, {"limit": 1}).json()
     assert small["next"].startswith("http://testserver/downtime/api/?limit=1&offset=1")
+
+
+def test_a_new_telescope_is_accepted_before_the_refresh_period_ends(staff, configdb):
+    import httpx
+
+    from openocs.clients.configdb import ConfigDBClient
+    from openocs.web.clients import install_client
+
+    now = [0.0]
+    client = ConfigDBClient(
+        "http://configdb.test/", transport=httpx.MockTransport(configdb), clock=lambda: now[0]
+    )
+    install_client("configdb", client)
+    client.network()  # cached now, fresh for 15 minutes
+    now[0] += 61.0  # older than a minute: an unknown code triggers one revalidation
+    site = configdb.document["results"][0]
+    site["enclosure_set"][0]["telescope_set"][0]["code"] = "9m9z"
+    configdb.etag = '"demo-2"'
+    response = staff.post(
+        URL,
+        body(site=site["code"], enclosure=site["enclosure_set"][0]["code"], telescope="9m9z"),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
