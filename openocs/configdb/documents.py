@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from openocs.configdb.errors import ImportDocumentError
 
-FORMAT_NAME = "openocs-configdb"
-FORMAT_VERSION = 1
+FORMAT_NAME: Literal["openocs-configdb"] = "openocs-configdb"
+FORMAT_VERSION: Literal[1] = 1
 STATES = ("DISABLED", "MANUAL", "COMMISSIONING", "STANDBY", "SCHEDULABLE")
 LEGACY_STATES = {0: "DISABLED", 10: "MANUAL", 20: "COMMISSIONING", 25: "STANDBY", 30: "SCHEDULABLE"}
 TELESCOPE_FIELDS = (

@@ -8,25 +8,25 @@ import django_filters as filters
 from openocs.configdb import models as m
 
 
-class SiteFilter(filters.FilterSet):
+class SiteFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.Site
         fields = ["name", "code"]
 
 
-class EnclosureFilter(filters.FilterSet):
+class EnclosureFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.Enclosure
         fields = ["name", "code", "site"]
 
 
-class TelescopeFilter(filters.FilterSet):
+class TelescopeFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.Telescope
         fields = ["name", "code", "lat", "long", "horizon", "enclosure", "aperture"]
 
 
-class InstrumentFilter(filters.FilterSet):
+class InstrumentFilter(filters.FilterSet):  # type: ignore[misc]
     site = filters.CharFilter(field_name="telescope__enclosure__site__code")
     enclosure = filters.CharFilter(field_name="telescope__enclosure__code")
     telescope = filters.CharFilter(field_name="telescope__code")
@@ -48,37 +48,37 @@ class InstrumentFilter(filters.FilterSet):
         ]
 
 
-class CameraFilter(filters.FilterSet):
+class CameraFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.Camera
         fields = ["code", "camera_type"]
 
 
-class CameraTypeFilter(filters.FilterSet):
+class CameraTypeFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.CameraType
         fields = ["name", "pscale"]
 
 
-class InstrumentTypeFilter(filters.FilterSet):
+class InstrumentTypeFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.InstrumentType
         fields = ["name", "code", "instrument_category"]
 
 
-class OpticalElementGroupFilter(filters.FilterSet):
+class OpticalElementGroupFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.OpticalElementGroup
         fields = ["name", "type", "optical_elements"]
 
 
-class OpticalElementFilter(filters.FilterSet):
+class OpticalElementFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.OpticalElement
         fields = ["id", "name", "code", "schedulable"]
 
 
-class GenericModeFilter(filters.FilterSet):
+class GenericModeFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = m.GenericMode
         fields = ["name", "code", "schedulable"]

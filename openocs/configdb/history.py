@@ -208,7 +208,7 @@ def _m2m_field_name(
                 return related.get_accessor_name()
         return None
     for field in instance._meta.many_to_many:
-        if field.remote_field.through is sender:  # type: ignore[union-attr]
+        if field.remote_field.through is sender:
             return field.name
     return None
 
@@ -222,7 +222,7 @@ def connect() -> None:
         pre_delete.connect(_on_pre_delete, sender=model, dispatch_uid=uid + "-pre-delete")
         post_delete.connect(_on_post_delete, sender=model, dispatch_uid=uid + "-post-delete")
         for field in model._meta.many_to_many:
-            through = field.remote_field.through  # type: ignore[union-attr]
+            through = field.remote_field.through
             m2m_changed.connect(
                 _on_m2m_changed,
                 sender=through,

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.template.response import TemplateResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -171,10 +172,7 @@ class TelescopeViewSet(ConfigdbViewSet):
 class InstrumentViewSet(ConfigdbViewSet):
     serializer_class = s.InstrumentSerializer
     filterset_class = f.InstrumentFilter
-    filter_backends = [
-        *ConfigdbViewSet.filter_backends,
-        filters.OrderingFilter,
-    ]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["id", "code", "state", "telescope", "instrument_type", "modified"]
 
     def get_queryset(self) -> Any:

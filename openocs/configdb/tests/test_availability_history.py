@@ -129,7 +129,7 @@ def test_offsets_are_converted_to_utc(anonymous: APIClient, timeline: Network) -
 
 @pytest.mark.parametrize(
     ("query", "status", "text"),
-    [("", 400, "Must supply either instrument_id or site_id, enclosure_id, and telescope_id in params"),
+    [("", 400, "Must supply either instrument_id or site_id, enclosure_id, and telescope_id"),
      ("?site_id=tst&telescope_id=1m0a", 400, "Must supply either instrument_id"),
      ("?instrument_id=FakeInst", 404, "No instrument found with code FakeInst"),
      ("?site_id=tst&enclosure_id=doma&telescope_id=FakeCode", 404,

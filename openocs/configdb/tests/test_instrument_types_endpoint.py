@@ -87,7 +87,8 @@ def test_unknown_configuration_type_is_refused_and_nothing_is_written(
 @pytest.mark.parametrize(
     ("field", "value"),
     [("default_acceptability_threshold", 101), ("fixed_overhead_per_exposure", -1),
-     ("config_front_padding", "lots"), ("instrument_category", "NOPE"), ("allow_self_guiding", "maybe")],
+     ("config_front_padding", "lots"), ("instrument_category", "NOPE"),
+     ("allow_self_guiding", "maybe")],
 )  # fmt: skip
 def test_bad_values_are_refused_naming_the_field(
     staff: APIClient, network: Network, field: str, value: Any

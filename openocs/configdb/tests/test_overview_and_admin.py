@@ -59,7 +59,8 @@ def test_admin_edit_is_recorded_with_the_user(admin_client_: Client, network: Ne
         "elevation": "2000", "timezone": "-7", "tz": "America/Phoenix", "restart": "00:00:00",
         "enclosure_set-TOTAL_FORMS": "1", "enclosure_set-INITIAL_FORMS": "1",
         "enclosure_set-MIN_NUM_FORMS": "0", "enclosure_set-MAX_NUM_FORMS": "1000",
-        "enclosure_set-0-id": str(network.enclosure.pk), "enclosure_set-0-site": str(network_site.pk),
+        "enclosure_set-0-id": str(network.enclosure.pk),
+        "enclosure_set-0-site": str(network_site.pk),
         "enclosure_set-0-code": "doma", "enclosure_set-0-name": "Dome A",
         "enclosure_set-0-active": "on",
     }  # fmt: skip

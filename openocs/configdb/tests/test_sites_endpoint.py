@@ -35,7 +35,10 @@ INSTRUMENT_TYPE_FIELDS = {
 
 
 def _instrument(body: dict[str, Any]) -> dict[str, Any]:
-    return body["results"][0]["enclosure_set"][0]["telescope_set"][0]["instrument_set"][0]
+    instrument: dict[str, Any] = body["results"][0]["enclosure_set"][0]["telescope_set"][0][
+        "instrument_set"
+    ][0]
+    return instrument
 
 
 def test_anonymous_reads_the_envelope_with_every_level_of_the_hierarchy(
