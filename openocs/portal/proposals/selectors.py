@@ -258,9 +258,11 @@ def semester_timeallocations(semester: Semester) -> QuerySet[TimeAllocation]:
 def membership_time_used_s(memberships: Sequence[Membership]) -> dict[tuple[int, str], float]:
     """Seconds each member's pending and completed requests take, per (user id, proposal id).
 
-    Requests belong to the request-groups app: its selector ``time_used_by_user(user=,
-    proposal_ids=)`` is asked once per distinct user when installed; without it no request
-    exists and every member has used 0 s.
+    Requests belong to the request-groups app. Its batch selector ``time_used_by_users(pairs=)``
+    (a list of (user, proposal ids), returning ``{(user id, proposal id): seconds}``) is used
+    when it exists — one query whatever the number of members; otherwise ``time_used_by_user(
+    user=, proposal_ids=)`` is asked once per distinct user. Without the app no request exists
+    and every member has used 0 s.
     """
     if not django_apps.is_installed("openocs.portal.requestgroups"):
         return {}
@@ -268,14 +270,18 @@ def membership_time_used_s(memberships: Sequence[Membership]) -> dict[tuple[int,
         module = import_module("openocs.portal.requestgroups.selectors")
     except ModuleNotFoundError:
         return {}
-    function = getattr(module, "time_used_by_user", None)
-    if function is None:
-        return {}
     by_user: dict[int, tuple[Any, list[str]]] = {}
     for membership in memberships:
         by_user.setdefault(membership.user_id, (membership.user, []))[1].append(
             membership.proposal_id
         )
+    batch = getattr(module, "time_used_by_users", None)
+    if batch is not None:
+        found = batch(pairs=list(by_user.values()))
+        return {(int(u), str(p)): float(seconds) for (u, p), seconds in found.items()}
+    function = getattr(module, "time_used_by_user", None)
+    if function is None:
+        return {}
     used: dict[tuple[int, str], float] = {}
     for user_id, (user, proposal_ids) in by_user.items():
         for proposal_id, seconds in function(user=user, proposal_ids=proposal_ids).items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 
@@ -40,7 +42,7 @@ def test_notification_permissions(persona, status, proposal, request):
     )
 
 
-def _client(persona, request):
+def _client(persona: str, request: Any) -> Any:
     return {
         "anonymous": lambda: request.getfixturevalue("anonymous_client"),
         "outsider": lambda: request.getfixturevalue("outsider").client,
