@@ -1,3 +1,3 @@
-"""The archive component (Django apps listed in DJANGO_APPS)."""
+"""The science archive component: frames, versions, headers, data rights and downloads."""
 
-DJANGO_APPS: list[str] = []
+DJANGO_APPS = ["openocs.archive"]

@@ -1,5 +1,31 @@
-"""Routes of the archive component, relative to its mount point."""
+"""Routes of the archive, relative to its mount point (spec §3).
 
-from django.urls import URLPattern, URLResolver
+Co-hosted, ``root_aliases`` also serves ``/frames/`` and below at the host root (README §3.2).
+"""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, re_path
+
+from openocs.archive import views
+
+root_aliases = "openocs.archive.frame_urls"
+
+
+def _route(regex: str, view: object, name: str) -> URLPattern:
+    return re_path("^" + regex + "/?$", view, name=name)  # type: ignore[arg-type]
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    re_path(r"^", include("openocs.archive.frame_urls")),
+    _route(r"versions", views.VersionListView.as_view(), "archive-versions"),
+    _route(r"versions/(?P<pk>\d+)", views.VersionDetailView.as_view(), "archive-version"),
+    _route(r"thumbnails", views.ThumbnailListView.as_view(), "archive-thumbnails"),
+    _route(r"thumbnails/(?P<pk>\d+)", views.ThumbnailDetailView.as_view(), "archive-thumbnail"),
+    _route(r"frame-funpack/(?P<pk>\d+)/funpack", views.FunpackView.as_view(), "archive-funpack"),
+    _route(r"frame-catalog/(?P<pk>\d+)/catalog", views.CatalogView.as_view(), "archive-catalog"),
+    re_path(r"^files/(?P<path>.+)$", views.file_download, name="archive-file"),
+    _route(r"profile", views.ProfileView.as_view(), "archive-profile"),
+    _route(r"api-token-auth", views.TokenLoginView.as_view(), "archive-token"),
+    _route(r"revoke_token", views.RevokeTokenView.as_view(), "archive-revoke-token"),
+]

@@ -131,7 +131,9 @@ class Ingester:
     ) -> dict[str, Any]:
         """POST the record with its version; map the archive's answers to ingester errors."""
         payload = dict(record)
-        payload["version_set"] = [{"key": stored.key, "md5": stored.md5, "extension": extension}]
+        payload["version_set"] = [
+            {"key": stored.key, "md5": stored.md5, "extension": extension, "path": stored.path}
+        ]
         try:
             return self.archive.register_frame(payload)
         except ClientRequestError as error:

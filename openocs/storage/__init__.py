@@ -106,6 +106,12 @@ class MemoryStorage(Storage):
     def exists(self, path: str, key: str) -> bool:
         return (path, key) in self.objects
 
+    def size(self, path: str, key: str) -> int:
+        try:
+            return len(self.objects[(path, key)])
+        except KeyError:
+            raise ObjectNotFound(path, key) from None
+
     def delete(self, path: str, key: str) -> None:
         self.objects.pop((path, key), None)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
@@ -57,7 +57,6 @@ class StorageConfig:
     access_key_id: str = ""
     secret_access_key: str = ""
     addressing_style: str = "auto"
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def md5_of(fileobj: BinaryIO) -> tuple[str, int]:
@@ -97,6 +96,10 @@ class Storage(ABC):
     @abstractmethod
     def url(self, path: str, key: str, *, expires_s: int, filename: str | None = None) -> str:
         """A signed URL that downloads that version without credentials until it expires."""
+
+    @abstractmethod
+    def size(self, path: str, key: str) -> int:
+        """The size in bytes of one stored version."""
 
     def get(self, path: str, key: str) -> bytes:
         """The whole content of one version (for small objects)."""

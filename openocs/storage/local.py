@@ -92,6 +92,12 @@ class LocalStorage(Storage):
         except OSError as error:
             raise StorageConnectionError(f"Could not read {path}: {error}") from error
 
+    def size(self, path: str, key: str) -> int:
+        try:
+            return self.location(path, key).stat().st_size
+        except FileNotFoundError:
+            raise ObjectNotFound(path, key) from None
+
     def exists(self, path: str, key: str) -> bool:
         return self.location(path, key).is_file()
 

@@ -91,6 +91,17 @@ class S3Storage(Storage):
             raise StorageConnectionError(f"Download of {path} failed: {error}") from error
         return cast(BinaryIO, answer["Body"])
 
+    def size(self, path: str, key: str) -> int:
+        try:
+            answer = self.client.head_object(**self._version_args(path, key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in NOT_FOUND_CODES:
+                raise ObjectNotFound(path, key) from None
+            raise StorageConnectionError(f"Could not check {path}: {error}") from error
+        except BotoCoreError as error:
+            raise StorageConnectionError(f"Could not check {path}: {error}") from error
+        return int(answer.get("ContentLength", 0))
+
     def exists(self, path: str, key: str) -> bool:
         try:
             self.client.head_object(**self._version_args(path, key))

@@ -1,0 +1,144 @@
+"""Settings of the archive, read from the environment (a Django setting of the same name wins).
+
+| variable | default | meaning |
+|---|---|---|
+| `FILESTORE_TYPE` | `local` | `local`, `s3` or `dummy` (shared with the ingester) |
+| `FILESYSTEM_STORAGE_ROOT_DIR` | `$OCS_DATA_DIR/archive-files` | root of the local store |
+| `FILESYSTEM_STORAGE_BASE_URL` | (the archive's `files/` route) | base of signed local URLs |
+| `BUCKET`, `S3_ENDPOINT_URL`, `S3_ADDRESSING_STYLE`, `AWS_*` | | the S3 store |
+| `ARCHIVE_DOWNLOAD_URL_EXPIRY_S` | 172800 (48 h) | lifetime of signed download URLs |
+| `ARCHIVE_PROPOSALS_CACHE_S` | 600 | how long a user's proposal list from the portal is kept |
+| `ARCHIVE_PROPOSALS_EMPTY_CACHE_S` | 300 | the same for an empty list |
+| `ARCHIVE_IDENTITY_CACHE_S` | 300 | how long a verified bearer / remote portal token is kept |
+| `CONFIGURATION_TYPES` | BIAS,DARK,EXPOSE,… | known configuration types |
+| `SCIENCE_CONFIGURATION_TYPES` | EXPOSE,TARGET,SPECTRUM,CATALOG,OBJECT | `exclude_calibrations` |
+| `ZIP_DOWNLOAD_FILENAME_BASE` | `ocs_archive_data` | zip file and folder name |
+| `ZIP_DOWNLOAD_MAX_UNCOMPRESSED_FILES` | 10 | frames per zip with `uncompress` |
+| `ARCHIVE_ZIP_MAX_FILES` | 1000 | frames per zip for non-staff users |
+| `ARCHIVE_ZIP_MAX_BYTES` | 20 GB | bytes per zip for non-staff users |
+| `ARCHIVE_THUMBNAILS` | true | generate thumbnails after ingest (huey task) |
+| `ARCHIVE_SKY_MAX_CANDIDATES` | 200000 | candidate rows a footprint query may refine |
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+
+from openocs.env import env_bool, env_int, env_list
+from openocs.ingester.settings import HeaderKeys, IngesterSettings
+from openocs.storage import StorageConfig, config_from_env
+
+DEFAULT_CONFIGURATION_TYPES = [
+    "BIAS", "DARK", "EXPOSE", "SPECTRUM", "LAMPFLAT", "SKYFLAT", "STANDARD", "TRAILED", "GUIDE",
+    "EXPERIMENTAL", "CATALOG",
+]  # fmt: skip
+THUMBNAIL_SIZES_PX = {"small": 200, "medium": 600, "large": 1200}
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def storage_config() -> StorageConfig:
+    """The store of this archive; the local store signs with a key derived from SECRET_KEY."""
+    configured = _setting("ARCHIVE_STORAGE", None)
+    if isinstance(configured, StorageConfig):
+        return configured
+    base = config_from_env(default_root=str(settings.DATA_DIR / "archive-files"))
+    signing_key = hashlib.sha256(f"archive-files:{settings.SECRET_KEY}".encode()).hexdigest()
+    return StorageConfig(**{**base.__dict__, "signing_key": signing_key})
+
+
+def url_expiry_s() -> int:
+    return int(
+        _setting(
+            "ARCHIVE_DOWNLOAD_URL_EXPIRY_S",
+            env_int("ARCHIVE_DOWNLOAD_URL_EXPIRY_S", 48 * 3600, minimum=60),
+        )
+    )
+
+
+def proposals_cache_s() -> int:
+    return int(
+        _setting("ARCHIVE_PROPOSALS_CACHE_S", env_int("ARCHIVE_PROPOSALS_CACHE_S", 600, minimum=0))
+    )
+
+
+def proposals_empty_cache_s() -> int:
+    return int(
+        _setting(
+            "ARCHIVE_PROPOSALS_EMPTY_CACHE_S",
+            env_int("ARCHIVE_PROPOSALS_EMPTY_CACHE_S", 300, minimum=0),
+        )
+    )
+
+
+def identity_cache_s() -> int:
+    return int(
+        _setting("ARCHIVE_IDENTITY_CACHE_S", env_int("ARCHIVE_IDENTITY_CACHE_S", 300, minimum=0))
+    )
+
+
+def configuration_types() -> list[str]:
+    return list(
+        _setting(
+            "CONFIGURATION_TYPES", env_list("CONFIGURATION_TYPES", DEFAULT_CONFIGURATION_TYPES)
+        )
+    )
+
+
+def science_configuration_types() -> list[str]:
+    default = ["EXPOSE", "TARGET", "SPECTRUM", "CATALOG", "OBJECT"]
+    return list(
+        _setting("SCIENCE_CONFIGURATION_TYPES", env_list("SCIENCE_CONFIGURATION_TYPES", default))
+    )
+
+
+def zip_filename_base() -> str:
+    from openocs.env import env_str
+
+    return str(
+        _setting(
+            "ZIP_DOWNLOAD_FILENAME_BASE", env_str("ZIP_DOWNLOAD_FILENAME_BASE", "ocs_archive_data")
+        )
+    )
+
+
+def zip_max_uncompressed_files() -> int:
+    return int(
+        _setting(
+            "ZIP_DOWNLOAD_MAX_UNCOMPRESSED_FILES",
+            env_int("ZIP_DOWNLOAD_MAX_UNCOMPRESSED_FILES", 10, minimum=1),
+        )
+    )
+
+
+def zip_max_files() -> int:
+    return int(_setting("ARCHIVE_ZIP_MAX_FILES", env_int("ARCHIVE_ZIP_MAX_FILES", 1000, minimum=1)))
+
+
+def zip_max_bytes() -> int:
+    return int(
+        _setting("ARCHIVE_ZIP_MAX_BYTES", env_int("ARCHIVE_ZIP_MAX_BYTES", 20 * 1024**3, minimum=1))
+    )
+
+
+def thumbnails_enabled() -> bool:
+    return bool(_setting("ARCHIVE_THUMBNAILS", env_bool("ARCHIVE_THUMBNAILS", True)))
+
+
+def sky_max_candidates() -> int:
+    return int(
+        _setting(
+            "ARCHIVE_SKY_MAX_CANDIDATES",
+            env_int("ARCHIVE_SKY_MAX_CANDIDATES", 200_000, minimum=100),
+        )
+    )
+
+
+def header_keys() -> HeaderKeys:
+    """The header key mapping shared with the ingester (spec §9.9)."""
+    return IngesterSettings().keys

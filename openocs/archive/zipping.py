@@ -1,0 +1,63 @@
+"""Zip archives of many frames, streamed by the app while they are written (spec §6.2)."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+class _Sink:
+    """A write-only, unseekable target: zipfile then writes data descriptors, never seeks."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """One member: its name inside the zip, its content in chunks and its size if known."""
+
+    name: str
+    chunks: Iterable[bytes]
+    size: int | None = None
+
+
+def zip_stream(entries: Iterable[ZipEntry]) -> Iterator[bytes]:
+    """The bytes of a stored (uncompressed) zip of ``entries``, produced while reading them."""
+    sink = _Sink()
+    stamp = time.gmtime()[:6]
+    with zipfile.ZipFile(
+        sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True
+    ) as archive:  # type: ignore[arg-type]
+        for entry in entries:
+            info = zipfile.ZipInfo(entry.name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED
+            if entry.size is not None:
+                info.file_size = entry.size
+            large = entry.size is None or entry.size >= 2**31
+            with archive.open(info, mode="w", force_zip64=large) as member:
+                for chunk in entry.chunks:
+                    member.write(chunk)
+                    data = sink.take()
+                    if data:
+                        yield data
+            data = sink.take()
+            if data:
+                yield data
+    data = sink.take()
+    if data:
+        yield data
