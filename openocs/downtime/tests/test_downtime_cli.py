@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from openocs.downtime.models import Downtime
 from openocs.downtime.tests.factories import make_downtime, utc
@@ -13,7 +13,7 @@ from openocs.server.cli import main
 pytestmark = pytest.mark.django_db
 
 
-def run(*args: str):
+def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["downtime", *args])
 
 

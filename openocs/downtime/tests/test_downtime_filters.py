@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import time_machine
 
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 URL = "/downtime/api/"
 
 
-def ids(response) -> list[int]:
+def ids(response: Any) -> list[int]:
     assert response.status_code == 200, response.content
     return [record["id"] for record in response.json()["results"]]
 
