@@ -8,6 +8,7 @@ all-or-nothing or one-of groups.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from openocs.scheduler.candidates import Prepared, prepare
@@ -45,7 +46,7 @@ def schedule_violations(
         by_telescope[a.telescope_key].append((a.start_s, a.end_s, a.request_id))
     for key, items in by_telescope.items():
         items.sort()
-        for (_, end_s, first), (start_s, _, second) in zip(items, items[1:], strict=False):
+        for (_, end_s, first), (start_s, _, second) in itertools.pairwise(items):
             if start_s < end_s:
                 problems.append(f"requests {first} and {second} overlap on {key}")
     for group in problem.groups:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from openocs.scheduler.generator import generate_preset
@@ -11,6 +13,7 @@ from openocs.scheduler.model import (
     FixedObservation,
     GroupOperator,
     ObservationType,
+    Schedule,
     SolveStatus,
 )
 from openocs.scheduler.tests.factories import HOUR, group, problem, request, telescope
@@ -20,7 +23,7 @@ KERNELS = ["cpsat", "timesliced"]
 LIMIT_S = 5.0
 
 
-def placed_ids(schedule):
+def placed_ids(schedule: Schedule) -> set[int]:
     return {a.request_id for a in schedule.assignments}
 
 
@@ -47,7 +50,7 @@ def test_no_two_observations_overlap_on_a_telescope(kernel):
     schedule = solve(problem([group(r) for r in requests]), kernel=kernel, time_limit_s=LIMIT_S)
     spans = sorted((a.start_s, a.end_s) for a in schedule.assignments)
     assert len(spans) == 3  # three 3-hour requests fit in a 10-hour night, not four
-    assert all(first[1] <= second[0] for first, second in zip(spans, spans[1:], strict=False))
+    assert all(first[1] <= second[0] for first, second in itertools.pairwise(spans))
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
@@ -102,9 +105,7 @@ def test_all_or_nothing_group_is_scheduled_whole_when_it_fits(kernel):
     first, second = request(duration_h=4), request(duration_h=4)
     rival = request(duration_h=6)
     schedule = solve(
-        problem(
-            [group(first, second, operator=GroupOperator.AND), group(rival, tac_priority=12)]
-        ),
+        problem([group(first, second, operator=GroupOperator.AND), group(rival, tac_priority=12)]),
         kernel=kernel,
         time_limit_s=LIMIT_S,
     )

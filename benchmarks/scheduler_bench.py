@@ -1,0 +1,144 @@
+"""Both scheduling kernels side by side on the frozen instances.
+
+    .venv/bin/python benchmarks/scheduler_bench.py
+    .venv/bin/python benchmarks/scheduler_bench.py --instances medium --kernels cpsat,timesliced \\
+        --time-limit 5 --timesliced-time-limit 300
+    .venv/bin/python benchmarks/scheduler_bench.py --instances xlarge --time-limit 400
+
+Every (instance, kernel) run happens in a fresh subprocess so that its peak memory
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own. Wall time covers reading the
+instance, building candidates and the model, and solving (not importing the solver library). ``xlarge`` (10,000 requests) is
+generated from its seed when it has no frozen file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+INSTANCES = Path(__file__).parent / "instances"
+
+
+def _instance_path(name: str) -> Path | None:
+    for suffix in (".json", ".json.gz"):
+        path = INSTANCES / f"scheduler_{name}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+def run_one(name: str, kernel: str, time_limit_s: float, seed: int) -> dict[str, object]:
+    """Child side: load, solve, measure."""
+    import resource
+
+    from openocs.scheduler.kernels import get_kernel, solve
+    from openocs.scheduler.validation import schedule_violations
+
+    get_kernel(kernel)  # import the solver library before the clock starts
+    started = time.perf_counter()
+    path = _instance_path(name)
+    if path is not None:
+        from openocs.scheduler.serialization import load_problem
+
+        problem = load_problem(path)
+    else:
+        from openocs.scheduler.generator import generate_preset
+
+        problem = generate_preset(name)
+    loaded = time.perf_counter()
+    schedule = solve(problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
+    finished = time.perf_counter()
+    requests = sum(len(g.requests) for g in problem.groups)
+    return {
+        "instance": name,
+        "kernel": kernel,
+        "requests": requests,
+        "telescopes": len(problem.telescopes),
+        "days": (problem.end_s - problem.start_s) / 86400,
+        "status": schedule.status.value,
+        "placed": len(schedule.assignments),
+        "value": schedule.value,
+        "objective": schedule.objective,
+        "bound": schedule.bound,
+        "gap": schedule.gap,
+        "load_s": loaded - started,
+        "build_s": schedule.build_time_s,
+        "solve_s": schedule.solve_time_s,
+        "wall_s": finished - started,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "variables": schedule.num_candidates,
+        "valid": not schedule_violations(problem, schedule),
+        "message": schedule.message,
+        "time_limit_s": time_limit_s,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", default="small,medium,large")
+    parser.add_argument("--kernels", default="cpsat,timesliced")
+    parser.add_argument("--time-limit", type=float, default=40.0, help="CP-SAT limit, seconds")
+    parser.add_argument("--timesliced-time-limit", type=float, default=300.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--child", nargs=2, metavar=("INSTANCE", "KERNEL"), help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="print one JSON line per run")
+    args = parser.parse_args()
+    if args.child:
+        name, kernel = args.child
+        limit = args.timesliced_time_limit if kernel == "timesliced" else args.time_limit
+        print(json.dumps(run_one(name, kernel, limit, args.seed)))
+        return
+
+    print(
+        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
+    header = (
+        f"{'instance':8} {'kernel':10} {'req':>5} {'tel':>3} {'status':8} {'placed':>6} "
+        f"{'value':>12} {'bound':>12} {'gap':>7} {'wall s':>7} {'solve s':>7} "
+        f"{'peak MB':>7} {'vars':>8} valid"
+    )
+    if not args.json:
+        print(header)
+    for name in args.instances.split(","):
+        for kernel in args.kernels.split(","):
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                name,
+                kernel,
+                "--time-limit",
+                str(args.time_limit),
+                "--timesliced-time-limit",
+                str(args.timesliced_time_limit),
+                "--seed",
+                str(args.seed),
+            ]
+            output = subprocess.run(command, capture_output=True, text=True, check=False)
+            lines = [line for line in output.stdout.splitlines() if line.startswith("{")]
+            if output.returncode != 0 or not lines:
+                print(f"{name:8} {kernel:10} FAILED: {output.stderr.strip()[-300:]}")
+                continue
+            row = json.loads(lines[-1])
+            if args.json:
+                print(json.dumps(row))
+                continue
+            print(
+                f"{name:8} {kernel:10} {row['requests']:>5} {row['telescopes']:>3} "
+                f"{row['status']:8} {row['placed']:>6} {row['value']:>12.1f} "
+                f"{row['bound']:>12.1f} {row['gap']:>7.2%} {row['wall_s']:>7.1f} "
+                f"{row['solve_s']:>7.1f} {row['peak_rss_mb']:>7.0f} {row['variables']:>8} "
+                f"{row['valid']}"
+            )
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

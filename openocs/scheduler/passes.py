@@ -1,0 +1,272 @@
+"""One scheduling cycle: the rapid-response pass, then the normal + time-critical pass (§5.3–5.5).
+
+``plan_cycle`` is pure: given the problem (all schedulable groups, telescopes, downtime, with
+``start_s`` = the planning "now") and the observations currently on the telescopes, it returns
+what to create, what to cancel and what to abort, pass by pass. Nothing is written here; the
+daemon applies the plan.
+
+- *Running* observations (contract §5.4): on each telescope a cut-off starts at ``start_s``; a
+  PENDING or IN_PROGRESS observation straddling it pushes it to its end. Observations starting
+  before the cut-off are running; the later PENDING ones are the replaceable *future* schedule.
+- **Rapid-response pass**: only RAPID_RESPONSE groups; running RR observations are protected,
+  running normal ones are not. A new RR observation cancels the future observations it overlaps
+  and aborts a running normal observation it overlaps (``Request interrupted to observe request:
+  <id>``); stale future RR observations are cancelled.
+- **Normal pass**: NORMAL and TIME_CRITICAL groups; every running observation that is not aborted
+  and all RR time of this cycle are protected. Future normal observations are replaced; running
+  observations that cannot complete are aborted (``Can not complete successfully``).
+- Unchanged placements are kept rather than cancelled and created again (§6.8 diff), so a new RR
+  request touches nothing but what it preempts.
+- **D26**: a pass whose solve failed cancels, aborts and creates nothing; the old schedule stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from openocs.scheduler.kernels import solve
+from openocs.scheduler.model import (
+    Assignment,
+    FixedObservation,
+    ObservationType,
+    Problem,
+    Schedule,
+)
+
+__all__ = [
+    "Abort",
+    "CurrentObservation",
+    "CyclePlan",
+    "ObservationState",
+    "PassPlan",
+    "plan_cycle",
+    "split_running",
+]
+
+
+class ObservationState(StrEnum):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentObservation:
+    """An observation already in the portal (times relative to the problem epoch)."""
+
+    id: int
+    request_id: int
+    telescope_key: str
+    start_s: int
+    end_s: int
+    observation_type: ObservationType = ObservationType.NORMAL
+    state: ObservationState = ObservationState.PENDING
+    can_complete: bool = True
+    """False when a configuration status of a running observation has FAILED."""
+
+    @property
+    def is_rapid_response(self) -> bool:
+        return self.observation_type is ObservationType.RAPID_RESPONSE
+
+    def overlaps(self, assignment: Assignment) -> bool:
+        return (
+            self.telescope_key == assignment.telescope_key
+            and self.start_s < assignment.end_s
+            and assignment.start_s < self.end_s
+        )
+
+    def same_placement(self, assignment: Assignment) -> bool:
+        return (
+            self.request_id == assignment.request_id
+            and self.telescope_key == assignment.telescope_key
+            and self.start_s == assignment.start_s
+            and self.end_s == assignment.end_s
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Abort:
+    observation_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PassPlan:
+    """What one pass wants written."""
+
+    name: str
+    schedule: Schedule
+    create: tuple[Assignment, ...] = ()
+    cancel: tuple[int, ...] = ()
+    """Ids of future observations to cancel."""
+    abort: tuple[Abort, ...] = ()
+    """Running observations to abort (cancel by id with preemption)."""
+    keep: tuple[int, ...] = ()
+    """Ids of existing observations the new plan keeps unchanged."""
+
+    @property
+    def ok(self) -> bool:
+        return self.schedule.ok
+
+
+@dataclass(frozen=True, slots=True)
+class CyclePlan:
+    rapid_response: PassPlan
+    normal: PassPlan
+
+    @property
+    def ok(self) -> bool:
+        return self.rapid_response.ok and self.normal.ok
+
+
+def split_running(
+    current: Sequence[CurrentObservation], now_s: int
+) -> tuple[list[CurrentObservation], list[CurrentObservation]]:
+    """``(running, future)`` per the cut-off rule of contract §5.4. Observations that ended
+    before ``now_s`` and COMPLETED ones are neither."""
+    running: list[CurrentObservation] = []
+    future: list[CurrentObservation] = []
+    by_telescope: dict[str, list[CurrentObservation]] = {}
+    for observation in current:
+        by_telescope.setdefault(observation.telescope_key, []).append(observation)
+    for key in sorted(by_telescope):
+        cutoff_s = now_s
+        for observation in sorted(by_telescope[key], key=lambda o: (o.start_s, o.id)):
+            if observation.state is ObservationState.COMPLETED or observation.end_s <= now_s:
+                continue
+            if observation.start_s < cutoff_s:
+                running.append(observation)
+                cutoff_s = max(cutoff_s, observation.end_s)
+            elif observation.state is ObservationState.PENDING:
+                future.append(observation)
+    return running, future
+
+
+def _fixed(observation: CurrentObservation) -> FixedObservation:
+    return FixedObservation(
+        telescope_key=observation.telescope_key,
+        start_s=observation.start_s,
+        end_s=observation.end_s,
+        request_id=observation.request_id,
+        observation_id=observation.id,
+        observation_type=observation.observation_type,
+        can_complete=observation.can_complete,
+    )
+
+
+def _diff(
+    schedule: Schedule, existing: Sequence[CurrentObservation]
+) -> tuple[list[Assignment], list[int]]:
+    """(assignments to create, ids of existing observations kept as they are)."""
+    remaining = list(existing)
+    create: list[Assignment] = []
+    keep: list[int] = []
+    for assignment in schedule.assignments:
+        match = next((o for o in remaining if o.same_placement(assignment)), None)
+        if match is None:
+            create.append(assignment)
+        else:
+            keep.append(match.id)
+            remaining.remove(match)
+    return create, keep
+
+
+def plan_cycle(
+    problem: Problem,
+    current: Sequence[CurrentObservation],
+    *,
+    kernel: str = "cpsat",
+    time_limit_s: float,
+    rapid_response_time_limit_s: float | None = None,
+    seed: int = 0,
+) -> CyclePlan:
+    """Plan both passes of one cycle (see the module docstring)."""
+    now_s = problem.start_s
+    running, future = split_running(current, now_s)
+
+    # rapid-response pass
+    rr_groups = tuple(
+        g for g in problem.groups if g.observation_type is ObservationType.RAPID_RESPONSE
+    )
+    rr_problem = replace(
+        problem,
+        groups=rr_groups,
+        fixed=problem.fixed + tuple(_fixed(o) for o in running if o.is_rapid_response),
+    )
+    rr_schedule = solve(
+        rr_problem,
+        kernel=kernel,
+        time_limit_s=rapid_response_time_limit_s or time_limit_s,
+        seed=seed,
+    )
+    future_rr = [o for o in future if o.is_rapid_response]
+    if rr_schedule.ok:
+        rr_create, rr_keep = _diff(rr_schedule, future_rr)
+        cancelled = {o.id for o in future_rr if o.id not in rr_keep}
+        cancelled |= {
+            o.id
+            for o in future
+            if not o.is_rapid_response and any(o.overlaps(a) for a in rr_create)
+        }
+        aborts: list[Abort] = []
+        for observation in running:
+            if observation.is_rapid_response:
+                continue
+            preemptor = next((a for a in rr_create if observation.overlaps(a)), None)
+            if preemptor is not None:
+                aborts.append(
+                    Abort(
+                        observation.id,
+                        f"Request interrupted to observe request: {preemptor.request_id}",
+                    )
+                )
+        rr_plan = PassPlan(
+            "rapid_response",
+            rr_schedule,
+            tuple(rr_create),
+            tuple(sorted(cancelled)),
+            tuple(aborts),
+            tuple(rr_keep),
+        )
+        rr_time = [
+            FixedObservation(
+                a.telescope_key,
+                a.start_s,
+                a.end_s,
+                a.request_id,
+                observation_type=ObservationType.RAPID_RESPONSE,
+            )
+            for a in rr_schedule.assignments
+        ]
+    else:
+        rr_plan = PassPlan("rapid_response", rr_schedule)
+        cancelled = set()
+        rr_time = [_fixed(o) for o in future_rr]
+
+    # normal + time-critical pass
+    aborted = {a.observation_id for a in rr_plan.abort}
+    still_running = [o for o in running if o.id not in aborted]
+    normal_groups = tuple(
+        g for g in problem.groups if g.observation_type is not ObservationType.RAPID_RESPONSE
+    )
+    normal_problem = replace(
+        problem,
+        groups=normal_groups,
+        fixed=problem.fixed + tuple(_fixed(o) for o in still_running) + tuple(rr_time),
+    )
+    normal_schedule = solve(normal_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
+    if not normal_schedule.ok:
+        return CyclePlan(rr_plan, PassPlan("normal", normal_schedule))
+    future_normal = [o for o in future if not o.is_rapid_response and o.id not in cancelled]
+    create, keep = _diff(normal_schedule, future_normal)
+    cancel = tuple(sorted(o.id for o in future_normal if o.id not in keep))
+    abort = tuple(
+        Abort(o.id, "Can not complete successfully: a configuration FAILED")
+        for o in still_running
+        if not o.can_complete
+    )
+    return CyclePlan(
+        rr_plan, PassPlan("normal", normal_schedule, tuple(create), cancel, abort, tuple(keep))
+    )
