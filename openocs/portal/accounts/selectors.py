@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
@@ -13,26 +12,11 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.settings import api_settings
 
-PROPOSALS_APP = "openocs.portal.proposals"
+from openocs.portal.proposals import selectors as proposal_selectors
+from openocs.portal.proposals.models import Membership, ScienceCollaboration, TimeAllocation
+
 # The DRF throttle scope whose history ``api_quota`` reports (set by the request-group views).
 API_QUOTA_THROTTLE_SCOPE = "requestgroups.create"
-
-
-def proposals_installed() -> bool:
-    """Whether the proposals app (memberships, allocations, invitations) is installed."""
-    return django_apps.is_installed(PROPOSALS_APP)
-
-
-def proposals_hook(name: str) -> Callable[..., Any] | None:
-    """A service function of the proposals app by name, or None when it does not provide it."""
-    if not proposals_installed():
-        return None
-    try:
-        module = import_module(f"{PROPOSALS_APP}.services")
-    except ModuleNotFoundError:
-        return None
-    function = getattr(module, name, None)
-    return function if callable(function) else None
 
 
 def user_with_profile(*, pk: int) -> User:
@@ -55,11 +39,7 @@ def staff_emails() -> list[str]:
 
 def user_is_pi_of_any_proposal(*, user: User) -> bool:
     """Whether the user holds a PI membership on at least one proposal."""
-    if not proposals_installed():
-        return False
-    from openocs.portal.proposals.models import Membership
-
-    return Membership.objects.filter(user=user, role=Membership.PI).exists()
+    return proposal_selectors.user_is_pi(user)
 
 
 def _current_semester_filter() -> dict[str, Any]:
@@ -70,36 +50,19 @@ def _current_semester_filter() -> dict[str, Any]:
 def profile_proposals(
     *, user: User, include_current_time_allocations: bool = False
 ) -> list[dict[str, Any]]:
-    """The user's proposals as ``{id, title, current}`` (spec §18.3), ordered by id.
+    """The user's proposals as ``{id, title, current}`` (spec §18.3), newest id first.
 
     ``current``: the proposal is active and has an allocation in a current or future semester.
     With ``include_current_time_allocations`` each entry adds the membership's ``time_limit``,
     ``time_used`` and the current semester's ``time_allocations``. Constant number of queries.
     """
-    if not proposals_installed():
-        return []
-    from openocs.portal.proposals.models import Membership, TimeAllocation
-
-    now = timezone.now()
-    memberships = (
-        Membership.objects.filter(user=user).select_related("proposal").order_by("proposal_id")
-    )
-    proposal_ids = [m.proposal_id for m in memberships]
-    with_future_allocation = set(
-        TimeAllocation.objects.filter(proposal_id__in=proposal_ids, semester__end__gte=now)
-        .values_list("proposal_id", flat=True)
-        .distinct()
-    )
-    entries: list[dict[str, Any]] = [
-        {
-            "id": m.proposal_id,
-            "title": m.proposal.title,
-            "current": m.proposal.active and m.proposal_id in with_future_allocation,
-        }
-        for m in memberships
-    ]
+    entries = proposal_selectors.user_proposals_for_profile(user)
     if not include_current_time_allocations:
         return entries
+    memberships = {
+        m.proposal_id: m for m in Membership.objects.filter(user=user).order_by("proposal_id")
+    }
+    proposal_ids = [entry["id"] for entry in entries]
     allocations: dict[str, list[dict[str, Any]]] = {pid: [] for pid in proposal_ids}
     current = TimeAllocation.objects.filter(
         proposal_id__in=proposal_ids, **_current_semester_filter()
@@ -107,10 +70,10 @@ def profile_proposals(
     for allocation in current:
         allocations[allocation.proposal_id].append(_allocation_data(allocation))
     time_used = _time_used_by_user(user=user, proposal_ids=proposal_ids)
-    for entry, membership in zip(entries, memberships, strict=True):
-        entry["time_limit"] = membership.time_limit
-        entry["time_used"] = time_used.get(membership.proposal_id, 0.0)
-        entry["time_allocations"] = allocations[membership.proposal_id]
+    for entry in entries:
+        entry["time_limit"] = memberships[entry["id"]].time_limit
+        entry["time_used"] = time_used.get(entry["id"], 0.0)
+        entry["time_allocations"] = allocations[entry["id"]]
     return entries
 
 
@@ -155,37 +118,20 @@ def _time_used_by_user(*, user: User, proposal_ids: list[str]) -> dict[str, floa
 
 def available_instrument_types(*, user: User) -> list[str]:
     """Union of the instrument types of every allocation of the user's active proposals, sorted."""
-    if not proposals_installed():
-        return []
-    from openocs.portal.proposals.models import TimeAllocation
-
-    types: set[str] = set()
-    for instrument_types in TimeAllocation.objects.filter(
-        proposal__membership__user=user, proposal__active=True
-    ).values_list("instrument_types", flat=True):
-        types.update(instrument_types or [])
-    return sorted(types)
+    return proposal_selectors.user_available_instrument_types(user)
 
 
 def proposal_notifications(*, user: User) -> list[str]:
     """Ids of the proposals the user opted in to request e-mails for, sorted."""
-    if not proposals_installed():
-        return []
-    from openocs.portal.proposals.models import ProposalNotification
-
-    return list(
-        ProposalNotification.objects.filter(user=user)
-        .order_by("proposal_id")
-        .values_list("proposal_id", flat=True)
-    )
+    return proposal_selectors.user_proposal_notification_ids(user)
 
 
 def science_collaboration(*, user: User) -> dict[str, Any] | None:
-    """The collaboration the user administers as ``{name, id, collaborationallocation_set}``."""
-    if not proposals_installed():
-        return None
-    from openocs.portal.proposals.models import ScienceCollaboration
+    """The collaboration the user administers as ``{name, id, collaborationallocation_set}``.
 
+    Collaboration allocations are not modelled (yet), so ``collaborationallocation_set`` is an
+    empty list.
+    """
     collaboration = ScienceCollaboration.objects.filter(admin=user).order_by("id").first()
     if collaboration is None:
         return None

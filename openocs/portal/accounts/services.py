@@ -33,6 +33,7 @@ from openocs.portal.accounts.errors import (
     UsernameAlreadyUsed,
 )
 from openocs.portal.accounts.models import Profile
+from openocs.portal.proposals import services as proposal_services
 
 ACTIVATION_SALT = "openocs.portal.accounts.activation"
 GENERATED_PASSWORD_LENGTH = 12
@@ -119,16 +120,8 @@ def user_create(
 
 
 def invitations_accept_for(*, user: User) -> int:
-    """Turn the pending invitations sent to the user's e-mail into memberships.
-
-    Invitations belong to the proposals app; this defers to its service when it is installed
-    and returns the number of memberships created.
-    """
-    accept = selectors.proposals_hook("invitations_accept_for")
-    if accept is None:
-        return 0
-    accepted: int = accept(user=user)
-    return accepted
+    """Turn the pending invitations sent to the user's e-mail into memberships; the count."""
+    return proposal_services.invitations_accept_for(user=user)
 
 
 # --- Registration ----------------------------------------------------------------------------

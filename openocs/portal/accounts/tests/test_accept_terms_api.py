@@ -15,7 +15,7 @@ def test_anonymous_caller_gets_401(anonymous_client: APIClient) -> None:
     assert anonymous_client.post("/api/profile/accept_terms/").status_code == 401
 
 
-@pytest.mark.parametrize("persona", ["outsider", "staff_user", "staff_view_user"])
+@pytest.mark.parametrize("persona", ["outsider", "ci", "pi", "staff_user", "staff_view_user"])
 def test_accepting_records_the_time(persona: str, request: pytest.FixtureRequest) -> None:
     caller: Persona = request.getfixturevalue(persona)
     with time_machine.travel(datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC), tick=False):

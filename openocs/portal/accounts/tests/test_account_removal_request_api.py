@@ -17,7 +17,7 @@ def test_anonymous_caller_gets_401(anonymous_client: APIClient) -> None:
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("persona", ["outsider", "staff_user", "staff_view_user"])
+@pytest.mark.parametrize("persona", ["outsider", "ci", "pi", "staff_user", "staff_view_user"])
 def test_request_is_emailed_to_the_staff(
     persona: str,
     request: pytest.FixtureRequest,

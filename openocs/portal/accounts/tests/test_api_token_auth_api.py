@@ -9,7 +9,7 @@ from openocs.portal.conftest import PERSONA_PASSWORD, Persona
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("persona", ["outsider", "staff_user", "staff_view_user"])
+@pytest.mark.parametrize("persona", ["outsider", "ci", "pi", "staff_user", "staff_view_user"])
 def test_every_persona_gets_its_existing_token(
     persona: str, request: pytest.FixtureRequest
 ) -> None:

@@ -1,9 +1,26 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from openocs.portal.conftest import Persona, PersonaFactory
+from openocs.portal.proposals import accounting
+from openocs.portal.proposals import services as proposal_services
+from openocs.portal.proposals.models import (
+    Membership,
+    Proposal,
+    ProposalNotification,
+    ScienceCollaboration,
+    Semester,
+    TimeAllocation,
+)
+from openocs.portal.proposals.tests.conftest import SINISTRO
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +60,7 @@ def test_anonymous_caller_gets_401_with_a_token_challenge(anonymous_client: APIC
     assert response.json() == {"detail": "Authentication credentials were not provided."}
 
 
-@pytest.mark.parametrize("persona", ["outsider", "staff_user", "staff_view_user"])
+@pytest.mark.parametrize("persona", ["outsider", "ci", "pi", "staff_user", "staff_view_user"])
 def test_every_authenticated_persona_reads_its_own_profile(
     persona: str, request: pytest.FixtureRequest
 ) -> None:
@@ -169,3 +186,113 @@ def test_profile_reads_with_a_constant_number_of_queries(
     caller.client.get("/api/profile/")  # mints the archive token once
     with django_assert_max_num_queries(14):  # type: ignore[operator]
         assert caller.client.get("/api/profile/").status_code == 200
+
+
+# --- Members of a proposal (PI and CI personas of the proposals tests) ------------------------
+
+IN_2026B = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("persona", ["pi", "ci"])
+def test_members_see_their_proposal_and_its_instrument_types(
+    persona: str, request: pytest.FixtureRequest, allocation: TimeAllocation
+) -> None:
+    caller: Persona = request.getfixturevalue(persona)
+    with time_machine.travel(IN_2026B, tick=False):
+        body = caller.client.get("/api/profile/").json()
+    assert body["proposals"] == [
+        {"id": "LCO2026B-001", "title": "Supernova follow-up", "current": True}
+    ]
+    assert body["available_instrument_types"] == [SINISTRO]
+    assert body["proposal_notifications"] == []
+
+
+def test_outsider_sees_no_proposal(outsider: Persona, allocation: TimeAllocation) -> None:
+    body = outsider.client.get("/api/profile/").json()
+    assert body["proposals"] == []
+    assert body["available_instrument_types"] == []
+
+
+def test_inactive_proposal_is_listed_but_not_current_and_gives_no_instruments(
+    pi: Persona, allocation: TimeAllocation, proposal: Proposal
+) -> None:
+    Proposal.objects.filter(pk=proposal.pk).update(active=False)
+    with time_machine.travel(IN_2026B, tick=False):
+        body = pi.client.get("/api/profile/").json()
+    assert body["proposals"][0]["current"] is False
+    assert body["available_instrument_types"] == []
+
+
+def test_proposal_whose_allocations_ended_is_not_current(
+    pi: Persona, allocation: TimeAllocation
+) -> None:
+    with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC), tick=False):
+        body = pi.client.get("/api/profile/").json()
+    assert body["proposals"][0]["current"] is False
+
+
+def test_notification_opt_in_is_listed(ci: Persona, proposal: Proposal) -> None:
+    ProposalNotification.objects.create(proposal=proposal, user=ci.user)
+    assert ci.client.get("/api/profile/").json()["proposal_notifications"] == ["LCO2026B-001"]
+
+
+def test_current_time_allocations_are_included_on_request(
+    ci: Persona, allocation: TimeAllocation
+) -> None:
+    Membership.objects.filter(user=ci.user).update(time_limit=7200)
+    with time_machine.travel(IN_2026B, tick=False):
+        body = ci.client.get("/api/profile/?include_current_time_allocations=true").json()
+    entry = body["proposals"][0]
+    assert entry["time_limit"] == 7200
+    assert entry["time_used"] == 0.0
+    assert entry["time_allocations"] == [
+        {
+            "instrument_types": [SINISTRO],
+            "std_allocation": 50.0,
+            "std_time_used": 0.0,
+            "rr_allocation": 0.0,
+            "rr_time_used": 0.0,
+            "tc_allocation": 5.0,
+            "tc_time_used": 0.0,
+            "realtime_allocation": 0.0,
+            "realtime_time_used": 0.0,
+            "ipp_limit": 5.0,  # the proposals app's default: 10 % of the standard time
+            "ipp_time_available": 2.5,
+        }
+    ]
+
+
+def test_administrator_of_a_collaboration_sees_it(pi: Persona) -> None:
+    ScienceCollaboration.objects.create(id="LCO", name="Las Cumbres", admin=pi.user)
+    body = pi.client.get("/api/profile/").json()
+    assert body["profile"]["sciencecollaborationallocation"] == {
+        "name": "Las Cumbres",
+        "id": "LCO",
+        "collaborationallocation_set": [],
+    }
+
+
+def test_profile_queries_do_not_grow_with_the_number_of_proposals(
+    pi: Persona, semester: Semester, django_assert_num_queries: Any
+) -> None:
+    def add_proposals(first: int, count: int) -> None:
+        for number in range(first, first + count):
+            created = proposal_services.proposal_create(
+                proposal_id=f"LCO2026B-{number:03d}", title=f"P{number}"
+            )
+            Membership.objects.create(proposal=created, user=pi.user, role=Membership.PI)
+            accounting.allocation_create(
+                proposal=created, semester=semester, instrument_types=[f"TYPE-{number}"]
+            )
+
+    url = "/api/profile/?include_current_time_allocations=true"
+    with time_machine.travel(IN_2026B, tick=False):
+        add_proposals(100, 1)
+        pi.client.get(url)  # mints the archive token
+        with CaptureQueriesContext(connection) as few:
+            assert len(pi.client.get(url).json()["proposals"]) == 2
+        add_proposals(200, 20)
+        with django_assert_num_queries(len(few.captured_queries)):
+            body = pi.client.get(url).json()
+    assert len(body["proposals"]) == 22
+    assert len(body["available_instrument_types"]) == 21  # the first proposal has none

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from openocs.portal.conftest import Persona
+from openocs.portal.proposals.models import Membership, Proposal, ProposalInvite
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,15 @@ def test_mismatched_or_weak_passwords_are_refused(
     assert "password2" in mismatch.context["form"].errors
     assert "password1" in weak.context["form"].errors
     assert not User.objects.filter(username="newton").exists()
+
+
+def test_verifying_the_address_accepts_pending_invitations(
+    client: Client, proposal: Proposal, django_capture_on_commit_callbacks: Any
+) -> None:
+    ProposalInvite.objects.create(proposal=proposal, email="isaac@royal.example")
+    _register(client, django_capture_on_commit_callbacks)
+    assert not Membership.objects.filter(user__username="newton").exists()  # not yet verified
+    client.get(_activation_path())
+    membership = Membership.objects.get(user__username="newton")
+    assert membership.proposal_id == proposal.id
+    assert membership.role == Membership.CI

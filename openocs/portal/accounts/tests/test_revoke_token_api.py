@@ -15,7 +15,7 @@ def test_anonymous_caller_gets_401(anonymous_client: APIClient) -> None:
     assert response["WWW-Authenticate"] == "Token"
 
 
-@pytest.mark.parametrize("persona", ["outsider", "staff_user", "staff_view_user"])
+@pytest.mark.parametrize("persona", ["outsider", "ci", "pi", "staff_user", "staff_view_user"])
 def test_revoking_replaces_the_token_and_the_old_one_stops_working(
     persona: str, request: pytest.FixtureRequest
 ) -> None:

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from openocs.portal.accounts.models import Profile
 from openocs.portal.conftest import Persona
+from openocs.portal.proposals.models import Membership, Proposal, ProposalInvite
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +23,18 @@ def test_anonymous_caller_gets_401(anonymous_client: APIClient) -> None:
     assert response.status_code == 401
 
 
-def test_user_who_is_neither_staff_nor_pi_gets_403(outsider: Persona) -> None:
-    response = outsider.client.post("/api/users-bulk/", {"users": [_row("ann")]}, format="json")
+@pytest.mark.parametrize("persona", ["outsider", "ci"])
+def test_user_who_is_neither_staff_nor_pi_gets_403(
+    persona: str, request: pytest.FixtureRequest
+) -> None:
+    caller: Persona = request.getfixturevalue(persona)
+    response = caller.client.post("/api/users-bulk/", {"users": [_row("ann")]}, format="json")
     assert response.status_code == 403
+    assert response.json() == {"detail": "You do not have permission to perform this action."}
     assert not User.objects.filter(username="ann").exists()
 
 
-@pytest.mark.parametrize("persona", ["staff_user", "staff_view_user"])
+@pytest.mark.parametrize("persona", ["pi", "staff_user", "staff_view_user"])
 def test_staff_create_accounts_that_must_change_their_password(
     persona: str, request: pytest.FixtureRequest, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -152,3 +158,19 @@ def test_missing_or_empty_users_list_is_refused(staff_user: Persona) -> None:
     assert missing.json() == {"users": ["This field is required."]}
     assert empty.status_code == 400
     assert list(empty.json()) == ["users"]
+
+
+def test_new_accounts_accept_the_invitations_sent_to_their_address(
+    pi: Persona, proposal: Proposal, django_capture_on_commit_callbacks: Any
+) -> None:
+    ProposalInvite.objects.create(proposal=proposal, email="ANN@uni.example", time_limit=3600)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = pi.client.post("/api/users-bulk/", {"users": [_row("ann")]}, format="json")
+    assert response.status_code == 201
+    membership = Membership.objects.get(user__username="ann")
+    assert (membership.proposal_id, membership.role, membership.time_limit) == (
+        proposal.id,
+        Membership.CI,
+        3600,
+    )
+    assert ProposalInvite.objects.get().used is not None
