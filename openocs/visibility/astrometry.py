@@ -416,3 +416,8 @@ def moving_topocentric(
     cirs = gcrs_to_cirs(gcrs, t)
     velocity = gcrs_to_cirs(_earth_velocity_au_day(jd_tt(t)), t)
     return topocentric_from_geocentric(cirs, velocity, t, geometry)
+
+
+def equation_of_origins_rad(t: FloatArray) -> FloatArray:
+    """ERFA ``eo06a``: ERA − GAST (radians), so that α_equinox = α_CIRS − EO."""
+    return np.asarray(erfa.eo06a(jd_tt(t), 0.0), dtype=np.float64)

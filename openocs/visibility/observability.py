@@ -701,3 +701,81 @@ def largest_interval(intervals: Sequence[Interval], windows: Sequence[Interval])
         if best is None or piece[1] - piece[0] > best[1] - best[0]:
             best = piece
     return best
+
+
+def apparent_ra_dec_deg(
+    site: Site, target: Target | str, times: Iterable[dt.datetime] | dt.datetime
+) -> tuple[FloatArray, FloatArray]:
+    """Apparent right ascension and declination of date (true equator and equinox), degrees.
+
+    Topocentric for ``"sun"``, ``"moon"`` and moving targets (what JPL Horizons calls the
+    airless apparent place); geocentric for sidereal targets (the difference is below 1 mas).
+    The CIRS right ascension is moved to the equinox by the equation of the origins.
+    """
+    t = _times_array(times)
+    geometry = astro.site_geometry(site, float(np.median(t)))
+    if isinstance(target, str):
+        body = target.lower()
+        if body not in ("sun", "moon"):
+            raise TargetError("named places are for 'sun' or 'moon'", field="target", value=target)
+        direction = astro.body_topocentric(body, t, geometry).direction
+    elif isinstance(target, SiderealTarget):
+        stars = astro.star_nodes(
+            np.array([target.ra_deg]),
+            np.array([target.dec_deg]),
+            np.array([target.pm_ra_cosdec_mas_yr]),
+            np.array([target.pm_dec_mas_yr]),
+            np.array([target.parallax_mas]),
+            np.array([target.epoch_jyear]),
+            float(t.min()),
+            float(t.max()),
+        )
+        direction = stars.at(np.zeros(t.size, dtype=np.intp), t)
+    elif isinstance(target, MovingTarget):
+        direction = astro.moving_topocentric(target.geocentric_position_au, t, geometry).direction
+    else:
+        raise TargetError("target has no celestial position", field="target", value=target)
+    ra_cirs = np.arctan2(direction[:, 1], direction[:, 0])
+    equation_of_origins = astro.equation_of_origins_rad(t)
+    ra = np.mod(np.degrees(ra_cirs - equation_of_origins), 360.0)
+    dec = np.degrees(np.arcsin(np.clip(direction[:, 2], -1.0, 1.0)))
+    return np.asarray(ra), np.asarray(dec)
+
+
+@dataclass(frozen=True)
+class DayFractions:
+    """Meeus (ch. 15) approximate transit m0, rise m1 and set m2 (fractions of a day) and the
+    hour angle H0 (degrees) of the threshold crossing; None when the object never crosses."""
+
+    transit: float
+    rise: float | None
+    set: float | None
+    hour_angle_deg: float | None
+
+
+def approximate_day_fractions(
+    *,
+    latitude_deg: float,
+    longitude_deg: float,
+    sidereal_time_0h_deg: float,
+    ra_deg: float,
+    dec_deg: float,
+    threshold_deg: float,
+) -> DayFractions:
+    """Meeus's first approximation of rise, transit and set (Astronomical Algorithms §15).
+
+    ``longitude_deg`` is east-positive (as everywhere in this library); ``sidereal_time_0h_deg``
+    is the apparent sidereal time at Greenwich at 0h UT. Used as a cross-check and for quick
+    estimates; the interval functions root-find instead.
+    """
+    west_longitude = -longitude_deg
+    transit = ((ra_deg + west_longitude - sidereal_time_0h_deg) / 360.0) % 1.0
+    phi = math.radians(latitude_deg)
+    dec = math.radians(dec_deg)
+    cos_h0 = (math.sin(math.radians(threshold_deg)) - math.sin(phi) * math.sin(dec)) / (
+        math.cos(phi) * math.cos(dec)
+    )
+    if not -1.0 <= cos_h0 <= 1.0:
+        return DayFractions(transit, None, None, None)
+    h0 = math.degrees(math.acos(cos_h0))
+    return DayFractions(transit, (transit - h0 / 360.0) % 1.0, (transit + h0 / 360.0) % 1.0, h0)
