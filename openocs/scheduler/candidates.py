@@ -8,14 +8,21 @@ keeping only intervals at least as long as the request's duration. Every stage t
 set is recorded, so that ``explain`` can say *why* a request could not be placed (contract §6.9).
 Impossible combinations (ineligible telescopes, too-short intervals, all-or-nothing groups with
 an impossible member) never reach a kernel.
+
+``night_intervals`` and ``request_visibility`` compute the telescopes' dark time and the requests'
+visibility with ``openocs.visibility`` (imported only when they are called), for a data source to
+fill ``Telescope.night`` and ``Request.visibility``.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from openocs.scheduler.intervals import Interval, intersect, normalise, subtract
 from openocs.scheduler.model import (
@@ -27,7 +34,18 @@ from openocs.scheduler.model import (
     effective_priority,
 )
 
-__all__ = ["Prepared", "RequestOptions", "Stage", "eligible_telescopes", "prepare"]
+if TYPE_CHECKING:
+    import openocs.visibility as vis
+
+__all__ = [
+    "Prepared",
+    "RequestOptions",
+    "Stage",
+    "eligible_telescopes",
+    "night_intervals",
+    "prepare",
+    "request_visibility",
+]
 
 
 class Stage(StrEnum):
@@ -186,3 +204,71 @@ _STAGE_ORDER = [
     Stage.BLOCKED_BY_DOWNTIME,
     Stage.BLOCKED_BY_RUNNING,
 ]
+
+
+# -- visibility from openocs.visibility ---------------------------------------------------------
+
+
+def _to_offsets(
+    intervals: Sequence[tuple[datetime, datetime]], epoch: datetime
+) -> tuple[Interval, ...]:
+    """Datetime intervals → integer seconds from ``epoch``, rounded inwards (never widened)."""
+    result = []
+    for start, end in intervals:
+        start_s = math.ceil((start - epoch).total_seconds())
+        end_s = math.floor((end - epoch).total_seconds())
+        if end_s > start_s:
+            result.append((start_s, end_s))
+    return tuple(result)
+
+
+def night_intervals(
+    site: vis.Site, *, epoch: datetime, start: datetime, end: datetime
+) -> tuple[Interval, ...]:
+    """Dark time (Sun below nautical twilight, contract §6.6) as seconds from ``epoch``."""
+    from openocs.visibility import dark_intervals
+
+    return _to_offsets(dark_intervals(site, start, end, "nautical"), epoch)
+
+
+def request_visibility(
+    sites: Mapping[str, vis.Site],
+    targets: Mapping[int, Sequence[tuple[vis.Target, vis.Constraints]]],
+    *,
+    epoch: datetime,
+    start: datetime,
+    end: datetime,
+) -> dict[int, dict[str, tuple[Interval, ...]]]:
+    """Visibility of each request on each telescope, for ``Request.visibility``.
+
+    ``sites`` maps a telescope key to its ``openocs.visibility.Site`` (position, horizon,
+    hour-angle limits, zenith blind spot); ``targets`` maps a request id to the (target,
+    constraints) of each of its configurations. A request is visible when **every** target is
+    (intersection, contract §6.6). Requests with a single target are computed together per
+    (telescope, constraints) with ``observable_intervals_batch`` (the Sun and Moon once per site).
+    """
+    from openocs.visibility import observable_intervals, observable_intervals_batch
+
+    result: dict[int, dict[str, tuple[Interval, ...]]] = {rid: {} for rid in targets}
+    for key, site in sites.items():
+        batches: dict[vis.Constraints, list[tuple[int, vis.Target]]] = defaultdict(list)
+        for request_id, pairs in targets.items():
+            unique = list(dict.fromkeys(pairs))
+            if len(unique) == 1:
+                batches[unique[0][1]].append((request_id, unique[0][0]))
+            elif unique:
+                intervals = observable_intervals(
+                    site, [t for t, _ in unique], start, end, [c for _, c in unique]
+                )
+                offsets = _to_offsets(intervals, epoch)
+                if offsets:
+                    result[request_id][key] = offsets
+        for constraints, members in batches.items():
+            computed = observable_intervals_batch(
+                site, [t for _, t in members], start, end, constraints
+            )
+            for (request_id, _), intervals in zip(members, computed, strict=True):
+                offsets = _to_offsets(intervals, epoch)
+                if offsets:
+                    result[request_id][key] = offsets
+    return result
