@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -459,15 +459,15 @@ class FrameZipView(ArchiveView):
 def _frame_ids(data: Any) -> list[int]:
     raw: list[Any] = []
     if hasattr(data, "getlist"):
-        raw = data.getlist("frame_ids") or data.getlist("frame_ids[]")
+        raw = data.getlist("frame_ids") + data.getlist("frame_ids[]")
+    elif isinstance(data, dict) and isinstance(data.get("frame_ids"), list):
+        raw = list(data["frame_ids"])
+    if hasattr(data, "keys"):  # frame_ids[0]=…&frame_ids[1]=… (the archive web client)
         raw += [
             data[k]
             for k in sorted(data.keys())
             if k.startswith("frame_ids[") and k != "frame_ids[]"
         ]
-    elif isinstance(data, dict):
-        value = data.get("frame_ids")
-        raw = value if isinstance(value, list) else []
     if not raw:
         raise exceptions.ValidationError({"frame_ids": ["This field is required."]})
     ids = []
