@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from openocs.configdb import models as m
@@ -31,6 +33,7 @@ def base_url(request: Any) -> str:
     return cached
 
 
+@extend_schema_field(OpenApiTypes.URI)
 class ParentLink(serializers.Field):  # type: ignore[type-arg]
     """A read-only absolute hyperlink to the parent resource, from its id (no query)."""
 

@@ -20,7 +20,10 @@ from django.template.response import TemplateResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, filters, permissions, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -289,6 +292,30 @@ class AvailabilityHistoryView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("instrument_id", str, description="Instrument code."),
+            OpenApiParameter(
+                "site_id", str, description="Site code (with enclosure and telescope)."
+            ),
+            OpenApiParameter("enclosure_id", str, description="Enclosure code."),
+            OpenApiParameter("telescope_id", str, description="Telescope code."),
+            OpenApiParameter("start", OpenApiTypes.DATETIME, description="Window start (UTC)."),
+            OpenApiParameter("end", OpenApiTypes.DATETIME, description="Window end (UTC)."),
+        ],
+        responses={
+            200: inline_serializer(
+                "AvailabilityHistory",
+                {
+                    "availability_intervals": drf_serializers.ListField(
+                        child=drf_serializers.DictField(child=drf_serializers.CharField())
+                    )
+                },
+            ),
+            400: OpenApiTypes.STR,
+            404: OpenApiTypes.STR,
+        },
+    )
     def get(self, request: Request) -> HttpResponse:
         params = request.query_params
         instrument_code = params.get("instrument_id")

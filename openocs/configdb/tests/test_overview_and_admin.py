@@ -80,3 +80,16 @@ def test_admin_refuses_to_delete_a_science_camera_in_use(
     )
     assert m.Camera.objects.filter(pk=network.camera.pk).exists()
     assert response.status_code in (200, 403)
+
+
+def test_openapi_schema_describes_the_routes_without_warnings(
+    client: Client, db: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = client.get("/configdb/openapi/?format=json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/sites/" in paths
+    assert any("availability_history" in path for path in paths)
+    captured = capsys.readouterr()
+    assert "Warning" not in captured.err
+    assert "Error" not in captured.err
