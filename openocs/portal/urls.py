@@ -10,3 +10,11 @@ urlpatterns += accounts_urlpatterns  # api/profile/, api/api-token-auth/, accoun
 from openocs.portal.proposals.urls import urlpatterns as proposals_urlpatterns  # noqa: E402
 
 urlpatterns += proposals_urlpatterns  # api/proposals/, api/semesters/, api/memberships/, …
+
+from openocs.portal.requestgroups.urls import urlpatterns as requestgroups_urlpatterns  # noqa: E402
+
+urlpatterns += requestgroups_urlpatterns  # api/requestgroups/, api/requests/, api/instruments/
+
+from openocs.portal.sciapplications.urls import urlpatterns as sciapp_urlpatterns  # noqa: E402
+
+urlpatterns += sciapp_urlpatterns  # api/calls/, api/scienceapplications/

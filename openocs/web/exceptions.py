@@ -22,9 +22,27 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
+def compatible_errors(detail: Any) -> Any:
+    """The compatible error tree: errors of list items as a list with ``{}`` for valid items.
+
+    DRF 3.18 reports the errors of a list of objects as a dict keyed by item index; the
+    reference (and every client) expects ``[{}, {"field": [...]}]`` (spec README §4.7).
+    """
+    if isinstance(detail, dict):
+        if detail and all(isinstance(key, int) for key in detail):
+            return [compatible_errors(detail.get(index, {})) for index in range(max(detail) + 1)]
+        return {key: compatible_errors(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [compatible_errors(value) for value in detail]
+    return detail
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, with the reference 403 for unauthenticated calls when configured."""
+    """DRF's handler with compatible list errors, and the reference 403 for unauthenticated
+    calls when configured."""
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        response.data = compatible_errors(response.data)
     if (
         response is not None
         and isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed)

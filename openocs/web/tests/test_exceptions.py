@@ -49,3 +49,26 @@ def test_reference_status_403_can_be_restored() -> None:
     assert response.status_code == 403
     assert "WWW-Authenticate" not in response
     assert response.data == {"detail": "Authentication credentials were not provided."}
+
+
+def test_errors_of_list_items_are_a_list_with_empty_objects_for_valid_items() -> None:
+    from rest_framework import serializers
+
+    from openocs.web.exceptions import compatible_errors
+
+    class Item(serializers.Serializer[dict[str, int]]):
+        count = serializers.IntegerField(min_value=1)
+
+    class Body(serializers.Serializer[dict[str, object]]):
+        items = Item(many=True)
+
+    body = Body(data={"items": [{"count": 1}, {"count": 0}, {"count": 2}, {"count": "x"}]})
+    assert not body.is_valid()
+    assert compatible_errors(body.errors) == {
+        "items": [
+            {},
+            {"count": ["Ensure this value is greater than or equal to 1."]},
+            {},
+            {"count": ["A valid integer is required."]},
+        ]
+    }

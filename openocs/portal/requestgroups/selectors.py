@@ -1,0 +1,135 @@
+"""Reads of request groups and requests: scoping (``portal-api.md`` §1.2) and list querysets.
+
+List querysets prefetch every child so a page renders in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from openocs.portal.proposals.selectors import is_staff_view
+from openocs.portal.requestgroups.allocation import AccountingKey
+from openocs.portal.requestgroups.models import (
+    Configuration,
+    InstrumentConfig,
+    Request,
+    RequestGroup,
+    State,
+    Window,
+)
+
+
+def _scope(user: Any, *, proposal_field: str, submitter_field: str) -> Q | None:
+    """The filter of §1.2 for ``user``; ``None`` means "everything" (staff with staff view)."""
+    if is_staff_view(user):
+        return None
+    if not (user and user.is_authenticated):
+        return Q(**{f"{proposal_field}__public": True})
+    scope = Q(**{f"{proposal_field}__membership__user": user})
+    profile = getattr(user, "profile", None)
+    if getattr(profile, "view_authored_requests_only", False):
+        scope &= Q(**{submitter_field: user})
+    return scope
+
+
+def _configurations() -> QuerySet[Configuration]:
+    return (
+        Configuration.objects.select_related(
+            "target", "constraints", "acquisition_config", "guiding_config"
+        )
+        .prefetch_related(
+            Prefetch("instrument_configs", queryset=InstrumentConfig.objects.order_by("id"))
+        )
+        .order_by("priority", "id")
+    )
+
+
+def _requests() -> QuerySet[Request]:
+    return (
+        Request.objects.select_related("location")
+        .prefetch_related(
+            Prefetch("windows", queryset=Window.objects.order_by("start", "id")),
+            Prefetch("configurations", queryset=_configurations()),
+        )
+        .order_by("id")
+    )
+
+
+def requestgroups_visible_to(user: Any) -> QuerySet[RequestGroup]:
+    """Groups the caller may see, with everything a page renders prefetched."""
+    queryset = RequestGroup.objects.select_related("submitter", "proposal").prefetch_related(
+        Prefetch("requests", queryset=_requests())
+    )
+    scope = _scope(user, proposal_field="proposal", submitter_field="submitter")
+    if scope is not None:
+        queryset = queryset.filter(pk__in=RequestGroup.objects.filter(scope).values("pk"))
+    return queryset.order_by("-id")
+
+
+def requests_visible_to(user: Any) -> QuerySet[Request]:
+    """Requests the caller may see, with their children prefetched."""
+    queryset = _requests().select_related(
+        "request_group", "request_group__proposal", "request_group__submitter"
+    )
+    scope = _scope(
+        user,
+        proposal_field="request_group__proposal",
+        submitter_field="request_group__submitter",
+    )
+    if scope is not None:
+        queryset = queryset.filter(pk__in=Request.objects.filter(scope).values("pk"))
+    return queryset.order_by("-id")
+
+
+def time_used_by_user(*, user: Any, proposal_ids: Sequence[str]) -> dict[str, float]:
+    """Seconds of the user's PENDING and COMPLETED requests in PENDING or COMPLETED groups of
+    each proposal, created since the start of the current semester (§4.5 item 5)."""
+    from openocs.portal.proposals.selectors import semester_containing
+
+    semester = semester_containing(timezone.now())
+    rows = Request.objects.filter(
+        request_group__submitter=user,
+        request_group__proposal_id__in=list(proposal_ids),
+        state__in=[State.PENDING, State.COMPLETED],
+        request_group__state__in=[State.PENDING, State.COMPLETED],
+    )
+    if semester is not None:
+        rows = rows.filter(request_group__created__gte=semester.start)
+    used: dict[str, float] = {}
+    for proposal_id, duration in rows.values_list("request_group__proposal_id", "duration"):
+        used[proposal_id] = used.get(proposal_id, 0.0) + float(duration)
+    return used
+
+
+def request_durations_by_key_h(request: Request) -> dict[AccountingKey, float]:
+    """Hours of a stored request per accounting key, recomputed from the configuration."""
+    from openocs.portal.proposals.models import Semester
+    from openocs.portal.requestgroups.configuration import load_portal_configuration
+    from openocs.portal.requestgroups.duration import request_duration_by_instrument_type_s
+    from openocs.portal.requestgroups.serializers import render_request
+
+    data = render_request(request, list_shape=True)
+    windows = list(request.windows.all())
+    if not windows:
+        return {}
+    start = min(w.start for w in windows)
+    end = max(w.end for w in windows)
+    semester = Semester.objects.filter(start__lte=start, end__gte=end).order_by("start").first()
+    if semester is None:
+        return {}
+    buckets = request_duration_by_instrument_type_s(data, load_portal_configuration().overheads)
+    return {
+        AccountingKey(semester.pk, code): math.ceil(seconds) / 3600.0
+        for code, seconds in buckets.items()
+    }
+
+
+def last_window_end(request: Request) -> datetime | None:
+    ends = [w.end for w in request.windows.all()]
+    return max(ends) if ends else None

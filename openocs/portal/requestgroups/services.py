@@ -1,0 +1,181 @@
+"""Writes of request groups: submission and cancellation (``portal-api.md`` §10.2, §10.4).
+
+Each function is one operation; the API, the admin and commands all call these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from openocs.portal.requestgroups.allocation import allocation_for, group_durations_by_key_h
+from openocs.portal.requestgroups.models import (
+    AcquisitionConfig,
+    Configuration,
+    Constraints,
+    GuidingConfig,
+    InstrumentConfig,
+    Location,
+    Request,
+    RequestGroup,
+    State,
+    Target,
+    Window,
+)
+from openocs.portal.requestgroups.states import check_transition, group_state_from_children
+
+_TARGET_FIELDS = {f.name for f in Target._meta.get_fields()} - {"id", "configuration"}
+
+
+def _create_configuration(request: Request, data: dict[str, Any]) -> Configuration:
+    configuration = Configuration.objects.create(
+        request=request,
+        instrument_type=data["instrument_type"],
+        type=data["type"],
+        repeat_duration=data.get("repeat_duration"),
+        extra_params=data.get("extra_params") or {},
+        priority=data["priority"],
+    )
+    target = {k: v for k, v in data["target"].items() if k in _TARGET_FIELDS and v is not None}
+    Target.objects.create(configuration=configuration, **target)
+    Constraints.objects.create(configuration=configuration, **data["constraints"])
+    AcquisitionConfig.objects.create(
+        configuration=configuration,
+        mode=data["acquisition_config"].get("mode", "OFF"),
+        exposure_time=data["acquisition_config"].get("exposure_time"),
+        extra_params=data["acquisition_config"].get("extra_params") or {},
+    )
+    guiding = data["guiding_config"]
+    GuidingConfig.objects.create(
+        configuration=configuration,
+        mode=guiding.get("mode", ""),
+        optional=guiding.get("optional", True),
+        optical_elements=guiding.get("optical_elements") or {},
+        exposure_time=guiding.get("exposure_time"),
+        extra_params=guiding.get("extra_params") or {},
+    )
+    InstrumentConfig.objects.bulk_create(
+        [
+            InstrumentConfig(
+                configuration=configuration,
+                optical_elements=ic.get("optical_elements") or {},
+                mode=ic.get("mode") or "",
+                rotator_mode=ic.get("rotator_mode") or "",
+                exposure_time=ic["exposure_time"],
+                exposure_count=ic["exposure_count"],
+                extra_params=ic.get("extra_params") or {},
+                rois=ic.get("rois") or [],
+            )
+            for ic in data["instrument_configs"]
+        ]
+    )
+    return configuration
+
+
+@transaction.atomic
+def requestgroup_submit(*, data: dict[str, Any], user: Any) -> RequestGroup:
+    """Create a validated group with all its children in one transaction, then debit IPP."""
+    group = RequestGroup.objects.create(
+        submitter=user,
+        proposal=data["proposal"],
+        name=data["name"],
+        observation_type=data["observation_type"],
+        operator=data["operator"],
+        ipp_value=data["ipp_value"],
+    )
+    for request_data in data["requests"]:
+        request = Request.objects.create(
+            request_group=group,
+            observation_note=request_data.get("observation_note", ""),
+            acceptability_threshold=request_data["acceptability_threshold"],
+            configuration_repeats=request_data.get("configuration_repeats", 1),
+            optimization_type=request_data.get("optimization_type", "TIME"),
+            extra_params=request_data.get("extra_params") or {},
+            duration=request_data["duration"],
+        )
+        if request_data.get("location"):
+            Location.objects.create(request=request, **request_data["location"])
+        Window.objects.bulk_create(
+            [Window(request=request, **window) for window in request_data.get("windows", [])]
+        )
+        for configuration_data in request_data["configurations"]:
+            _create_configuration(request, configuration_data)
+    if group.observation_type == "NORMAL" and group.ipp_value > 1.0:
+        _debit_ipp(group=group, data=data, user=user)
+    return group
+
+
+def _debit_ipp(*, group: RequestGroup, data: dict[str, Any], user: Any) -> None:
+    from openocs.portal.proposals.accounting import allocation_debit
+
+    for key, hours in group_durations_by_key_h(data).items():
+        allocation = allocation_for(group.proposal, key)
+        if allocation is None:
+            continue
+        allocation_debit(
+            allocation=allocation,
+            kind="ipp",
+            hours=hours * (group.ipp_value - 1.0),
+            reason=f"IPP {group.ipp_value} for request group {group.pk}",
+            source_type="requestgroup",
+            source_id=group.pk,
+            actor=user,
+        )
+
+
+@transaction.atomic
+def requestgroup_cancel(*, group: RequestGroup, user: Any) -> RequestGroup:
+    """Cancel a PENDING group and its PENDING requests (§10.4), refunding IPP debits."""
+    locked = RequestGroup.objects.select_for_update().get(pk=group.pk)
+    check_transition(locked.state, State.CANCELED, locked.pk)
+    for request in locked.requests.select_for_update().filter(state=State.PENDING):
+        _cancel_request(request=request, group=locked, user=user)
+    locked.state = State.CANCELED
+    locked.save(update_fields=["state", "modified"])
+    return locked
+
+
+def _cancel_request(*, request: Request, group: RequestGroup, user: Any) -> None:
+    request.state = State.CANCELED
+    request.save(update_fields=["state", "modified"])
+    if group.observation_type == "NORMAL" and group.ipp_value >= 1.0:
+        _credit_ipp(request=request, group=group, user=user, reason="canceled")
+
+
+def _credit_ipp(*, request: Request, group: RequestGroup, user: Any, reason: str) -> None:
+    """Give back ``d × (ipp − 1)`` per accounting key of one request (§7.3)."""
+    from openocs.portal.proposals.accounting import allocation_credit
+    from openocs.portal.requestgroups.selectors import request_durations_by_key_h
+
+    if group.ipp_value <= 1.0:
+        return
+    for key, hours in request_durations_by_key_h(request).items():
+        allocation = allocation_for(group.proposal, key)
+        if allocation is None:
+            continue
+        allocation_credit(
+            allocation=allocation,
+            kind="ipp",
+            hours=hours * (group.ipp_value - 1.0),
+            reason=f"IPP refund: request {request.pk} {reason}",
+            source_type="request",
+            source_id=request.pk,
+            actor=user,
+        )
+
+
+@transaction.atomic
+def request_cancel(*, request: Request, user: Any) -> Request:
+    """Cancel one PENDING request of a group (beyond the reference), then recompute the group."""
+    locked = Request.objects.select_for_update().select_related("request_group").get(pk=request.pk)
+    check_transition(locked.state, State.CANCELED, locked.pk)
+    group = locked.request_group
+    _cancel_request(request=locked, group=group, user=user)
+    new_state = group_state_from_children(
+        group.operator, group.requests.values_list("state", flat=True)
+    )
+    if new_state != group.state:
+        group.state = new_state
+        group.save(update_fields=["state", "modified"])
+    return locked

@@ -1,0 +1,208 @@
+"""HTTP endpoints of request groups, requests and the instrument digest.
+
+Views parse, call one service or selector, and render the compatible shapes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request as HttpRequest
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from openocs.portal.requestgroups import services
+from openocs.portal.requestgroups.context import ValidationContext
+from openocs.portal.requestgroups.digest import LocationFilter
+from openocs.portal.requestgroups.duration import (
+    configuration_duration_s,
+    instrument_config_duration_s,
+)
+from openocs.portal.requestgroups.filters import RequestFilter, RequestGroupFilter
+from openocs.portal.requestgroups.models import Request, RequestGroup
+from openocs.portal.requestgroups.selectors import requestgroups_visible_to, requests_visible_to
+from openocs.portal.requestgroups.serializers import (
+    RequestGroupSerializer,
+    render_request,
+    render_request_group,
+)
+from openocs.portal.requestgroups.states import TransitionError
+from openocs.web.exceptions import compatible_errors
+from openocs.web.pagination import LimitOffsetPagination
+
+
+def _validate(request: HttpRequest) -> tuple[RequestGroupSerializer, ValidationContext]:
+    context = ValidationContext(user=request.user)
+    data = request.data if isinstance(request.data, dict) else {}
+    serializer = RequestGroupSerializer(data=data, context={"ocs": context})
+    serializer.is_valid()
+    return serializer, context
+
+
+def _durations(data: dict[str, Any], context: ValidationContext) -> dict[str, Any]:
+    overheads = context.configuration.overheads
+    requests = []
+    for request in data["requests"]:
+        configurations = []
+        for configuration in request["configurations"]:
+            type_overheads = overheads[configuration["instrument_type"].upper()]
+            configurations.append(
+                {
+                    "instrument_configs": [
+                        {"duration": instrument_config_duration_s(ic, type_overheads)}
+                        for ic in configuration["instrument_configs"]
+                    ],
+                    "duration": configuration_duration_s(configuration, type_overheads),
+                }
+            )
+        entry: dict[str, Any] = {"duration": request["duration"], "configurations": configurations}
+        if "largest_interval" in request:
+            entry["largest_interval"] = request["largest_interval"]
+        requests.append(entry)
+    return {"requests": requests, "duration": sum(r["duration"] for r in data["requests"])}
+
+
+class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
+    """``/api/requestgroups/``: list, detail, submit, validate, cancel (§10)."""
+
+    pagination_class = LimitOffsetPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RequestGroupFilter
+    serializer_class = RequestGroupSerializer
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self) -> QuerySet[RequestGroup]:
+        return requestgroups_visible_to(self.request.user)
+
+    def list(self, request: HttpRequest) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        data = [render_request_group(group, list_shape=True) for group in rows]
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: HttpRequest, pk: str | None = None) -> Response:
+        group = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(render_request_group(group, list_shape=False))
+
+    def create(self, request: HttpRequest) -> Response:
+        serializer, _context = _validate(request)
+        if serializer.errors:
+            return Response(
+                compatible_errors(serializer.errors), status=status.HTTP_400_BAD_REQUEST
+            )
+        group = services.requestgroup_submit(data=serializer.validated_data, user=request.user)
+        group = requestgroups_visible_to(request.user).get(pk=group.pk)
+        return Response(
+            render_request_group(group, list_shape=False), status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def validate(self, request: HttpRequest) -> Response:
+        serializer, context = _validate(request)
+        if serializer.errors:
+            errors = compatible_errors(serializer.errors)
+            return Response({"request_durations": {}, "errors": errors})
+        return Response(
+            {"request_durations": _durations(serializer.validated_data, context), "errors": {}}
+        )
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: HttpRequest, pk: str | None = None) -> Response:
+        group = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            services.requestgroup_cancel(group=group, user=request.user)
+        except TransitionError as error:
+            return Response({"errors": [error.message]}, status=status.HTTP_400_BAD_REQUEST)
+        group = self.get_queryset().get(pk=group.pk)
+        return Response(render_request_group(group, list_shape=False))
+
+    @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def max_allowable_ipp(self, request: HttpRequest) -> Response:
+        from openocs.portal.requestgroups.allocation import max_allowable_ipp
+
+        data = dict(request.data) if isinstance(request.data, dict) else {}
+        data["ipp_value"] = 1.0
+        context = ValidationContext(user=request.user)
+        serializer = RequestGroupSerializer(data=data, context={"ocs": context})
+        if not serializer.is_valid():
+            return Response({"errors": compatible_errors(serializer.errors)})
+        return Response(max_allowable_ipp(serializer.validated_data))
+
+
+class RequestViewSet(viewsets.GenericViewSet[Request]):
+    """``/api/requests/``: list (with a bulk ``id`` filter), detail and cancel (§11)."""
+
+    pagination_class = LimitOffsetPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RequestFilter
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self) -> QuerySet[Request]:
+        return requests_visible_to(self.request.user)
+
+    def list(self, request: HttpRequest) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        data = [render_request(row, list_shape=True) for row in rows]
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: HttpRequest, pk: str | None = None) -> Response:
+        row = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(render_request(row, list_shape=False))
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: HttpRequest, pk: str | None = None) -> Response:
+        row = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            services.request_cancel(request=row, user=request.user)
+        except TransitionError as error:
+            return Response({"errors": [error.message]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(render_request(self.get_queryset().get(pk=row.pk), list_shape=False))
+
+
+_TRUE = {"true", "1", "yes", "on"}
+
+
+class InstrumentsView(APIView):
+    """``GET /api/instruments/``: the digest of offered instrument types (§17.1)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: HttpRequest) -> Response:
+        from openocs.portal.requestgroups.configuration import load_portal_configuration
+
+        params = request.query_params
+        only_schedulable = params.get("only_schedulable", "").strip().lower() in _TRUE  # D8
+        location = LocationFilter(
+            site=params.get("site", ""),
+            enclosure=params.get("enclosure", ""),
+            telescope_class=params.get("telescope_class", ""),
+            telescope=params.get("telescope", ""),
+            instrument_type=params.get("instrument_type", ""),
+        )
+        staff = bool(request.user and request.user.is_staff)
+        digest = load_portal_configuration().digest(
+            staff=staff and not only_schedulable, location=location
+        )
+        return Response(digest)

@@ -1,0 +1,190 @@
+"""Visibility of a request at submission (``portal-api.md`` §6) and its rule (§4.4 item 4).
+
+Candidate telescopes host **every** instrument type of the request (D10); for each window and
+telescope the observable intervals of each distinct (target, constraints) pair are intersected,
+downtime applying to any of the request's instrument types is subtracted (read through the
+downtime client, never its models), and the result is merged per site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rest_framework import serializers
+
+from openocs import visibility
+from openocs.clients.errors import ClientError
+from openocs.portal.requestgroups import duration as durations
+from openocs.portal.requestgroups.configuration import TelescopeInfo
+from openocs.portal.requestgroups.context import ValidationContext
+from openocs.web.exceptions import ServiceUnavailable
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+DOWNTIME_DOWN_MESSAGE = (
+    "The downtime database cannot be reached, so the visibility of this request cannot be "
+    "checked. Please wait a few minutes and try again."
+)
+NOT_VISIBLE_MESSAGE = (
+    "According to the constraints of the request, the target will not be visible within the "
+    "time window. Check that the target is in the nighttime sky. Consider modifying the time "
+    "window or loosening the airmass or lunar separation constraints. If the target is non "
+    "sidereal, double check that the provided elements are correct."
+)
+
+
+def _merge(intervals: Sequence[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(i for i in intervals if i[0] < i[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def subtract(intervals: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
+    """``intervals`` minus ``holes`` (both sorted and coalesced)."""
+    result: list[Interval] = []
+    for start, end in intervals:
+        cursor = start
+        for hole_start, hole_end in holes:
+            if hole_end <= cursor or hole_start >= end:
+                continue
+            if hole_start > cursor:
+                result.append((cursor, hole_start))
+            cursor = max(cursor, hole_end)
+            if cursor >= end:
+                break
+        if cursor < end:
+            result.append((cursor, end))
+    return result
+
+
+def _site_of(telescope: TelescopeInfo) -> visibility.Site:
+    return visibility.Site(
+        latitude_deg=telescope.latitude_deg,
+        longitude_deg=telescope.longitude_deg,
+        elevation_m=telescope.elevation_m,
+        horizon_deg=telescope.horizon_deg,
+        ha_limit_neg_hours=telescope.ha_limit_neg_hours,
+        ha_limit_pos_hours=telescope.ha_limit_pos_hours,
+        zenith_blind_spot_deg=telescope.zenith_blind_spot_deg,
+    )
+
+
+def _targets_and_constraints(
+    request: Mapping[str, Any],
+) -> tuple[list[visibility.Target], list[visibility.Constraints]]:
+    targets: list[visibility.Target] = []
+    constraints: list[visibility.Constraints] = []
+    for configuration in request["configurations"]:
+        limits = configuration.get("constraints") or {}
+        try:
+            target = visibility.target_from_portal(configuration["target"])
+        except visibility.VisibilityError:
+            target = visibility.UnobservableTarget(reason="target cannot be evaluated")
+        targets.append(target)
+        constraints.append(
+            visibility.Constraints(
+                max_airmass=float(limits.get("max_airmass", 1.6)),
+                min_lunar_distance_deg=float(limits.get("min_lunar_distance", 30.0)),
+                max_lunar_phase=float(limits.get("max_lunar_phase", 1.0)),
+            )
+        )
+    return targets, constraints
+
+
+def _downtime_by_telescope(
+    telescopes: Sequence[TelescopeInfo], start: dt.datetime, end: dt.datetime, types: set[str]
+) -> dict[str, list[Interval]]:
+    from openocs.web.clients import downtime_client
+
+    try:
+        downtimes = downtime_client().list(ends_after=start, starts_before=end)
+    except ClientError as error:
+        raise ServiceUnavailable(DOWNTIME_DOWN_MESSAGE) from error
+    keys = {t.key for t in telescopes}
+    result: dict[str, list[Interval]] = {}
+    for downtime in downtimes:
+        key = f"{downtime.site}.{downtime.enclosure}.{downtime.telescope}"
+        if key not in keys:
+            continue
+        if downtime.instrument_type and downtime.instrument_type.upper() not in types:
+            continue
+        result.setdefault(key, []).append((downtime.start, downtime.end))
+    return {key: _merge(value) for key, value in result.items()}
+
+
+def visible_intervals_by_site(
+    request: Mapping[str, Any], ocs: ValidationContext, *, staff_location: bool
+) -> dict[str, list[Interval]]:
+    """Observable intervals of the request, merged per site (§6 steps 1–4)."""
+    windows = [(w["start"], w["end"]) for w in request.get("windows", [])]
+    if not windows:
+        return {}
+    types = {c["instrument_type"].upper() for c in request["configurations"]}
+    telescopes = ocs.configuration.candidate_telescopes(
+        location=request.get("location") or {},
+        instrument_types=types,
+        include_non_schedulable=staff_location,
+    )
+    if not telescopes:
+        return {}
+    targets, constraints = _targets_and_constraints(request)
+    span_start = min(w[0] for w in windows)
+    span_end = max(w[1] for w in windows)
+    downtime = _downtime_by_telescope(telescopes, span_start, span_end, types)
+    by_site: dict[str, list[Interval]] = {}
+    for telescope in telescopes:
+        site = _site_of(telescope)
+        for start, end in windows:
+            intervals = visibility.observable_intervals(site, targets, start, end, constraints)
+            intervals = subtract(intervals, downtime.get(telescope.key, []))
+            by_site.setdefault(telescope.site, []).extend(intervals)
+    return {code: _merge(intervals) for code, intervals in by_site.items()}
+
+
+def largest_interval_s(
+    by_site: Mapping[str, Sequence[Interval]], *, after: dt.datetime | None = None
+) -> float:
+    """Length of the longest single interval over all sites (only its part after ``after``)."""
+    best = 0.0
+    for intervals in by_site.values():
+        for start, end in intervals:
+            if after is not None:
+                start = max(start, after)
+            best = max(best, (end - start).total_seconds())
+    return best
+
+
+def request_visibility_rules(attrs: dict[str, Any], ocs: ValidationContext) -> dict[str, Any]:
+    """§4.4 item 4: the request must be visible for longer than its duration."""
+    location = attrs.get("location") or {}
+    staff_location = ocs.is_staff and all(
+        location.get(k) for k in ("telescope_class", "site", "enclosure", "telescope")
+    )
+    by_site = visible_intervals_by_site(attrs, ocs, staff_location=staff_location)
+    largest_s = largest_interval_s(by_site, after=ocs.now)
+    duration_s = float(attrs["duration"])
+    fill = [c for c in attrs["configurations"] if c.get("fill_window")]
+    if fill and largest_s > 0:
+        configuration = fill[0]
+        configuration["repeat_duration"] = (
+            largest_s - duration_s + float(configuration.get("repeat_duration") or 0.0) - 1
+        )
+        attrs["duration"] = durations.request_duration_s(attrs, ocs.configuration.overheads)
+        duration_s = float(attrs["duration"])
+    if largest_s <= 0:
+        raise serializers.ValidationError(NOT_VISIBLE_MESSAGE)
+    if largest_s <= duration_s:
+        raise serializers.ValidationError(
+            "According to the constraints of the request, the target will only be visible for a "
+            f"maximum of {largest_s / 3600:.2f} hours within the time window. This is less than "
+            f"the duration of your request {duration_s / 3600:.2f} hours. Consider expanding the "
+            "time window or loosening the airmass or lunar separation constraints."
+        )
+    attrs["largest_interval"] = largest_interval_s(by_site)
+    return attrs
