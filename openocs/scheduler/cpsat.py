@@ -20,10 +20,16 @@ Model, for every request ``r`` and every candidate interval ``[a, b)`` of ``r`` 
   quickly (with the start times in the objective it kept finding one-second improvements). The
   solver's bound stays a valid bound of the reported objective, because the bonus at the real
   start never exceeds the bonus at ``a``;
-- the greedy schedule as a solution hint, a time limit, ``num_workers`` (2) and a fixed seed. With
-  ``deterministic=True`` (default) the search is interleaved and stopped by a deterministic time
-  budget equal to the time limit, so an unchanged input gives the same schedule; the wall-clock
-  limit (``wall_factor ×`` the limit) stays as a safety net.
+- the best of several greedy schedules (``greedy.best_greedy``, a seeded GRASP whose number of
+  restarts grows with the time limit and shrinks with the problem size) as a solution hint; when
+  it is already within the gap limit of the trivial bound (every request placed), CP-SAT is not
+  run at all;
+- a time limit, ``num_workers`` (2) and a fixed seed. With ``deterministic=True`` (default) the
+  search is interleaved (CP-SAT's deterministic parallel mode) and also bounded by a
+  deterministic-time budget equal to the time limit: an unchanged input gives the same schedule
+  whenever the search ends on the gap limit or on that budget. The wall-clock limit
+  (``wall_factor`` × the limit, default 1) always applies; a search cut by it on a loaded machine
+  is valid but may differ from run to run.
 """
 
 from __future__ import annotations
@@ -70,11 +76,13 @@ class CpSatKernel:
         num_workers: int = 2,
         relative_gap_limit: float = 0.001,
         deterministic: bool = True,
-        wall_factor: float = 1.5,
+        wall_factor: float = 1.0,
         capacity_cuts: bool = True,
         hint: bool = True,
+        max_restarts: int = 200,
         log_search: bool = False,
     ) -> None:
+        self.max_restarts = max_restarts
         self.num_workers = num_workers
         self.relative_gap_limit = relative_gap_limit
         self.deterministic = deterministic
@@ -102,7 +110,8 @@ class CpSatKernel:
             o.priority + max(earliness_bonus(problem, spans[0][0]) for spans in o.options.values())
             for o in prepared.candidates()
         )
-        hint = best_greedy(prepared)
+        restarts = min(self.max_restarts, int(time_limit_s * 40_000 / len(prepared.candidates())))
+        hint = best_greedy(prepared, restarts=restarts, seed=seed)
         _, hint_objective = objective_of(problem, hint)
         if hint_objective >= trivial * (1.0 - self.relative_gap_limit):
             return self._schedule(
@@ -124,7 +133,10 @@ class CpSatKernel:
         parameters.random_seed = seed
         parameters.relative_gap_limit = self.relative_gap_limit
         parameters.log_search_progress = self.log_search
-        parameters.max_time_in_seconds = time_limit_s * self.wall_factor
+        elapsed_s = time.perf_counter() - started
+        parameters.max_time_in_seconds = max(
+            time_limit_s * self.wall_factor - elapsed_s, 0.1 * time_limit_s
+        )
         if self.deterministic:
             parameters.interleave_search = True
             parameters.max_deterministic_time = time_limit_s

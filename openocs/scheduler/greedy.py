@@ -9,6 +9,7 @@ priorities plus bonuses).
 from __future__ import annotations
 
 import bisect
+import random
 import time
 
 from openocs.scheduler.candidates import Prepared, RequestOptions, prepare
@@ -140,13 +141,28 @@ ORDERS = {
 deadline first), by least slack, and by priority per second of telescope time."""
 
 
-def best_greedy(prepared: Prepared) -> list[Assignment]:
-    """The most valuable of the greedy schedules built with each of ``ORDERS``."""
+def best_greedy(prepared: Prepared, *, restarts: int = 0, seed: int = 0) -> list[Assignment]:
+    """The most valuable of the greedy schedules built with each of ``ORDERS``, then of
+    ``restarts`` randomised orders (a GRASP: deadline order with random jitter of up to a few
+    hours, or priority order with multiplicative noise). The random orders come from a generator
+    seeded with ``seed``, so the result is deterministic."""
     best: list[Assignment] = []
     best_value = -1.0
     candidates = prepared.candidates()
-    for key in ORDERS.values():
-        assignments = greedy_schedule(prepared, sorted(candidates, key=key))
+    orders = [sorted(candidates, key=key) for key in ORDERS.values()]
+    rng = random.Random(seed)  # noqa: S311 - search diversification, not security
+    latest = {o.request.id: _latest_end(o) for o in candidates}
+    for attempt in range(len(orders) + restarts):
+        if attempt < len(orders):
+            order = orders[attempt]
+        elif attempt % 2:
+            jitter_s = rng.choice((1800.0, 3600.0, 7200.0, 14400.0))
+            noise = {rid: rng.random() * jitter_s for rid in latest}
+            order = sorted(candidates, key=lambda o: latest[o.request.id] + noise[o.request.id])
+        else:
+            factors = {rid: rng.lognormvariate(0.0, 0.5) for rid in latest}
+            order = sorted(candidates, key=lambda o: -o.priority * factors[o.request.id])
+        assignments = greedy_schedule(prepared, order)
         value = sum(a.priority for a in assignments)
         if value > best_value + 1e-9:
             best, best_value = assignments, value
