@@ -10,11 +10,16 @@ astropy use:
 
 with GMST82 (IAU 1982 sidereal time, which defines TEME's x-axis) and the Earth rotation angle
 from UT1, and Q the IAU 2006/2000A celestial-to-intermediate matrix (ERFA ``c2i06a``) at TT.
-Polar motion (≤ 0.5″, about 15 m at the Earth's surface) is neglected; UT1 − UTC is an argument
-(0 by default: each second of UT1 error turns the satellite by 15″ about the pole, about 0.5 km
-for a low orbit). No light time is applied (at most ~0.1 s for geostationary satellites: ~0.3 km
-along-track), which is far below SGP4's own error of about a kilometre at epoch, growing by
-1–3 km per day.
+Polar motion does not enter: TEME → ITRS applies it and ITRS → GCRS removes it again (the
+product above is exact without it). Nor does UT1 − UTC to any useful degree: it enters only
+through GMST82 − ERA, which both advance at the sidereal rate, so a second of UT1 error turns the
+result by ~1e-11 rad (the argument is accepted for completeness; the observer's own rotation,
+which does need UT1, belongs to the topocentric transform).
+
+No light time is applied (at most ~0.1 s for geostationary satellites: ~0.3 km along-track),
+far below SGP4's own error of about a kilometre at epoch, growing by 1–3 km per day. The
+remaining approximation is TEME itself, defined through GMST82 as in Vallado et al. (2006) and
+astropy; our result agrees with astropy's TEME → GCRS to 0.2 mm (tested).
 """
 
 from __future__ import annotations
