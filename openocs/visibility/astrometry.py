@@ -18,6 +18,7 @@ Altitudes are **geometric** (no refraction); the refraction convention lives in 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import warnings
@@ -32,7 +33,7 @@ import numpy.typing as npt
 from openocs.visibility import iers
 from openocs.visibility.errors import EphemerisError
 from openocs.visibility.site import Site
-from openocs.visibility.timescales import SECONDS_PER_DAY, era_rad, jd_tt
+from openocs.visibility.timescales import SECONDS_PER_DAY, era_rad, jd_tt, tai_minus_utc_s
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -84,10 +85,18 @@ class SiteGeometry:
     diurab: float
     position_au: tuple[float, float, float]
     """Site position in the terrestrial frame rotated by ERA = 0 (CIRS at θ = 0), au."""
+    eop_unix_s: FloatArray | None = None
+    """Optional window-local copy of the IERS table (0h nodes) for fast UT1 look-ups."""
+    eop_ut1_minus_tai_s: FloatArray | None = None
 
 
-def site_geometry(site: Site, unix_s: float) -> SiteGeometry:
-    """ERFA ``apio`` + ``pvtob`` constants for ``site`` near ``unix_s``."""
+def site_geometry(
+    site: Site, unix_s: float, span_s: tuple[float, float] | None = None
+) -> SiteGeometry:
+    """ERFA ``apio`` + ``pvtob`` constants for ``site`` near ``unix_s``.
+
+    With ``span_s`` the UT1 − UTC values of that span are copied for fast evaluation.
+    """
     tt = float(jd_tt(unix_s))
     xp, yp = iers.polar_motion_rad(unix_s)
     sp = float(erfa.sp00(tt, 0.0))
@@ -104,12 +113,35 @@ def site_geometry(site: Site, unix_s: float) -> SiteGeometry:
         cos_lat=float(astrom["cphi"]),
         diurab=float(astrom["diurab"]),
         position_au=(float(position[0]), float(position[1]), float(position[2])),
+        **_local_eop(span_s),
     )
+
+
+def _local_eop(span_s: tuple[float, float] | None) -> dict[str, FloatArray | None]:
+    if span_s is None:
+        return {}
+    nodes = day_nodes(span_s[0], span_s[1])
+    table = iers.eop_table()
+    if nodes[0] < table.unix_s[0] or nodes[-1] > table.unix_s[-1]:
+        return {}
+    ut1_tai = np.interp(nodes, table.unix_s, table.ut1_minus_tai_s)
+    return {"eop_unix_s": nodes, "eop_ut1_minus_tai_s": np.asarray(ut1_tai)}
 
 
 def local_era_rad(geometry: SiteGeometry, t: FloatArray) -> FloatArray:
     """Local Earth rotation angle ERA + λ (radians) at POSIX seconds ``t``."""
-    return np.asarray(era_rad(t, iers.ut1_minus_utc_s(t)) + geometry.along_rad)
+    nodes = geometry.eop_unix_s
+    values = geometry.eop_ut1_minus_tai_s
+    if (
+        nodes is not None
+        and values is not None
+        and nodes[0] <= np.min(t)
+        and np.max(t) <= nodes[-1]
+    ):
+        dut1 = np.interp(t, nodes, values) + tai_minus_utc_s(t)
+    else:
+        dut1 = iers.ut1_minus_utc_s(t)
+    return np.asarray(era_rad(t, dut1) + geometry.along_rad)
 
 
 def altitude_ha(
@@ -286,15 +318,7 @@ def topocentric_from_geocentric(
 def _altitude_ha_no_diurnal(
     direction: FloatArray, eral: FloatArray, geometry: SiteGeometry
 ) -> tuple[FloatArray, FloatArray]:
-    plain = SiteGeometry(
-        along_rad=geometry.along_rad,
-        xpl_rad=geometry.xpl_rad,
-        ypl_rad=geometry.ypl_rad,
-        sin_lat=geometry.sin_lat,
-        cos_lat=geometry.cos_lat,
-        diurab=0.0,
-        position_au=geometry.position_au,
-    )
+    plain = dataclasses.replace(geometry, diurab=0.0)
     return altitude_ha(direction[:, 0], direction[:, 1], direction[:, 2], eral, plain)
 
 
@@ -334,6 +358,15 @@ def moon_illuminated_fraction(t: FloatArray, geometry: SiteGeometry) -> FloatArr
 # Stars
 
 
+@functools.lru_cache(maxsize=64)
+def _geocentric_astrom(first_day_s: float, last_day_s: float) -> npt.NDArray[np.void]:
+    """ERFA ``apci13`` star-independent parameters at the 0h-UTC nodes (cached)."""
+    nodes = np.arange(first_day_s, last_day_s + 1.0, DAY_S)
+    astrom, _ = erfa.apci13(jd_tt(nodes), 0.0)
+    astrom.setflags(write=False)
+    return np.asarray(astrom)
+
+
 @dataclass(frozen=True)
 class StarNodes:
     """Geocentric apparent CIRS unit vectors of N stars at daily nodes: shape (N, K, 3)."""
@@ -366,8 +399,7 @@ def star_nodes(
 ) -> StarNodes:
     """Apparent places of catalogue stars at the daily nodes covering the window."""
     nodes = day_nodes(start_s, end_s)
-    tt = jd_tt(nodes)
-    astrom, _ = erfa.apci13(tt, 0.0)
+    astrom = _geocentric_astrom(float(nodes[0]), float(nodes[-1]))
     mas = DEG / 3_600_000.0
     ra = np.asarray(ra_deg, dtype=np.float64) * DEG
     dec = np.asarray(dec_deg, dtype=np.float64) * DEG
@@ -408,12 +440,28 @@ PositionFunction = Callable[[FloatArray], FloatArray]
 
 
 def moving_topocentric(
-    position_au: PositionFunction, t: FloatArray, geometry: SiteGeometry
+    position_au: PositionFunction,
+    t: FloatArray,
+    geometry: SiteGeometry,
+    *,
+    earth_bound: bool = False,
 ) -> Topocentric:
-    """Apparent topocentric place of a body given its astrometric geocentric positions."""
+    """Apparent topocentric place of a body given its astrometric geocentric positions.
+
+    ``earth_bound`` bodies (Earth satellites) move with the Earth: their topocentric direction
+    is taken geometrically, without aberration (as astropy's topocentric ITRS route does).
+    """
     t = np.atleast_1d(np.asarray(t, dtype=np.float64))
     gcrs = np.asarray(position_au(jd_tt(t)), dtype=np.float64).reshape(-1, 3)
     cirs = gcrs_to_cirs(gcrs, t)
+    if earth_bound:
+        eral = local_era_rad(geometry, t)
+        site_p, _ = site_position_velocity_cirs(geometry, eral)
+        relative = cirs - site_p
+        distance = np.linalg.norm(relative, axis=-1)
+        direction = relative / distance[:, None]
+        altitude, hour_angle = _altitude_ha_no_diurnal(direction, eral, geometry)
+        return Topocentric(direction, distance, altitude, hour_angle)
     velocity = gcrs_to_cirs(_earth_velocity_au_day(jd_tt(t)), t)
     return topocentric_from_geocentric(cirs, velocity, t, geometry)
 

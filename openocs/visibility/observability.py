@@ -12,6 +12,7 @@ the time of day of the window bounds and stable under window extension (spec §1
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -110,7 +111,11 @@ class _SiteContext:
     def __init__(self, site: Site, window: _Window) -> None:
         self.site = site
         self.window = window
-        self.geometry = astro.site_geometry(site, 0.5 * (window.start_s + window.end_s))
+        self.geometry = astro.site_geometry(
+            site,
+            0.5 * (window.range_start_s + window.range_end_s),
+            (window.range_start_s, window.range_end_s),
+        )
         self._cache: dict[tuple[str, float], Edges] = {}
 
     def body_altitude_rad(self, body: str, t: FloatArray) -> FloatArray:
@@ -179,6 +184,16 @@ class _SiteContext:
             assert constraints.max_lunar_phase is not None  # noqa: S101 - narrowed by property
             edges.append(self.moon_phase_allowed(constraints.max_lunar_phase))
         return edges
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_context(site: Site, range_start_s: float, range_end_s: float) -> _SiteContext:
+    """Site-level Sun/Moon edges are shared by every call on the same site and day range."""
+    return _SiteContext(site, _Window(range_start_s, range_end_s, range_start_s, range_end_s))
+
+
+def _site_context(site: Site, window: _Window) -> _SiteContext:
+    return _cached_context(site, window.range_start_s, window.range_end_s)
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,6 +300,10 @@ class _SiderealGroup:
 # Moving targets, one at a time
 
 
+def _earth_bound(target: object) -> bool:
+    return bool(getattr(target, "earth_bound", False))
+
+
 class _MovingOne:
     def __init__(self, context: _SiteContext, target: MovingTarget) -> None:
         self.context = context
@@ -292,7 +311,10 @@ class _MovingOne:
 
     def topocentric(self, t: FloatArray) -> astro.Topocentric:
         return astro.moving_topocentric(
-            self.target.geocentric_position_au, t, self.context.geometry
+            self.target.geocentric_position_au,
+            t,
+            self.context.geometry,
+            earth_bound=_earth_bound(self.target),
         )
 
     def edges(self, constraints: Constraints) -> dict[str, Edges]:
@@ -372,7 +394,7 @@ def observable_intervals_batch(
     window = _window(start, end)
     for target in targets:
         _check_target(target)
-    context = _SiteContext(site, window)
+    context = _site_context(site, window)
     site_edges = context.site_edges(constraints)
     results: list[list[Interval]] = [[] for _ in targets]
 
@@ -452,7 +474,7 @@ def dark_intervals(
 ) -> list[Interval]:
     """When the Sun's centre is below the twilight threshold (spec §4.6, D29: never raises)."""
     window = _window(start, end)
-    context = _SiteContext(site, window)
+    context = _site_context(site, window)
     arrays = intersect(
         [context.dark(twilight)],
         1,
@@ -506,11 +528,10 @@ def altitude_at_times(
         return np.full(t.size, float(target.altitude_deg))
     if isinstance(target, UnobservableTarget):
         return np.full(t.size, np.nan)
-    return np.asarray(
-        np.degrees(
-            astro.moving_topocentric(target.geocentric_position_au, t, geometry).altitude_rad
-        )
+    topocentric = astro.moving_topocentric(
+        target.geocentric_position_au, t, geometry, earth_bound=_earth_bound(target)
     )
+    return np.asarray(np.degrees(topocentric.altitude_rad))
 
 
 def airmass_at_times(
@@ -564,7 +585,7 @@ def rise_transit_set(
     other targets the site's horizon rule (−34′ at horizon 0). ``threshold_deg`` overrides.
     """
     window = _window(start, end)
-    context = _SiteContext(site, window)
+    context = _site_context(site, window)
     geometry = context.geometry
     step = 600.0
     if isinstance(target, str):
@@ -673,7 +694,9 @@ def _azimuth_rad(site: Site, target: Target, when: dt.datetime) -> float:
         ha = float(astro.local_era_rad(geometry, t)[0] - math.atan2(v[1], v[0]))
         dec = math.asin(float(v[2]))
     elif isinstance(target, MovingTarget):
-        topo = astro.moving_topocentric(target.geocentric_position_au, t, geometry)
+        topo = astro.moving_topocentric(
+            target.geocentric_position_au, t, geometry, earth_bound=_earth_bound(target)
+        )
         ha = float(topo.hour_angle_rad[0])
         dec = math.asin(float(topo.direction[0, 2]))
     else:
@@ -732,7 +755,9 @@ def apparent_ra_dec_deg(
         )
         direction = stars.at(np.zeros(t.size, dtype=np.intp), t)
     elif isinstance(target, MovingTarget):
-        direction = astro.moving_topocentric(target.geocentric_position_au, t, geometry).direction
+        direction = astro.moving_topocentric(
+            target.geocentric_position_au, t, geometry, earth_bound=_earth_bound(target)
+        ).direction
     else:
         raise TargetError("target has no celestial position", field="target", value=target)
     ra_cirs = np.arctan2(direction[:, 1], direction[:, 0])

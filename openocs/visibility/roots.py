@@ -13,7 +13,7 @@ IntArray = npt.NDArray[np.intp]
 RootFunction = Callable[[IntArray, FloatArray], FloatArray]
 """f(index, t_s) for many (object index, time) pairs at once."""
 
-TOLERANCE_S = 1e-6
+TOLERANCE_S = 1e-4
 
 
 def find_roots(
@@ -46,7 +46,7 @@ def find_roots(
         with np.errstate(divide="ignore", invalid="ignore"):
             c = bb - fb_a * width / (fb_a - fa_a)
         bisect = ~np.isfinite(c) | (c <= aa) | (c >= bb)
-        if iteration % 5 == 0:
+        if iteration % 8 == 0:
             bisect[:] = True
         c = np.where(bisect, aa + 0.5 * width, c)
         # Keep at least a small step away from the ends so the bracket always shrinks.

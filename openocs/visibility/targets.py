@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -138,6 +138,7 @@ class EarthSatelliteTarget:
 
     tle: TleTarget
     sample_step_s: float = 20.0
+    earth_bound: ClassVar[bool] = True
 
     def geocentric_position_au(self, jd_tt: FloatArray) -> FloatArray:
         from openocs.visibility import iers, satellites

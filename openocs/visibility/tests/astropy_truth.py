@@ -139,6 +139,22 @@ def moon_coord(unix_s: np.ndarray) -> SkyCoord:
     return SkyCoord(rep, frame="icrs", obstime=times(unix_s))
 
 
+def body_coord(series: str, unix_s: np.ndarray) -> SkyCoord:
+    """A DE421 body (``jupiter`` …: the system barycentre series) as an ICRS coordinate,
+    light-time iterated, placed on astropy's own Earth like :func:`moon_coord`."""
+    when = times(unix_s)
+    jd = when.tdb.jd
+    earth = _earth_barycentric_km(jd)
+    body = _ephemeris().position(series, jd)
+    for _ in range(3):
+        tau_days = np.linalg.norm(body - earth, axis=0) / C_KM_S / 86400.0
+        body = _ephemeris().position(series, jd - tau_days)
+    astropy_earth = get_body_barycentric("earth", when).xyz.to_value(u.km)
+    return SkyCoord(
+        CartesianRepresentation((body - earth + astropy_earth) * u.km), frame="icrs", obstime=when
+    )
+
+
 def moon_altaz(site: Site, unix_s: np.ndarray) -> SkyCoord:
     frame = altaz(site, unix_s)
     return moon_coord(unix_s).transform_to(frame)
