@@ -30,7 +30,13 @@ from typing import Protocol
 
 from openocs.scheduler.errors import DataSourceUnavailable
 from openocs.scheduler.model import Assignment, Downtime, Problem, RequestGroup, Telescope
-from openocs.scheduler.passes import CurrentObservation, CyclePlan, PassPlan, plan_cycle
+from openocs.scheduler.passes import (
+    CurrentObservation,
+    CyclePlan,
+    PassPlan,
+    plan_normal_pass,
+    plan_rapid_response_pass,
+)
 
 __all__ = ["CycleReport", "DaemonConfig", "SchedulerDaemon", "SchedulerDataSource"]
 
@@ -213,29 +219,40 @@ class SchedulerDaemon:
             groups=tuple(groups),
             downtimes=tuple(downtimes),
         )
-        plan = plan_cycle(
+        # the RR pass is applied before the normal pass is even planned, so that a new
+        # rapid-response request reaches the telescope within seconds
+        rapid_response = plan_rapid_response_pass(
             problem,
             current,
             kernel=config.kernel,
-            time_limit_s=config.time_limit_s,
-            rapid_response_time_limit_s=config.rapid_response_time_limit_s,
+            time_limit_s=config.rapid_response_time_limit_s,
             seed=config.seed,
         )
-        report = CycleReport(True, plan.ok, reason, plan=plan)
-        if not plan.ok:
-            failed = [p for p in (plan.rapid_response, plan.normal) if not p.ok]
-            report.error = "; ".join(f"{p.name}: {p.schedule.message}" for p in failed)
-            logger.error("scheduling pass failed, nothing cancelled: %s", report.error)
-        if config.dry_run:
-            return report
+        report = CycleReport(True, True, reason)
         try:
-            for pass_plan in (plan.rapid_response, plan.normal):
-                if pass_plan.ok:
-                    self._apply(pass_plan, epoch, report)
+            if rapid_response.ok and not config.dry_run:
+                self._apply(rapid_response, epoch, report)
+            normal = plan_normal_pass(
+                problem,
+                current,
+                rapid_response,
+                kernel=config.kernel,
+                time_limit_s=config.time_limit_s,
+                seed=config.seed,
+            )
+            if normal.ok and not config.dry_run:
+                self._apply(normal, epoch, report)
         except DataSourceUnavailable as error:
             logger.error("writing the schedule failed; replanning: %s", error)
             report.ok = False
             report.error = str(error)
+            return report
+        report.plan = CyclePlan(rapid_response, normal)
+        if not report.plan.ok:
+            failed = [p for p in (rapid_response, normal) if not p.ok]
+            report.ok = False
+            report.error = "; ".join(f"{p.name}: {p.schedule.message}" for p in failed)
+            logger.error("scheduling pass failed, nothing cancelled: %s", report.error)
         return report
 
     def _apply(self, pass_plan: PassPlan, epoch: datetime, report: CycleReport) -> None:

@@ -42,6 +42,8 @@ __all__ = [
     "ObservationState",
     "PassPlan",
     "plan_cycle",
+    "plan_normal_pass",
+    "plan_rapid_response_pass",
     "split_running",
 ]
 
@@ -173,6 +175,107 @@ def _diff(
     return create, keep
 
 
+def plan_rapid_response_pass(
+    problem: Problem,
+    current: Sequence[CurrentObservation],
+    *,
+    kernel: str = "cpsat",
+    time_limit_s: float,
+    seed: int = 0,
+) -> PassPlan:
+    """The rapid-response pass alone (see the module docstring)."""
+    now_s = problem.start_s
+    running, future = split_running(current, now_s)
+    rr_groups = tuple(
+        g for g in problem.groups if g.observation_type is ObservationType.RAPID_RESPONSE
+    )
+    rr_problem = replace(
+        problem,
+        groups=rr_groups,
+        fixed=problem.fixed + tuple(_fixed(o) for o in running if o.is_rapid_response),
+    )
+    schedule = solve(rr_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
+    if not schedule.ok:
+        return PassPlan("rapid_response", schedule)
+    future_rr = [o for o in future if o.is_rapid_response]
+    create, keep = _diff(schedule, future_rr)
+    cancelled = {o.id for o in future_rr if o.id not in keep}
+    cancelled |= {
+        o.id for o in future if not o.is_rapid_response and any(o.overlaps(a) for a in create)
+    }
+    aborts: list[Abort] = []
+    for observation in running:
+        if observation.is_rapid_response:
+            continue
+        preemptor = next((a for a in create if observation.overlaps(a)), None)
+        if preemptor is not None:
+            aborts.append(
+                Abort(
+                    observation.id,
+                    f"Request interrupted to observe request: {preemptor.request_id}",
+                )
+            )
+    return PassPlan(
+        "rapid_response",
+        schedule,
+        tuple(create),
+        tuple(sorted(cancelled)),
+        tuple(aborts),
+        tuple(keep),
+    )
+
+
+def plan_normal_pass(
+    problem: Problem,
+    current: Sequence[CurrentObservation],
+    rapid_response: PassPlan,
+    *,
+    kernel: str = "cpsat",
+    time_limit_s: float,
+    seed: int = 0,
+) -> PassPlan:
+    """The normal + time-critical pass, after ``rapid_response`` (see the module docstring)."""
+    now_s = problem.start_s
+    running, future = split_running(current, now_s)
+    if rapid_response.ok:
+        cancelled = set(rapid_response.cancel)
+        rr_time = [
+            FixedObservation(
+                a.telescope_key,
+                a.start_s,
+                a.end_s,
+                a.request_id,
+                observation_type=ObservationType.RAPID_RESPONSE,
+            )
+            for a in rapid_response.schedule.assignments
+        ]
+    else:  # the RR pass wrote nothing: the existing RR observations stay and are protected
+        cancelled = set()
+        rr_time = [_fixed(o) for o in future if o.is_rapid_response]
+    aborted = {a.observation_id for a in rapid_response.abort}
+    still_running = [o for o in running if o.id not in aborted]
+    normal_groups = tuple(
+        g for g in problem.groups if g.observation_type is not ObservationType.RAPID_RESPONSE
+    )
+    normal_problem = replace(
+        problem,
+        groups=normal_groups,
+        fixed=problem.fixed + tuple(_fixed(o) for o in still_running) + tuple(rr_time),
+    )
+    schedule = solve(normal_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
+    if not schedule.ok:
+        return PassPlan("normal", schedule)
+    future_normal = [o for o in future if not o.is_rapid_response and o.id not in cancelled]
+    create, keep = _diff(schedule, future_normal)
+    cancel = tuple(sorted(o.id for o in future_normal if o.id not in keep))
+    abort = tuple(
+        Abort(o.id, "Can not complete successfully: a configuration FAILED")
+        for o in still_running
+        if not o.can_complete
+    )
+    return PassPlan("normal", schedule, tuple(create), cancel, abort, tuple(keep))
+
+
 def plan_cycle(
     problem: Problem,
     current: Sequence[CurrentObservation],
@@ -183,90 +286,14 @@ def plan_cycle(
     seed: int = 0,
 ) -> CyclePlan:
     """Plan both passes of one cycle (see the module docstring)."""
-    now_s = problem.start_s
-    running, future = split_running(current, now_s)
-
-    # rapid-response pass
-    rr_groups = tuple(
-        g for g in problem.groups if g.observation_type is ObservationType.RAPID_RESPONSE
-    )
-    rr_problem = replace(
+    rapid_response = plan_rapid_response_pass(
         problem,
-        groups=rr_groups,
-        fixed=problem.fixed + tuple(_fixed(o) for o in running if o.is_rapid_response),
-    )
-    rr_schedule = solve(
-        rr_problem,
+        current,
         kernel=kernel,
         time_limit_s=rapid_response_time_limit_s or time_limit_s,
         seed=seed,
     )
-    future_rr = [o for o in future if o.is_rapid_response]
-    if rr_schedule.ok:
-        rr_create, rr_keep = _diff(rr_schedule, future_rr)
-        cancelled = {o.id for o in future_rr if o.id not in rr_keep}
-        cancelled |= {
-            o.id
-            for o in future
-            if not o.is_rapid_response and any(o.overlaps(a) for a in rr_create)
-        }
-        aborts: list[Abort] = []
-        for observation in running:
-            if observation.is_rapid_response:
-                continue
-            preemptor = next((a for a in rr_create if observation.overlaps(a)), None)
-            if preemptor is not None:
-                aborts.append(
-                    Abort(
-                        observation.id,
-                        f"Request interrupted to observe request: {preemptor.request_id}",
-                    )
-                )
-        rr_plan = PassPlan(
-            "rapid_response",
-            rr_schedule,
-            tuple(rr_create),
-            tuple(sorted(cancelled)),
-            tuple(aborts),
-            tuple(rr_keep),
-        )
-        rr_time = [
-            FixedObservation(
-                a.telescope_key,
-                a.start_s,
-                a.end_s,
-                a.request_id,
-                observation_type=ObservationType.RAPID_RESPONSE,
-            )
-            for a in rr_schedule.assignments
-        ]
-    else:
-        rr_plan = PassPlan("rapid_response", rr_schedule)
-        cancelled = set()
-        rr_time = [_fixed(o) for o in future_rr]
-
-    # normal + time-critical pass
-    aborted = {a.observation_id for a in rr_plan.abort}
-    still_running = [o for o in running if o.id not in aborted]
-    normal_groups = tuple(
-        g for g in problem.groups if g.observation_type is not ObservationType.RAPID_RESPONSE
+    normal = plan_normal_pass(
+        problem, current, rapid_response, kernel=kernel, time_limit_s=time_limit_s, seed=seed
     )
-    normal_problem = replace(
-        problem,
-        groups=normal_groups,
-        fixed=problem.fixed + tuple(_fixed(o) for o in still_running) + tuple(rr_time),
-    )
-    normal_schedule = solve(normal_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
-    if not normal_schedule.ok:
-        return CyclePlan(rr_plan, PassPlan("normal", normal_schedule))
-    future_normal = [o for o in future if not o.is_rapid_response and o.id not in cancelled]
-    create, keep = _diff(normal_schedule, future_normal)
-    cancel = tuple(sorted(o.id for o in future_normal if o.id not in keep))
-    abort = tuple(
-        Abort(o.id, "Can not complete successfully: a configuration FAILED")
-        for o in still_running
-        if not o.can_complete
-    )
-    return CyclePlan(
-        rr_plan, PassPlan("normal", normal_schedule, tuple(create), cancel, abort, tuple(keep))
-    )
+    return CyclePlan(rapid_response, normal)
