@@ -77,11 +77,20 @@ def _to_httpx(response: HttpResponseBase, request: httpx.Request) -> httpx.Respo
         )
     else:
         content = response.content  # type: ignore[attr-defined]
-    response.close()
+    _release(response)
     headers = [
         (name, value) for name, value in response.items() if name.lower() != "content-length"
     ]
     return httpx.Response(response.status_code, headers=headers, content=content, request=request)
+
+
+def _release(response: HttpResponseBase) -> None:
+    """Close the response's resources (open files) WITHOUT ``HttpResponse.close()``, which sends
+    ``request_finished`` and so would close the caller's database connection mid-transaction."""
+    closers = getattr(response, "_resource_closers", [])
+    for closer in closers:
+        closer()
+    closers.clear()
 
 
 class InProcessTransport(httpx.BaseTransport):

@@ -65,3 +65,22 @@ def test_unknown_path_is_a_404():
 
 def test_http404_raised_by_a_view_becomes_a_404_response():
     assert client().get("missing/").status_code == 404
+
+
+def test_sends_no_request_signals_that_would_close_the_callers_connection():
+    from django.core.signals import request_finished, request_started
+
+    sent: list[object] = []
+
+    def record(sender: object, **kwargs: object) -> None:
+        sent.append(sender)
+
+    request_started.connect(record)
+    request_finished.connect(record)
+    try:
+        assert client().get("users/").status_code == 200
+        assert client().get("nowhere/").status_code == 404
+    finally:
+        request_started.disconnect(record)
+        request_finished.disconnect(record)
+    assert sent == []

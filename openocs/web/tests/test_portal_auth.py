@@ -82,15 +82,15 @@ def portal() -> Iterator[FakePortal]:
     cache.clear()
 
 
-def authenticate(key: str) -> tuple[Any, Any] | None:
+def authenticate(key: str) -> tuple[Any, Any]:
     request = Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {key}"))
-    return PortalTokenAuthentication().authenticate(request)
+    result = PortalTokenAuthentication().authenticate(request)
+    assert result is not None
+    return result
 
 
 def test_unknown_token_is_verified_with_the_portal_and_mapped_to_a_shadow_user(portal):
-    result = authenticate("staff-token")
-    assert result is not None
-    user, auth = result
+    user, auth = authenticate("staff-token")
     assert (user.username, user.email, user.is_staff, user.is_superuser) == (
         "operator", "op@example.org", True, False,
     )  # fmt: skip
