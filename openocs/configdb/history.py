@@ -36,6 +36,10 @@ class Actor:
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar(
     "configdb_actor", default=None
 )
+# Inside ``batched_state()``: a list collecting write times instead of bumping at once.
+_pending: contextvars.ContextVar[list[datetime] | None] = contextvars.ContextVar(
+    "configdb_pending", default=None
+)
 
 TRACKED: tuple[type[models.Model], ...] = (
     m.Site,
@@ -82,9 +86,26 @@ def field_values(instance: models.Model) -> dict[str, Any]:
     return values
 
 
+@contextmanager
+def batched_state() -> Iterator[None]:
+    """Bump the configuration version once for all the writes of the block (bulk imports)."""
+    pending: list[datetime] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending:  # not reached when the block raised
+        bump_state(max(pending))
+
+
 def bump_state(now: datetime | None = None) -> None:
     """Record that the configuration changed (new ETags, cached documents invalidated)."""
     now = now or timezone.now()
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(now)
+        return
     updated = m.ConfigState.objects.filter(pk=1).update(version=F("version") + 1, last_write=now)
     if not updated:
         m.ConfigState.objects.create(pk=1, version=1, last_write=now)

@@ -19,7 +19,7 @@ from django.db.models import ProtectedError
 from openocs.configdb import documents
 from openocs.configdb import models as m
 from openocs.configdb.errors import ExportError, ImportDocumentError
-from openocs.configdb.history import recording
+from openocs.configdb.history import batched_state, recording
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -718,7 +718,7 @@ def configuration_import(*, document: Any, user: Any = None) -> dict[str, int]:
     document; nothing is written then.
     """
     parsed = documents.parse(document)
-    with recording(user, "import"), transaction.atomic():
+    with recording(user, "import"), transaction.atomic(), batched_state():
         return _import_document(parsed)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from openocs.configdb import documents, services
+from openocs.configdb import documents, history, services
 from openocs.configdb import models as m
 from openocs.configdb.errors import ImportDocumentError
 
@@ -73,12 +73,16 @@ def test_lco_network_import_builds_the_whole_network(lco: dict[str, Any]) -> Non
 
 
 def test_importing_twice_changes_nothing(lco: dict[str, Any]) -> None:
+    version = history.current_state()[0]
     services.configuration_import(document=lco)
+    assert history.current_state()[0] == version + 1  # one new version for the whole import
     before = (_counts(), services.configuration_export(), m.ChangeRecord.objects.count())
+    state = history.current_state()
     counts = services.configuration_import(document=lco)
     assert counts["changes"] == 0
     after = (_counts(), services.configuration_export(), m.ChangeRecord.objects.count())
     assert after == before
+    assert history.current_state() == state
 
 
 def test_export_import_export_round_trip_is_identical(lco: dict[str, Any]) -> None:
@@ -140,12 +144,14 @@ def test_a_bad_document_is_refused_naming_the_path_and_nothing_is_written(
     document = copy.deepcopy(lco)
     mutate(document)
     records = m.ChangeRecord.objects.count()
+    state = history.current_state()
     with pytest.raises(ImportDocumentError) as raised:
         services.configuration_import(document=document)
     assert raised.value.path == path
     assert _counts()["Site"] == 0
     assert _counts()["CameraType"] == 0
     assert m.ChangeRecord.objects.count() == records
+    assert history.current_state() == state
 
 
 def test_an_unrecognised_document_is_refused(db: Any) -> None:
