@@ -174,9 +174,15 @@ class _SiteContext:
         return self._cache[key]
 
     def moon_direction(self, t: FloatArray) -> FloatArray:
-        """Topocentric Moon direction for separations from geocentric star places."""
-        moon = astro.body_topocentric("moon", t, self.geometry, diurnal_aberration=False)
-        return moon.direction
+        """Apparent topocentric Moon direction (with diurnal aberration)."""
+        return astro.body_topocentric("moon", t, self.geometry).direction
+
+    def diurnal(self, directions: FloatArray, t: FloatArray) -> FloatArray:
+        """Add diurnal aberration to geocentric apparent star directions (…, len(t), 3), so
+        that separations from the Moon carry no differential aberration (up to 0.2″)."""
+        eral = astro.local_era_rad(self.geometry, t)
+        _, site_velocity = astro.site_position_velocity_cirs(self.geometry, eral)
+        return astro.aberrate(directions, site_velocity)
 
     def site_edges(self, constraints: Constraints) -> list[Edges]:
         edges = [self.dark(constraints.twilight)]
@@ -286,10 +292,12 @@ class _SiderealGroup:
             grid_n = np.repeat(moon_grid, self.n, axis=0)
             index = np.repeat(np.arange(self.n, dtype=np.intp), moon_grid.shape[1])
             stars = self.stars.at(index, grid_n.ravel()).reshape(self.n, -1, 3)
+            stars = self.context.diurnal(stars, moon_grid[0])
             values = cos_limit - np.einsum("ngk,gk->ng", stars, moon)
 
             def far_from_moon(index: IntArray, t: FloatArray) -> FloatArray:
-                dot = np.sum(self.stars.at(index, t) * self.context.moon_direction(t), axis=-1)
+                star = self.context.diurnal(self.stars.at(index, t), t)
+                dot = np.sum(star * self.context.moon_direction(t), axis=-1)
                 return np.asarray(cos_limit - dot)
 
             result["moon_distance"] = edges_from_grid(far_from_moon, grid_n, values)
