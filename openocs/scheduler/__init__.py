@@ -2,7 +2,7 @@
 
 Front door::
 
-    from openocs.scheduler import load_problem, solve, explain
+    from openocs.scheduler import explain, load_problem, solve
     problem = load_problem(path)
     schedule = solve(problem, kernel="cpsat", time_limit_s=30, seed=0)
     for request_id, why in explain(problem, schedule).items(): ...
@@ -14,6 +14,7 @@ from openocs.scheduler.errors import (
     SchedulerError,
     UnknownKernelError,
 )
+from openocs.scheduler.explain import Explanation, Reason, explain
 from openocs.scheduler.kernels import Kernel, available_kernels, get_kernel, register_kernel, solve
 from openocs.scheduler.model import (
     Assignment,
@@ -30,18 +31,33 @@ from openocs.scheduler.model import (
     Telescope,
     effective_priority,
 )
+from openocs.scheduler.passes import (
+    CurrentObservation,
+    CyclePlan,
+    PassPlan,
+    plan_cycle,
+    plan_normal_pass,
+    plan_rapid_response_pass,
+)
+from openocs.scheduler.serialization import dump_problem, load_problem
+from openocs.scheduler.validation import schedule_violations
 
 __all__ = [
     "Assignment",
+    "CurrentObservation",
+    "CyclePlan",
     "DataSourceUnavailable",
     "Downtime",
+    "Explanation",
     "FixedObservation",
     "GroupOperator",
     "Kernel",
     "Location",
     "ObservationType",
+    "PassPlan",
     "Problem",
     "ProblemFormatError",
+    "Reason",
     "Request",
     "RequestGroup",
     "Schedule",
@@ -50,8 +66,15 @@ __all__ = [
     "Telescope",
     "UnknownKernelError",
     "available_kernels",
+    "dump_problem",
     "effective_priority",
+    "explain",
     "get_kernel",
+    "load_problem",
+    "plan_cycle",
+    "plan_normal_pass",
+    "plan_rapid_response_pass",
     "register_kernel",
+    "schedule_violations",
     "solve",
 ]
