@@ -270,3 +270,29 @@ class GuidingConfig(models.Model):
 
     def __str__(self) -> str:
         return self.mode
+
+
+class Draft(models.Model):
+    """A saved, unsubmitted compose-form state (``portal-api.md`` §12)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_drafts"
+    )
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="request_drafts"
+    )
+    title = models.CharField(max_length=50)
+    content = models.TextField(help_text="JSON of the compose form.")
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-modified"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["author", "proposal", "title"], name="unique_draft_title_per_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

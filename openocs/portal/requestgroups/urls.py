@@ -2,14 +2,26 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from openocs.portal.requestgroups.views import InstrumentsView, RequestGroupViewSet, RequestViewSet
+from openocs.portal.requestgroups.drafts import DraftViewSet
+from openocs.portal.requestgroups.views import (
+    AirmassView,
+    DitherView,
+    InstrumentsView,
+    RequestGroupViewSet,
+    RequestViewSet,
+)
 from openocs.web.routers import OptionalSlashSimpleRouter, optional_slash_path
 
 router = OptionalSlashSimpleRouter()
 router.register("requestgroups", RequestGroupViewSet, basename="requestgroups")
 router.register("requests", RequestViewSet, basename="requests")
+router.register("drafts", DraftViewSet, basename="drafts")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     optional_slash_path("api/instruments/", InstrumentsView.as_view(), name="instruments"),
+    optional_slash_path("api/airmass/", AirmassView.as_view(), name="airmass"),
+    optional_slash_path(
+        "api/configurations/dither/", DitherView.as_view(), name="configurations-dither"
+    ),
     path("api/", include(router.urls)),
 ]

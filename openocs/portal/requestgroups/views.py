@@ -17,7 +17,7 @@ from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from openocs.portal.requestgroups import services
+from openocs.portal.requestgroups import expansion, services
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.digest import LocationFilter
 from openocs.portal.requestgroups.duration import (
@@ -131,6 +131,19 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
 
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["post"])
+    def cadence(self, request: HttpRequest) -> Response:
+        data = dict(request.data) if isinstance(request.data, dict) else {}
+        try:
+            body = expansion.expand_cadence(data, ValidationContext(user=request.user))
+        except expansion.NoVisibleCadenceError:
+            return Response(
+                {"errors": expansion.NoVisibleCadenceError.message},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(body)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["post"])
     def max_allowable_ipp(self, request: HttpRequest) -> Response:
         from openocs.portal.requestgroups.allocation import max_allowable_ipp
 
@@ -151,7 +164,7 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
     filterset_class = RequestFilter
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("list", "retrieve"):
+        if self.action in ("list", "retrieve", "airmass"):
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
@@ -168,6 +181,19 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
     def retrieve(self, request: HttpRequest, pk: str | None = None) -> Response:
         row = get_object_or_404(self.get_queryset(), pk=pk)
         return Response(render_request(row, list_shape=False))
+
+    @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def mosaic(self, request: HttpRequest) -> Response:
+        data = dict(request.data) if isinstance(request.data, dict) else {}
+        return Response(expansion.expand_mosaic(data, ValidationContext(user=request.user)))
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
+    def airmass(self, request: HttpRequest, pk: str | None = None) -> Response:
+        row = get_object_or_404(self.get_queryset(), pk=pk)
+        data = render_request(row, list_shape=False)
+        return Response(expansion.airmass_data(data, ValidationContext(user=request.user)))
 
     @extend_schema(request=None, responses={200: dict})
     @action(detail=True, methods=["post"])
@@ -206,3 +232,26 @@ class InstrumentsView(APIView):
             staff=staff and not only_schedulable, location=location
         )
         return Response(digest)
+
+
+class DitherView(APIView):
+    """``POST /api/configurations/dither/`` (§11.5)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def post(self, request: HttpRequest) -> Response:
+        data = dict(request.data) if isinstance(request.data, dict) else {}
+        return Response(expansion.expand_dither(data, ValidationContext(user=request.user)))
+
+
+class AirmassView(APIView):
+    """``POST /api/airmass/`` with a request body (§17.2); invalid bodies answer 200 with the
+    error tree, as the reference does."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def post(self, request: HttpRequest) -> Response:
+        data = dict(request.data) if isinstance(request.data, dict) else {}
+        return Response(expansion.airmass_data(data, ValidationContext(user=request.user)))
