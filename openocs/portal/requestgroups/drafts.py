@@ -61,7 +61,8 @@ class DraftViewSet(viewsets.ModelViewSet[Draft]):
         queryset = Draft.objects.select_related("author", "proposal").order_by("-modified", "-id")
         if is_staff_view(self.request.user):
             return queryset
-        return queryset.filter(proposal__membership__user_id=self.request.user.pk).distinct()
+        user_id: Any = self.request.user.pk
+        return queryset.filter(proposal__membership__user_id=user_id).distinct()
 
     def perform_create(self, serializer: DraftSerializer) -> None:  # type: ignore[override]
         serializer.save(author=self.request.user)
