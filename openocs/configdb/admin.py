@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from openocs.configdb import history
+from openocs.configdb import history, services
 from openocs.configdb import models as m
 
 
@@ -270,6 +270,19 @@ class ChangeRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["object_repr", "username", "object_id"]
     date_hierarchy = "timestamp"
     readonly_fields = [f.name for f in m.ChangeRecord._meta.fields]
+    actions = ["revert"]
+
+    @admin.action(description="Revert the selected changes (latest first)")
+    def revert(self, request: HttpRequest, queryset: Any) -> None:
+        reverted = 0
+        for record in queryset.order_by("-timestamp", "-id"):
+            try:
+                services.change_revert(record=record, user=request.user)
+            except services.RevertRefused as error:
+                self.message_user(request, error.message, level=messages.ERROR)
+                return
+            reverted += 1
+        self.message_user(request, f"Reverted {reverted} change(s).", level=messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -177,6 +177,55 @@ def object_delete(*, instance: models.Model) -> None:
         ) from error
 
 
+class RevertRefused(Exception):
+    """A recorded change cannot be reverted (the object is gone, or the old values are invalid)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def change_revert(*, record: m.ChangeRecord, user: Any = None) -> None:
+    """Undo one recorded change: restore old values (update), delete the object (create) or
+    re-create it with its old values and id (delete). The revert is itself recorded."""
+    from django.apps import apps
+
+    model = apps.get_model("configdb", record.model)
+    with recording(user, "admin"):
+        if record.action == m.ChangeRecord.Action.DELETE:
+            values = {name: old for name, (old, _new) in record.changes.items()}
+            obj = model(**values)
+            _full_clean_or_refuse(obj, record)
+            obj.save(force_insert=True)
+            return
+        obj = model._default_manager.filter(pk=record.object_id).first()
+        if obj is None:
+            raise RevertRefused(f"{record.object_repr} no longer exists.")
+        if record.action == m.ChangeRecord.Action.CREATE:
+            try:
+                object_delete(instance=obj)
+            except DeletionRefused as error:
+                raise RevertRefused(error.message) from error
+            return
+        m2m = {field.name: field for field in model._meta.many_to_many}
+        related = {rel.get_accessor_name(): rel for rel in model._meta.related_objects}
+        for name, (old, _new) in record.changes.items():
+            if name in m2m or name in related:
+                getattr(obj, name).set(old or [])
+            else:
+                setattr(obj, name, old)
+        _full_clean_or_refuse(obj, record)
+        obj.save()
+
+
+def _full_clean_or_refuse(obj: models.Model, record: m.ChangeRecord) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise RevertRefused(f"Cannot revert {record}: {error.messages[0]}") from error
+
+
 # --- Export -----------------------------------------------------------------------------------
 
 

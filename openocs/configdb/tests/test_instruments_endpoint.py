@@ -144,3 +144,17 @@ def test_duplicate_code_on_the_same_telescope_is_refused(
 def test_delete_removes_the_instrument(staff: APIClient, network: Network) -> None:
     assert staff.delete(f"/configdb/instruments/{network.instrument.pk}").status_code == 204
     assert not m.Instrument.objects.exists()
+
+
+def test_list_is_built_in_a_constant_number_of_queries(
+    anonymous: APIClient, network: Network, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(10):
+        instrument = m.Instrument.objects.create(
+            code=f"extra{n}", telescope=network.telescope,
+            instrument_type=network.instrument_type, autoguider_camera=network.guider,
+        )  # fmt: skip
+        instrument.science_cameras.set([network.camera])
+    with django_assert_max_num_queries(14):
+        response = anonymous.get("/configdb/instruments/")
+    assert response.json()["count"] == 11

@@ -112,3 +112,15 @@ def test_an_element_that_is_a_group_default_cannot_be_deleted(
     assert response.status_code == 400
     assert "1m0 filters" in response.json()["detail"]
     assert m.OpticalElement.objects.filter(pk=network.rp.pk).exists()
+
+
+def test_a_refused_nested_group_creates_no_element(staff: APIClient, db: object) -> None:
+    payload = {
+        "name": "bad", "type": "filters",
+        "optical_elements": [{"code": "ok", "name": "fine"}, {"name": "no code"}],
+    }  # fmt: skip
+    response = staff.post("/configdb/opticalelementgroups/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"optical_elements": [{}, {"code": ["This field is required."]}]}
+    assert not m.OpticalElement.objects.filter(code="ok").exists()
+    assert not m.OpticalElementGroup.objects.exists()

@@ -93,3 +93,40 @@ def test_openapi_schema_describes_the_routes_without_warnings(
     captured = capsys.readouterr()
     assert "Warning" not in captured.err
     assert "Error" not in captured.err
+
+
+def _revert(client: Client, record: m.ChangeRecord) -> None:
+    response = client.post(
+        "/admin/configdb/changerecord/",
+        {"action": "revert", "_selected_action": [str(record.pk)]},
+    )
+    assert response.status_code == 302
+
+
+def test_admin_reverts_an_update(admin_client_: Client, network: Network) -> None:
+    network.instrument.state = "MANUAL"
+    network.instrument.save()
+    record = m.ChangeRecord.objects.filter(model="instrument").order_by("-id").first()
+    assert record is not None
+    _revert(admin_client_, record)
+    network.instrument.refresh_from_db()
+    assert network.instrument.state == "SCHEDULABLE"
+    latest = m.ChangeRecord.objects.order_by("-id").first()
+    assert latest is not None
+    assert (latest.username, latest.changes) == ("root", {"state": ["MANUAL", "SCHEDULABLE"]})
+
+
+def test_admin_reverts_a_deletion_and_a_membership_change(
+    admin_client_: Client, network: Network
+) -> None:
+    element = m.OpticalElement.objects.create(name="Bessell-B", code="B")
+    network.filters.optical_elements.add(element)
+    membership = m.ChangeRecord.objects.filter(model="opticalelementgroup").order_by("-id").first()
+    assert membership is not None
+    _revert(admin_client_, membership)
+    assert list(network.filters.optical_elements.order_by("id")) == [network.rp, network.v]
+    pk = element.pk
+    element.delete()
+    deletion = m.ChangeRecord.objects.get(model="opticalelement", action="delete")
+    _revert(admin_client_, deletion)
+    assert m.OpticalElement.objects.get(pk=pk).code == "B"
