@@ -97,6 +97,21 @@ def main() -> None:
         total = grid_ms + REFINEMENT_CALLS * short_ms
         print(f"{label:50s} {grid_ms:8.2f} {short_ms:8.3f} {total:24.1f}")
 
+    (ceres,) = orbits.read_mpc_file(ORBITS_DIR / "00001_Ceres.neocp")
+    epoch_jd = (
+        ceres.epoch_mjd_tt + 2_400_000.5 if not isinstance(ceres, orbits.CometElements) else 0
+    )
+    week = epoch_jd + 30.0 + np.arange(0.0, 7.0, WEEK_GRID_STEP_DAYS)
+    orbits._perturbed_trajectory.cache_clear()
+    start = time.process_time()
+    orbits.geocentric_position_au(ceres, week, perturbed=True)
+    first_ms = (time.process_time() - start) * 1e3
+    cached_ms = best_ms(
+        functools.partial(orbits.geocentric_position_au, ceres, week, perturbed=True)
+    )
+    print(f"{'(1) Ceres, perturbed, week 30 days after epoch':50s} {cached_ms:8.2f}", end="")
+    print(f"   (first call, integrating 37 days: {first_ms:.0f} ms)")
+
     grid = 2_457_200.5 + np.arange(0.0, 7.0, WEEK_GRID_STEP_DAYS)
     for body in ("moon", "sun", "jupiter"):
         grid_ms = best_ms(functools.partial(planets.geocentric_position_au, body, grid))

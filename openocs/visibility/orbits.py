@@ -29,6 +29,7 @@ import datetime as dt
 import functools
 import math
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -784,15 +785,23 @@ def _as_times(jd_tt: npt.ArrayLike) -> FloatArray:
 
 
 def heliocentric_position_au(
-    elements: OrbitalElements, jd_tt: npt.ArrayLike, *, before_days: npt.ArrayLike | None = None
+    elements: OrbitalElements,
+    jd_tt: npt.ArrayLike,
+    *,
+    before_days: npt.ArrayLike | None = None,
+    perturbed: bool = False,
 ) -> FloatArray:
-    """Heliocentric two-body position at the TT Julian dates, shape (N, 3), au, ICRS axes.
+    """Heliocentric position at the TT Julian dates, shape (N, 3), au, ICRS axes.
 
+    Two-body by default; with ``perturbed`` the orbit is integrated from the elements' epoch
+    with the attraction of the planets and the Moon (see :func:`geocentric_position_au`).
     ``before_days`` (such as a light time) is subtracted after the epoch difference, keeping
     its precision.
     """
     times = _as_times(jd_tt)
     delay = None if before_days is None else np.asarray(before_days, dtype=np.float64)
+    if perturbed:
+        return _perturbed_trajectory(elements).positions_au(times, delay)
     orientation = _orientation(
         elements.inclination_deg, elements.long_asc_node_deg, elements.arg_perihelion_deg
     )
@@ -800,8 +809,17 @@ def heliocentric_position_au(
     return np.outer(x, orientation.p) + np.outer(y, orientation.q)
 
 
-def geocentric_position_au(elements: OrbitalElements, jd_tt: npt.ArrayLike) -> FloatArray:
+def geocentric_position_au(
+    elements: OrbitalElements, jd_tt: npt.ArrayLike, *, perturbed: bool = False
+) -> FloatArray:
     """Astrometric geocentric position at the TT Julian dates, shape (N, 3), au, ICRS axes.
+
+    ``perturbed=False`` (the default, the reference model) propagates a two-body orbit about
+    the Sun. ``perturbed=True`` integrates the equations of motion from the elements' epoch with
+    the attraction of Mercury to Neptune and the Moon from DE421 (Dormand–Prince 5(4), relative
+    tolerance 1e-12, quintic Hermite interpolation between steps; no relativity, asteroid
+    perturbers or non-gravitational forces), caching the integrated arc per element set: use it
+    for elements months or years from their epoch.
 
     The body is taken at the retarded time t − τ, τ being the light time to the geocentre at t;
     the Sun's barycentric position at t − τ and the Earth's at t come from DE421. No aberration
@@ -818,12 +836,12 @@ def geocentric_position_au(elements: OrbitalElements, jd_tt: npt.ArrayLike) -> F
     jd_tdb = times + planets.tdb_minus_tt_days(times)
     earth = planets.earth_barycentric_position_au(jd_tdb)
     body_now = planets.sun_barycentric_position_au(jd_tdb) + heliocentric_position_au(
-        elements, times
+        elements, times, perturbed=perturbed
     )
     tau_1 = _norm(body_now - earth) / planets.SPEED_OF_LIGHT_AU_PER_DAY
     body_1 = planets.sun_barycentric_position_au(
         jd_tdb, before_days=tau_1
-    ) + heliocentric_position_au(elements, times, before_days=tau_1)
+    ) + heliocentric_position_au(elements, times, before_days=tau_1, perturbed=perturbed)
     velocity = (body_now - body_1) / tau_1[:, None]
     geocentric = body_1 - earth
     for _ in range(_LIGHT_TIME_ITERATIONS):
@@ -834,3 +852,150 @@ def geocentric_position_au(elements: OrbitalElements, jd_tt: npt.ArrayLike) -> F
 
 def _norm(vectors: FloatArray) -> FloatArray:
     return np.asarray(np.sqrt(np.einsum("ij,ij->i", vectors, vectors)), dtype=np.float64)
+
+
+# ------------------------------------------------------------------------------------------------
+# Perturbed propagation (optional): numerical integration with the planets from DE421
+
+_DP_C: Final = (0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0)
+_DP_A: Final = (
+    (),
+    (1 / 5,),
+    (3 / 40, 9 / 40),
+    (44 / 45, -56 / 15, 32 / 9),
+    (19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729),
+    (9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656),
+    (35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84),
+)
+_DP_ERROR: Final = (
+    35 / 384 - 5179 / 57600,
+    0.0,
+    500 / 1113 - 7571 / 16695,
+    125 / 192 - 393 / 640,
+    -2187 / 6784 + 92097 / 339200,
+    11 / 84 - 187 / 2100,
+    -1 / 40,
+)
+_INTEGRATION_TOLERANCE: Final = 1e-12
+_MAX_STEP_DAYS: Final = 8.0
+_FINITE_DIFFERENCE_DAYS: Final = 2.0**-8
+
+
+def _acceleration(jd_tt: float, position_au: FloatArray) -> FloatArray:
+    """Heliocentric acceleration (au/day²): the Sun plus the direct and indirect planet terms."""
+    gms = planets.gravitational_parameters_au3_per_day2()
+    bodies = planets.heliocentric_perturber_positions_au(
+        jd_tt + float(planets.tdb_minus_tt_days(jd_tt))
+    )
+    masses = np.array([gms[name] for name in planets.PERTURBERS])
+    radius = math.sqrt(float(position_au @ position_au))
+    relative = bodies - position_au
+    relative_distance = np.sqrt(np.einsum("ij,ij->i", relative, relative))
+    body_distance = np.sqrt(np.einsum("ij,ij->i", bodies, bodies))
+    direct = (masses / relative_distance**3) @ relative
+    indirect = (masses / body_distance**3) @ bodies
+    return np.asarray(-gms["sun"] * position_au / radius**3 + direct - indirect, dtype=np.float64)
+
+
+class _Arc:
+    """Integration nodes (time, position, velocity, acceleration) on one side of the epoch."""
+
+    def __init__(self, jd_tt: float, position: FloatArray, velocity: FloatArray) -> None:
+        self.times = [jd_tt]
+        self.positions = [position]
+        self.velocities = [velocity]
+        self.accelerations = [_acceleration(jd_tt, position)]
+        self.step_days = 0.0
+
+    def extend_to(self, target_jd: float, direction: float) -> None:
+        """Integrate on until the last node is at or beyond ``target_jd`` (Dormand–Prince)."""
+        t = self.times[-1]
+        r, v, a = self.positions[-1], self.velocities[-1], self.accelerations[-1]
+        h = self.step_days or direction * 0.05 * max(1.0, float(np.linalg.norm(r))) ** 1.5
+        while (target_jd - t) * direction > 0.0:
+            h = direction * min(abs(h), _MAX_STEP_DAYS)
+            k_r, k_v = [v], [a]
+            for stage in range(1, 7):
+                coefficients = _DP_A[stage]
+                r_stage = r + h * sum(c * kr for c, kr in zip(coefficients, k_r, strict=False))
+                v_stage = v + h * sum(c * kv for c, kv in zip(coefficients, k_v, strict=False))
+                k_r.append(v_stage)
+                k_v.append(_acceleration(t + _DP_C[stage] * h, r_stage))
+            r_new, v_new = r_stage, v_stage  # the 7th stage is the 5th-order solution (FSAL)
+            error_r = h * sum(e * kr for e, kr in zip(_DP_ERROR, k_r, strict=True))
+            error_v = h * sum(e * kv for e, kv in zip(_DP_ERROR, k_v, strict=True))
+            scaled: float = max(
+                float(np.max(np.abs(error_r)) / (np.linalg.norm(r) * _INTEGRATION_TOLERANCE)),
+                float(np.max(np.abs(error_v)) / (np.linalg.norm(v) * _INTEGRATION_TOLERANCE)),
+            )
+            factor = 0.9 * max(scaled, 1e-10) ** -0.2
+            if scaled <= 1.0:
+                t, r, v, a = t + h, r_new, v_new, k_v[6]
+                self.times.append(t)
+                self.positions.append(r)
+                self.velocities.append(v)
+                self.accelerations.append(a)
+                h *= min(5.0, factor)
+            else:
+                h *= max(0.2, factor)
+        self.step_days = h
+
+
+class _Trajectory:
+    """A perturbed orbit integrated from the epoch state, extended on demand, interpolated."""
+
+    def __init__(self, elements: OrbitalElements) -> None:
+        epoch = _epoch_jd_tt(elements)
+        # Velocity by the five-point stencil (error h⁴·r⁽⁵⁾/30, below 1e-14 au/day here).
+        step = _FINITE_DIFFERENCE_DAYS
+        offsets = np.array([-2.0, -1.0, 0.0, 1.0, 2.0]) * step
+        around = heliocentric_position_au(elements, epoch + offsets)
+        velocity = (around[0] - 8.0 * around[1] + 8.0 * around[3] - around[4]) / (12.0 * step)
+        self.epoch_jd_tt = epoch
+        self.forward = _Arc(epoch, around[2], velocity)
+        self.backward = _Arc(epoch, around[2], velocity)
+        self._lock = threading.Lock()
+
+    def positions_au(self, times: FloatArray, before_days: FloatArray | None) -> FloatArray:
+        lead = np.zeros_like(times) if before_days is None else before_days
+        wanted = times - lead
+        planets.require_coverage(wanted + planets.tdb_minus_tt_days(wanted))
+        with self._lock:  # the arcs grow in place; one extension at a time
+            if wanted.max() > self.epoch_jd_tt:
+                self.forward.extend_to(float(wanted.max()), 1.0)
+            if wanted.min() < self.epoch_jd_tt:
+                self.backward.extend_to(float(wanted.min()), -1.0)
+            node_times = np.array(self.backward.times[:0:-1] + self.forward.times)
+            positions = np.array(self.backward.positions[:0:-1] + self.forward.positions)
+            velocities = np.array(self.backward.velocities[:0:-1] + self.forward.velocities)
+            accelerations = np.array(
+                self.backward.accelerations[:0:-1] + self.forward.accelerations
+            )
+        index = np.clip(
+            np.searchsorted(node_times, wanted, side="right") - 1, 0, node_times.size - 2
+        )
+        h = (node_times[index + 1] - node_times[index])[:, None]
+        s = ((times - node_times[index]) - lead)[:, None] / h
+        s2, s3 = s * s, s * s * s
+        s4, s5 = s3 * s, s3 * s2
+        return np.asarray(
+            (1 - 10 * s3 + 15 * s4 - 6 * s5) * positions[index]
+            + (s - 6 * s3 + 8 * s4 - 3 * s5) * h * velocities[index]
+            + 0.5 * (s2 - 3 * s3 + 3 * s4 - s5) * h * h * accelerations[index]
+            + (10 * s3 - 15 * s4 + 6 * s5) * positions[index + 1]
+            + (-4 * s3 + 7 * s4 - 3 * s5) * h * velocities[index + 1]
+            + 0.5 * (s3 - 2 * s4 + s5) * h * h * accelerations[index + 1],
+            dtype=np.float64,
+        )
+
+
+def _epoch_jd_tt(elements: OrbitalElements) -> float:
+    if isinstance(elements, CometElements):
+        epoch = elements.epoch_mjd_tt
+        return _MJD_JD_OFFSET + (elements.perihelion_epoch_mjd_tt if epoch is None else epoch)
+    return _MJD_JD_OFFSET + elements.epoch_mjd_tt
+
+
+@functools.lru_cache(maxsize=256)
+def _perturbed_trajectory(elements: OrbitalElements) -> _Trajectory:
+    return _Trajectory(elements)

@@ -34,6 +34,7 @@ from openocs.visibility.errors import EphemerisError
 __all__ = [
     "AU_KM",
     "BODY_NAMES",
+    "PERTURBERS",
     "SPEED_OF_LIGHT_AU_PER_DAY",
     "EphemerisCoverage",
     "barycentric_position_au",
@@ -41,6 +42,9 @@ __all__ = [
     "earth_barycentric_position_au",
     "ephemeris_coverage",
     "geocentric_position_au",
+    "gravitational_parameters_au3_per_day2",
+    "heliocentric_perturber_positions_au",
+    "require_coverage",
     "sun_barycentric_position_au",
     "tdb_minus_tt_days",
 ]
@@ -165,6 +169,11 @@ def _check_coverage(body: str, jd_tdb: FloatArray) -> None:
     )
 
 
+def require_coverage(jd_tdb: npt.ArrayLike, *, body: str = "the ephemeris") -> None:
+    """Raise :class:`EphemerisError` unless every TDB date lies inside the DE421 coverage."""
+    _check_coverage(body, _as_times(jd_tdb))
+
+
 _ORDERS: Final = np.arange(32, dtype=np.float64)
 
 
@@ -277,6 +286,63 @@ def geocentric_position_au(
             tau = _norm(geocentric_km) / km_per_light_day
             geocentric_km = body_1 - velocity * (tau - tau_1)[:, None] - earth_km
     return np.asarray(geocentric_km / AU_KM, dtype=np.float64)
+
+
+PERTURBERS: Final = (
+    "mercury",
+    "venus",
+    "earth",
+    "moon",
+    "mars",
+    "jupiter",
+    "saturn",
+    "uranus",
+    "neptune",
+)
+"""Bodies whose attraction the perturbed orbit propagation includes (Pluto's is negligible)."""
+
+
+@functools.cache
+def gravitational_parameters_au3_per_day2() -> dict[str, float]:
+    """GM of the Sun and of each body of :data:`PERTURBERS`, from the DE421 constants."""
+    eph = _ephemeris()
+    emb, ratio = float(eph.GMB), float(eph.EMRAT)
+    return {
+        "sun": float(eph.GMS),
+        "mercury": float(eph.GM1),
+        "venus": float(eph.GM2),
+        "earth": emb * ratio / (1.0 + ratio),
+        "moon": emb / (1.0 + ratio),
+        "mars": float(eph.GM4),
+        "jupiter": float(eph.GM5),
+        "saturn": float(eph.GM6),
+        "uranus": float(eph.GM7),
+        "neptune": float(eph.GM8),
+    }
+
+
+def heliocentric_perturber_positions_au(jd_tdb: float) -> FloatArray:
+    """Heliocentric positions of the :data:`PERTURBERS` at one TDB instant, (9, 3) au.
+
+    Used inside the orbit integrator, so it skips the name and coverage checks of the public
+    functions (the integrator checks the coverage of its whole span once).
+    """
+    times = np.array([jd_tdb])
+    sun = _series_km("sun", times)[0]
+    emb = _series_km("earthmoon", times)[0]
+    moon = _series_km("moon", times)[0]
+    eph = _ephemeris()
+    rows = [
+        _series_km("mercury", times)[0],
+        _series_km("venus", times)[0],
+        emb - moon * float(eph.earth_share),
+        emb + moon * float(eph.moon_share),
+        *(
+            _series_km(name, times)[0]
+            for name in ("mars", "jupiter", "saturn", "uranus", "neptune")
+        ),
+    ]
+    return np.asarray((np.array(rows) - sun) / AU_KM, dtype=np.float64)
 
 
 def _norm(vectors: FloatArray) -> FloatArray:

@@ -799,3 +799,89 @@ def test_two_evaluation_light_time_matches_a_fully_iterated_solution(source):
         tau = np.linalg.norm(iterated, axis=1) / planets.SPEED_OF_LIGHT_AU_PER_DAY
     ours = orbits.geocentric_position_au(elements, jd_tt)
     assert np.max(_separation_arcsec(ours, iterated)) < 5e-6  # 5 µas (measured 0.7 µas, NEO)
+
+
+# ------------------------------------------------------------------------------------------------
+# Optional perturbed propagation
+
+
+@pytest.fixture
+def fresh_trajectories():
+    orbits._perturbed_trajectory.cache_clear()
+    yield
+    orbits._perturbed_trajectory.cache_clear()
+
+
+def _ceres_2020() -> orbits.MinorPlanetElements:
+    # Horizons JPL#48 osculating elements at 2020-Jan-01.0 TDB (astroquery
+    # ceres_elements_range.txt header), 890-920 days before the recorded 2022 positions.
+    return orbits.MinorPlanetElements(
+        epoch_mjd_tt=2458849.5 - MJD_TO_JD,
+        eccentricity=0.07687465013145245,
+        inclination_deg=10.59127767086216,
+        long_asc_node_deg=80.3011901917491,
+        arg_perihelion_deg=73.80896808746482,
+        semi_major_axis_au=2.769289292143484,
+        mean_anomaly_deg=130.3159688200986,
+    )
+
+
+def test_perturbed_propagation_follows_horizons_for_two_and_a_half_years(fresh_trajectories):
+    ceres = _ceres_2020()
+    jd_tdb = np.array([row[0] for row in CERES_HORIZONS_ELEMENTS])
+    expected = _ecliptic_to_icrs(CERES_HORIZONS_ECLIPTIC_AU)
+    perturbed_km = (
+        np.linalg.norm(
+            orbits.heliocentric_position_au(ceres, jd_tdb, perturbed=True) - expected, axis=1
+        )
+        * 149_597_870.7
+    )
+    two_body_km = (
+        np.linalg.norm(orbits.heliocentric_position_au(ceres, jd_tdb) - expected, axis=1)
+        * 149_597_870.7
+    )
+    # Measured: 29-30 km with the planets (Horizons adds 16 asteroid perturbers and relativity)
+    # against 1.9-2.1 million km for the two-body orbit.
+    assert np.max(perturbed_km) < 100.0
+    assert np.min(two_body_km) > 1e6
+
+    jd_utc = np.array([row[0] for row in CERES_HORIZONS_ASTROMETRIC])
+    directions = _unit_vectors(
+        np.array([row[1] for row in CERES_HORIZONS_ASTROMETRIC]),
+        np.array([row[2] for row in CERES_HORIZONS_ASTROMETRIC]),
+    )
+    ours = orbits.geocentric_position_au(ceres, jd_utc + TT_MINUS_UTC_2022_DAYS, perturbed=True)
+    assert np.max(_separation_arcsec(ours, directions)) < 0.1  # measured 0.02″ (two-body: 640″)
+
+
+@pytest.mark.parametrize(
+    "source", ["Comet_SidingSpring.neocp", "Comet_299P.neocp", "N007rdx.neocp", "parabolic"]
+)
+def test_perturbed_integration_without_planet_masses_reproduces_the_two_body_orbit(
+    source, monkeypatch, fresh_trajectories
+):
+    from openocs.visibility import planets
+
+    masses = dict(planets.gravitational_parameters_au3_per_day2())
+    massless = {name: (value if name == "sun" else 0.0) for name, value in masses.items()}
+    monkeypatch.setattr(planets, "gravitational_parameters_au3_per_day2", lambda: massless)
+    elements = _parabolic_comet() if source == "parabolic" else _read(source)
+    epoch = orbits._epoch_jd_tt(elements)
+    jd = epoch + np.linspace(-90.0, 90.0, 61)
+    integrated = orbits.heliocentric_position_au(elements, jd, perturbed=True)
+    analytic = orbits.heliocentric_position_au(elements, jd)
+    assert np.max(np.linalg.norm(integrated - analytic, axis=1)) < 2e-10  # 30 m (measured 7 m)
+
+
+def test_perturbed_trajectory_is_cached_and_extended_on_demand(fresh_trajectories):
+    ceres = _read("00001_Ceres.neocp")
+    epoch = orbits._epoch_jd_tt(ceres)
+    first = orbits.geocentric_position_au(ceres, epoch + np.arange(0.0, 7.0, 0.5), perturbed=True)
+    trajectory = orbits._perturbed_trajectory(ceres)
+    nodes = len(trajectory.forward.times)
+    again = orbits.geocentric_position_au(ceres, epoch + np.arange(0.0, 7.0, 0.5), perturbed=True)
+    assert len(trajectory.forward.times) == nodes
+    assert np.array_equal(first, again)
+    orbits.geocentric_position_au(ceres, epoch + np.array([-40.0, 60.0]), perturbed=True)
+    assert trajectory.forward.times[-1] >= epoch + 60.0
+    assert trajectory.backward.times[-1] <= epoch - 40.0
