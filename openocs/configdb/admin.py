@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -71,6 +72,53 @@ class RecordedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             obj._meta.model_name,
             obj.pk,
         )
+
+
+class OpticalElementGroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = m.OpticalElementGroup
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        default = data.get("default")
+        if default is not None and default not in list(data.get("optical_elements") or []):
+            raise forms.ValidationError(
+                f"Default optical element {default.code} must be a member of this groups "
+                "optical elements"
+            )
+        return data
+
+
+class GenericModeGroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = m.GenericModeGroup
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        default = data.get("default")
+        if default is not None and default not in list(data.get("modes") or []):
+            raise forms.ValidationError(
+                f"Default generic mode {default.code} must be a member of this groups modes"
+            )
+        return data
+
+
+class CameraForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = m.Camera
+        fields = "__all__"
+
+    def clean_optical_element_groups(self) -> Any:
+        groups = self.cleaned_data.get("optical_element_groups") or []
+        types = [group.type for group in groups]
+        duplicated = sorted({t for t in types if types.count(t) > 1})
+        if duplicated:
+            raise forms.ValidationError(
+                f"A camera may have only one optical element group of type {', '.join(duplicated)}."
+            )
+        return groups
 
 
 class EnclosureInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -147,6 +195,7 @@ class InstrumentAdmin(RecordedAdmin):
 
 @admin.register(m.Camera)
 class CameraAdmin(RecordedAdmin):
+    form = CameraForm
     list_display = ["code", "camera_type", "orientation", "host"]
     list_filter = ["camera_type"]
     search_fields = ["code", "host", "camera_type__name"]
@@ -177,6 +226,7 @@ class OpticalElementAdmin(RecordedAdmin):
 
 @admin.register(m.OpticalElementGroup)
 class OpticalElementGroupAdmin(RecordedAdmin):
+    form = OpticalElementGroupForm
     list_display = ["name", "type", "default", "element_change_overhead"]
     list_filter = ["type"]
     search_fields = ["name", "type", "optical_elements__code"]
@@ -186,6 +236,7 @@ class OpticalElementGroupAdmin(RecordedAdmin):
 
 class GenericModeGroupInline(admin.TabularInline):  # type: ignore[type-arg]
     model = m.GenericModeGroup
+    form = GenericModeGroupForm
     extra = 0
     show_change_link = True
     fields = ["type", "modes", "default"]
@@ -237,6 +288,7 @@ class GenericModeAdmin(RecordedAdmin):
 
 @admin.register(m.GenericModeGroup)
 class GenericModeGroupAdmin(RecordedAdmin):
+    form = GenericModeGroupForm
     list_display = ["__str__", "instrument_type", "type", "default"]
     list_filter = ["type", "instrument_type"]
     search_fields = ["instrument_type__code", "modes__code"]

@@ -130,3 +130,18 @@ def test_admin_reverts_a_deletion_and_a_membership_change(
     deletion = m.ChangeRecord.objects.get(model="opticalelement", action="delete")
     _revert(admin_client_, deletion)
     assert m.OpticalElement.objects.get(pk=pk).code == "B"
+
+
+def test_admin_refuses_a_group_default_outside_the_group(
+    admin_client_: Client, network: Network
+) -> None:
+    data = {
+        "name": "1m0 filters", "type": "filters", "element_change_overhead": "2.0",
+        "optical_elements": [str(network.v.pk)], "default": str(network.rp.pk),
+    }  # fmt: skip
+    response = admin_client_.post(
+        f"/admin/configdb/opticalelementgroup/{network.filters.pk}/change/", data
+    )
+    assert response.status_code == 200
+    assert "must be a member of this groups optical elements" in response.content.decode()
+    assert network.filters.optical_elements.count() == 2
