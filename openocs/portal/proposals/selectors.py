@@ -53,7 +53,7 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
 def _requestgroup_accessor() -> str | None:
     """The reverse accessor of a ``RequestGroup`` model pointing at proposals, if installed."""
     for relation in Proposal._meta.related_objects:
-        if relation.related_model.__name__ == "RequestGroup" and relation.many_to_one:
+        if relation.related_model.__name__ == "RequestGroup" and relation.one_to_many:
             return relation.get_accessor_name()
     return None
 

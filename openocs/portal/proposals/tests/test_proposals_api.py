@@ -165,3 +165,22 @@ def test_tags_lists_distinct_tags_of_visible_proposals(pi, ci, outsider, proposa
     assert response.status_code == 200
     assert response.json() == ["supernovae", "transients"]
     assert outsider.client.get("/api/proposals/tags").json() == []
+
+
+def test_requestgroup_count_counts_the_proposals_request_groups(pi, proposal):
+    from django.apps import apps
+
+    if not apps.is_installed("openocs.portal.requestgroups"):
+        pytest.skip("the request-groups app is not installed")
+    request_group = apps.get_model("requestgroups", "RequestGroup")
+    for name in ("a", "b", "c"):
+        request_group.objects.create(
+            submitter=pi.user,
+            proposal=proposal,
+            name=name,
+            observation_type="NORMAL",
+            operator="SINGLE",
+            ipp_value=1.0,
+        )
+    assert pi.client.get("/api/proposals/").json()["results"][0]["requestgroup_count"] == 3
+    assert pi.client.get("/api/proposals/LCO2026B-001/").json()["requestgroup_count"] == 3
