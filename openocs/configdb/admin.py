@@ -77,10 +77,10 @@ class RecordedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class OpticalElementGroupForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = m.OpticalElementGroup
-        fields = "__all__"
+        fields = ["name", "type", "optical_elements", "default", "element_change_overhead"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         default = data.get("default")
         if default is not None and default not in list(data.get("optical_elements") or []):
             raise forms.ValidationError(
@@ -93,10 +93,10 @@ class OpticalElementGroupForm(forms.ModelForm):  # type: ignore[type-arg]
 class GenericModeGroupForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = m.GenericModeGroup
-        fields = "__all__"
+        fields = ["instrument_type", "type", "modes", "default"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         default = data.get("default")
         if default is not None and default not in list(data.get("modes") or []):
             raise forms.ValidationError(
@@ -108,7 +108,7 @@ class GenericModeGroupForm(forms.ModelForm):  # type: ignore[type-arg]
 class CameraForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = m.Camera
-        fields = "__all__"
+        fields = ["code", "camera_type", "orientation", "optical_element_groups", "host"]
 
     def clean_optical_element_groups(self) -> Any:
         groups = self.cleaned_data.get("optical_element_groups") or []
