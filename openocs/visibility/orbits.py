@@ -538,8 +538,31 @@ def parse_mpc_line(line: str) -> MinorPlanetElements | CometElements:
 
 
 def parse_mpc_file(text: str) -> list[MinorPlanetElements | CometElements]:
-    """Parse every non-blank line of an MPC element file's text (header lines are refused)."""
-    return [parse_mpc_line(line) for line in text.splitlines() if line.strip()]
+    """Parse every non-blank line of an MPC element file's text.
+
+    A full MPCORB.DAT starts with a free-text header closed by a line of dashes; everything up
+    to and including that line is skipped. Any other line that is not an element record raises
+    :class:`ElementsError` (with ``line_number`` in the message).
+    """
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("-----"):
+            lines = lines[number + 1 :]
+            offset = number + 1
+            break
+    else:
+        offset = 0
+    elements: list[MinorPlanetElements | CometElements] = []
+    for number, line in enumerate(lines, start=offset + 1):
+        if not line.strip():
+            continue
+        try:
+            elements.append(parse_mpc_line(line))
+        except ElementsError as error:
+            raise ElementsError(
+                f"line {number}: {error}", field=error.field, value=error.value
+            ) from None
+    return elements
 
 
 def read_mpc_file(path: str | Path) -> list[MinorPlanetElements | CometElements]:

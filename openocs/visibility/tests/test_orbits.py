@@ -885,3 +885,26 @@ def test_perturbed_trajectory_is_cached_and_extended_on_demand(fresh_trajectorie
     orbits.geocentric_position_au(ceres, epoch + np.array([-40.0, 60.0]), perturbed=True)
     assert trajectory.forward.times[-1] >= epoch + 60.0
     assert trajectory.backward.times[-1] <= epoch - 40.0
+
+
+def test_skips_the_mpcorb_header_and_reads_several_records():
+    ceres = (ORBITS_DIR / "00001_Ceres.neocp").read_text()
+    comet = (ORBITS_DIR / "Comet_299P.neocp").read_text()
+    text = (
+        "MINOR PLANET CENTER ORBIT DATABASE (MPCORB)\n\nDes'n     H     G   Epoch     M\n"
+        + "-" * 160
+        + "\n"
+        + ceres
+        + "\n\n"
+        + comet
+    )
+    parsed = orbits.parse_mpc_file(text)
+    assert [element.designation for element in parsed] == ["1", "299P"]
+
+
+def test_reports_the_line_number_of_a_bad_record():
+    ceres = (ORBITS_DIR / "00001_Ceres.neocp").read_text().rstrip("\n")
+    with pytest.raises(ElementsError) as caught:
+        orbits.parse_mpc_file(ceres + "\n" + ceres.replace("K156R", "K15?R"))
+    assert "line 2" in str(caught.value)
+    assert caught.value.field == "epoch"
