@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpResponseBase
 from django.urls import URLPattern, re_path
 
 from openocs.archive import views
 
 
-def _route(regex: str, view: object, name: str) -> URLPattern:
-    return re_path("^" + regex + "/?$", view, name=name)  # type: ignore[arg-type]
+def _route(regex: str, view: Callable[..., HttpResponseBase], name: str) -> URLPattern:
+    return re_path("^" + regex + "/?$", view, name=name)
 
 
 urlpatterns: list[URLPattern] = [

@@ -52,6 +52,8 @@ class FrameLimitOffsetPagination(pagination.LimitOffsetPagination):
 
     def get_count(self, queryset: Any) -> int:
         request = self.request
+        if request is None:  # pragma: no cover - paginate_queryset sets it
+            raise RuntimeError("get_count needs the request")
         forced = bool(request.query_params.get("force_count")) and request.user.is_authenticated
         self.count_estimated = False
         if connection.vendor != "postgresql" or _cheap(request):

@@ -78,7 +78,7 @@ def filter_frames(frames: QuerySet[Frame], params: QueryDict, viewer: Viewer) ->
     frames = _exact(frames, params, ("DATE_OBS",), "observation_date", as_datetime)
     frames = _exact(frames, params, ("DAY_OBS", "dayobs"), "observation_day", as_date)
     if get("basename"):
-        frames = frames.filter(basename__icontains=get("basename"))
+        frames = frames.filter(basename__icontains=get("basename", ""))
     frames = _exact(frames, params, ("basename_exact",), "basename")
     if get("target_name"):
         frames = frames.filter(target_name__icontains=_ascii(get("target_name", "")))
@@ -86,7 +86,7 @@ def filter_frames(frames: QuerySet[Frame], params: QueryDict, viewer: Viewer) ->
     if get("target_name_iexact"):
         frames = frames.filter(target_name__iexact=get("target_name_iexact"))
     if get("OBJECT"):
-        frames = frames.filter(target_name__icontains=get("OBJECT"))
+        frames = frames.filter(target_name__icontains=get("OBJECT", ""))
     if "empty_target_name" in params:
         frames = frames.filter(target_name="")
     frames = _exact(frames, params, ("proposal_id", "PROPID"), "proposal_id")
@@ -201,7 +201,7 @@ def _refine(
     ids = []
     for frame_id, area in rows:
         try:
-            footprint = sky.footprint_from_ring(area["coordinates"][0])
+            footprint = sky.footprint_from_ring(area["coordinates"][0])  # type: ignore[index]
         except (sky.GeometryError, KeyError, IndexError, TypeError):
             continue
         if keep(footprint):

@@ -5,6 +5,9 @@ Co-hosted, ``root_aliases`` also serves ``/frames/`` and below at the host root 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpResponseBase
 from django.urls import URLPattern, URLResolver, include, re_path
 
 from openocs.archive import views
@@ -12,8 +15,8 @@ from openocs.archive import views
 root_aliases = "openocs.archive.frame_urls"
 
 
-def _route(regex: str, view: object, name: str) -> URLPattern:
-    return re_path("^" + regex + "/?$", view, name=name)  # type: ignore[arg-type]
+def _route(regex: str, view: Callable[..., HttpResponseBase], name: str) -> URLPattern:
+    return re_path("^" + regex + "/?$", view, name=name)
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -131,7 +131,8 @@ class FrameListView(ArchiveView):
             frames = frames.order_by(*selectors.ordering_for(request.query_params))
         page = paginator.paginate_queryset(frames, request, view=self)
         data = [frame_json(f, request, related=related, thumbnails=thumbnails) for f in page or []]
-        return paginator.get_paginated_response(data)
+        response: Response = paginator.get_paginated_response(data)
+        return response
 
     def post(self, request: Request) -> Response:
         parsed = FrameRegistrationSerializer(data=request.data)
@@ -240,7 +241,7 @@ class FrameDownloadView(ArchiveView):
         return HttpResponseRedirect(download_url(request, version.path, version.key))
 
 
-def _funpack_response(frame: Frame, version: Version) -> StreamingHttpResponse:
+def _funpack_response(frame: Frame, version: Version) -> HttpResponse | StreamingHttpResponse:
     try:
         handle = fitsfiles.decompress(version.path, version.key)
     except (OSError, ValueError, TypeError, ObjectNotFound):
@@ -261,7 +262,7 @@ def _funpack_response(frame: Frame, version: Version) -> StreamingHttpResponse:
 class FunpackView(ArchiveView):
     """``GET frame-funpack/{id}/funpack/``: rights-checked (D19)."""
 
-    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
+    def get(self, request: Request, pk: int) -> HttpResponse | StreamingHttpResponse:
         frame, _viewer = _visible_or_404(request, pk)
         return _funpack_response(frame, _newest_version(frame, request))
 
@@ -624,6 +625,7 @@ class RevokeTokenView(ArchiveView):
     permission_classes = [permissions.IsAuthenticated]
 
     def post(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
-        Token.objects.create(user=request.user)
+        user: Any = request.user
+        Token.objects.filter(user=user).delete()
+        Token.objects.create(user=user)
         return Response({"message": "API token revoked."})

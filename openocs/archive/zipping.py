@@ -6,6 +6,7 @@ import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 
 class _Sink:
@@ -40,9 +41,10 @@ def zip_stream(entries: Iterable[ZipEntry]) -> Iterator[bytes]:
     """The bytes of a stored (uncompressed) zip of ``entries``, produced while reading them."""
     sink = _Sink()
     stamp = time.gmtime()[:6]
+    target: Any = sink  # zipfile accepts any object with write() and flush()
     with zipfile.ZipFile(
-        sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True
-    ) as archive:  # type: ignore[arg-type]
+        target, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True
+    ) as archive:
         for entry in entries:
             info = zipfile.ZipInfo(entry.name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED

@@ -55,9 +55,47 @@ def radius_box(headers: Mapping[str, Any], keys: HeaderKeys) -> dict[str, Any] |
     )
 
 
+def _tan_corners(header: Mapping[str, Any], n1: int, n2: int) -> list[tuple[float, float]] | None:
+    """Corners through a plain gnomonic (TAN) WCS without distortions, or None if not one.
+
+    The inverse gnomonic projection with the default LONPOLE of 180° (FITS WCS paper II),
+    the same transformation wcslib applies to such a header.
+    """
+    if header.get("CTYPE1") != "RA---TAN" or header.get("CTYPE2") != "DEC--TAN":
+        return None
+    if any(key.startswith(("PV", "A_", "B_", "LONPOLE", "LATPOLE")) for key in header):
+        return None
+    if str(header.get("RADESYS", "ICRS")).strip() not in {"ICRS", "FK5", ""}:
+        return None
+    try:
+        crval1, crval2 = float(header["CRVAL1"]), float(header["CRVAL2"])
+        crpix1, crpix2 = float(header["CRPIX1"]), float(header["CRPIX2"])
+        cd = np.array(
+            [[float(header["CD1_1"]), float(header["CD1_2"])],
+             [float(header["CD2_1"]), float(header["CD2_2"])]]
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return None
+    pixels = np.array([[1, 1], [1, n2], [n1, n2], [n1, 1]], dtype=float)
+    offsets = pixels - np.array([crpix1, crpix2])
+    xi, eta = np.radians(offsets @ cd.T).T
+    dec0, ra0 = math.radians(crval2), math.radians(crval1)
+    denominator = math.cos(dec0) - eta * math.sin(dec0)
+    ra = np.degrees(ra0 + np.arctan2(xi, denominator))
+    dec = np.degrees(np.arctan2(math.sin(dec0) + eta * math.cos(dec0), np.hypot(xi, denominator)))
+    return [(float(r), float(d)) for r, d in zip(ra, dec, strict=True)]
+
+
 def wcs_corners(header: fits.Header | Mapping[str, Any]) -> dict[str, Any] | None:
     """The world coordinates of pixels (1,1), (1,N2), (N1,N2), (N1,1), or None."""
     if any(key not in header for key in CD_KEYS):
+        return None
+    try:
+        if int(header.get("NAXIS3", 1)) == 1 and int(header.get("NAXIS", 2)) <= 3:
+            fast = _tan_corners(header, int(header["NAXIS1"]), int(header["NAXIS2"]))
+            if fast is not None:
+                return _polygon(fast)
+    except (TypeError, ValueError):
         return None
     try:
         naxis3 = int(header.get("NAXIS3", 1))

@@ -19,6 +19,7 @@ from openocs.ingester.errors import (
     MalformedHeaderError,
     MissingHeaderError,
 )
+from openocs.ingester.fitsheaders import RawHeaderError, iter_headers
 from openocs.ingester.footprint import footprint
 from openocs.ingester.publicdate import TagLookup, public_date
 from openocs.ingester.settings import IngesterSettings
@@ -75,6 +76,36 @@ def _header_dict(header: fits.Header, blacklist: tuple[str, ...]) -> dict[str, A
 
 
 def _read_fits_headers(
+    fileobj: BinaryIO,
+    required: tuple[str, ...],
+    settings: IngesterSettings,
+    overlay: Mapping[str, Any],
+) -> tuple[dict[str, Any], Mapping[str, Any] | fits.Header | None]:
+    """The cleaned headers of the first HDU holding every required keyword (with ``overlay``).
+
+    Reads the header blocks directly (fast); files this cannot parse go through astropy.
+    """
+    first: tuple[dict[str, Any], dict[str, Any]] | None = None
+    try:
+        for raw in iter_headers(fileobj):
+            cleaned = {
+                key: _clean_value(value)
+                for key, value in raw.items()
+                if key and key not in settings.header_blacklist
+            }
+            merged = {**cleaned, **overlay}
+            if first is None and any(key in raw for key in required):
+                first = (merged, raw)
+            if all(key in merged for key in _effective_required(required, merged, settings)):
+                return merged, raw
+    except RawHeaderError:
+        return _read_fits_headers_astropy(fileobj, required, settings, overlay)
+    if first is not None:
+        return first
+    return dict(overlay), None
+
+
+def _read_fits_headers_astropy(
     fileobj: BinaryIO,
     required: tuple[str, ...],
     settings: IngesterSettings,
@@ -275,7 +306,7 @@ def describe_file(
     )
     overlay = dict(file_metadata or {})
     keys = settings.keys
-    header: fits.Header | None = None
+    header: Mapping[str, Any] | fits.Header | None = None
     if extension in FITS_EXTENSIONS:
         headers, header = _read_fits_headers(fileobj, required, settings, overlay)
     elif extension == ".tar.gz":

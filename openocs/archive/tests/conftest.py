@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -112,7 +112,7 @@ class Persona:
 
 
 @pytest.fixture
-def make_persona(db: Any, portal: PortalStub) -> Any:
+def make_persona(db: Any, portal: PortalStub) -> Callable[..., Persona]:
     def make(
         name: str,
         *,
@@ -137,22 +137,22 @@ def anonymous() -> APIClient:
 
 
 @pytest.fixture
-def outsider(make_persona: Any) -> Persona:
+def outsider(make_persona: Callable[..., Persona]) -> Persona:
     return make_persona("outsider", proposals=["SOMEONE-ELSE"])
 
 
 @pytest.fixture
-def member(make_persona: Any) -> Persona:
+def member(make_persona: Callable[..., Persona]) -> Persona:
     return make_persona("member", proposals=[MEMBER_PROPOSAL])
 
 
 @pytest.fixture
-def staff(make_persona: Any) -> Persona:
+def staff(make_persona: Callable[..., Persona]) -> Persona:
     return make_persona("staff", staff=True)
 
 
 @pytest.fixture
-def ingest_user(make_persona: Any) -> Persona:
+def ingest_user(make_persona: Callable[..., Persona]) -> Persona:
     return make_persona("ingester", superuser=True)
 
 

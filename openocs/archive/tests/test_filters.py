@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from openocs.archive.tests.conftest import box, record
@@ -19,7 +21,7 @@ def post(ingest_user, store_root):
     return post
 
 
-def names(client, **params):
+def names(client: Any, **params: Any) -> list[str]:
     response = client.get("/archive/frames/", {"ordering": "basename", **params})
     assert response.status_code == 200, response.json()
     return [f["basename"] for f in response.json()["results"]]
@@ -108,12 +110,12 @@ def test_cursor_pagination_follows_next_without_duplicates(post, anonymous):
     for index in range(7):
         post(f"f{index}", observation_date=f"2021-01-0{1 + index % 3}T00:00:00Z")
     seen = []
-    url = "/archive/frames/?pagination_style=cursor&limit=3"
+    url: str = "/archive/frames/?pagination_style=cursor&limit=3"
     while url:
         body = anonymous.get(url).json()
         assert "count" not in body
         seen += [f["id"] for f in body["results"]]
-        url = body["next"].removeprefix("http://testserver") if body["next"] else None
+        url = body["next"].removeprefix("http://testserver") if body["next"] else ""
     assert len(seen) == len(set(seen)) == 7
 
 

@@ -57,7 +57,7 @@ def test_same_basename_with_new_md5_adds_a_version(ingest_user, store_root):
     response = ingest_user.client.post("/archive/frames/", body, format="json")
     assert response.status_code == 201
     assert response.json()["target_name"] == "new name"
-    assert [v["md5"] for v in response.json()["version_set"]][0] == "a" * 32
+    assert response.json()["version_set"][0]["md5"] == "a" * 32
     assert Version.objects.filter(frame__basename="f1").count() == 2
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import time_machine
 
@@ -26,7 +28,7 @@ def frames(ingest_user, store_root):
     return ids
 
 
-def names(client, **params):
+def names(client: Any, **params: Any) -> list[str]:
     body = client.get("/archive/frames/", {"ordering": "basename", **params}).json()
     return [f["basename"] for f in body["results"]]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import numpy as np
 from astropy.io import fits
@@ -11,14 +12,14 @@ from astropy.io import fits
 from openocs.archive.tests.conftest import FITS_DIR
 
 
-def zip_names(response):
+def zip_names(response: Any) -> tuple[list[str], dict[str, bytes]]:
     content = b"".join(response.streaming_content)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert archive.testzip() is None
         return sorted(archive.namelist()), {n: archive.read(n) for n in archive.namelist()}
 
 
-def ids_of(archive_of_real_frames):
+def ids_of(archive_of_real_frames: Any) -> list[int]:
     return [r["frameid"] for r in archive_of_real_frames.values()]
 
 

@@ -232,3 +232,58 @@ def test_processed_frames_go_to_the_processed_folder():
         fits_bytes(header), "lsc1m009-fa12-20200131-0001-e91.fits", settings=SETTINGS
     )
     assert description.store_path.startswith("lsc/fa12/20200131/processed/")
+
+
+def test_fast_header_reader_agrees_with_astropy_on_every_real_frame():
+    from openocs.ingester.fitsheaders import iter_headers
+
+    for path in sorted(FITS_DIR.glob("*.fits.fz")):
+        with path.open("rb") as fileobj:
+            raw_headers = list(iter_headers(fileobj))
+        with fits.open(path) as hdulist:
+            assert len(raw_headers) == len(hdulist)
+            for raw, hdu in zip(raw_headers, hdulist, strict=True):
+                for key in set(hdu.header.keys()) - {
+                    "HISTORY",
+                    "COMMENT",
+                    "",
+                    "CHECKSUM",
+                    "DATASUM",
+                }:
+                    if key in raw:
+                        expected = hdu.header[key]
+                        if isinstance(expected, str):
+                            assert str(raw[key]).strip() == expected.strip(), key
+                        else:
+                            assert raw[key] == expected, key
+
+
+def test_fast_footprint_agrees_with_astropy_wcs_on_every_real_frame():
+    from astropy.wcs import WCS
+
+    from openocs.ingester.fitsheaders import iter_headers
+    from openocs.ingester.footprint import _tan_corners
+
+    checked = 0
+    for path in sorted(FITS_DIR.glob("*.fits.fz")):
+        with path.open("rb") as fileobj:
+            raw = list(iter_headers(fileobj))[-1]
+        n1, n2 = raw.get("NAXIS1"), raw.get("NAXIS2")
+        fast = _tan_corners(raw, n1, n2) if n1 and n2 and "CD1_1" in raw else None
+        if fast is None:
+            continue
+        with fits.open(path) as hdulist, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reference = WCS(hdulist[-1].header, naxis=2).all_pix2world(
+                np.array([[1, 1], [1, n2], [n1, n2], [n1, 1]], dtype=float), 1
+            )
+        assert np.abs(np.array(fast) - reference).max() < 1e-9  # degrees
+        checked += 1
+    assert checked >= 5
+
+
+def test_a_file_the_fast_reader_cannot_parse_falls_back_to_astropy(tmp_path):
+    from openocs.ingester.fitsheaders import RawHeaderError, iter_headers
+
+    with pytest.raises(RawHeaderError):
+        list(iter_headers(io.BytesIO(b"x" * 2880)))
