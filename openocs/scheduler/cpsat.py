@@ -21,7 +21,8 @@ Model, for every request ``r`` and every candidate interval ``[a, b)`` of ``r`` 
   solver's bound stays a valid bound of the reported objective, because the bonus at the real
   start never exceeds the bonus at ``a``;
 - the best of several greedy schedules (``greedy.best_greedy``, a seeded GRASP whose number of
-  restarts grows with the time limit and shrinks with the problem size) as a solution hint; when
+  restarts grows with the time limit and shrinks with the problem size), improved by insertion
+  with re-sequencing and one ejection (``greedy.repair``), as a solution hint; when
   it is already within the gap limit of the trivial bound (every request placed), CP-SAT is not
   run at all;
 - a time limit, ``num_workers`` (2) and a fixed seed. With ``deterministic=True`` (default) the
@@ -80,9 +81,11 @@ class CpSatKernel:
         capacity_cuts: bool = True,
         hint: bool = True,
         max_restarts: int = 200,
+        repair_limit: int = 500,
         log_search: bool = False,
     ) -> None:
         self.max_restarts = max_restarts
+        self.repair_limit = repair_limit
         self.num_workers = num_workers
         self.relative_gap_limit = relative_gap_limit
         self.deterministic = deterministic
@@ -110,7 +113,7 @@ class CpSatKernel:
             o.priority + max(earliness_bonus(problem, spans[0][0]) for spans in o.options.values())
             for o in prepared.candidates()
         )
-        hint = best_greedy(prepared)
+        hint = best_greedy(prepared, repair_limit=self.repair_limit)
         _, hint_objective = objective_of(problem, hint)
         if hint_objective < trivial * (1.0 - self.relative_gap_limit):
             # GRASP restarts: about a tenth of the time limit at ~5 µs per candidate interval
@@ -119,8 +122,12 @@ class CpSatKernel:
                 self.max_restarts,
                 int(time_limit_s * 20_000 / max(prepared.num_candidate_intervals(), 1)),
             )
-            hint = best_greedy(prepared, restarts=restarts, seed=seed)
-            _, hint_objective = objective_of(problem, hint)
+            grasp = best_greedy(
+                prepared, restarts=restarts, seed=seed, repair_limit=self.repair_limit
+            )
+            _, grasp_objective = objective_of(problem, grasp)
+            if grasp_objective > hint_objective:
+                hint, hint_objective = grasp, grasp_objective
         if hint_objective >= trivial * (1.0 - self.relative_gap_limit):
             return self._schedule(
                 problem,

@@ -141,17 +141,19 @@ ORDERS = {
 deadline first), by least slack, and by priority per second of telescope time."""
 
 
-def best_greedy(prepared: Prepared, *, restarts: int = 0, seed: int = 0) -> list[Assignment]:
+def best_greedy(
+    prepared: Prepared, *, restarts: int = 0, seed: int = 0, repair_limit: int = 0
+) -> list[Assignment]:
     """The most valuable of the greedy schedules built with each of ``ORDERS``, then of
     ``restarts`` randomised orders (a GRASP: deadline order with random jitter of up to a few
     hours, or priority order with multiplicative noise). The random orders come from a generator
-    seeded with ``seed``, so the result is deterministic."""
-    best: list[Assignment] = []
-    best_value = -1.0
+    seeded with ``seed``, so the result is deterministic. With ``repair_limit`` the three best
+    schedules are improved by ``repair`` before the best is chosen."""
     candidates = prepared.candidates()
     orders = [sorted(candidates, key=key) for key in ORDERS.values()]
     rng = random.Random(seed)  # noqa: S311 - search diversification, not security
     latest = {o.request.id: _latest_end(o) for o in candidates}
+    results: list[tuple[float, int, list[Assignment]]] = []
     for attempt in range(len(orders) + restarts):
         if attempt < len(orders):
             order = orders[attempt]
@@ -163,10 +165,165 @@ def best_greedy(prepared: Prepared, *, restarts: int = 0, seed: int = 0) -> list
             factors = {rid: rng.lognormvariate(0.0, 0.5) for rid in latest}
             order = sorted(candidates, key=lambda o: -o.priority * factors[o.request.id])
         assignments = greedy_schedule(prepared, order)
-        value = sum(a.priority for a in assignments)
-        if value > best_value + 1e-9:
-            best, best_value = assignments, value
-    return best
+        results.append((sum(a.priority for a in assignments), attempt, assignments))
+    results.sort(key=lambda r: (-r[0], r[1]))
+    if repair_limit:
+        repaired = []
+        for _, attempt, assignments in results[:3]:
+            better = repair(prepared, assignments, limit=repair_limit)
+            repaired.append((sum(a.priority for a in better), attempt, better))
+        results = sorted(repaired, key=lambda r: (-r[0], r[1]))
+    return results[0][2] if results else []
+
+
+def _span_of(options: RequestOptions, key: str, start_s: int) -> tuple[int, int]:
+    for low_s, high_s in options.options[key]:
+        if low_s <= start_s < high_s:
+            return low_s, high_s
+    raise ValueError(f"request {options.request.id} has no span on {key} containing {start_s}")
+
+
+def _sequence(
+    jobs: list[tuple[int, int, int, int]], busy: list[tuple[int, int]]
+) -> dict[int, int] | None:
+    """Earliest-deadline-first list scheduling of ``jobs`` (id, release, deadline, duration)
+    around the ``busy`` intervals; start per job id, or None when some job misses its deadline."""
+    timeline = _Timeline()
+    timeline.busy = sorted(busy)
+    starts: dict[int, int] = {}
+    for job_id, release_s, deadline_s, duration_s in sorted(jobs, key=lambda j: (j[2], j[1])):
+        start_s = timeline.earliest_start((release_s, deadline_s), duration_s)
+        if start_s is None:
+            return None
+        timeline.add((start_s, start_s + duration_s))
+        starts[job_id] = start_s
+    return starts
+
+
+class _Repairer:
+    """Insertion by re-sequencing, with one ejection (see ``repair``)."""
+
+    def __init__(self, prepared: Prepared, assignments: list[Assignment]) -> None:
+        self.prepared = prepared
+        self.placed = {a.request_id: a for a in assignments}
+        self.by_telescope: dict[str, dict[int, Assignment]] = {}
+        for assignment in assignments:
+            self.by_telescope.setdefault(assignment.telescope_key, {})[assignment.request_id] = (
+                assignment
+            )
+
+    def _arrangement(
+        self, request_id: int, key: str, span: tuple[int, int], without: int | None = None
+    ) -> dict[int, int] | None:
+        low_s, high_s = span
+        movable: list[tuple[int, int, int, int]] = []
+        busy: list[tuple[int, int]] = []
+        for rid, other in self.by_telescope.get(key, {}).items():
+            if rid == without:
+                continue
+            other_span = _span_of(self.prepared.requests[rid], key, other.start_s)
+            if other_span[0] < high_s and low_s < other_span[1]:
+                movable.append((rid, other_span[0], other_span[1], other.end_s - other.start_s))
+            else:
+                busy.append((other.start_s, other.end_s))
+        movable.append(
+            (request_id, low_s, high_s, self.prepared.requests[request_id].request.duration_s)
+        )
+        return _sequence(movable, busy)
+
+    def _commit(self, key: str, starts: dict[int, int]) -> None:
+        on_telescope = self.by_telescope.setdefault(key, {})
+        for rid, start_s in starts.items():
+            source = self.prepared.requests[rid]
+            new = Assignment(
+                rid, key, start_s, start_s + source.request.duration_s, source.priority
+            )
+            old = self.placed.get(rid)
+            if old is not None and old.telescope_key != key:
+                del self.by_telescope[old.telescope_key][rid]
+            on_telescope[rid] = new
+            self.placed[rid] = new
+
+    def _remove(self, rid: int) -> Assignment:
+        old = self.placed.pop(rid)
+        del self.by_telescope[old.telescope_key][rid]
+        return old
+
+    def insert(self, request_id: int, *, skip_key: str | None = None) -> bool:
+        options = self.prepared.requests[request_id]
+        for key in sorted(options.options):
+            if key == skip_key:
+                continue
+            for span in options.options[key]:
+                starts = self._arrangement(request_id, key, span)
+                if starts is not None:
+                    self._commit(key, starts)
+                    return True
+        return False
+
+    def insert_with_ejection(self, request_id: int) -> bool:
+        """Make room by moving one observation to another telescope (or time)."""
+        options = self.prepared.requests[request_id]
+        for key in sorted(options.options):
+            for low_s, high_s in options.options[key]:
+                blockers = sorted(
+                    (
+                        a
+                        for a in self.by_telescope.get(key, {}).values()
+                        if a.start_s < high_s and low_s < a.end_s
+                    ),
+                    key=lambda a: (a.priority, a.request_id),
+                )
+                for blocker in blockers[:4]:
+                    starts = self._arrangement(
+                        request_id, key, (low_s, high_s), without=blocker.request_id
+                    )
+                    if starts is None:
+                        continue
+                    saved = dict(self.by_telescope[key])
+                    removed = self._remove(blocker.request_id)
+                    self._commit(key, starts)
+                    if self.insert(blocker.request_id):
+                        return True
+                    # roll back: the blocker could not be placed anywhere else
+                    del self.placed[request_id]
+                    for rid in starts:
+                        if rid != request_id:
+                            self.placed[rid] = saved[rid]
+                    self.by_telescope[key] = saved
+                    self.placed[removed.request_id] = removed
+        return False
+
+
+def repair(
+    prepared: Prepared, assignments: list[Assignment], *, limit: int = 500
+) -> list[Assignment]:
+    """Insert left-out requests by re-sequencing a telescope's neighbouring observations.
+
+    For each left-out request (by decreasing priority, at most ``limit``), on each telescope and
+    candidate interval it may use, the observations whose own candidate intervals overlap it are
+    re-sequenced together with it, earliest deadline first, around the other observations of
+    that telescope; the first arrangement where everything still fits is kept. Failing that, one
+    observation in the way is moved to another telescope or time (one ejection). Every
+    observation stays inside one of its own candidate intervals, so the schedule remains valid.
+    A schedule holding AND or ONEOF requests is returned unchanged.
+    """
+    simple = (GroupOperator.SINGLE, GroupOperator.MANY)
+    if any(prepared.requests[a.request_id].group.operator not in simple for a in assignments):
+        return assignments  # compound groups stay exactly as the greedy placed them
+    repairer = _Repairer(prepared, assignments)
+    left_out = sorted(
+        (
+            o
+            for o in prepared.candidates()
+            if o.request.id not in repairer.placed and o.group.operator in simple
+        ),
+        key=lambda o: (-o.priority, o.request.id),
+    )[:limit]
+    for options in left_out:
+        if not repairer.insert(options.request.id):
+            repairer.insert_with_ejection(options.request.id)
+    return sorted(repairer.placed.values(), key=lambda a: (a.telescope_key, a.start_s))
 
 
 class GreedyKernel:
@@ -183,7 +340,7 @@ class GreedyKernel:
         started = time.perf_counter()
         prepared = prepare(problem)
         built = time.perf_counter()
-        assignments = best_greedy(prepared)
+        assignments = best_greedy(prepared, repair_limit=500)
         value, objective = objective_of(problem, assignments)
         bound = sum(
             o.priority + max(earliness_bonus(problem, s[0][0]) for s in o.options.values())
