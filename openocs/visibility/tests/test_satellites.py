@@ -174,3 +174,24 @@ def test_gcrs_position_hardly_depends_on_ut1():
     plain = satellites.geocentric_position_au(target, jd_tt)
     shifted = satellites.geocentric_position_au(target, jd_tt, ut1_minus_utc_s=0.9)
     assert np.max(np.abs(plain - shifted)) * planets.AU_KM < 1e-6  # 1 mm
+
+
+def test_validated_tle_round_trips_through_the_sgp4_exporter():
+    # Round trip: our validated lines -> sgp4 Satrec -> sgp4's own TLE exporter -> same lines.
+    from sgp4.exporter import export_tle
+
+    target = satellites.TleTarget(*ISS)
+    assert export_tle(target._satrec) == ISS
+
+
+def test_teme_to_gcrs_rotation_round_trips():
+    target = satellites.TleTarget(*ISS)
+    jd_tt = target.epoch_jd_utc + np.linspace(0.0, 2.0, 50)
+    matrices = satellites.teme_to_gcrs_matrix(jd_tt)
+    identity = np.einsum("nij,nkj->nik", matrices, matrices)
+    assert np.max(np.abs(identity - np.eye(3))) < 1e-10
+    utc = jd_tt - 65.184 / 86400.0  # TT - UTC in 2008
+    teme_km = target.teme_position_km(utc)
+    gcrs_km = satellites.geocentric_position_au(target, jd_tt) * planets.AU_KM
+    back_km = np.einsum("nji,nj->ni", matrices, gcrs_km)
+    assert np.max(np.linalg.norm(back_km - teme_km, axis=1)) < 1e-3  # 1 m
