@@ -29,8 +29,10 @@ from openocs.visibility import (
     Constraints,
     SiderealTarget,
     Site,
+    dark_intervals,
     observable_intervals,
     observable_intervals_batch,
+    target_from_portal,
 )
 
 SITES = {
@@ -52,6 +54,17 @@ WORK: dict[str, float | str] = {
     "min_lunar_distance_deg": 30.0,
     "max_lunar_phase": 0.8,
     "twilight": "nautical",
+}
+CERES = {
+    "type": "ORBITAL_ELEMENTS",
+    "scheme": "MPC_MINOR_PLANET",
+    "epochofel": 60400.0,
+    "orbinc": 10.58788,
+    "longascnode": 80.24963,
+    "argofperih": 73.29977,
+    "meandist": 2.7656148,
+    "eccentricity": 0.0795555,
+    "meananom": 190.0,
 }
 CONSTRAINTS = Constraints(
     max_airmass=1.6, min_lunar_distance_deg=30.0, max_lunar_phase=0.8, twilight="nautical"
@@ -177,6 +190,29 @@ def main() -> None:
         f"ours: one target, one new site, 7 days (site's Sun and Moon computed in the call): "
         f"median wall {1000 * statistics.median(fresh):.1f} ms, "
         f"median CPU {1000 * statistics.median(cpu_fresh):.1f} ms"
+    )
+
+    semester_site = sites(offset_m=5000)["cpt"]
+    began, cpu = time.perf_counter(), time.process_time()
+    nights = dark_intervals(semester_site, START, START + dt.timedelta(days=180), "nautical")
+    print(
+        f"ours: dark intervals of one site over a semester (180 days, {len(nights)} nights): "
+        f"wall {1000 * (time.perf_counter() - began):.1f} ms, "
+        f"CPU {1000 * (time.process_time() - cpu):.1f} ms (new site: nothing cached)"
+    )
+    ceres = target_from_portal(CERES)
+    element_walls, element_cpus = [], []
+    for k in range(5):
+        site = sites(offset_m=6000 + k)["elp"]
+        observable_intervals(site, SiderealTarget(0.0, 0.0), START, END, CONSTRAINTS)
+        began, cpu = time.perf_counter(), time.process_time()
+        observable_intervals(site, ceres, START, END, CONSTRAINTS)
+        element_walls.append(time.perf_counter() - began)
+        element_cpus.append(time.process_time() - cpu)
+    print(
+        f"ours: one orbital-element target (Ceres) x 7 days at one site (site's Sun/Moon "
+        f"cached): median wall {1000 * statistics.median(element_walls):.1f} ms, "
+        f"median CPU {1000 * statistics.median(element_cpus):.1f} ms"
     )
 
     python = args.riseset_python

@@ -202,11 +202,6 @@ def aberrate(direction: FloatArray, velocity_au_day: FloatArray) -> FloatArray:
 # Geocentric ephemerides (site independent), cached per node grid
 
 
-def _earth_velocity_au_day(tt: FloatArray) -> FloatArray:
-    _, pvb = erfa.epv00(tt, 0.0)
-    return np.asarray(pvb["v"], dtype=np.float64)
-
-
 def _sun_gcrs_au(tt: FloatArray) -> FloatArray:
     from openocs.visibility import planets
 
@@ -227,18 +222,60 @@ def _moon_gcrs_au(tt: FloatArray) -> FloatArray:
         return np.asarray(pv["p"], dtype=np.float64)
 
 
-@functools.lru_cache(maxsize=64)
-def c2i_table(first_day_s: float, last_day_s: float) -> tuple[FloatArray, FloatArray]:
-    """GCRS→CIRS matrices (IAU 2006/2000A) at 0h-UTC nodes."""
-    nodes = np.arange(first_day_s, last_day_s + 1.0, DAY_S)
-    return nodes, np.asarray(erfa.c2i06a(jd_tt(nodes), 0.0), dtype=np.float64)
+BLOCK_DAYS: Final = 64
+
+
+@functools.lru_cache(maxsize=256)
+def _c2i_block(block: int) -> FloatArray:
+    """GCRS→CIRS matrices (IAU 2006/2000A, ERFA ``c2i06a``) at the 0h nodes of one block."""
+    nodes = (block * BLOCK_DAYS + np.arange(BLOCK_DAYS + 1, dtype=np.float64)) * DAY_S
+    matrices = np.asarray(erfa.c2i06a(jd_tt(nodes), 0.0), dtype=np.float64)
+    matrices.setflags(write=False)
+    return matrices
+
+
+@functools.lru_cache(maxsize=256)
+def _velocity_block(block: int) -> FloatArray:
+    """Barycentric velocity of the Earth (ERFA ``epv00``, au/day) at the 0h nodes of a block."""
+    nodes = (block * BLOCK_DAYS + np.arange(BLOCK_DAYS + 1, dtype=np.float64)) * DAY_S
+    _, pvb = erfa.epv00(jd_tt(nodes), 0.0)
+    velocity = np.asarray(pvb["v"], dtype=np.float64)
+    velocity.setflags(write=False)
+    return velocity
+
+
+def _daily_series(
+    block_values: Callable[[int], FloatArray],
+    t: FloatArray,
+    *,
+    block_days: int = BLOCK_DAYS,
+    step_s: float = DAY_S,
+) -> tuple[FloatArray, FloatArray]:
+    """Nodes and values of a tabulated series covering ``t``, assembled from cached blocks of
+    ``block_days`` days with nodes every ``step_s`` (each block includes its end node)."""
+    first = math.floor(float(np.min(t)) / DAY_S)
+    last = math.floor(float(np.max(t)) / DAY_S) + 1
+    blocks = range(first // block_days, last // block_days + 1)
+    values = np.concatenate(
+        [block_values(b)[:-1] for b in blocks] + [block_values(blocks[-1])[-1:]]
+    )
+    start = blocks[0] * block_days * DAY_S
+    nodes = start + step_s * np.arange(len(values), dtype=np.float64)
+    return nodes, values
 
 
 def c2i_at(t: FloatArray) -> FloatArray:
-    """GCRS→CIRS matrices at arbitrary times (linear interpolation of daily nodes)."""
-    nodes_day = day_nodes(float(np.min(t)), float(np.max(t)))
-    nodes, matrices = c2i_table(float(nodes_day[0]), float(nodes_day[-1]))
+    """GCRS→CIRS matrices at arbitrary times (linear interpolation of daily nodes; the
+    nutation terms make that good to 0.01″)."""
+    nodes, matrices = _daily_series(_c2i_block, t)
     return interp_rows(nodes, matrices, t)
+
+
+def earth_velocity_au_day(t: FloatArray) -> FloatArray:
+    """The Earth's barycentric velocity at POSIX seconds ``t`` (daily nodes interpolated
+    linearly: the aberration this drives changes by < 0.001″)."""
+    nodes, velocity = _daily_series(_velocity_block, t)
+    return interp_rows(nodes, velocity, t)
 
 
 def gcrs_to_cirs(vectors: FloatArray, t: FloatArray) -> FloatArray:
@@ -255,30 +292,38 @@ class BodyTable:
     earth_velocity_au_day: FloatArray
 
 
-@functools.lru_cache(maxsize=64)
-def _body_table(body: str, first_s: float, last_s: float, step_s: float) -> BodyTable:
-    nodes = np.arange(first_s, last_s + 0.5 * step_s, step_s)
-    tt = jd_tt(nodes)
-    gcrs = _sun_gcrs_au(tt) if body == "sun" else _moon_gcrs_au(tt)
-    velocity = _earth_velocity_au_day(tt)
-    c2i = c2i_at(nodes)
-    return BodyTable(
-        nodes_s=nodes,
-        position_au=np.asarray(np.einsum("nij,nj->ni", c2i, gcrs)),
-        earth_velocity_au_day=np.asarray(np.einsum("nij,nj->ni", c2i, velocity)),
-    )
-
-
+BODY_BLOCK_DAYS: Final = 8
 SUN_STEP_S: Final = 3600.0
 MOON_STEP_S: Final = 600.0
 
 
-def body_table(body: str, start_s: float, end_s: float) -> BodyTable:
-    """Sun or Moon table on absolutely aligned nodes covering [start_s, end_s]."""
+@functools.lru_cache(maxsize=512)
+def _body_block(body: str, block: int) -> FloatArray:
+    """Geocentric astrometric CIRS position (au) and the Earth's velocity (au/day, CIRS axes)
+    of the Sun or the Moon at the nodes of one block, as (K, 2, 3)."""
     step = SUN_STEP_S if body == "sun" else MOON_STEP_S
-    # Align the table to whole days so that overlapping windows share it (cache hits).
-    nodes = aligned_nodes(start_s, end_s, DAY_S)
-    return _body_table(body, float(nodes[0]), float(nodes[-1]), step)
+    count = round(BODY_BLOCK_DAYS * DAY_S / step)
+    nodes = block * BODY_BLOCK_DAYS * DAY_S + step * np.arange(count + 1, dtype=np.float64)
+    tt = jd_tt(nodes)
+    gcrs = _sun_gcrs_au(tt) if body == "sun" else _moon_gcrs_au(tt)
+    c2i = c2i_at(nodes)
+    position = np.einsum("nij,nj->ni", c2i, gcrs)
+    velocity = np.einsum("nij,nj->ni", c2i, earth_velocity_au_day(nodes))
+    table = np.stack([position, velocity], axis=1)
+    table.setflags(write=False)
+    return np.asarray(table)
+
+
+def body_table(body: str, start_s: float, end_s: float) -> BodyTable:
+    """Sun or Moon table covering [start_s, end_s], assembled from cached 8-day blocks."""
+    step = SUN_STEP_S if body == "sun" else MOON_STEP_S
+    nodes, values = _daily_series(
+        functools.partial(_body_block, body),
+        np.array([start_s, end_s]),
+        block_days=BODY_BLOCK_DAYS,
+        step_s=step,
+    )
+    return BodyTable(nodes, values[:, 0], values[:, 1])
 
 
 @dataclass(frozen=True)
@@ -462,7 +507,7 @@ def moving_topocentric(
         direction = relative / distance[:, None]
         altitude, hour_angle = _altitude_ha_no_diurnal(direction, eral, geometry)
         return Topocentric(direction, distance, altitude, hour_angle)
-    velocity = gcrs_to_cirs(_earth_velocity_au_day(jd_tt(t)), t)
+    velocity = gcrs_to_cirs(earth_velocity_au_day(t), t)
     return topocentric_from_geocentric(cirs, velocity, t, geometry)
 
 

@@ -13,6 +13,7 @@ describe the inputs.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from astropy.coordinates import (
 )
 from astropy.time import Time
 from astropy.utils import iers
+from erfa import ErfaWarning
 from jplephem.ephem import Ephemeris
 
 from openocs.visibility.intervals import Edges
@@ -76,7 +78,10 @@ def star_coord(targets: list[SiderealTarget], index: np.ndarray, when: Time) -> 
         obstime=Time(column("epoch_jyear"), format="jyear", scale="tt"),
         frame="icrs",
     )
-    return coord.apply_space_motion(new_obstime=when)
+    with warnings.catch_warnings():
+        # ERFA's "distance overridden" for the tiny parallax floor is expected and harmless.
+        warnings.simplefilter("ignore", ErfaWarning)
+        return coord.apply_space_motion(new_obstime=when)
 
 
 def star_altaz(
