@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import authenticate, login
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -24,6 +25,8 @@ from openocs.portal.accounts.serializers import (
 )
 
 _TRUE_STRINGS = {"1", "true", "yes", "on", "t", "y"}
+_MESSAGE = inline_serializer("AccountMessage", fields={"message": serializers.CharField()})
+_TOKEN = inline_serializer("ApiToken", fields={"token": serializers.CharField()})
 _CREDENTIALS_ERROR = "Unable to log in with provided credentials."
 
 
@@ -44,6 +47,7 @@ class ApiTokenAuthApi(APIView):
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(request=ApiLoginSerializer, responses={200: _TOKEN})
     def post(self, request: Request) -> Response:
         credentials = ApiLoginSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
@@ -63,6 +67,7 @@ class RevokeTokenApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(request=None, responses={200: _MESSAGE})
     def post(self, request: Request) -> Response:
         services.api_token_revoke(user=request.user)  # type: ignore[arg-type]
         return Response({"message": "API token revoked."})
@@ -102,12 +107,15 @@ class ProfileApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(responses={200: UserProfileSerializer})
     def get(self, request: Request) -> Response:
         return _profile_response(request, user_pk=_caller_pk(request))
 
+    @extend_schema(request=UserProfileSerializer, responses={200: UserProfileSerializer})
     def put(self, request: Request) -> Response:
         return self._update(request)
 
+    @extend_schema(request=UserProfileSerializer, responses={200: UserProfileSerializer})
     def patch(self, request: Request) -> Response:
         return self._update(request)
 
@@ -136,6 +144,7 @@ class AcceptTermsApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(request=None, responses={200: _MESSAGE})
     def post(self, request: Request) -> Response:
         services.profile_accept_terms(user=request.user)  # type: ignore[arg-type]
         return Response({"message": "Terms accepted"})
@@ -146,6 +155,7 @@ class AccountRemovalRequestApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(request=AccountRemovalSerializer, responses={200: _MESSAGE})
     def post(self, request: Request) -> Response:
         parsed = AccountRemovalSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
@@ -175,6 +185,7 @@ class UsersBulkApi(APIView):
 
     permission_classes = [IsStaffOrProposalPI]
 
+    @extend_schema(request=UsersBulkSerializer, responses={201: UsersBulkSerializer})
     def post(self, request: Request) -> Response:
         parsed = UsersBulkSerializer(data=request.data)
         if not parsed.is_valid():
@@ -215,6 +226,7 @@ class ApiLoginApi(APIView):
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(request=ApiLoginSerializer, responses={200: _MESSAGE, 401: _MESSAGE})
     def post(self, request: Request) -> Response:
         credentials = ApiLoginSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
