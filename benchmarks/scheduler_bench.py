@@ -7,7 +7,8 @@
 
 Every (instance, kernel) run happens in a fresh subprocess so that its peak memory
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own. Wall time covers reading the
-instance, building candidates and the model, and solving (not importing the solver library). ``xlarge`` (10,000 requests) is
+instance, building candidates and the model, and solving (not importing the solver library);
+CPU time is the child's user + system time over the same span. ``xlarge`` (10,000 requests) is
 generated from its seed when it has no frozen file.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -41,6 +43,8 @@ def run_one(name: str, kernel: str, time_limit_s: float, seed: int) -> dict[str,
     from openocs.scheduler.validation import schedule_violations
 
     get_kernel(kernel)  # import the solver library before the clock starts
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_started = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     path = _instance_path(name)
     if path is not None:
@@ -54,6 +58,7 @@ def run_one(name: str, kernel: str, time_limit_s: float, seed: int) -> dict[str,
     loaded = time.perf_counter()
     schedule = solve(problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
     finished = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     requests = sum(len(g.requests) for g in problem.groups)
     return {
         "instance": name,
@@ -71,7 +76,8 @@ def run_one(name: str, kernel: str, time_limit_s: float, seed: int) -> dict[str,
         "build_s": schedule.build_time_s,
         "solve_s": schedule.solve_time_s,
         "wall_s": finished - started,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cpu_s": usage.ru_utime + usage.ru_stime - cpu_started,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
         "variables": schedule.num_candidates,
         "valid": not schedule_violations(problem, schedule),
         "message": schedule.message,
@@ -97,11 +103,12 @@ def main() -> None:
 
     print(
         f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
-        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
     )
     header = (
         f"{'instance':8} {'kernel':10} {'req':>5} {'tel':>3} {'status':8} {'placed':>6} "
-        f"{'value':>12} {'bound':>12} {'gap':>7} {'wall s':>7} {'solve s':>7} "
+        f"{'value':>12} {'bound':>12} {'gap':>7} {'wall s':>7} {'cpu s':>7} {'solve s':>7} "
         f"{'peak MB':>7} {'vars':>8} valid"
     )
     if not args.json:
@@ -134,6 +141,7 @@ def main() -> None:
                 f"{name:8} {kernel:10} {row['requests']:>5} {row['telescopes']:>3} "
                 f"{row['status']:8} {row['placed']:>6} {row['value']:>12.1f} "
                 f"{row['bound']:>12.1f} {row['gap']:>7.2%} {row['wall_s']:>7.1f} "
+                f"{row['cpu_s']:>7.1f} "
                 f"{row['solve_s']:>7.1f} {row['peak_rss_mb']:>7.0f} {row['variables']:>8} "
                 f"{row['valid']}"
             )
