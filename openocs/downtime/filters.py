@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from openocs.downtime.models import Downtime, DowntimeCategory
 
@@ -131,6 +133,7 @@ class KnownCodesFilter(django_filters.Filter):  # type: ignore[misc]
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class OverlapsFilter(django_filters.Filter):  # type: ignore[misc]
     """``?overlaps=<start>,<end>``: shorthand for ``ends_after=<start>&starts_before=<end>``."""
 
@@ -151,6 +154,11 @@ class StableOrderingFilter(django_filters.OrderingFilter):  # type: ignore[misc]
         if value:
             ordered = ordered.order_by(*ordered.query.order_by, "id")
         return ordered
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class CategoryFilter(django_filters.ModelMultipleChoiceFilter):  # type: ignore[misc]
+    """Repeatable category code (``?category=weather&category=maintenance``)."""
 
 
 class DowntimeFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -175,7 +183,7 @@ class DowntimeFilter(django_filters.FilterSet):  # type: ignore[misc]
     instrument_type = KnownCodesFilter(field_name="instrument_type")
     reason = django_filters.CharFilter(field_name="reason", lookup_expr="icontains")
     reason_exact = django_filters.CharFilter(field_name="reason", lookup_expr="exact")
-    category = django_filters.ModelMultipleChoiceFilter(
+    category = CategoryFilter(
         field_name="category__code", to_field_name="code", queryset=DowntimeCategory.objects.all()
     )
     order = StableOrderingFilter(fields=ORDER_FIELDS)

@@ -51,3 +51,17 @@ class DowntimeCategorySerializer(serializers.ModelSerializer):  # type: ignore[t
     class Meta:
         model = DowntimeCategory
         fields = ["code", "name", "description"]
+
+
+class OverlapResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Shape of ``api/overlaps/`` (documentation only; the view builds the dict)."""
+
+    site = serializers.CharField()
+    enclosure = serializers.CharField()
+    telescope = serializers.CharField()
+    instrument_type = serializers.CharField()
+    start = WholeSecondDateTimeField()
+    end = WholeSecondDateTimeField()
+    overlapping = serializers.BooleanField()
+    count = serializers.IntegerField()
+    results = DowntimeSerializer(many=True)

@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import permissions, serializers, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,7 +26,11 @@ from openocs.downtime.errors import (
 )
 from openocs.downtime.filters import DowntimeFilter, OverlapQueryForm
 from openocs.downtime.models import Downtime, DowntimeCategory
-from openocs.downtime.serializers import DowntimeCategorySerializer, DowntimeSerializer
+from openocs.downtime.serializers import (
+    DowntimeCategorySerializer,
+    DowntimeSerializer,
+    OverlapResultSerializer,
+)
 from openocs.web.clients import configdb_client
 from openocs.web.exceptions import ServiceUnavailable
 from openocs.web.pagination import LargePagePagination
@@ -100,14 +106,16 @@ class DowntimeViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         services.downtime_delete(downtime=instance)
 
 
-class DowntimeCategoryList(APIView):
+class DowntimeCategoryList(generics.ListAPIView):  # type: ignore[type-arg]
     """``api/categories/``: the downtime categories (codes accepted in ``category``)."""
 
     permission_classes = [permissions.AllowAny]
+    serializer_class = DowntimeCategorySerializer
+    pagination_class = None
+    filter_backends: list[type] = []
 
-    def get(self, request: Request) -> Response:
-        categories = DowntimeCategory.objects.order_by("code")
-        return Response(DowntimeCategorySerializer(categories, many=True).data)
+    def get_queryset(self) -> QuerySet[DowntimeCategory]:
+        return DowntimeCategory.objects.order_by("code")
 
 
 class OverlapView(APIView):
@@ -119,6 +127,17 @@ class OverlapView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, required=name != "instrument_type")
+            for name in ("site", "enclosure", "telescope", "instrument_type")
+        ]
+        + [
+            OpenApiParameter(name, OpenApiTypes.DATETIME, required=True)
+            for name in ("start", "end")
+        ],
+        responses=OverlapResultSerializer,
+    )
     def get(self, request: Request) -> Response:
         form = OverlapQueryForm(request.query_params)
         if not form.is_valid():
