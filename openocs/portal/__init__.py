@@ -5,3 +5,4 @@ DJANGO_APPS += ["openocs.portal.accounts", "oauth2_provider"]  # users, tokens, 
 DJANGO_APPS += ["openocs.portal.proposals"]  # semesters, proposals, time allocation (issue 4)
 DJANGO_APPS += ["openocs.portal.requestgroups"]  # the request language, submission (issue 5)
 DJANGO_APPS += ["openocs.portal.sciapplications"]  # calls and science applications (issue 4)
+DJANGO_APPS += ["openocs.portal.observations"]  # schedule, statuses, change polling (issue 6)

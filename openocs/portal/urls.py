@@ -18,3 +18,7 @@ urlpatterns += requestgroups_urlpatterns  # api/requestgroups/, api/requests/, a
 from openocs.portal.sciapplications.urls import urlpatterns as sciapp_urlpatterns  # noqa: E402
 
 urlpatterns += sciapp_urlpatterns  # api/calls/, api/scienceapplications/
+
+from openocs.portal.observations.urls import urlpatterns as observations_urlpatterns  # noqa: E402
+
+urlpatterns += observations_urlpatterns  # api/observations/, api/configurationstatus/, …

@@ -133,3 +133,65 @@ def request_durations_by_key_h(request: Request) -> dict[AccountingKey, float]:
 def last_window_end(request: Request) -> datetime | None:
     ends = [w.end for w in request.windows.all()]
     return max(ends) if ends else None
+
+
+def schedulable_request_groups(
+    *, start: datetime, end: datetime, telescope_classes: Sequence[str]
+) -> list[tuple[RequestGroup, list[Request]]]:
+    """The scheduler's feed (§10.7): groups with a window starting in [start, end] and time left
+    for at least one PENDING child (D5: each child judged on its own duration)."""
+    from openocs.portal.requestgroups.allocation import allocation_for
+
+    now = timezone.now()
+    candidates = (
+        RequestGroup.objects.filter(
+            state=State.PENDING,
+            observation_type__in=["NORMAL", "RAPID_RESPONSE", "TIME_CRITICAL"],
+            proposal__active=True,
+            requests__windows__start__gte=start,
+            requests__windows__start__lte=end,
+        )
+        .distinct()
+        .values("pk")
+    )
+    groups = requestgroups_visible_to_staff().filter(pk__in=candidates)
+    if telescope_classes:
+        groups = groups.filter(
+            pk__in=RequestGroup.objects.filter(
+                requests__location__telescope_class__in=list(telescope_classes)
+            ).values("pk")
+        )
+    overuse = 1.1
+    fields = {"NORMAL": "std", "RAPID_RESPONSE": "rr", "TIME_CRITICAL": "tc"}
+    result = []
+    for group in groups.select_related("submitter"):
+        kind = fields[group.observation_type]
+        children = [
+            r for r in group.requests.all() if r.suspend_until is None or r.suspend_until <= now
+        ]
+        if not children:
+            continue
+        has_time = False
+        for request in children:
+            if request.state != State.PENDING:
+                continue
+            for key, hours in request_durations_by_key_h(request).items():
+                allocation = allocation_for(group.proposal, key)
+                if allocation is None:
+                    continue
+                left = getattr(allocation, f"{kind}_allocation") - getattr(
+                    allocation, f"{kind}_time_used"
+                )
+                if left * overuse >= hours:
+                    has_time = True
+        if has_time:
+            result.append((group, children))
+    return result
+
+
+def requestgroups_visible_to_staff() -> QuerySet[RequestGroup]:
+    return (
+        RequestGroup.objects.select_related("submitter", "proposal")
+        .prefetch_related(Prefetch("requests", queryset=_requests()))
+        .order_by("id")
+    )

@@ -101,6 +101,7 @@ def requestgroup_submit(*, data: dict[str, Any], user: Any) -> RequestGroup:
         )
         for configuration_data in request_data["configurations"]:
             _create_configuration(request, configuration_data)
+        _mark_changed(request)
     if group.observation_type == "NORMAL" and group.ipp_value > 1.0:
         _debit_ipp(group=group, data=data, user=user)
     return group
@@ -126,21 +127,26 @@ def _debit_ipp(*, group: RequestGroup, data: dict[str, Any], user: Any) -> None:
 
 @transaction.atomic
 def requestgroup_cancel(*, group: RequestGroup, user: Any) -> RequestGroup:
-    """Cancel a PENDING group and its PENDING requests (§10.4), refunding IPP debits."""
+    """Cancel a PENDING group: its PENDING requests and their future observations (§10.4)."""
     locked = RequestGroup.objects.select_for_update().get(pk=group.pk)
     check_transition(locked.state, State.CANCELED, locked.pk)
-    for request in locked.requests.select_for_update().filter(state=State.PENDING):
-        _cancel_request(request=request, group=locked, user=user)
-    locked.state = State.CANCELED
-    locked.save(update_fields=["state", "modified"])
+    for request in locked.requests.filter(state=State.PENDING):
+        _cancel_request(request=request, user=user)
+    locked.refresh_from_db()
+    if locked.state != State.CANCELED:  # e.g. a MANY group with a COMPLETED child stays so
+        locked.state = State.CANCELED
+        locked.save(update_fields=["state", "modified"])
     return locked
 
 
-def _cancel_request(*, request: Request, group: RequestGroup, user: Any) -> None:
-    request.state = State.CANCELED
-    request.save(update_fields=["state", "modified"])
-    if group.observation_type == "NORMAL" and group.ipp_value >= 1.0:
-        _credit_ipp(request=request, group=group, user=user, reason="canceled")
+def _cancel_request(*, request: Request, user: Any) -> None:
+    request_set_state(request=request, new_state=State.CANCELED, user=user)
+    from django.apps import apps
+
+    if apps.is_installed("openocs.portal.observations"):
+        from openocs.portal.observations.services import observations_cancel_for_request
+
+        observations_cancel_for_request(request=request)
 
 
 def _credit_ipp(*, request: Request, group: RequestGroup, user: Any, reason: str) -> None:
@@ -167,15 +173,97 @@ def _credit_ipp(*, request: Request, group: RequestGroup, user: Any, reason: str
 
 @transaction.atomic
 def request_cancel(*, request: Request, user: Any) -> Request:
-    """Cancel one PENDING request of a group (beyond the reference), then recompute the group."""
-    locked = Request.objects.select_for_update().select_related("request_group").get(pk=request.pk)
+    """Cancel one PENDING request of a group (beyond the reference); the group follows."""
+    locked = Request.objects.select_for_update().get(pk=request.pk)
     check_transition(locked.state, State.CANCELED, locked.pk)
+    _cancel_request(request=locked, user=user)
+    locked.refresh_from_db()
+    return locked
+
+
+def _mark_changed(request: Request) -> None:
+    """Set ``last_changed`` for the request's telescope class and ``all`` (§16.1)."""
+    from django.apps import apps
+
+    if not apps.is_installed("openocs.portal.observations"):
+        return
+    from openocs.portal.observations.changes import mark_changed
+
+    location = getattr(request, "location", None)
+    mark_changed(telescope_class=location.telescope_class if location else None)
+
+
+@transaction.atomic
+def request_set_state(*, request: Request, new_state: str, user: Any = None) -> bool:
+    """Move one request to ``new_state`` through the state machine (§8.1), with its IPP
+    accounting (§7.3), the ``last_changed`` timestamps, and the group's state recomputed.
+
+    Returns False (and changes nothing) when the request is already in ``new_state``.
+    """
+    locked = Request.objects.select_for_update().select_related("request_group").get(pk=request.pk)
+    old_state = locked.state
+    if old_state == new_state:
+        return False
+    check_transition(old_state, new_state, locked.pk)
     group = locked.request_group
-    _cancel_request(request=locked, group=group, user=user)
-    new_state = group_state_from_children(
+    locked.state = new_state
+    locked.save(update_fields=["state", "modified"])
+    if group.observation_type == "NORMAL":
+        if new_state == State.COMPLETED and group.ipp_value < 1.0:
+            _credit_ipp_below_one(request=locked, group=group, user=user)
+        elif new_state == State.COMPLETED and old_state == State.WINDOW_EXPIRED:
+            _debit_ipp_again(request=locked, group=group, user=user)
+        elif new_state in (State.CANCELED, State.WINDOW_EXPIRED, State.FAILURE_LIMIT_REACHED):
+            _credit_ipp(request=locked, group=group, user=user, reason=new_state.lower())
+    _mark_changed(locked)
+    group_state = group_state_from_children(
         group.operator, group.requests.values_list("state", flat=True)
     )
-    if new_state != group.state:
-        group.state = new_state
+    if group_state != group.state:
+        group.state = group_state
         group.save(update_fields=["state", "modified"])
-    return locked
+    return True
+
+
+def _ledger_move(
+    *, request: Request, group: RequestGroup, user: Any, factor: float, reason: str, debit: bool
+) -> None:
+    from openocs.portal.proposals.accounting import allocation_credit, allocation_debit
+    from openocs.portal.requestgroups.selectors import request_durations_by_key_h
+
+    move = allocation_debit if debit else allocation_credit
+    for key, hours in request_durations_by_key_h(request).items():
+        allocation = allocation_for(group.proposal, key)
+        if allocation is None or hours * factor <= 0:
+            continue
+        move(
+            allocation=allocation,
+            kind="ipp",
+            hours=hours * factor,
+            reason=reason,
+            source_type="request",
+            source_id=request.pk,
+            actor=user,
+        )
+
+
+def _credit_ipp_below_one(*, request: Request, group: RequestGroup, user: Any) -> None:
+    _ledger_move(
+        request=request,
+        group=group,
+        user=user,
+        factor=1.0 - group.ipp_value,
+        reason=f"IPP credit: request {request.pk} completed with IPP {group.ipp_value}",
+        debit=False,
+    )
+
+
+def _debit_ipp_again(*, request: Request, group: RequestGroup, user: Any) -> None:
+    _ledger_move(
+        request=request,
+        group=group,
+        user=user,
+        factor=group.ipp_value - 1.0,
+        reason=f"IPP debit: expired request {request.pk} completed late",
+        debit=True,
+    )

@@ -143,6 +143,17 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
         return Response(body)
 
     @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["get"])
+    def schedulable_requests(self, request: HttpRequest) -> Response:
+        from openocs.portal.requestgroups.feed import schedulable_requests_response
+
+        if not request.user.is_staff:
+            return Response(
+                {"detail": "You do not have permission to perform this action."}, status=403
+            )
+        return schedulable_requests_response(request)
+
+    @extend_schema(responses={200: dict})
     @action(detail=False, methods=["post"])
     def max_allowable_ipp(self, request: HttpRequest) -> Response:
         from openocs.portal.requestgroups.allocation import max_allowable_ipp
@@ -164,7 +175,7 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
     filterset_class = RequestFilter
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("list", "retrieve", "airmass"):
+        if self.action in ("list", "retrieve", "airmass", "observations"):
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
@@ -194,6 +205,17 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
         row = get_object_or_404(self.get_queryset(), pk=pk)
         data = render_request(row, list_shape=False)
         return Response(expansion.airmass_data(data, ValidationContext(user=request.user)))
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
+    def observations(self, request: HttpRequest, pk: str | None = None) -> Response:
+        from openocs.portal.observations.serializers import render_observation_short
+
+        row = get_object_or_404(self.get_queryset(), pk=pk)
+        rows = row.observations.prefetch_related("configuration_statuses__summary").order_by("id")
+        if "exclude_canceled" in request.query_params:
+            rows = rows.exclude(state="CANCELED")
+        return Response([render_observation_short(o) for o in rows])
 
     @extend_schema(request=None, responses={200: dict})
     @action(detail=True, methods=["post"])

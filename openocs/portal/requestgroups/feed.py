@@ -1,0 +1,72 @@
+"""The scheduler's request feed: ``GET /api/requestgroups/schedulable_requests/`` (§10.7)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from rest_framework.request import Request as HttpRequest
+from rest_framework.response import Response
+
+from openocs.portal.requestgroups.selectors import schedulable_request_groups
+from openocs.portal.requestgroups.serializers import render_request
+
+
+def _parse(value: str | None, field: str) -> tuple[object, dict[str, list[str]] | None]:
+    if not value:
+        return None, None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value)
+        if day is not None:
+            from datetime import UTC, datetime, time
+
+            parsed = datetime.combine(day, time(0), tzinfo=UTC)
+    if parsed is None:
+        return None, {field: ["Enter a valid date/time."]}
+    if parsed.tzinfo is None:
+        from datetime import UTC
+
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed, None
+
+
+def schedulable_requests_response(request: HttpRequest) -> Response:
+    from openocs.portal.proposals.selectors import semester_containing
+
+    params = request.query_params
+    start, error = _parse(params.get("start"), "start")
+    if error:
+        return Response(error, status=400)
+    end, error = _parse(params.get("end"), "end")
+    if error:
+        return Response(error, status=400)
+    if start is None or end is None:
+        semester = semester_containing(timezone.now())
+        if semester is None:
+            return Response([])
+        start = start or semester.start
+        end = end or semester.end
+    groups = schedulable_request_groups(
+        start=start,  # type: ignore[arg-type]
+        end=end,  # type: ignore[arg-type]
+        telescope_classes=params.getlist("telescope_class"),
+    )
+    body = []
+    for group, children in groups:
+        body.append(
+            {
+                "id": group.id,
+                "submitter": group.submitter.username,
+                "proposal": group.proposal_id,
+                "name": group.name,
+                "observation_type": group.observation_type,
+                "operator": group.operator,
+                "ipp_value": group.ipp_value,
+                "state": group.state,
+                "created": group.created,
+                "modified": group.modified,
+                "is_staff": group.submitter.is_staff,
+                "requests": [render_request(r, list_shape=True) for r in children],
+            }
+        )
+    return Response(body)
