@@ -57,6 +57,12 @@ class RegistrationForm(forms.Form):
         return cleaned
 
 
+class ResendVerificationForm(forms.Form):
+    """The address of an account whose verification e-mail was lost or expired."""
+
+    email = forms.EmailField(max_length=254)
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, labelled for the username-or-e-mail backend."""
 

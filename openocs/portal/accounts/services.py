@@ -159,6 +159,12 @@ def user_register(
         title=title,
         terms_accepted=timezone.now(),
     )
+    verification_email_send(user=user, activation_url=activation_url)
+    return user
+
+
+def verification_email_send(*, user: User, activation_url: Callable[[str], str]) -> None:
+    """Queue the e-mail with the user's verification link."""
     mail.send_templated_email(
         template="accounts/email/verify",
         context={
@@ -169,7 +175,20 @@ def user_register(
         },
         to=[user.email],
     )
-    return user
+
+
+@transaction.atomic
+def verification_resend(*, email: str, activation_url: Callable[[str], str]) -> bool:
+    """Send a new verification link to an account registered with ``email`` but not verified.
+
+    Returns whether such an account exists; callers must not reveal it (no account enumeration).
+    """
+    users = get_user_model()._default_manager
+    pending = list(users.filter(email__iexact=email, is_active=False, last_login__isnull=True)[:2])
+    if len(pending) != 1:
+        return False
+    verification_email_send(user=pending[0], activation_url=activation_url)
+    return True
 
 
 @transaction.atomic

@@ -35,6 +35,11 @@ web_urlpatterns: list[URLPattern | URLResolver] = [
         views.RegisterDoneView.as_view(),
         name="accounts-register-done",
     ),
+    path(
+        "accounts/activate/resend/",
+        views.ResendVerificationView.as_view(),
+        name="accounts-resend-verification",
+    ),
     path("accounts/activate/<str:token>/", views.activate, name="accounts-activate"),
     path("accounts/login/", views.LoginView.as_view(), name="accounts-login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="accounts-logout"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +15,20 @@ from django.views.generic import FormView, TemplateView
 
 from openocs.portal.accounts import conf, services
 from openocs.portal.accounts.errors import AccountError, ActivationLinkInvalid
-from openocs.portal.accounts.forms import LoginForm, QueuedPasswordResetForm, RegistrationForm
+from openocs.portal.accounts.forms import (
+    LoginForm,
+    QueuedPasswordResetForm,
+    RegistrationForm,
+    ResendVerificationForm,
+)
 from openocs.portal.accounts.models import Profile
+
+
+def _activation_url_builder(request: HttpRequest) -> Callable[[str], str]:
+    def activation_url(token: str) -> str:
+        return request.build_absolute_uri(reverse("accounts-activate", args=[token]))
+
+    return activation_url
 
 
 class RegisterView(FormView):  # type: ignore[type-arg]
@@ -33,11 +46,7 @@ class RegisterView(FormView):  # type: ignore[type-arg]
 
     def form_valid(self, form: RegistrationForm) -> HttpResponse:
         data = form.cleaned_data
-        request = self.request
-
-        def activation_url(token: str) -> str:
-            return request.build_absolute_uri(reverse("accounts-activate", args=[token]))
-
+        activation_url = _activation_url_builder(self.request)
         try:
             services.user_register(
                 username=data["username"],
@@ -52,6 +61,21 @@ class RegisterView(FormView):  # type: ignore[type-arg]
         except AccountError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class ResendVerificationView(FormView):  # type: ignore[type-arg]
+    """``/accounts/activate/resend/``: a new link; the answer never says whether one was sent."""
+
+    template_name = "accounts/resend.html"
+    form_class = ResendVerificationForm
+    success_url = reverse_lazy("accounts-register-done")
+
+    def form_valid(self, form: ResendVerificationForm) -> HttpResponse:
+        services.verification_resend(
+            email=form.cleaned_data["email"],
+            activation_url=_activation_url_builder(self.request),
+        )
         return super().form_valid(form)
 
 

@@ -149,3 +149,30 @@ def test_verifying_the_address_accepts_pending_invitations(
     membership = Membership.objects.get(user__username="newton")
     assert membership.proposal_id == proposal.id
     assert membership.role == Membership.CI
+
+
+def test_a_new_link_can_be_asked_for_and_activates_the_account(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    start = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        _register(client, django_capture_on_commit_callbacks)
+    later = start + timedelta(days=10)
+    with time_machine.travel(later, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/activate/resend/", {"email": "ISAAC@royal.example"})
+        assert response.status_code == 302
+        assert len(mail.outbox) == 2
+        assert client.get(_activation_path()).status_code == 200
+    assert User.objects.get(username="newton").is_active is True
+
+
+def test_asking_a_link_for_an_unknown_or_active_address_sends_nothing_and_says_the_same(
+    client: Client, outsider: Persona, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post("/accounts/activate/resend/", {"email": "nobody@example.org"})
+        active = client.post("/accounts/activate/resend/", {"email": "olivia@example.org"})
+    assert unknown.status_code == active.status_code == 302
+    assert unknown["Location"] == active["Location"]
+    assert mail.outbox == []
