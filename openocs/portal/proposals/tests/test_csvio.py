@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -118,3 +119,15 @@ def test_a_missing_required_column_is_reported_on_the_header(semester):
     with pytest.raises(ImportRowError) as caught:
         csvio.proposals_import_csv(text="proposal,semester\nP1,2026B\n")
     assert (caught.value.row, caught.value.column) == (1, "instrument_types")
+
+
+def test_the_documented_example_imports(semester, make_persona):
+    doc = Path(__file__).resolve().parents[4] / "docs" / "portal-proposals.md"
+    text = doc.read_text(encoding="utf-8").split("```csv\n", 1)[1].split("```", 1)[0]
+    pi = make_persona("pi", email="pi@example.org")
+    summary = csvio.proposals_import_csv(text=text)
+    assert (summary.proposals_created, summary.allocations_created) == (2, 3)
+    assert summary.invitations_created == 1  # other-pi@example.org has no account
+    muscat = TimeAllocation.objects.get(instrument_types=["2M0-SCICAM-MUSCAT"])
+    assert (muscat.std_allocation, muscat.rr_allocation, muscat.ipp_limit) == (12.5, 2.0, 1.25)
+    assert Membership.objects.get(proposal_id="LCO2026B-010").user == pi.user

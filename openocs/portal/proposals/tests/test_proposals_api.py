@@ -184,3 +184,21 @@ def test_requestgroup_count_counts_the_proposals_request_groups(pi, proposal):
         )
     assert pi.client.get("/api/proposals/").json()["results"][0]["requestgroup_count"] == 3
     assert pi.client.get("/api/proposals/LCO2026B-001/").json()["requestgroup_count"] == 3
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "tags"),
+    [
+        ("anonymous_client", 401, None),
+        ("outsider", 200, []),
+        ("staff_user", 200, []),
+        ("staff_view_user", 200, ["supernovae", "transients"]),
+        ("ci", 200, ["supernovae", "transients"]),
+    ],
+)
+def test_tags_permission_matrix(persona, status, tags, proposal, request):
+    fixture = request.getfixturevalue(persona)
+    response = getattr(fixture, "client", fixture).get("/api/proposals/tags")
+    assert response.status_code == status
+    if tags is not None:
+        assert response.json() == tags
