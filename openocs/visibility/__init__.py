@@ -36,10 +36,13 @@ from openocs.visibility.errors import (
     VisibilityError,
 )
 from openocs.visibility.observability import (
+    DayFractions,
     RiseTransitSet,
     airmass_at_times,
     altitude_at_times,
     angular_distance_deg,
+    apparent_ra_dec_deg,
+    approximate_day_fractions,
     dark_intervals,
     largest_interval,
     moon_altitude_deg,
@@ -66,6 +69,7 @@ from openocs.visibility.targets import (
 __all__ = [
     "ConfigurationError",
     "Constraints",
+    "DayFractions",
     "EarthSatelliteTarget",
     "ElementsError",
     "EphemerisError",
@@ -89,6 +93,8 @@ __all__ = [
     "airmass_from_altitude",
     "altitude_at_times",
     "angular_distance_deg",
+    "apparent_ra_dec_deg",
+    "approximate_day_fractions",
     "dark_intervals",
     "effective_horizon_deg",
     "largest_interval",

@@ -30,7 +30,13 @@ from openocs.visibility.constraints import (
     target_threshold_deg,
     twilight_altitude_deg,
 )
-from openocs.visibility.errors import ElementsError, EphemerisError, TargetError, TimeError
+from openocs.visibility.errors import (
+    ElementsError,
+    EphemerisError,
+    TargetError,
+    TimeError,
+    TleError,
+)
 from openocs.visibility.intervals import (
     Edges,
     Interval,
@@ -436,7 +442,8 @@ def observable_intervals_batch(
             continue
         try:
             edges = list(_MovingOne(context, target).edges(constraints).values())
-        except (ElementsError, EphemerisError, ValueError, FloatingPointError):
+        except (ElementsError, EphemerisError, TleError):
+            # Invalid elements or a time outside the ephemeris: no visibility (spec §2.2).
             results[i] = []
             continue
         results[i] = finish(edges, 1)[0]
