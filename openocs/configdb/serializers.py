@@ -46,6 +46,27 @@ class ParentLink(serializers.Field):  # type: ignore[type-arg]
         return f"{base_url(self.context.get('request'))}{self.resource}/{value}/"
 
 
+class ModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """``null`` for an optional field that cannot be null means "use the default" (spec README
+    §4.3): such keys are dropped before validation."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            fields = self.fields
+            data = {
+                key: value
+                for key, value in data.items()
+                if not (
+                    value is None
+                    and key in fields
+                    and not fields[key].allow_null
+                    and not fields[key].required
+                    and not fields[key].read_only
+                )
+            }
+        return super().to_internal_value(data)
+
+
 class StrMixin:
     """Adds the reference's ``__str__`` field to the representation."""
 
@@ -104,13 +125,13 @@ class ListErrorsMixin:
 # --- Cameras and optical elements -------------------------------------------------------------
 
 
-class CameraTypeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CameraTypeSerializer(ModelSerializer):
     class Meta:
         model = m.CameraType
         fields = ["id", "size", "pscale", "name", "code", "pixels_x", "pixels_y", "max_rois"]
 
 
-class OpticalElementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class OpticalElementSerializer(ModelSerializer):
     class Meta:
         model = m.OpticalElement
         fields = ["id", "name", "code", "schedulable"]
@@ -142,7 +163,7 @@ class DefaultCodeField(serializers.CharField):
         return value or ""
 
 
-class OpticalElementGroupSerializer(ListErrorsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class OpticalElementGroupSerializer(ListErrorsMixin, ModelSerializer):
     nested_lists = ("optical_elements",)
     optical_elements = NestedOpticalElementSerializer(many=True, required=False)
     optical_element_ids = serializers.PrimaryKeyRelatedField(
@@ -191,7 +212,7 @@ class OpticalElementGroupSerializer(ListErrorsMixin, serializers.ModelSerializer
         return services.optical_element_group_save(group=instance, data=validated_data)
 
 
-class CameraSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CameraSerializer(ModelSerializer):
     camera_type = CameraTypeSerializer(read_only=True)
     camera_type_id = serializers.PrimaryKeyRelatedField(
         write_only=True, source="camera_type", queryset=m.CameraType.objects.all()
@@ -243,13 +264,13 @@ class CameraSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 # --- Instrument types and modes ---------------------------------------------------------------
 
 
-class GenericModeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class GenericModeSerializer(ModelSerializer):
     class Meta:
         model = m.GenericMode
         fields = ["id", "name", "overhead", "code", "schedulable", "validation_schema"]
 
 
-class GenericModeGroupSerializer(ListErrorsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class GenericModeGroupSerializer(ListErrorsMixin, ModelSerializer):
     nested_lists = ("modes",)
     instrument_type = serializers.PrimaryKeyRelatedField(
         write_only=True, queryset=m.InstrumentType.objects.all()
@@ -292,19 +313,19 @@ class GenericModeGroupSerializer(ListErrorsMixin, serializers.ModelSerializer): 
         return services.generic_mode_group_save(group=instance, data=validated_data)
 
 
-class ModeTypeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ModeTypeSerializer(ModelSerializer):
     class Meta:
         model = m.ModeType
         fields = ["id"]
 
 
-class InstrumentCategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class InstrumentCategorySerializer(ModelSerializer):
     class Meta:
         model = m.InstrumentCategory
         fields = ["code"]
 
 
-class ConfigurationTypeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ConfigurationTypeSerializer(ModelSerializer):
     class Meta:
         model = m.ConfigurationType
         fields = ["code", "name"]
@@ -319,7 +340,7 @@ _PROPERTY_FIELDS = [
 ]
 
 
-class NestedConfigurationTypePropertiesSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class NestedConfigurationTypePropertiesSerializer(ModelSerializer):
     """A property row inside an instrument type: read with ``name``/``code``, written with
     ``configuration_type`` (the code)."""
 
@@ -334,7 +355,7 @@ class NestedConfigurationTypePropertiesSerializer(serializers.ModelSerializer): 
         fields = ["name", "code", "configuration_type", *_PROPERTY_FIELDS]
 
 
-class ConfigurationTypePropertiesSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ConfigurationTypePropertiesSerializer(ModelSerializer):
     configuration_type = serializers.PrimaryKeyRelatedField(
         queryset=m.ConfigurationType.objects.all()
     )
@@ -345,7 +366,7 @@ class ConfigurationTypePropertiesSerializer(serializers.ModelSerializer):  # typ
         fields = ["id", "configuration_type", "instrument_type", *_PROPERTY_FIELDS]
 
 
-class InstrumentTypeSerializer(ListErrorsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class InstrumentTypeSerializer(ListErrorsMixin, ModelSerializer):
     nested_lists = ("configuration_types",)
     instrument_category = serializers.PrimaryKeyRelatedField(
         queryset=m.InstrumentCategory.objects.all(), allow_null=True, required=False
@@ -396,7 +417,7 @@ class InstrumentTypeSerializer(ListErrorsMixin, serializers.ModelSerializer):  #
 # --- The physical hierarchy -------------------------------------------------------------------
 
 
-class InstrumentSerializer(UniqueCodeWithinParentMixin, StrMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class InstrumentSerializer(UniqueCodeWithinParentMixin, StrMixin, ModelSerializer):
     parent_field = "telescope"
 
     telescope = ParentLink("telescopes", source="telescope_id")
@@ -439,7 +460,7 @@ class InstrumentSerializer(UniqueCodeWithinParentMixin, StrMixin, serializers.Mo
         validators: list[Any] = []
 
 
-class TelescopeSerializer(UniqueCodeWithinParentMixin, StrMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class TelescopeSerializer(UniqueCodeWithinParentMixin, StrMixin, ModelSerializer):
     parent_field = "enclosure"
 
     enclosure = ParentLink("enclosures", source="enclosure_id")
@@ -475,7 +496,7 @@ class TelescopeSerializer(UniqueCodeWithinParentMixin, StrMixin, serializers.Mod
         validators: list[Any] = []
 
 
-class EnclosureSerializer(UniqueCodeWithinParentMixin, StrMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class EnclosureSerializer(UniqueCodeWithinParentMixin, StrMixin, ModelSerializer):
     parent_field = "site"
 
     site = ParentLink("sites", source="site_id")
@@ -490,7 +511,7 @@ class EnclosureSerializer(UniqueCodeWithinParentMixin, StrMixin, serializers.Mod
         validators: list[Any] = []
 
 
-class SiteSerializer(StrMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class SiteSerializer(StrMixin, ModelSerializer):
     enclosure_set = EnclosureSerializer(many=True, read_only=True)
 
     class Meta:

@@ -99,3 +99,16 @@ def test_deleting_a_site_removes_its_hierarchy(staff: APIClient, network: Networ
     assert staff.delete(f"/configdb/sites/{network.site.pk}/").status_code == 204
     assert not m.Instrument.objects.exists()
     assert m.Camera.objects.count() == 2  # cameras are not part of the site
+
+
+def test_null_for_an_optional_field_means_the_default(staff: APIClient, network: Network) -> None:
+    payload = {**TELESCOPE, "enclosure_id": network.enclosure.pk, "zenith_blind_spot": None,
+               "telescope_front_padding": None, "name": None}  # fmt: skip
+    response = staff.post("/configdb/telescopes/", payload, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["zenith_blind_spot"] == 0.0
+    assert response.json()["telescope_front_padding"] == 90.0
+    assert response.json()["name"] == ""
+    response = staff.post("/configdb/telescopes/", {**payload, "code": "0m4b", "horizon": None})
+    assert response.status_code == 400
+    assert "horizon" in response.json()
