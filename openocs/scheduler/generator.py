@@ -86,6 +86,8 @@ PRESETS: dict[str, GeneratorSpec] = {
         seed=2,
     ),
     "large": GeneratorSpec(1000, _LARGE_NETWORK, 7.0, seed=3),
+    # the same network and request count over a 2-day horizon: a contended 1000-request case
+    "large2d": GeneratorSpec(1000, _LARGE_NETWORK, 2.0, seed=5),
     "xlarge": GeneratorSpec(10_000, _LARGE_NETWORK, 7.0, seed=4),
 }
 
@@ -319,7 +321,8 @@ def generate(spec: GeneratorSpec) -> Problem:
 
 
 def generate_preset(name: str, *, seed: int | None = None) -> Problem:
-    """One of ``PRESETS`` (small, medium, large, xlarge), optionally with another seed."""
+    """One of ``PRESETS`` (small, medium, large, large2d, xlarge), optionally with another
+    seed."""
     spec = PRESETS[name]
     if seed is not None:
         spec = GeneratorSpec(**{**_as_dict(spec), "seed": seed})
