@@ -9,6 +9,7 @@ router = OptionalSlashSimpleRouter()
 router.register("api", views.DowntimeViewSet, basename="downtime")
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    optional_slash_path("", views.downtime_page, name="downtime-page"),
     optional_slash_path("api/calendar.ics", views.calendar_feed, name="downtime-calendar"),
     optional_slash_path("api/overlaps/", views.OverlapView.as_view(), name="downtime-overlaps"),
     optional_slash_path(
