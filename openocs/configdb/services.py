@@ -26,6 +26,8 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 
 # --- Nested writes used by the API ------------------------------------------------------------
 
+_UNSET: Any = object()
+
 
 def _element_by_code(data: dict[str, Any]) -> m.OpticalElement:
     element = m.OpticalElement.objects.filter(code=data["code"]).first()
@@ -50,7 +52,7 @@ def optical_element_group_save(
     data = dict(data)
     nested = data.pop("optical_elements", None)
     ids = data.pop("optical_element_ids", None)
-    default_code = data.pop("default", None)
+    default_code = data.pop("default", _UNSET)
     group = group or m.OpticalElementGroup()
     for name, value in data.items():
         setattr(group, name, value)
@@ -59,8 +61,8 @@ def optical_element_group_save(
         elements = [_element_by_code(item) for item in nested]
     elif ids is not None:
         elements = list(ids)
-    if default_code is not None:
-        if default_code == "":
+    if default_code is not _UNSET:
+        if not default_code:  # "" or null: no default
             group.default = None
         else:
             pool = elements if elements is not None else list(group.optical_elements.all())
@@ -91,7 +93,7 @@ def generic_mode_group_save(
     data = dict(data)
     nested = data.pop("modes", None)
     ids = data.pop("mode_ids", None)
-    default_code = data.pop("default", None)
+    default_code = data.pop("default", _UNSET)
     group = group or m.GenericModeGroup()
     for name, value in data.items():
         setattr(group, name, value)
@@ -100,8 +102,8 @@ def generic_mode_group_save(
         modes = [_mode_get_or_create(item) for item in nested]
     elif ids is not None:
         modes = list(ids)
-    if default_code is not None:
-        if default_code == "":
+    if default_code is not _UNSET:
+        if not default_code:  # "" or null: no default
             group.default = None
         else:
             pool = modes if modes is not None else list(group.modes.all())

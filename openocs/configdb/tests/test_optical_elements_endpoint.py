@@ -124,3 +124,15 @@ def test_a_refused_nested_group_creates_no_element(staff: APIClient, db: object)
     assert response.json() == {"optical_elements": [{}, {"code": ["This field is required."]}]}
     assert not m.OpticalElement.objects.filter(code="ok").exists()
     assert not m.OpticalElementGroup.objects.exists()
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_a_null_or_empty_default_clears_it(
+    staff: APIClient, network: Network, value: object
+) -> None:
+    url = f"/configdb/opticalelementgroups/{network.filters.pk}/"
+    response = staff.patch(url, {"default": value}, format="json")
+    assert response.status_code == 200
+    assert response.json()["default"] == ""
+    network.filters.refresh_from_db()
+    assert network.filters.default is None
