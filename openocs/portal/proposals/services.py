@@ -188,9 +188,19 @@ def proposal_invite(
                 )
             )
             continue
-        invitation = ProposalInvite.objects.create(
-            proposal=proposal, role=role, email=email, time_limit=time_limit_s, sent=now
+        invitation = (
+            ProposalInvite.objects.select_for_update()
+            .filter(proposal=proposal, email__iexact=email, used__isnull=True)
+            .order_by("id")
+            .first()
         )
+        if invitation is None:
+            invitation = ProposalInvite.objects.create(
+                proposal=proposal, role=role, email=email, time_limit=time_limit_s, sent=now
+            )
+        else:  # inviting again re-sends the pending invitation with the new terms
+            invitation.role, invitation.time_limit, invitation.sent = role, time_limit_s, now
+            invitation.save(update_fields=["role", "time_limit", "sent"])
         emails.queue_invitation(email=email, proposal_id=proposal.id, proposal_title=proposal.title)
         invitations.append(invitation)
     return memberships, invitations

@@ -82,6 +82,7 @@ class ProposalViewSet(ServiceErrorMixin, viewsets.ReadOnlyModelViewSet[Proposal]
     permission_classes = [IsAuthenticated]
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilter
+    queryset = Proposal.objects.none()  # for the schema; see get_queryset
     pagination_class = ProposalPagination
 
     def get_queryset(self) -> QuerySet[Proposal]:
@@ -172,6 +173,7 @@ class MembershipViewSet(
     permission_classes = [IsAuthenticated]
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
+    queryset = Membership.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self) -> QuerySet[Membership]:
         return selectors.memberships_visible_to(self.request.user).select_related("proposal")
@@ -230,6 +232,7 @@ class InvitationViewSet(
     permission_classes = [IsAuthenticated]
     serializer_class = InvitationSerializer
     filterset_class = InvitationFilter
+    queryset = ProposalInvite.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self) -> QuerySet[ProposalInvite]:
         return selectors.invitations_visible_to(self.request.user).select_related("proposal")

@@ -71,6 +71,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet[Call]):
     permission_classes = [IsAuthenticated]
     serializer_class = CallSerializer
     filterset_class = CallFilter
+    queryset = Call.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self) -> QuerySet[Call]:
         calls = Call.objects.prefetch_related("eligible_semesters").order_by("-deadline", "id")
@@ -85,6 +86,7 @@ class ScienceApplicationViewSet(viewsets.ModelViewSet[ScienceApplication]):
 
     permission_classes = [IsAuthenticated]
     serializer_class = ScienceApplicationSerializer
+    queryset = ScienceApplication.objects.none()  # for the schema; see get_queryset
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_fields = ("status", "call")
 
@@ -93,6 +95,8 @@ class ScienceApplicationViewSet(viewsets.ModelViewSet[ScienceApplication]):
             "timerequest_set", "coinvestigator_set"
         )
         staff_action = self.action in ("accept", "reject", "port") and self.request.user.is_staff
+        if getattr(self, "swagger_fake_view", False):
+            return applications.none()
         if not (staff_action or is_staff_view(self.request.user)):
             applications = applications.filter(Q(submitter=self.request.user))
         return applications.order_by("-id")

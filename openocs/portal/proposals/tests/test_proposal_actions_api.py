@@ -159,3 +159,17 @@ def test_only_the_pi_may_set_the_global_limit(persona, status, pi, request):
         client.post(f"{BASE}/globallimit/", {"time_limit_hours": 1}, format="json").status_code
         == status
     )
+
+
+def test_inviting_a_pending_address_again_resends_without_duplicating(
+    pi, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for limit in (60, 120):
+            response = pi.client.post(
+                f"{BASE}/invite/", {"emails": ["dup@example.org"], "time_limit": limit}
+            )
+            assert response.status_code == 200
+    invitation = ProposalInvite.objects.get()
+    assert invitation.time_limit == 120
+    assert len(mail.outbox) == 2
