@@ -6,3 +6,4 @@ DJANGO_APPS += ["openocs.portal.proposals"]  # semesters, proposals, time alloca
 DJANGO_APPS += ["openocs.portal.requestgroups"]  # the request language, submission (issue 5)
 DJANGO_APPS += ["openocs.portal.sciapplications"]  # calls and science applications (issue 4)
 DJANGO_APPS += ["openocs.portal.observations"]  # schedule, statuses, change polling (issue 6)
+DJANGO_APPS += ["openocs.portal.notifications"]  # change events, e-mails, webhooks (issue 6)

@@ -22,3 +22,7 @@ urlpatterns += sciapp_urlpatterns  # api/calls/, api/scienceapplications/
 from openocs.portal.observations.urls import urlpatterns as observations_urlpatterns  # noqa: E402
 
 urlpatterns += observations_urlpatterns  # api/observations/, api/configurationstatus/, …
+
+from openocs.portal.notifications.urls import urlpatterns as notifications_urlpatterns  # noqa: E402
+
+urlpatterns += notifications_urlpatterns  # api/changes/, api/webhooks/, api/notifications/…

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from openocs.portal import events
 from openocs.portal.observations import states
 from openocs.portal.observations.changes import mark_changed, mark_scheduled
 from openocs.portal.observations.models import (
@@ -101,10 +102,14 @@ def cancel_by_rule(observations: Iterable[Observation], *, now: dt.datetime | No
         if observation.start >= now + CANCEL_DELETE_HORIZON:
             observation.delete()
             continue
+        old_state = observation.state
         observation.state = (
             ObservationState.ABORTED if observation.start <= now else ObservationState.CANCELED
         )
         observation.save(update_fields=["state", "modified"])
+        events.observation_state_changed(
+            observation=observation, old_state=old_state, new_state=observation.state, replan=False
+        )
     return counted
 
 
@@ -290,8 +295,12 @@ def _propagate(observation: Observation) -> None:
         statuses = list(observation.configuration_statuses.values_list("state", flat=True))
         new_state = states.observation_state_from_statuses(statuses, observation.state)
         if new_state != observation.state:
+            old_state = observation.state
             observation.state = new_state
             observation.save(update_fields=["state", "modified"])
+            events.observation_state_changed(
+                observation=observation, old_state=old_state, new_state=new_state
+            )
             if new_state in states.RESCHEDULING_STATES:
                 location = getattr(observation.request, "location", None)
                 mark_changed(telescope_class=location.telescope_class if location else None)
@@ -317,6 +326,7 @@ def configuration_status_update(
                 status.state = StatusState.BAD_DATA
                 status.save(update_fields=["state", "modified"])
                 refund_status(status=status, percent=100.0, reason="BAD_DATA")
+                _bad_data_reset(observation=status.observation)
         else:
             status.state = new_state
             status.save(update_fields=["state", "modified"])
@@ -409,8 +419,6 @@ def observation_set_end(*, observation: Observation, end: dt.datetime) -> Observ
 def observation_mark_bad_data(*, observation: Observation) -> Observation:
     """§8.5: refund everything, BAD_DATA on the observation and its statuses, and put a
     completed request whose windows are still open back to PENDING."""
-    from openocs.portal.requestgroups.services import request_set_state
-
     if observation.state not in (
         ObservationState.COMPLETED,
         ObservationState.FAILED,
@@ -423,10 +431,23 @@ def observation_mark_bad_data(*, observation: Observation) -> Observation:
         refund_status(status=status, percent=100.0, reason="BAD_DATA")
         status.state = StatusState.BAD_DATA
         status.save(update_fields=["state", "modified"])
-    observation.state = ObservationState.BAD_DATA
-    observation.save(update_fields=["state", "modified"])
+    _bad_data_reset(observation=observation)
+    return observation
+
+
+def _bad_data_reset(*, observation: Observation) -> None:
+    """§8.5 steps 2–4: the observation becomes BAD_DATA and a COMPLETED request whose last
+    window end is still ahead goes back to PENDING (its IPP credit is debited again)."""
+    from openocs.portal.requestgroups.services import request_set_state
+
+    old_state = observation.state
+    if old_state != ObservationState.BAD_DATA:
+        observation.state = ObservationState.BAD_DATA
+        observation.save(update_fields=["state", "modified"])
+        events.observation_state_changed(
+            observation=observation, old_state=old_state, new_state=ObservationState.BAD_DATA
+        )
     request = observation.request
     ends = list(request.windows.values_list("end", flat=True))
     if request.state == State.COMPLETED and ends and max(ends) > timezone.now():
         request_set_state(request=request, new_state=State.PENDING)
-    return observation

@@ -104,6 +104,9 @@ def requestgroup_submit(*, data: dict[str, Any], user: Any) -> RequestGroup:
         _mark_changed(request)
     if group.observation_type == "NORMAL" and group.ipp_value > 1.0:
         _debit_ipp(group=group, data=data, user=user)
+    from openocs.portal import events
+
+    events.requestgroup_submitted(group=group)
     return group
 
 
@@ -206,6 +209,7 @@ def request_set_state(*, request: Request, new_state: str, user: Any = None) -> 
         return False
     check_transition(old_state, new_state, locked.pk)
     group = locked.request_group
+    group_old_state = group.state
     locked.state = new_state
     locked.save(update_fields=["state", "modified"])
     if group.observation_type == "NORMAL":
@@ -215,6 +219,15 @@ def request_set_state(*, request: Request, new_state: str, user: Any = None) -> 
             _debit_ipp_again(request=locked, group=group, user=user)
         elif new_state in (State.CANCELED, State.WINDOW_EXPIRED, State.FAILURE_LIMIT_REACHED):
             _credit_ipp(request=locked, group=group, user=user, reason=new_state.lower())
+        elif new_state == State.PENDING and group.ipp_value < 1.0:  # §8.5 step 4 (BAD_DATA)
+            _ledger_move(
+                request=locked,
+                group=group,
+                user=user,
+                factor=1.0 - group.ipp_value,
+                reason=f"IPP debit: request {locked.pk} reset by BAD_DATA",
+                debit=True,
+            )
     _mark_changed(locked)
     group_state = group_state_from_children(
         group.operator, group.requests.values_list("state", flat=True)
@@ -222,6 +235,11 @@ def request_set_state(*, request: Request, new_state: str, user: Any = None) -> 
     if group_state != group.state:
         group.state = group_state
         group.save(update_fields=["state", "modified"])
+    from openocs.portal import events
+
+    events.request_state_changed(
+        request=locked, old_state=old_state, new_state=new_state, group_old_state=group_old_state
+    )
     return True
 
 

@@ -1,0 +1,64 @@
+"""Reads of change events (the long poll of ``GET /api/changes/``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db.models import Max
+from django.utils import timezone
+
+from openocs.portal.notifications.models import ChangeEvent
+
+# A hole in the sequence younger than this may be a transaction that has not committed yet
+# (PostgreSQL hands out ids before commit); the poll stops before it until it settles.
+GAP_SETTLE = timedelta(seconds=2)
+POLL_INTERVAL_S = 0.5
+
+
+def latest_seq() -> int:
+    return int(ChangeEvent.objects.aggregate(top=Max("id"))["top"] or 0)
+
+
+def events_after(*, after: int, limit: int, replan_only: bool = False) -> list[ChangeEvent]:
+    """Committed events with ``seq > after`` in order, stopping before a young gap."""
+    rows = list(ChangeEvent.objects.filter(id__gt=after).order_by("id")[: limit * 2 + 10])
+    young = timezone.now() - GAP_SETTLE
+    chosen: list[ChangeEvent] = []
+    expected = after + 1
+    for row in rows:
+        if row.id != expected and row.created > young:
+            break
+        expected = row.id + 1
+        if replan_only and not row.replan:
+            continue
+        chosen.append(row)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def events_wait(
+    *,
+    after: int,
+    timeout_s: float,
+    limit: int,
+    replan_only: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[list[ChangeEvent], int]:
+    """Wait up to ``timeout_s`` for events after ``after``; returns them and the next cursor.
+
+    The cursor passes over events skipped by ``replan_only``, so a filtered poll never sees the
+    same skipped events again.
+    """
+    deadline = clock() + timeout_s
+    while True:
+        scanned = events_after(after=after, limit=limit, replan_only=False)
+        chosen = [e for e in scanned if e.replan] if replan_only else scanned
+        cursor = scanned[-1].id if scanned else after
+        if chosen or clock() >= deadline:
+            return chosen, cursor
+        after = cursor
+        sleep(min(POLL_INTERVAL_S, max(deadline - clock(), 0.0)))
