@@ -15,12 +15,13 @@ that writes joins it (as a savepoint when the view is atomic).
 from __future__ import annotations
 
 import io
+from typing import Any
 from urllib.parse import unquote
 
 import httpx
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 
 INPROCESS_HOST = "inprocess"
@@ -111,8 +112,12 @@ class InProcessTransport(httpx.BaseTransport):
         except Resolver404:
             return httpx.Response(404, json={"detail": "Not found."}, request=request)
         django_request.resolver_match = match
-        view = convert_exception_to_response(match.func)
-        response = view(django_request, *match.args, **match.kwargs)
+
+        def call_view(request_: HttpRequest) -> Any:
+            return match.func(request_, *match.args, **match.kwargs)
+
+        # Turns Http404, PermissionDenied, … into responses, as Django's handler does.
+        response = convert_exception_to_response(call_view)(django_request)
         if not isinstance(response, HttpResponseBase):
             raise TypeError(f"{match.view_name} is asynchronous; the in-process transport is sync")
         return _to_httpx(response, request)

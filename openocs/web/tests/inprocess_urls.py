@@ -33,6 +33,10 @@ class Users(APIView):
         return Response({"id": user.pk, "host": request.get_host()}, status=201)
 
 
+def echo(request: HttpRequest, name: str, number: int) -> JsonResponse:
+    return JsonResponse({"name": name, "number": number, "method": request.method})
+
+
 def missing(request: HttpRequest) -> JsonResponse:
     raise Http404("nothing here")
 
@@ -41,4 +45,5 @@ urlpatterns = [
     path("svc/whoami/", WhoAmI.as_view()),
     path("svc/users/", Users.as_view()),
     path("svc/missing/", missing),
+    path("svc/echo/<str:name>/<int:number>/", echo),
 ]

@@ -84,3 +84,8 @@ def test_sends_no_request_signals_that_would_close_the_callers_connection():
         request_started.disconnect(record)
         request_finished.disconnect(record)
     assert sent == []
+
+
+def test_passes_url_parameters_to_the_view():
+    response = client().patch("echo/a%20b/42/", json={})
+    assert response.json() == {"name": "a b", "number": 42, "method": "PATCH"}
