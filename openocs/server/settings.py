@@ -206,7 +206,20 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Per-user throttles of the request-group endpoints (spec README §4.8).
+    "DEFAULT_THROTTLE_RATES": {
+        "requestgroups.create": env_str("REQUESTGROUPS_CREATE_DEFAULT_THROTTLE", "5000/day"),
+        "requestgroups.validate": env_str("REQUESTGROUPS_VALIDATE_DEFAULT_THROTTLE", "20000/day"),
+        "requestgroups.cancel": env_str("REQUESTGROUPS_CANCEL_DEFAULT_THROTTLE", "2000/day"),
+    },
 }
+# Portal behaviour (portal-api.md §23).
+MAX_FAILURES_PER_REQUEST = env_int("MAX_FAILURES_PER_REQUEST", 0, minimum=0)
+PROPOSAL_TIME_OVERUSE_ALLOWANCE = env_float("PROPOSAL_TIME_OVERUSE_ALLOWANCE", 1.1, minimum=0.0)
+MAX_UNAUTHENTICATED_LIMIT = env_int("MAX_UNAUTHENTICATED_LIMIT", 100, minimum=1)
+MAX_UNAUTHENTICATED_OFFSET = env_int("MAX_UNAUTHENTICATED_OFFSET", 10000, minimum=0)
+# Seconds the portal reuses the downtime list in visibility checks (the contract allows 15 min).
+DOWNTIME_CACHE_S = env_float("DOWNTIME_CACHE", 60.0, minimum=0.0)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenOCS API",

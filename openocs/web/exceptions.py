@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,6 +21,12 @@ class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "A service this request depends on is unavailable, please try again later."
     default_code = "service_unavailable"
+
+
+class PlainTextBadRequest(exceptions.APIException):
+    """A 400 whose body is plain text, as the reference answers some limits."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
 
 
 def compatible_errors(detail: Any) -> Any:
@@ -40,6 +47,10 @@ def compatible_errors(detail: Any) -> Any:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler with compatible list errors, and the reference 403 for unauthenticated
     calls when configured."""
+    if isinstance(exc, PlainTextBadRequest):
+        return HttpResponseBadRequest(  # type: ignore[return-value]
+            str(exc.detail), content_type="text/plain; charset=utf-8"
+        )
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         response.data = compatible_errors(response.data)

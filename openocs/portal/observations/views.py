@@ -31,7 +31,7 @@ from openocs.portal.observations.serializers import (
     render_status,
 )
 from openocs.web.exceptions import compatible_errors
-from openocs.web.pagination import LimitOffsetPagination
+from openocs.web.pagination import AnonymousLimitedPagination
 
 
 class IsStaff(permissions.BasePermission):
@@ -49,7 +49,7 @@ class ObservationViewSet(viewsets.GenericViewSet[Observation]):
     """``/api/observations/``: scoped list and detail; create, patch and cancel for staff and
     direct-submission users (§13)."""
 
-    pagination_class = LimitOffsetPagination
+    pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ObservationFilter
 
@@ -132,7 +132,7 @@ class ConfigurationStatusViewSet(viewsets.GenericViewSet[ConfigurationStatus]):
     """``/api/configurationstatus/``: staff read and PATCH (§14)."""
 
     permission_classes = [IsStaff]
-    pagination_class = LimitOffsetPagination
+    pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ConfigurationStatusFilter
 

@@ -15,6 +15,7 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from openocs.portal.requestgroups import expansion, services
@@ -34,7 +35,7 @@ from openocs.portal.requestgroups.serializers import (
 )
 from openocs.portal.requestgroups.states import TransitionError
 from openocs.web.exceptions import compatible_errors
-from openocs.web.pagination import LimitOffsetPagination
+from openocs.web.pagination import AnonymousLimitedPagination
 
 
 def _validate(request: HttpRequest) -> tuple[RequestGroupSerializer, ValidationContext]:
@@ -71,7 +72,7 @@ def _durations(data: dict[str, Any], context: ValidationContext) -> dict[str, An
 class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
     """``/api/requestgroups/``: list, detail, submit, validate, cancel (§10)."""
 
-    pagination_class = LimitOffsetPagination
+    pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = RequestGroupFilter
     serializer_class = RequestGroupSerializer
@@ -80,6 +81,17 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
         if self.action in ("list", "retrieve"):
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
+
+    def get_throttles(self) -> list[Any]:
+        scope = {
+            "create": "requestgroups.create",
+            "validate": "requestgroups.validate",
+            "cancel": "requestgroups.cancel",
+        }.get(self.action or "")
+        if scope is None:
+            return []
+        self.throttle_scope = scope  # read by ScopedRateThrottle
+        return [ScopedRateThrottle()]
 
     def get_queryset(self) -> QuerySet[RequestGroup]:
         return requestgroups_visible_to(self.request.user)
@@ -170,7 +182,7 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
 class RequestViewSet(viewsets.GenericViewSet[Request]):
     """``/api/requests/``: list (with a bulk ``id`` filter), detail and cancel (§11)."""
 
-    pagination_class = LimitOffsetPagination
+    pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = RequestFilter
 

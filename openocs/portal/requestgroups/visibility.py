@@ -9,6 +9,8 @@ downtime client, never its models), and the result is merged per site.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -97,15 +99,55 @@ def _targets_and_constraints(
     return targets, constraints
 
 
+_downtime_cache: dict[str, Any] = {}
+_downtime_lock = threading.Lock()
+
+
+def _current_downtimes(now: dt.datetime) -> list[Any]:
+    """Every downtime that has not ended, cached for ``DOWNTIME_CACHE_S`` seconds (default 60;
+    the contract allows consumers up to 15 minutes)."""
+    from django.conf import settings
+
+    from openocs.web.clients import downtime_client
+
+    ttl_s = float(getattr(settings, "DOWNTIME_CACHE_S", 60.0))
+    with _downtime_lock:
+        cached = _downtime_cache.get("rows")
+        fetched_at = _downtime_cache.get("at", 0.0)
+        if cached is not None and time.monotonic() - fetched_at < ttl_s:
+            return list(cached)
+    try:
+        rows = downtime_client().list(ends_after=now - dt.timedelta(days=1))
+    except ClientError as error:
+        raise ServiceUnavailable(DOWNTIME_DOWN_MESSAGE) from error
+    with _downtime_lock:
+        _downtime_cache["rows"] = rows
+        _downtime_cache["at"] = time.monotonic()
+    return list(rows)
+
+
+def clear_downtime_cache() -> None:
+    """Forget the cached downtime list (tests, or when downtime is known to have changed)."""
+    with _downtime_lock:
+        _downtime_cache.clear()
+
+
 def _downtime_by_telescope(
     telescopes: Sequence[TelescopeInfo], start: dt.datetime, end: dt.datetime, types: set[str]
 ) -> dict[str, list[Interval]]:
-    from openocs.web.clients import downtime_client
+    if end < dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=1):
+        from openocs.web.clients import downtime_client
 
-    try:
-        downtimes = downtime_client().list(ends_after=start, starts_before=end)
-    except ClientError as error:
-        raise ServiceUnavailable(DOWNTIME_DOWN_MESSAGE) from error
+        try:
+            downtimes = downtime_client().list(ends_after=start, starts_before=end)
+        except ClientError as error:
+            raise ServiceUnavailable(DOWNTIME_DOWN_MESSAGE) from error
+    else:
+        downtimes = [
+            d
+            for d in _current_downtimes(dt.datetime.now(tz=dt.UTC))
+            if d.end > start and d.start < end
+        ]
     keys = {t.key for t in telescopes}
     result: dict[str, list[Interval]] = {}
     for downtime in downtimes:
@@ -138,12 +180,19 @@ def visible_intervals_by_site(
     span_end = max(w[1] for w in windows)
     downtime = _downtime_by_telescope(telescopes, span_start, span_end, types)
     by_site: dict[str, list[Interval]] = {}
+    computed: dict[visibility.Site, list[Interval]] = {}  # telescopes sharing a site and limits
     for telescope in telescopes:
         site = _site_of(telescope)
-        for start, end in windows:
-            intervals = visibility.observable_intervals(site, targets, start, end, constraints)
-            intervals = subtract(intervals, downtime.get(telescope.key, []))
-            by_site.setdefault(telescope.site, []).extend(intervals)
+        if site not in computed:
+            computed[site] = [
+                interval
+                for start, end in windows
+                for interval in visibility.observable_intervals(
+                    site, targets, start, end, constraints
+                )
+            ]
+        intervals = subtract(_merge(computed[site]), downtime.get(telescope.key, []))
+        by_site.setdefault(telescope.site, []).extend(intervals)
     return {code: _merge(intervals) for code, intervals in by_site.items()}
 
 

@@ -164,7 +164,7 @@ def test_bulk_create_reports_per_item_errors_and_keeps_valid_items(
     submitter: Persona, staff_view_user: Persona, frozen_now: datetime
 ) -> None:
     request = _submit(submitter)["requests"][0]
-    site, enclosure, telescope, instrument, guider = _sinistro_at("lsc")
+    site, enclosure, telescope, instrument, _guider = _sinistro_at("lsc")
     start = frozen_now + timedelta(hours=12)
     good = {
         "request": request["id"],

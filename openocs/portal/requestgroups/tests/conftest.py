@@ -25,6 +25,7 @@ from openocs.clients.configdb import ConfigDBClient
 from openocs.portal.conftest import Persona, PersonaFactory
 from openocs.portal.proposals import accounting, services
 from openocs.portal.proposals.models import Membership, Proposal, Semester, TimeAllocation
+from openocs.portal.requestgroups.visibility import clear_downtime_cache
 from openocs.server.cli import main as ocs
 from openocs.web.clients import install_client, reset_clients
 
@@ -68,6 +69,7 @@ def network(db: Any, demo_sites_document: bytes) -> Iterator[None]:
         return httpx.Response(404, json={"detail": "Not found."})
 
     reset_clients()
+    clear_downtime_cache()
     install_client(
         "configdb",
         ConfigDBClient("http://configdb.test/", transport=httpx.MockTransport(handler)),
@@ -81,6 +83,7 @@ def live_network(db: Any) -> Iterator[None]:
     """The demo network imported into the co-hosted configdb, read in-process."""
     _import_demo_network()
     reset_clients()
+    clear_downtime_cache()
     yield
     reset_clients()
 

@@ -162,3 +162,43 @@ def test_list_query_count_does_not_grow_with_rows(submitter: Persona) -> None:
         body = submitter.client.get("/api/requestgroups/").json()
     assert body["count"] == 5
     assert len(five_rows.captured_queries) == len(one_row.captured_queries) <= 12
+
+
+def test_submissions_are_throttled_per_user(submitter: Persona, settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+    rates["requestgroups.validate"] = "2/day"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import ScopedRateThrottle
+
+    api_settings.reload()
+    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
+    try:
+        codes = [
+            submitter.client.post("/api/requestgroups/validate/", {}, format="json").status_code
+            for _ in range(3)
+        ]
+    finally:
+        cache.clear()
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**rates, "requestgroups.validate": "20000/day"},
+        }
+        api_settings.reload()
+        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
+    assert codes == [200, 200, 429]
+
+
+def test_anonymous_callers_may_not_ask_for_huge_pages(
+    anonymous_client: APIClient, submitter: Persona
+) -> None:
+    big = anonymous_client.get("/api/requestgroups/?limit=101")
+    assert big.status_code == 400
+    assert big.content == b"Large limit not allowed for anonymous users."
+    far = anonymous_client.get("/api/observations/?offset=10001")
+    assert far.content == b"Large offset not allowed for anonymous users."
+    assert anonymous_client.get("/api/requestgroups/?limit=100").status_code == 200
+    assert submitter.client.get("/api/requestgroups/?limit=5000").status_code == 200
