@@ -760,17 +760,24 @@ def _import_properties(
         imp.delete(stale, f"{path}.configuration_types")
 
 
-def configuration_import(*, document: Any, user: Any = None) -> dict[str, int]:
+def configuration_import(
+    *, document: Any, user: Any = None, dry_run: bool = False
+) -> dict[str, int]:
     """Import a configuration document (ours or the ``lco-network.json`` layout) atomically.
 
     Objects are matched by natural keys and only differences are written, so importing the same
     document twice changes nothing the second time. Returns counts (``sites``, ``telescopes``,
-    ``instruments``, ``changes``). Raises :class:`ImportDocumentError` naming the path within the
-    document; nothing is written then.
+    ``instruments``, ``changes``); with ``dry_run`` the changes are counted and rolled back.
+    Raises :class:`ImportDocumentError` naming the path within the document; nothing is written
+    then.
     """
     parsed = documents.parse(document)
-    with recording(user, "import"), transaction.atomic(), batched_state():
-        return _import_document(parsed)
+    with recording(user, "import"), transaction.atomic():
+        with batched_state():
+            counts = _import_document(parsed)
+        if dry_run:  # report what would change, keep nothing
+            transaction.set_rollback(True)
+        return counts
 
 
 def configuration_import_file(*, path: Path, user: Any = None) -> dict[str, int]:

@@ -46,5 +46,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.AvailabilityHistoryView.as_view(),
         name="configdb-availability-history",
     ),
+    optional_slash_path("import/", views.ImportView.as_view(), name="configdb-import"),
     *router.urls,
 ]

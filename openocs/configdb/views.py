@@ -33,6 +33,7 @@ from openocs.configdb import conf, history, selectors, services
 from openocs.configdb import filters as f
 from openocs.configdb import models as m
 from openocs.configdb import serializers as s
+from openocs.configdb.errors import ImportDocumentError
 from openocs.web.pagination import LargePagePagination
 
 
@@ -365,6 +366,39 @@ class AvailabilityHistoryView(APIView):
                 ]
             }
         )
+
+
+class StaffOnly(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff)
+
+
+class ImportView(APIView):
+    """``POST import/[?dry_run=true]`` (spec §4.1, staff only): import a configuration document
+    (an OpenOCS export or the lco-network.json layout) all or nothing; with ``dry_run`` report
+    the number of changes without keeping them."""
+
+    permission_classes = [StaffOnly]
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("dry_run", bool)],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        dry_run = drf_serializers.BooleanField().to_internal_value(
+            request.query_params.get("dry_run") or "false"
+        )
+        try:
+            counts = services.configuration_import(
+                document=request.data, user=request.user, dry_run=dry_run
+            )
+        except ImportDocumentError as error:
+            return Response(
+                {"detail": str(error), "path": error.path}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response({**counts, "dry_run": dry_run})
 
 
 # --- Overview ---------------------------------------------------------------------------------
