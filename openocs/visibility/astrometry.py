@@ -88,6 +88,9 @@ class SiteGeometry:
     eop_unix_s: FloatArray | None = None
     """Optional window-local copy of the IERS table (0h nodes) for fast UT1 look-ups."""
     eop_ut1_minus_tai_s: FloatArray | None = None
+    eop_xpl_rad: FloatArray | None = None
+    """Polar motion with respect to the local meridian at the same nodes (ERFA ``apio``)."""
+    eop_ypl_rad: FloatArray | None = None
 
 
 def site_geometry(
@@ -97,13 +100,14 @@ def site_geometry(
 
     With ``span_s`` the UT1 − UTC values of that span are copied for fast evaluation.
     """
-    tt = float(jd_tt(unix_s))
-    xp, yp = iers.polar_motion_rad(unix_s)
-    sp = float(erfa.sp00(tt, 0.0))
+    # The constants are computed without polar motion (and s' = 0) so that they do not depend
+    # on ``unix_s``: polar motion enters per instant through :func:`polar_motion_at` (it moves
+    # the site by ~10 m, 0.005″ of lunar parallax, which is neglected in ``position_au``).
+    del unix_s
     elong = site.longitude_deg * DEG
     phi = site.latitude_deg * DEG
-    astrom = erfa.apio(sp, 0.0, elong, phi, site.elevation_m, float(xp), float(yp), 0.0, 0.0)
-    pv = erfa.pvtob(elong, phi, site.elevation_m, float(xp), float(yp), sp, 0.0)
+    astrom = erfa.apio(0.0, 0.0, elong, phi, site.elevation_m, 0.0, 0.0, 0.0, 0.0)
+    pv = erfa.pvtob(elong, phi, site.elevation_m, 0.0, 0.0, 0.0, 0.0)
     position = np.asarray(pv["p"], dtype=np.float64) / AU_M
     return SiteGeometry(
         along_rad=float(astrom["along"]),
@@ -113,11 +117,13 @@ def site_geometry(
         cos_lat=float(astrom["cphi"]),
         diurab=float(astrom["diurab"]),
         position_au=(float(position[0]), float(position[1]), float(position[2])),
-        **_local_eop(span_s),
+        **_local_eop(site, span_s),
     )
 
 
-def _local_eop(span_s: tuple[float, float] | None) -> dict[str, FloatArray | None]:
+def _local_eop(site: Site, span_s: tuple[float, float] | None) -> dict[str, FloatArray | None]:
+    """Window-local daily EOP: UT1 − TAI and the local polar motion, so that every instant uses
+    its own values (results do not depend on which window they were computed in)."""
     if span_s is None:
         return {}
     nodes = day_nodes(span_s[0], span_s[1])
@@ -125,7 +131,40 @@ def _local_eop(span_s: tuple[float, float] | None) -> dict[str, FloatArray | Non
     if nodes[0] < table.unix_s[0] or nodes[-1] > table.unix_s[-1]:
         return {}
     ut1_tai = np.interp(nodes, table.unix_s, table.ut1_minus_tai_s)
-    return {"eop_unix_s": nodes, "eop_ut1_minus_tai_s": np.asarray(ut1_tai)}
+    xp, yp = iers.polar_motion_rad(nodes)
+    astrom = erfa.apio(
+        erfa.sp00(jd_tt(nodes), 0.0),
+        0.0,
+        site.longitude_deg * DEG,
+        site.latitude_deg * DEG,
+        site.elevation_m,
+        xp,
+        yp,
+        0.0,
+        0.0,
+    )
+    return {
+        "eop_unix_s": nodes,
+        "eop_ut1_minus_tai_s": np.asarray(ut1_tai),
+        "eop_xpl_rad": np.asarray(astrom["xpl"], dtype=np.float64),
+        "eop_ypl_rad": np.asarray(astrom["ypl"], dtype=np.float64),
+    }
+
+
+def polar_motion_at(
+    geometry: SiteGeometry, t: FloatArray | None
+) -> tuple[FloatArray | float, FloatArray | float]:
+    """Local polar motion (x, y) in radians at ``t`` (the geometry's constants without ``t``)."""
+    nodes = geometry.eop_unix_s
+    if (
+        t is None
+        or nodes is None
+        or geometry.eop_xpl_rad is None
+        or geometry.eop_ypl_rad is None
+        or not (nodes[0] <= np.min(t) and np.max(t) <= nodes[-1])
+    ):
+        return geometry.xpl_rad, geometry.ypl_rad
+    return np.interp(t, nodes, geometry.eop_xpl_rad), np.interp(t, nodes, geometry.eop_ypl_rad)
 
 
 def local_era_rad(geometry: SiteGeometry, t: FloatArray) -> FloatArray:
@@ -145,20 +184,27 @@ def local_era_rad(geometry: SiteGeometry, t: FloatArray) -> FloatArray:
 
 
 def altitude_ha(
-    vx: FloatArray, vy: FloatArray, vz: FloatArray, eral: FloatArray, geometry: SiteGeometry
+    vx: FloatArray,
+    vy: FloatArray,
+    vz: FloatArray,
+    eral: FloatArray,
+    geometry: SiteGeometry,
+    t: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Geometric altitude and apparent hour angle (radians) of CIRS direction vectors.
 
     This is ERFA ``atioq`` without refraction; the hour angle is taken before polar motion and
-    diurnal aberration (H = ERA + λ − α_CIRS).
+    diurnal aberration (H = ERA + λ − α_CIRS). With ``t`` the polar motion of each instant is
+    used (small-angle form: the angles are below 3e-6 rad).
     """
     ce = np.cos(eral)
     se = np.sin(eral)
     x = vx * ce + vy * se
     y = -vx * se + vy * ce
     z = vz
-    sx, cx = math.sin(geometry.xpl_rad), math.cos(geometry.xpl_rad)
-    sy, cy = math.sin(geometry.ypl_rad), math.cos(geometry.ypl_rad)
+    xpl, ypl = polar_motion_at(geometry, t)
+    sx, cx = xpl, 1.0 - 0.5 * xpl * xpl
+    sy, cy = ypl, 1.0 - 0.5 * ypl * ypl
     xhd = cx * x + sx * z
     yhd = sx * sy * x + cy * y - cx * sy * z
     zhd = -sx * cy * x + sy * y + cx * cy * z
@@ -356,15 +402,15 @@ def topocentric_from_geocentric(
     velocity = earth_velocity_cirs + site_v if diurnal_aberration else earth_velocity_cirs
     direction = aberrate(relative / distance[:, None], velocity)
     # The local transform adds diurnal aberration itself; it is already in ``direction``.
-    altitude, hour_angle = _altitude_ha_no_diurnal(direction, eral, geometry)
+    altitude, hour_angle = _altitude_ha_no_diurnal(direction, eral, geometry, t)
     return Topocentric(direction, distance, altitude, hour_angle)
 
 
 def _altitude_ha_no_diurnal(
-    direction: FloatArray, eral: FloatArray, geometry: SiteGeometry
+    direction: FloatArray, eral: FloatArray, geometry: SiteGeometry, t: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     plain = dataclasses.replace(geometry, diurab=0.0)
-    return altitude_ha(direction[:, 0], direction[:, 1], direction[:, 2], eral, plain)
+    return altitude_ha(direction[:, 0], direction[:, 1], direction[:, 2], eral, plain, t)
 
 
 def body_topocentric(
@@ -505,7 +551,7 @@ def moving_topocentric(
         relative = cirs - site_p
         distance = np.linalg.norm(relative, axis=-1)
         direction = relative / distance[:, None]
-        altitude, hour_angle = _altitude_ha_no_diurnal(direction, eral, geometry)
+        altitude, hour_angle = _altitude_ha_no_diurnal(direction, eral, geometry, t)
         return Topocentric(direction, distance, altitude, hour_angle)
     velocity = gcrs_to_cirs(earth_velocity_au_day(t), t)
     return topocentric_from_geocentric(cirs, velocity, t, geometry)

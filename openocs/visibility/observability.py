@@ -250,7 +250,7 @@ class _SiderealGroup:
     def altitude_ha(self, index: IntArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
         v = self.stars.at(index, t)
         eral = astro.local_era_rad(self.context.geometry, t)
-        return astro.altitude_ha(v[:, 0], v[:, 1], v[:, 2], eral, self.context.geometry)
+        return astro.altitude_ha(v[:, 0], v[:, 1], v[:, 2], eral, self.context.geometry, t)
 
     def _sample(self, grid: FloatArray) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
         index = np.repeat(np.arange(self.n, dtype=np.intp), grid.shape[1])
@@ -515,7 +515,7 @@ def altitude_at_times(
     t = _times_array(times)
     if t.size == 0:
         return np.zeros(0)
-    geometry = astro.site_geometry(site, float(np.median(t)))
+    geometry = astro.site_geometry(site, float(np.median(t)), (float(t.min()), float(t.max())))
     if isinstance(target, SiderealTarget):
         stars = astro.star_nodes(
             np.array([target.ra_deg]),
@@ -529,7 +529,7 @@ def altitude_at_times(
         )
         v = stars.at(np.zeros(t.size, dtype=np.intp), t)
         eral = astro.local_era_rad(geometry, t)
-        altitude, _ = astro.altitude_ha(v[:, 0], v[:, 1], v[:, 2], eral, geometry)
+        altitude, _ = astro.altitude_ha(v[:, 0], v[:, 1], v[:, 2], eral, geometry, t)
         return np.asarray(np.degrees(altitude))
     if isinstance(target, HourAngleTarget):
         lat = site.latitude_deg * DEG
@@ -559,21 +559,21 @@ def airmass_at_times(
 def moon_illumination(site: Site, times: Iterable[dt.datetime] | dt.datetime) -> FloatArray:
     """Illuminated fraction of the Moon seen from the site (spec §4.5)."""
     t = _times_array(times)
-    geometry = astro.site_geometry(site, float(np.median(t)))
+    geometry = astro.site_geometry(site, float(np.median(t)), (float(t.min()), float(t.max())))
     return astro.moon_illuminated_fraction(t, geometry)
 
 
 def sun_altitude_deg(site: Site, times: Iterable[dt.datetime] | dt.datetime) -> FloatArray:
     """Geometric topocentric altitude of the Sun's centre (degrees)."""
     t = _times_array(times)
-    geometry = astro.site_geometry(site, float(np.median(t)))
+    geometry = astro.site_geometry(site, float(np.median(t)), (float(t.min()), float(t.max())))
     return np.asarray(np.degrees(astro.body_topocentric("sun", t, geometry).altitude_rad))
 
 
 def moon_altitude_deg(site: Site, times: Iterable[dt.datetime] | dt.datetime) -> FloatArray:
     """Geometric topocentric altitude of the Moon's centre (degrees)."""
     t = _times_array(times)
-    geometry = astro.site_geometry(site, float(np.median(t)))
+    geometry = astro.site_geometry(site, float(np.median(t)), (float(t.min()), float(t.max())))
     return np.asarray(np.degrees(astro.body_topocentric("moon", t, geometry).altitude_rad))
 
 
@@ -689,7 +689,7 @@ def _local_vector(site: Site, target: Target, when: dt.datetime) -> FloatArray:
 
 def _azimuth_rad(site: Site, target: Target, when: dt.datetime) -> float:
     t = np.array([to_unix_s(when)])
-    geometry = astro.site_geometry(site, float(t[0]))
+    geometry = astro.site_geometry(site, float(t[0]), (float(t[0]), float(t[0])))
     lat = site.latitude_deg * DEG
     if isinstance(target, HourAngleTarget):
         ha = target.hour_angle_hours * 15.0 * DEG
@@ -751,7 +751,7 @@ def apparent_ra_dec_deg(
     The CIRS right ascension is moved to the equinox by the equation of the origins.
     """
     t = _times_array(times)
-    geometry = astro.site_geometry(site, float(np.median(t)))
+    geometry = astro.site_geometry(site, float(np.median(t)), (float(t.min()), float(t.max())))
     if isinstance(target, str):
         body = target.lower()
         if body not in ("sun", "moon"):

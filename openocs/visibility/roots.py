@@ -36,6 +36,8 @@ def find_roots(
     b = np.array(b, dtype=np.float64)
     fa = np.array(fa, dtype=np.float64)
     fb = np.array(fb, dtype=np.float64)
+    fa_raw = fa.copy()
+    fb_raw = fb.copy()
     side = np.zeros(a.shape, dtype=np.int8)
     active = np.flatnonzero(b - a > tolerance_s)
     iteration = 0
@@ -58,6 +60,7 @@ def find_roots(
         move_a = active[same_as_a]
         a[move_a] = c[same_as_a]
         fa[move_a] = fc[same_as_a]
+        fa_raw[move_a] = fc[same_as_a]
         halve_b = move_a[side[move_a] == 1]
         fb[halve_b] *= 0.5
         side[move_a] = 1
@@ -65,8 +68,15 @@ def find_roots(
         move_b = active[~same_as_a]
         b[move_b] = c[~same_as_a]
         fb[move_b] = fc[~same_as_a]
+        fb_raw[move_b] = fc[~same_as_a]
         halve_a = move_b[side[move_b] == -1]
         fa[halve_a] *= 0.5
         side[move_b] = -1
         active = active[b[active] - a[active] > tolerance_s]
-    return np.asarray(0.5 * (a + b))
+    # Final secant step on the true end values: the answer no longer depends on the path the
+    # iteration took (last-bit differences between calls move it by nanoseconds, not by the
+    # bracket width), which keeps results identical across windows after ms rounding.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = a - fa_raw * (b - a) / (fb_raw - fa_raw)
+    root = np.where(np.isfinite(root), np.clip(root, a, b), 0.5 * (a + b))
+    return np.asarray(root)

@@ -127,3 +127,24 @@ def test_zenith_blind_spot_edges_are_exercised_by_the_sample() -> None:
     assert diffs.size == 2
     assert (missing, extra) == (0, 0)
     assert diffs.max() <= EDGE_TOLERANCE_MAX_S
+
+
+def test_twilight_edges_across_a_leap_second_match_the_astropy_truth() -> None:
+    # 2016-12-31T23:59:60: UT1 − UTC jumps by 1 s; the library interpolates UT1 − TAI.
+    from openocs.visibility import observability as obs
+    from openocs.visibility.timescales import from_unix_s
+
+    site = truth.LCO_SITES["coj"]
+    start_s = to_unix_s(dt.datetime(2016, 12, 30, 12, tzinfo=dt.UTC))
+    end_s = start_s + 2 * 86_400.0
+    window = obs._window(from_unix_s(start_s), from_unix_s(end_s))
+    context = obs._SiteContext(site, window)
+    edges = context.dark("astronomical")
+    ours = truth.roots_from_edges(edges.index, edges.time_s, edges.delta, start_s, end_s)
+    reference = truth.brute_force_roots(
+        lambda i, t: -18.0 - truth.sun_altitude_deg(site, t), 1, start_s, end_s
+    )
+    diffs, missing, extra = truth.match(ours, reference)
+    assert diffs.size == 4
+    assert (missing, extra) == (0, 0)
+    assert diffs.max() <= EDGE_TOLERANCE_MAX_S

@@ -256,3 +256,23 @@ def test_invalid_orbital_elements_give_no_visibility_instead_of_an_error() -> No
     assert isinstance(target, UnobservableTarget)
     assert target.field == "eccentricity"
     assert observable_intervals(LSC, target, START, END) == []
+
+
+def test_a_forty_day_window_agrees_with_its_ten_day_pieces() -> None:
+    target = SiderealTarget(250.0, -40.0)
+    site = dataclasses.replace(
+        LSC, horizon_deg=20.0, ha_limit_neg_hours=-4.0, ha_limit_pos_hours=4.0
+    )
+    constraints = Constraints(max_airmass=2.0, min_lunar_distance_deg=40.0, max_lunar_phase=0.6)
+    start = dt.datetime(2014, 5, 1, 6, 30, tzinfo=UTC)
+    whole = observable_intervals(site, target, start, start + dt.timedelta(days=40), constraints)
+    pieces: list[tuple[dt.datetime, dt.datetime]] = []
+    for k in range(4):
+        lo = start + dt.timedelta(days=10 * k)
+        for s, e in observable_intervals(site, target, lo, lo + dt.timedelta(days=10), constraints):
+            if pieces and pieces[-1][1] == s:
+                pieces[-1] = (pieces[-1][0], e)
+            else:
+                pieces.append((s, e))
+    assert len(whole) >= 20
+    assert whole == pieces
