@@ -14,4 +14,4 @@ def write_permission() -> str:
 def sites_cache_timeout_s() -> int:
     """How long a rendered ``sites/`` document stays in the cache. Entries are keyed on the
     configuration version, so a write makes them unreachable at once; this only bounds memory."""
-    return 24 * 3600
+    return 3600

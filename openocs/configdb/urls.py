@@ -3,7 +3,7 @@
 Every route answers with and without its trailing slash.
 """
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, re_path
 
 from openocs.configdb import views
 from openocs.web.routers import OptionalSlashSimpleRouter, optional_slash_path
@@ -48,4 +48,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     optional_slash_path("import/", views.ImportView.as_view(), name="configdb-import"),
     *router.urls,
+]
+
+# Co-hosted, the component root is ``/configdb/``; the server mounts these patterns at the host
+# root so that ``/configdb`` (no slash) answers too (spec README §4.1).
+root_aliases: list[URLPattern | URLResolver] = [
+    re_path(r"^configdb$", views.overview, name="configdb-root-without-slash"),
 ]

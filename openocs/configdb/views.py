@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 from django_filters.rest_framework import DjangoFilterBackend
@@ -442,5 +443,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "configdb/overview.html",
-        {"counts": counts, "version": version, "last_write": last_write},
+        {
+            "counts": counts,
+            "version": version,
+            "last_write": last_write,
+            "base": reverse("configdb-root"),
+        },
     )

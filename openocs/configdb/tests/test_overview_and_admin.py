@@ -21,6 +21,8 @@ def test_root_names_the_product_and_counts_objects(client: Client, network: Netw
     text = response.content.decode()
     assert "OpenOCS" in text
     assert "instruments/" in text
+    assert 'href="/configdb/instruments/"' in text
+    assert client.get("/configdb").status_code == 200
     as_json = client.get("/configdb/?format=json").json()
     assert "OpenOCS" in as_json["name"]
     assert as_json["counts"]["instruments"] == 1
