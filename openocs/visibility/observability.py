@@ -3,7 +3,8 @@
 Every edge is a root of a continuous function of time (altitude minus threshold, a cosine of the
 hour angle offset, a separation cosine, the illuminated fraction minus a limit), bracketed on a
 grid that is aligned to absolute time (whole days, multiples of the step) and refined by
-:func:`~openocs.visibility.roots.find_roots` to 1 µs. Sidereal altitude and hour-angle brackets
+:func:`~openocs.visibility.roots.find_roots` (Illinois to 0.1 ms, then a secant step), reported to
+the millisecond. Sidereal altitude and hour-angle brackets
 are the times of upper/lower culmination (the altitude is monotonic between them), so no short
 interval is missed. Because the brackets do not depend on the window, results are independent of
 the time of day of the window bounds and stable under window extension (spec §1).
@@ -476,7 +477,11 @@ def observable_intervals(
                 "give one Constraints per target", field="constraints", value=constraints
             )
     result: list[Interval] | None = None
-    for target, constraint in dict.fromkeys(zip(target_list, per_target, strict=True)):
+    distinct: list[tuple[Target, Constraints]] = []
+    for pair in zip(target_list, per_target, strict=True):
+        if pair not in distinct:  # equality, not hashing: user moving targets may be unhashable
+            distinct.append(pair)
+    for target, constraint in distinct:
         intervals = observable_intervals_batch(site, [target], start, end, constraint)[0]
         result = intervals if result is None else intersect_lists(result, intervals)
         if not result:
