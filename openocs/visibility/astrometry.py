@@ -156,13 +156,9 @@ def polar_motion_at(
 ) -> tuple[FloatArray | float, FloatArray | float]:
     """Local polar motion (x, y) in radians at ``t`` (the geometry's constants without ``t``)."""
     nodes = geometry.eop_unix_s
-    if (
-        t is None
-        or nodes is None
-        or geometry.eop_xpl_rad is None
-        or geometry.eop_ypl_rad is None
-        or not (nodes[0] <= np.min(t) and np.max(t) <= nodes[-1])
-    ):
+    # The nodes cover the span the geometry was made for (plus a spare day each side); beyond
+    # them np.interp holds the end values (polar motion moves by milliarcseconds per day).
+    if t is None or nodes is None or geometry.eop_xpl_rad is None or geometry.eop_ypl_rad is None:
         return geometry.xpl_rad, geometry.ypl_rad
     return np.interp(t, nodes, geometry.eop_xpl_rad), np.interp(t, nodes, geometry.eop_ypl_rad)
 
