@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 from rest_framework.authtoken.models import Token
 
-import openocs.clients.http
 from openocs.downtime.models import Downtime
 from openocs.downtime.tests.conftest import import_demo_network
 from openocs.server.cli import main
@@ -41,7 +40,7 @@ class InProcessClient(httpx.Client):
 
 def test_python_examples_of_the_clients_page_run(monkeypatch, staff):
     import_demo_network()
-    monkeypatch.setattr(openocs.clients.http.httpx, "Client", InProcessClient)
+    monkeypatch.setattr(httpx, "Client", InProcessClient)
     token = Token.objects.get(user=staff.user).key
     examples = blocks("clients.md", "python")
     assert len(examples) == 3

@@ -3,12 +3,15 @@ configdb's own ``sites/`` view (with its ETag), inside the test's database trans
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from django.test import override_settings
 
+from openocs.clients.configdb import ConfigDBClient
 from openocs.downtime.models import Downtime
 from openocs.downtime.tests.conftest import closed_port_url, import_demo_network
 from openocs.web.clients import configdb_client
+from openocs.web.inprocess import InProcessTransport
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +40,24 @@ def test_validates_against_the_cohosted_configdb_through_the_inprocess_transport
     )  # fmt: skip
     assert refused.status_code == 400
     assert "combination does not exist" in refused.json()["non_field_errors"][0]
-    # The cached copy is revalidated with the ETag configdb sent: a 304, same document.
+
+
+def test_revalidates_the_real_configdb_document_with_its_etag():
+    import_demo_network()
+    statuses: list[int] = []
+    inner = InProcessTransport()
+
+    class Recording(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            response = inner.handle_request(request)
+            statuses.append(response.status_code)
+            return response
+
+    client = ConfigDBClient("http://inprocess/configdb/", transport=Recording())
+    first = client.telescope_keys()
     client.invalidate()
-    assert "coj.doma.1m0a" in client.telescope_keys()
+    assert client.telescope_keys() == first
+    assert statuses == [200, 304]
 
 
 def test_configured_but_unreachable_configdb_refuses_writes_and_serves_reads(staff, anonymous):
