@@ -79,6 +79,7 @@ class CpSatKernel:
         deterministic: bool = True,
         wall_factor: float = 1.0,
         capacity_cuts: bool = True,
+        interval_cuts: bool = False,
         hint: bool = True,
         max_restarts: int = 200,
         repair_limit: int = 500,
@@ -91,6 +92,7 @@ class CpSatKernel:
         self.deterministic = deterministic
         self.wall_factor = wall_factor
         self.capacity_cuts = capacity_cuts
+        self.interval_cuts = interval_cuts
         self.hint = hint
         self.log_search = log_search
 
@@ -309,7 +311,7 @@ class CpSatKernel:
             entries = by_telescope[key]
             model.add_no_overlap([interval for _, interval in entries])
             if self.capacity_cuts:
-                _add_capacity_cuts(model, [c for c, _ in entries])
+                _add_capacity_cuts(model, [c for c, _ in entries], interval_cuts=self.interval_cuts)
 
         objective = sum(objective_terms)
         model.add(objective <= math.ceil(trivial_bound * scale) + len(objective_terms))
@@ -353,8 +355,11 @@ def left_justify(placed: list[tuple[Assignment, int]]) -> list[Assignment]:
     return result
 
 
-def _add_capacity_cuts(model: cp_model.CpModel, candidates: list[_Candidate]) -> None:
-    """Σ duration·x ≤ length for every connected segment of candidate time on one telescope."""
+def _add_capacity_cuts(
+    model: cp_model.CpModel, candidates: list[_Candidate], *, interval_cuts: bool
+) -> None:
+    """Σ duration·x ≤ length for every connected segment of candidate time on one telescope
+    (and, with ``interval_cuts``, for every distinct candidate interval)."""
     segments = normalise((c.low_s, c.high_s + c.duration_s) for c in candidates)
     starts = [s for s, _ in segments]
     members: list[list[_Candidate]] = [[] for _ in segments]
@@ -363,3 +368,18 @@ def _add_capacity_cuts(model: cp_model.CpModel, candidates: list[_Candidate]) ->
     for (start_s, end_s), inside in zip(segments, members, strict=True):
         if sum(c.duration_s for c in inside) > end_s - start_s and len(inside) > 1:
             model.add(sum(c.duration_s * c.present for c in inside) <= end_s - start_s)
+        if not interval_cuts:
+            continue
+        # energetic cuts: for every distinct candidate interval [a, b), the candidates lying
+        # entirely inside it cannot occupy more than b − a
+        seen: set[tuple[int, int]] = set()
+        for outer in inside:
+            span = (outer.low_s, outer.high_s + outer.duration_s)
+            if span in seen or span == (start_s, end_s):
+                continue
+            seen.add(span)
+            within = [
+                c for c in inside if span[0] <= c.low_s and c.high_s + c.duration_s <= span[1]
+            ]
+            if len(within) > 1 and sum(c.duration_s for c in within) > span[1] - span[0]:
+                model.add(sum(c.duration_s * c.present for c in within) <= span[1] - span[0])
