@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from openocs.portal.mail import send_email
 from openocs.portal.proposals import accounting
 from openocs.portal.proposals import conf as proposals_conf
 from openocs.portal.proposals import services as proposal_services
@@ -169,9 +170,13 @@ def application_create(
     )
     if pdf is not None:
         application.pdf.save(pdf.name or "application.pdf", pdf, save=True)
-    _replace_children(application, timerequests=timerequests, coinvestigators=coinvestigators)
-    if submit:
-        application_submit(application=application, actor=submitter)
+    try:
+        _replace_children(application, timerequests=timerequests, coinvestigators=coinvestigators)
+        if submit:
+            application_submit(application=application, actor=submitter)
+    except Exception:
+        _forget_file(application.pdf)  # the row is rolled back; do not orphan the file
+        raise
     return application
 
 
@@ -203,15 +208,27 @@ def application_update(
     if "title" in fields:
         locked.title = fields["title"]
     locked.save()
+    previous = locked.pdf.name if pdf is not None and locked.pdf else None
     if pdf is not None:
         check_pdf(pdf)
-        if locked.pdf:
-            locked.pdf.delete(save=False)
         locked.pdf.save(pdf.name or "application.pdf", pdf, save=True)
-    _replace_children(locked, timerequests=timerequests, coinvestigators=coinvestigators)
-    if submit:
-        application_submit(application=locked, actor=actor)
+    try:
+        _replace_children(locked, timerequests=timerequests, coinvestigators=coinvestigators)
+        if submit:
+            application_submit(application=locked, actor=actor)
+    except Exception:
+        if pdf is not None:
+            _forget_file(locked.pdf)  # the row keeps its previous PDF on rollback
+        raise
+    if previous:
+        storage = locked.pdf.storage
+        transaction.on_commit(lambda: storage.delete(previous))
     return locked
+
+
+def _forget_file(field: Any) -> None:
+    if field and field.name:
+        field.storage.delete(field.name)
 
 
 @transaction.atomic
@@ -225,6 +242,15 @@ def application_submit(*, application: ScienceApplication, actor: Any) -> Scienc
     locked.status = ScienceApplication.SUBMITTED
     locked.submitted = now
     locked.save(update_fields=["status", "submitted", "modified"])
+    send_email(
+        subject=f'Your application "{locked.title}" has been submitted',
+        body=(
+            f'Your application "{locked.title}" to the {locked.call} at '
+            f"{proposals_conf.ORGANIZATION_NAME} was submitted on {now:%Y-%m-%d %H:%M} UTC.\n"
+            "You will hear from the time-allocation committee after the deadline.\n"
+        ),
+        to=[locked.submitter.email],
+    )
     return locked
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from openocs.portal.proposals.models import ScienceCollaboration
 from openocs.portal.sciapplications.models import Call, ScienceApplication
@@ -88,23 +90,36 @@ def test_create_a_draft_with_json_then_submit_with_a_multipart_pdf(applicant, ca
     pdf.close()
 
 
-def test_multipart_create_accepts_nested_lists_as_json(applicant, call):
-    response = applicant.client.post(
-        "/api/scienceapplications/",
-        {
-            "title": "Multipart",
-            "call": call.id,
-            "abstract": "Words.",
-            "status": "SUBMITTED",
-            "timerequest_set": json.dumps(
-                [{"semester": "2026B", "instrument_types": [FLOYDS], "std_time": 1}]
-            ),
-            "pdf": pdf_file(),
-        },
-        format="multipart",
-    )
+def test_multipart_create_accepts_nested_lists_as_json(
+    applicant, call, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = applicant.client.post(
+            "/api/scienceapplications/",
+            {
+                "title": "Multipart",
+                "call": call.id,
+                "abstract": "Words.",
+                "status": "SUBMITTED",
+                "timerequest_set": json.dumps(
+                    [{"semester": "2026B", "instrument_types": [FLOYDS], "std_time": 1}]
+                ),
+                "pdf": pdf_file(),
+            },
+            format="multipart",
+        )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "SUBMITTED"
+    (message,) = mail.outbox
+    assert message.to == ["amy@example.org"]
+    assert message.subject == 'Your application "Multipart" has been submitted'
+
+
+def _uploads() -> set[str]:
+    folder = Path(settings.MEDIA_ROOT) / "sciapplications"
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
 
 @pytest.mark.parametrize(
@@ -142,11 +157,13 @@ def test_bad_submission_is_400_naming_the_field_and_stays_draft(applicant, call,
             body.pop(key)
         else:
             body[key] = value if isinstance(value, str | int) else json.dumps(value)
+    before = _uploads()
     response = applicant.client.post("/api/scienceapplications/", body, format="multipart")
     assert response.status_code == 400, response.content
     assert field in response.json()
     assert not ScienceApplication.objects.exclude(status="DRAFT").exists()
     assert not ScienceApplication.objects.exists()  # the create and the submit are one step
+    assert _uploads() == before  # no orphaned upload
 
 
 def test_a_non_pdf_upload_is_refused(applicant, call):
