@@ -270,6 +270,7 @@ class ConfigDBClient:
         self._confirmed_at: float | None = None  # last time configdb confirmed our copy
         self._checked_at: float | None = None  # same, but cleared by invalidate()
         self._failed_at: float | None = None
+        self._error = ""
 
     @property
     def base_url(self) -> str:
@@ -295,16 +296,14 @@ class ConfigDBClient:
                 and now - self._checked_at < max_age
             ):
                 return self._network
-            if (
-                self._network is not None
-                and self._failed_at is not None
-                and now - self._failed_at < self.retry_after_failure_s
-            ):
-                return self._stale_copy(now, reason="configdb failed recently")
+            if self._failed_at is not None and now - self._failed_at < self.retry_after_failure_s:
+                # Do not make every caller wait for another connection timeout.
+                return self._stale_copy(now, reason=f"configdb failed recently: {self._error}")
             try:
                 network = self._revalidate()
             except ServiceUnavailableError as error:
                 self._failed_at = now
+                self._error = str(error)
                 if self._network is None:
                     raise
                 logger.warning("configdb unreachable, using the cached document: %s", error)

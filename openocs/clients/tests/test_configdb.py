@@ -193,3 +193,18 @@ def test_a_malformed_document_is_a_format_error():
     client = make_client(server, Clock())
     with pytest.raises(ResponseFormatError):
         client.sites()
+
+
+def test_without_a_copy_a_recent_failure_is_reported_without_trying_again():
+    server, clock = FakeConfigDB(), Clock()
+    server.down = True
+    client = make_client(server, clock, retry_after_failure_s=30.0)
+    with pytest.raises(ServiceUnavailableError):
+        client.sites()
+    server.down = False
+    clock.now += 10.0
+    with pytest.raises(ServiceUnavailableError, match="failed recently"):
+        client.sites()
+    assert server.full_responses == 0
+    clock.now += 30.0
+    assert client.sites()[0].code == "coj"
