@@ -150,9 +150,34 @@ class TimeAllocationForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("proposal", "semester", "instrument_types", *AMOUNT_FIELDS)
 
 
+class LedgerInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The allocation's ledger, newest last, read-only (the audit trail of every counter)."""
+
+    model = AllocationLedgerEntry
+    extra = 0
+    can_delete = False
+    fields = (
+        "created",
+        "kind",
+        "operation",
+        "amount_hours",
+        "requested_hours",
+        "balance_after_hours",
+        "reason",
+        "source_type",
+        "source_id",
+        "created_by",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(TimeAllocation)
 class TimeAllocationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = TimeAllocationForm
+    inlines = (LedgerInline,)
     list_display = ("proposal", "semester", "instrument_types", "std_allocation", "std_time_used")
     list_filter = ("semester",)
     search_fields = ("proposal__id",)

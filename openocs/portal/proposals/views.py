@@ -35,12 +35,12 @@ from openocs.portal.proposals.serializers import (
     SemesterSerializer,
     TimeLimitInputSerializer,
 )
-from openocs.web.pagination import LimitOffsetPagination
+from openocs.web.pagination import AnonymousLimitedPagination
 
 T = TypeVar("T")
 
 
-class ProposalPagination(LimitOffsetPagination):
+class ProposalPagination(AnonymousLimitedPagination):
     """**Deviation (D35):** 100 proposals per page (reference: 10) so AEONlib sees them all."""
 
     default_limit = 100
@@ -148,6 +148,7 @@ class SemesterViewSet(viewsets.ReadOnlyModelViewSet[Semester]):
 
     permission_classes = [AllowAny]
     serializer_class = SemesterSerializer
+    pagination_class = AnonymousLimitedPagination
     filterset_class = SemesterFilter
     queryset = Semester.objects.order_by("-start")
 
@@ -172,6 +173,7 @@ class MembershipViewSet(
 
     permission_classes = [IsAuthenticated]
     serializer_class = MembershipSerializer
+    pagination_class = AnonymousLimitedPagination
     filterset_class = MembershipFilter
     queryset = Membership.objects.none()  # for the schema; see get_queryset
 
@@ -231,6 +233,7 @@ class InvitationViewSet(
 
     permission_classes = [IsAuthenticated]
     serializer_class = InvitationSerializer
+    pagination_class = AnonymousLimitedPagination
     filterset_class = InvitationFilter
     queryset = ProposalInvite.objects.none()  # for the schema; see get_queryset
 

@@ -66,6 +66,8 @@ def test_editing_an_allocation_records_grants(admin_client, allocation):
             "tc_allocation": "5",
             "realtime_allocation": "0",
             "ipp_limit": "5",
+            "ledger_entries-TOTAL_FORMS": "0",
+            "ledger_entries-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -77,3 +79,9 @@ def test_editing_an_allocation_records_grants(admin_client, allocation):
 def test_ledger_is_read_only_in_the_admin(admin_client, allocation):
     assert admin_client.get("/admin/proposals/allocationledgerentry/").status_code == 200
     assert admin_client.get("/admin/proposals/allocationledgerentry/add/").status_code == 403
+
+
+def test_allocation_page_shows_its_ledger(admin_client, allocation):
+    page = admin_client.get(f"/admin/proposals/timeallocation/{allocation.pk}/change/")
+    assert page.status_code == 200
+    assert "Allocation ledger entries" in page.content.decode()

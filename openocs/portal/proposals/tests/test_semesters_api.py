@@ -122,3 +122,11 @@ def test_semester_sub_routes_do_a_constant_number_of_queries(
         assert len(response.json()) == rows
     with django_assert_max_num_queries(4):
         staff_view_user.client.get("/api/semesters/")
+
+
+def test_anonymous_callers_may_not_ask_for_huge_pages(anonymous_client, staff_user, semester):
+    big = anonymous_client.get("/api/semesters/?limit=101")
+    assert (big.status_code, big.content) == (400, b"Large limit not allowed for anonymous users.")
+    far = anonymous_client.get("/api/semesters/?offset=10001")
+    assert (far.status_code, far.content) == (400, b"Large offset not allowed for anonymous users.")
+    assert staff_user.client.get("/api/semesters/?limit=5000").status_code == 200
