@@ -32,6 +32,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def server_cpu_s(master_pid: int) -> float:
+    """User + system CPU seconds of the gunicorn workers (children of ``master_pid``)."""
+    total = 0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) in (master_pid,) or int(entry.name) == master_pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def make_copies(folder: Path, count: int) -> list[Path]:
     data = FULL_FRAME.read_bytes()
     marker = b"S Pinwheel"
@@ -104,10 +120,14 @@ def main() -> None:
         copies = make_copies(work, args.files)
         for path in copies[:2]:  # warm-up: imports and first connections in both workers
             ingester.ingest_path(path)
+        server_before = server_cpu_s(server.pid)
+        client_before = time.process_time()
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
             results = list(pool.map(ingester.ingest_path, copies[2:]))
         elapsed = time.perf_counter() - started
+        client_cpu = time.process_time() - client_before
+        server_cpu = server_cpu_s(server.pid) - server_before
         assert all(r["frameid"] for r in results)
         stored = sum(1 for _ in (work / "files").rglob("*.fits.fz"))
         assert stored == args.files, stored
@@ -118,7 +138,11 @@ def main() -> None:
         size_mb = FULL_FRAME.stat().st_size / 1e6
         print(f"database: {database}; file: {FULL_FRAME.name} ({size_mb:.1f} MB); "
               f"workers: {args.workers}")  # fmt: skip
-        print(f"ingested {len(results)} files in {elapsed:.2f} s: {rate:.1f} files/s")
+        print(f"ingested {len(results)} files in {elapsed:.2f} s: {rate:.1f} files/s (wall)")
+        per_file_ms = 1000 * (client_cpu + server_cpu) / len(results)
+        print(f"CPU per file: ingester {1000 * client_cpu / len(results):.1f} ms + archive "
+              f"{1000 * server_cpu / len(results):.1f} ms = {per_file_ms:.1f} ms; "
+              f"capacity of 2 idle cores: {2000 / per_file_ms:.1f} files/s")  # fmt: skip
         archive.close()
     finally:
         server.terminate()

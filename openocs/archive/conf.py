@@ -17,7 +17,8 @@
 | `ARCHIVE_ZIP_MAX_FILES` | 1000 | frames per zip for non-staff users |
 | `ARCHIVE_ZIP_MAX_BYTES` | 20 GB | bytes per zip for non-staff users |
 | `ARCHIVE_THUMBNAILS` | true | generate thumbnails after ingest (huey task) |
-| `ARCHIVE_SKY_MAX_CANDIDATES` | 200000 | candidate rows a footprint query may refine |
+| `ARCHIVE_SKY_MAX_CANDIDATES` | 30000 | candidate rows a footprint query may refine |
+| `OAUTH_SERVER_KEY` | (empty: disabled) | key of `Authorization: Server <key>` account pushes |
 """
 
 from __future__ import annotations
@@ -134,9 +135,16 @@ def sky_max_candidates() -> int:
     return int(
         _setting(
             "ARCHIVE_SKY_MAX_CANDIDATES",
-            env_int("ARCHIVE_SKY_MAX_CANDIDATES", 200_000, minimum=100),
+            env_int("ARCHIVE_SKY_MAX_CANDIDATES", 30_000, minimum=100),
         )
     )
+
+
+def server_key() -> str:
+    """``OAUTH_SERVER_KEY``: the shared key of the portal's account push (empty = disabled)."""
+    from openocs.env import env_str
+
+    return str(_setting("OAUTH_SERVER_KEY", env_str("OAUTH_SERVER_KEY", "")))
 
 
 def header_keys() -> HeaderKeys:

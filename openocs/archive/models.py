@@ -30,7 +30,7 @@ class Frame(models.Model):
     cx = models.FloatField(null=True, blank=True)
     cy = models.FloatField(null=True, blank=True)
     cz = models.FloatField(null=True, blank=True)
-    dec_c = models.FloatField(null=True, blank=True, db_index=True)
+    dec_c = models.FloatField(null=True, blank=True)
     footprint_radius_deg = models.FloatField(null=True, blank=True, db_index=True)
     # True when the frame has a date and at least one version (list routes show only these).
     listed = models.BooleanField(default=False)
@@ -45,6 +45,8 @@ class Frame(models.Model):
             ),
             models.Index(fields=["public_date"], name="archive_frame_public"),
             models.Index(fields=["site_id", "observation_date"], name="archive_frame_site_date"),
+            # Covers the first, index-only stage of sky searches (archive.selectors).
+            models.Index(fields=["dec_c", "cx", "cy", "cz", "id"], name="archive_frame_sky"),
         ]
 
     def __str__(self) -> str:

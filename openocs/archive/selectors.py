@@ -173,31 +173,33 @@ def _max_footprint_radius() -> float:
     return float(largest or 0.0)
 
 
-def _candidates(frames: QuerySet[Frame], centre: sky.Vector, radius_deg: float) -> QuerySet[Frame]:
-    """Frames whose bounding cap can reach within ``radius_deg`` of ``centre`` (plain SQL)."""
+def _candidates(centre: sky.Vector, radius_deg: float, name: str) -> list[int]:
+    """Ids of frames whose bounding cap reaches within ``radius_deg`` of ``centre``.
+
+    Plain SQL on the sky index only (a dec band, then a dot-product cap test), so PostgreSQL
+    answers it with an index-only scan; rights and other filters are applied afterwards.
+    """
     reach = radius_deg + _max_footprint_radius()
     _ra, dec = sky.to_radec(centre)
-    frames = frames.filter(
-        footprint_radius_deg__isnull=False,
+    frames = Frame.objects.filter(
         dec_c__gte=max(-90.0, dec - reach) - 1e-9,
         dec_c__lte=min(90.0, dec + reach) + 1e-9,
     )
     if reach < 180.0:
-        threshold = math.cos(math.radians(min(reach, 180.0))) - 1e-12
+        threshold = math.cos(math.radians(reach)) - 1e-12
         dot = models.F("cx") * centre[0] + models.F("cy") * centre[1] + models.F("cz") * centre[2]
         frames = frames.alias(sky_dot=dot).filter(sky_dot__gte=threshold)
-    return frames
+    limit = conf.sky_max_candidates()
+    ids = list(frames.order_by().values_list("id", flat=True)[: limit + 1])
+    if len(ids) > limit:
+        raise ValidationError({name: [f"The sky region matches too many frames (> {limit})."]})
+    return ids
 
 
 def _refine(
-    frames: QuerySet[Frame], candidates: QuerySet[Frame], keep: Any, name: str
+    frames: QuerySet[Frame], candidates: list[int], keep: Any, name: str
 ) -> QuerySet[Frame]:
-    limit = conf.sky_max_candidates()
-    rows = list(candidates.values_list("id", "area")[: limit + 1])
-    if len(rows) > limit:
-        raise ValidationError(
-            {name: [f"The sky region matches too many frames (> {limit}); narrow it."]}
-        )
+    rows = Frame.objects.filter(pk__in=candidates).values_list("id", "area") if candidates else []
     ids = []
     for frame_id, area in rows:
         try:
@@ -217,7 +219,7 @@ def _shape_filter(
     else:
         cap = sky.footprint_from_ring([list(p) for p in shape])
         centre, radius = cap.centre, cap.radius_deg
-    candidates = _candidates(frames, centre, radius)
+    candidates = _candidates(centre, radius, name)
     return _refine(frames, candidates, lambda footprint: test(footprint, shape), name)
 
 
@@ -230,7 +232,7 @@ def cone_filter(
     if not 0.0 <= radius_deg <= 90.0:
         raise ValidationError({"radius": ["Ensure this value is between 0 and 90 degrees."]})
     point = (ra % 360.0, dec)
-    candidates = _candidates(frames, sky.unit_vector(*point), radius_deg)
+    candidates = _candidates(sky.unit_vector(*point), radius_deg, "radius")
     return _refine(
         frames,
         candidates,

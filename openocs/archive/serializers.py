@@ -110,10 +110,7 @@ class VersionInputSerializer(serializers.Serializer[Any]):
     path = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
     def validate_md5(self, value: str) -> str:
-        value = value.lower()
-        if Version.objects.filter(md5=value).exists():
-            raise serializers.ValidationError("version with this md5 already exists.")
-        return value
+        return value.lower()  # duplicates are refused by services.frame_register
 
 
 class DayField(serializers.DateField):

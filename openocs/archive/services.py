@@ -185,3 +185,37 @@ def thumbnail_save(*, frame: Frame, size: str, png: bytes) -> Thumbnail:
         },
     )
     return thumbnail
+
+
+@transaction.atomic
+def user_upsert(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    is_staff: bool,
+    is_superuser: bool,
+    api_token: str,
+) -> Any:
+    """Create or update a user pushed by the portal, with its API token (spec §2.4)."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    user, _created = get_user_model().objects.update_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+        },
+    )
+    if api_token:
+        current = Token.objects.filter(user=user).first()
+        if current is None or current.key != api_token:
+            Token.objects.filter(user=user).delete()
+            Token.objects.filter(key=api_token).delete()
+            Token.objects.create(user=user, key=api_token)
+    return user

@@ -31,4 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _route(r"profile", views.ProfileView.as_view(), "archive-profile"),
     _route(r"api-token-auth", views.TokenLoginView.as_view(), "archive-token"),
     _route(r"revoke_token", views.RevokeTokenView.as_view(), "archive-revoke-token"),
+    _route(
+        r"authprofile/addupdateuser", views.AddUpdateUserView.as_view(), "archive-addupdateuser"
+    ),
 ]

@@ -629,3 +629,36 @@ class RevokeTokenView(ArchiveView):
         Token.objects.filter(user=user).delete()
         Token.objects.create(user=user)
         return Response({"message": "API token revoked."})
+
+
+class AddUpdateUserView(APIView):
+    """``POST authprofile/addupdateuser/``: the portal pushes an account (spec §2.4) [full]."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request: Request) -> Response:
+        import hmac
+
+        key = conf.server_key()
+        header = request.headers.get("Authorization", "")
+        scheme, _, supplied = header.partition(" ")
+        if not key or scheme.lower() != "server" or not hmac.compare_digest(supplied, key):
+            raise exceptions.PermissionDenied()
+        data: Any = request.data
+        if not hasattr(data, "get"):
+            raise exceptions.ValidationError({"non_field_errors": ["Expected an object."]})
+        username = str(data.get("username", "")).strip()
+        if not username:
+            raise exceptions.ValidationError({"username": ["This field is required."]})
+        api_token = str((data.get("tokens") or {}).get("api_token", "")).strip()
+        user = services.user_upsert(
+            username=username,
+            first_name=str(data.get("first_name", "")),
+            last_name=str(data.get("last_name", "")),
+            email=str(data.get("email", "")),
+            is_staff=bool(data.get("is_staff", False)),
+            is_superuser=bool(data.get("is_superuser", False)),
+            api_token=api_token,
+        )
+        return Response({"message": f"User {user.username} added or updated."})

@@ -8,9 +8,9 @@ file view checks them with ``verify_signature``.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
-import shutil
 import tempfile
 import time
 from hashlib import sha256
@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import quote, urlencode
 
-from openocs.storage.base import CHUNK_SIZE, Storage, StorageConfig, StoredObject, md5_of
+from openocs.storage.base import CHUNK_SIZE, Storage, StorageConfig, StoredObject
 from openocs.storage.errors import (
     ObjectNotFound,
     StorageConfigurationError,
@@ -72,16 +72,28 @@ class LocalStorage(Storage):
         return self.root / relative.parent / key / relative.name
 
     def put(self, path: str, fileobj: BinaryIO, *, md5: str | None = None) -> StoredObject:
-        computed, size = md5_of(fileobj)
-        target = self.location(path, computed)
+        """Copy the bytes in one pass, computing the md5 of what was written."""
+        folder = self.root / _safe_relative(path).parent
+        digest = hashlib.md5()  # noqa: S324 - a checksum, not a security measure
+        size = 0
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             fileobj.seek(0)
-            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as temporary:
-                shutil.copyfileobj(fileobj, temporary, CHUNK_SIZE)
-            os.replace(temporary.name, target)
+            with tempfile.NamedTemporaryFile(dir=folder, delete=False) as temporary:
+                try:
+                    while chunk := fileobj.read(CHUNK_SIZE):
+                        digest.update(chunk)
+                        temporary.write(chunk)
+                        size += len(chunk)
+                    computed = digest.hexdigest()
+                    target = self.location(path, computed)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(temporary.name, target)
+                except BaseException:
+                    Path(temporary.name).unlink(missing_ok=True)  # no half-written leftovers
+                    raise
         except OSError as error:
-            raise StorageConnectionError(f"Could not write {target}: {error}") from error
+            raise StorageConnectionError(f"Could not write {path}: {error}") from error
         return StoredObject(path=path, key=computed, md5=computed, size=size)
 
     def open(self, path: str, key: str) -> BinaryIO:
