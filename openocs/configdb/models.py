@@ -371,8 +371,6 @@ class Instrument(Modified):
         return f"{self.telescope}.{self.code}"
 
 
-# Legacy numeric instrument states (old exports) → names.
-LEGACY_STATES = {0: "DISABLED", 10: "MANUAL", 20: "COMMISSIONING", 25: "STANDBY", 30: "SCHEDULABLE"}
 MODE_TYPES = ("readout", "guiding", "acquisition", "exposure", "rotator")
 
 

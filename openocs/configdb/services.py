@@ -448,7 +448,7 @@ class _Importer:
     def __init__(self) -> None:
         self.changed = 0
 
-    def _save(self, obj: ModelT, path: str, exclude: list[str] | None = None) -> ModelT:
+    def save(self, obj: ModelT, path: str, exclude: list[str] | None = None) -> ModelT:
         try:
             obj.full_clean(exclude=exclude)
         except ValidationError as error:
@@ -469,13 +469,13 @@ class _Importer:
     ) -> ModelT:
         obj = model._default_manager.filter(**lookup).order_by("pk").first()
         if obj is None:
-            return self._save(model(**lookup, **values), path, exclude)
+            return self.save(model(**lookup, **values), path, exclude)
         dirty = False
         for name, value in values.items():
             if getattr(obj, name) != value:
                 setattr(obj, name, value)
                 dirty = True
-        return self._save(obj, path, exclude) if dirty else obj
+        return self.save(obj, path, exclude) if dirty else obj
 
     def set_m2m(self, manager: Any, objects: list[models.Model]) -> None:
         current = sorted(manager.values_list("pk", flat=True))
@@ -701,7 +701,7 @@ def _import_mode_groups(
             values = mode_doc.model_dump(exclude={"code"})
             mode = existing.get(mode_doc.code)
             if mode is None:
-                mode = imp._save(m.GenericMode(code=mode_doc.code, **values), mpath)
+                mode = imp.save(m.GenericMode(code=mode_doc.code, **values), mpath)
             else:
                 dirty = False
                 for name, value in values.items():
@@ -709,7 +709,7 @@ def _import_mode_groups(
                         setattr(mode, name, value)
                         dirty = True
                 if dirty:
-                    imp._save(mode, mpath)
+                    imp.save(mode, mpath)
             modes.append(mode)
         default = None
         if group_doc.default:
@@ -721,7 +721,7 @@ def _import_mode_groups(
                     "modes",
                 )
         if group is None:
-            group = imp._save(
+            group = imp.save(
                 m.GenericModeGroup(
                     instrument_type=instrument_type, type=mode_type, default=default
                 ),
@@ -729,7 +729,7 @@ def _import_mode_groups(
             )
         elif group.default_id != (default.pk if default else None):
             group.default = default
-            imp._save(group, gpath)
+            imp.save(group, gpath)
         imp.set_m2m(group.modes, list(modes))
         keep.append(group.pk)
     for stale in instrument_type.mode_types.exclude(pk__in=keep):
