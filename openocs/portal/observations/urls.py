@@ -7,12 +7,14 @@ from openocs.portal.observations.views import (
     LastChangedView,
     LastScheduledView,
     ObservationViewSet,
+    ScheduleViewSet,
 )
 from openocs.web.routers import OptionalSlashSimpleRouter, optional_slash_path
 
 router = OptionalSlashSimpleRouter()
 router.register("observations", ObservationViewSet, basename="observations")
 router.register("configurationstatus", ConfigurationStatusViewSet, basename="configurationstatus")
+router.register("schedule", ScheduleViewSet, basename="schedule")  # direct submission (§15)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     optional_slash_path("api/last_changed/", LastChangedView.as_view(), name="last-changed"),

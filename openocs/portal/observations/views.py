@@ -184,3 +184,56 @@ class LastScheduledView(APIView):
     def get(self, request: HttpRequest) -> Response:
         site = request.query_params.get("site") or None
         return Response({"last_schedule_time": _dt(changes.last_scheduled(site=site))})
+
+
+# --- direct submission (§15) ------------------------------------------------------------------
+
+
+class ScheduleViewSet(viewsets.GenericViewSet[Observation]):
+    """``/api/schedule/``: list and show observations like ``/api/observations/``; ``POST``
+    places observations directly on a telescope (§15)."""
+
+    pagination_class = AnonymousLimitedPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ObservationFilter
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self) -> QuerySet[Observation]:
+        return observations_visible_to(self.request.user)
+
+    def list(self, request: HttpRequest) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        data = [render_observation(row) for row in rows]
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: HttpRequest, pk: str | None = None) -> Response:
+        return Response(render_observation(get_object_or_404(self.get_queryset(), pk=pk)))
+
+    @extend_schema(request=dict, responses={201: dict})
+    def create(self, request: HttpRequest) -> Response:
+        from rest_framework import serializers
+
+        from openocs.portal.observations import direct
+
+        many = isinstance(request.data, list)
+        items = request.data if many else [request.data]
+        validated: list[dict[str, Any]] = []
+        errors: list[Any] = []
+        for item in items:
+            try:
+                validated.append(direct.validate_direct(item, user=request.user))
+                errors.append({})
+            except serializers.ValidationError as error:
+                errors.append(error.detail)
+        if any(errors):
+            return Response(errors if many else errors[0], status=status.HTTP_400_BAD_REQUEST)
+        created = direct.direct_submit_many(items=validated, user=request.user)
+        shown = {o.pk: o for o in self.get_queryset().filter(pk__in=[o.pk for o in created])}
+        data = [render_observation(shown[o.pk]) for o in created]
+        return Response(data if many else data[0], status=status.HTTP_201_CREATED)
