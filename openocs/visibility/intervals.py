@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openocs.visibility.roots import RootFunction, find_roots
-from openocs.visibility.timescales import from_unix_s, to_unix_s
+from openocs.visibility.timescales import from_unix_s
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -79,10 +79,6 @@ class IntervalArrays:
     index: IntArray
     start_s: FloatArray
     end_s: FloatArray
-
-    def for_object(self, i: int) -> list[tuple[float, float]]:
-        lo, hi = np.searchsorted(self.index, [i, i + 1])
-        return list(zip(self.start_s[lo:hi].tolist(), self.end_s[lo:hi].tolist(), strict=True))
 
     def as_datetimes(self) -> list[list[Interval]]:
         """One list of (start, end) datetimes per object."""
@@ -160,11 +156,6 @@ def _clip_and_coalesce(
         start[firsts],
         np.maximum.reduceat(end, firsts),
     )
-
-
-def to_float_intervals(intervals: Sequence[Interval]) -> list[tuple[float, float]]:
-    """Datetime intervals to POSIX-second pairs."""
-    return [(to_unix_s(s), to_unix_s(e)) for s, e in intervals]
 
 
 def coalesce(intervals: Sequence[Interval]) -> list[Interval]:

@@ -664,10 +664,19 @@ def rise_transit_set(
     def past_meridian(index: IntArray, t: FloatArray) -> FloatArray:
         return np.sin(local(t)[2])
 
-    grid = _uniform_grid(window, step)
-    altitude, h0, hour_angle = local(grid[0])
+    if isinstance(target, SiderealTarget):
+        # Culmination brackets: the altitude is monotonic between them, so even a star that
+        # clears the threshold for a few seconds is found; H = ±6 h brackets the transits.
+        hour_angle0 = group.hour_angle0
+        grid = _phase_grid(hour_angle0, 0.0, window)
+        meridian_grid = _phase_grid(hour_angle0, 0.5 * math.pi, window)
+    else:
+        grid = _uniform_grid(window, step)
+        meridian_grid = grid
+    altitude, h0, _ = local(grid[0])
+    _, _, hour_angle = local(meridian_grid[0])
     events = edges_from_grid(above, grid, (altitude - h0)[None])
-    meridian = edges_from_grid(past_meridian, grid, np.sin(hour_angle)[None])
+    meridian = edges_from_grid(past_meridian, meridian_grid, np.sin(hour_angle)[None])
     upper = meridian.delta > 0
 
     def pick(times: FloatArray) -> list[dt.datetime]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib.resources
-from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -44,11 +43,6 @@ def to_unix_s(value: dt.datetime) -> float:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return (value - UNIX_EPOCH).total_seconds()
-
-
-def to_unix_s_array(values: Iterable[dt.datetime]) -> FloatArray:
-    """POSIX seconds of many datetimes."""
-    return np.array([to_unix_s(v) for v in values], dtype=np.float64)
 
 
 def from_unix_s(seconds: float) -> dt.datetime:

@@ -74,3 +74,19 @@ def test_module_cli_prints_versions_and_data_coverage() -> None:
         [sys.executable, "-m", "openocs.visibility"], capture_output=True, text=True, check=True
     )
     assert "pyerfa" in done.stdout and "finals2000A" in done.stdout and "DE421" in done.stdout
+
+
+def test_a_star_that_clears_the_threshold_for_minutes_still_rises_and_sets() -> None:
+    from openocs.visibility import rise_transit_set
+
+    star = SiderealTarget(120.0, 10.0)
+    start = dt.datetime(2024, 3, 11, tzinfo=UTC)
+    end = start + dt.timedelta(days=1)
+    (transit,) = rise_transit_set(LSC, star, start, end).transits
+    (highest,) = altitude_at_times(LSC, star, [transit])
+    grazing = rise_transit_set(LSC, star, start, end, threshold_deg=float(highest) - 0.002)
+    (rise,) = grazing.rises
+    (set_,) = grazing.sets
+    assert rise < transit < set_
+    assert (set_ - rise) < dt.timedelta(minutes=10)
+    assert abs((transit - rise) - (set_ - transit)) < dt.timedelta(seconds=2)
