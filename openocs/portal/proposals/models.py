@@ -176,6 +176,23 @@ class TimeAllocation(models.Model):
 
     class Meta:
         ordering = ["semester_id", "proposal_id", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{name}__gte": 0}), name=f"allocation_{name}_not_negative"
+            )
+            for name in (
+                "std_allocation",
+                "std_time_used",
+                "rr_allocation",
+                "rr_time_used",
+                "tc_allocation",
+                "tc_time_used",
+                "realtime_allocation",
+                "realtime_time_used",
+                "ipp_limit",
+                "ipp_time_available",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.semester_id} {','.join(self.instrument_types)}"

@@ -147,3 +147,10 @@ def test_rollover_skips_inactive_proposals(allocation, proposal, semester, next_
 def test_rollover_refuses_going_backwards(semester, next_semester):
     with pytest.raises(AllocationError):
         accounting.allocations_rollover(from_semester=next_semester, to_semester=semester)
+
+
+def test_the_database_refuses_negative_counters(allocation):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeAllocation.objects.filter(pk=allocation.pk).update(std_time_used=-1)
