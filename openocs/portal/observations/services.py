@@ -360,8 +360,17 @@ def configuration_status_update(
 
 
 def refund_status(*, status: ConfigurationStatus, percent: float, reason: str) -> None:
-    """Refund ``percent`` of what is charged; never more than was charged (§9)."""
-    new_total = status.time_charged * (1 - percent / 100.0)
+    """Refund ``percent`` of the charge; never more than was charged (§9).
+
+    The new charge is ``(1 − pct) × charge`` where the charge is recomputed from the summary,
+    so repeating a refund credits nothing more (refunds do not compound).
+    """
+    summary = Summary.objects.filter(configuration_status=status).first()
+    charge = status.time_charged
+    if summary is not None:
+        observation_type = status.observation.request.request_group.observation_type
+        charge = _charge_hours(status, summary, observation_type)
+    new_total = charge * (1 - percent / 100.0)
     if new_total < status.time_charged:
         charge_time(status=status, new_total_h=new_total, reason=f"refund {percent}%: {reason}")
 
