@@ -91,6 +91,9 @@ class SiteGeometry:
     eop_xpl_rad: FloatArray | None = None
     """Polar motion with respect to the local meridian at the same nodes (ERFA ``apio``)."""
     eop_ypl_rad: FloatArray | None = None
+    eop_xp_rad: FloatArray | None = None
+    """IERS polar motion (x_p, y_p) at the same nodes, for the site's position."""
+    eop_yp_rad: FloatArray | None = None
 
 
 def site_geometry(
@@ -101,8 +104,9 @@ def site_geometry(
     With ``span_s`` the UT1 − UTC values of that span are copied for fast evaluation.
     """
     # The constants are computed without polar motion (and s' = 0) so that they do not depend
-    # on ``unix_s``: polar motion enters per instant through :func:`polar_motion_at` (it moves
-    # the site by ~10 m, 0.005″ of lunar parallax, which is neglected in ``position_au``).
+    # on ``unix_s``: polar motion enters per instant, in the local frame through
+    # :func:`polar_motion_at` and in the site's position (~10 m) in
+    # :func:`site_position_velocity_cirs`.
     del unix_s
     elong = site.longitude_deg * DEG
     phi = site.latitude_deg * DEG
@@ -148,6 +152,8 @@ def _local_eop(site: Site, span_s: tuple[float, float] | None) -> dict[str, Floa
         "eop_ut1_minus_tai_s": np.asarray(ut1_tai),
         "eop_xpl_rad": np.asarray(astrom["xpl"], dtype=np.float64),
         "eop_ypl_rad": np.asarray(astrom["ypl"], dtype=np.float64),
+        "eop_xp_rad": np.asarray(xp, dtype=np.float64),
+        "eop_yp_rad": np.asarray(yp, dtype=np.float64),
     }
 
 
@@ -212,16 +218,31 @@ def altitude_ha(
 
 
 def site_position_velocity_cirs(
-    geometry: SiteGeometry, eral: FloatArray
+    geometry: SiteGeometry, eral: FloatArray, t: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray]:
-    """Site geocentric position (au) and velocity (au/day) along CIRS axes, shape (N, 3)."""
+    """Site geocentric position (au) and velocity (au/day) along CIRS axes, shape (N, 3).
+
+    With ``t`` the IERS polar motion of each instant moves the terrestrial position (first
+    order, as ERFA ``pvtob``: x − x_p z, y + y_p z, z + x_p x − y_p y).
+    """
     theta = eral - geometry.along_rad
     c = np.cos(theta)
     s = np.sin(theta)
     x0, y0, z0 = geometry.position_au
-    x = c * x0 - s * y0
-    y = s * x0 + c * y0
-    z = np.full_like(x, z0)
+    xt: FloatArray | float
+    yt: FloatArray | float
+    zt: FloatArray | float
+    nodes = geometry.eop_unix_s
+    if t is not None and nodes is not None and geometry.eop_xp_rad is not None:
+        assert geometry.eop_yp_rad is not None  # noqa: S101 - set together
+        xp = np.interp(t, nodes, geometry.eop_xp_rad)
+        yp = np.interp(t, nodes, geometry.eop_yp_rad)
+        xt, yt, zt = x0 - xp * z0, y0 + yp * z0, z0 + xp * x0 - yp * y0
+    else:
+        xt, yt, zt = x0, y0, z0
+    x = c * xt - s * yt
+    y = s * xt + c * yt
+    z = np.broadcast_to(zt, x.shape).astype(np.float64)
     omega = EARTH_ROTATION_RAD_S * DAY_S
     position = np.stack([x, y, z], axis=-1)
     velocity = np.stack([-omega * y, omega * x, np.zeros_like(x)], axis=-1)
@@ -388,7 +409,7 @@ def topocentric_from_geocentric(
     only, like the star places, so that separations from stars carry no differential term.
     """
     eral = local_era_rad(geometry, t)
-    site_p, site_v = site_position_velocity_cirs(geometry, eral)
+    site_p, site_v = site_position_velocity_cirs(geometry, eral, t)
     relative = geocentric_cirs_au - site_p
     distance = np.linalg.norm(relative, axis=-1)
     velocity = earth_velocity_cirs + site_v if diurnal_aberration else earth_velocity_cirs
@@ -540,7 +561,7 @@ def moving_topocentric(
     cirs = gcrs_to_cirs(gcrs, t)
     if earth_bound:
         eral = local_era_rad(geometry, t)
-        site_p, _ = site_position_velocity_cirs(geometry, eral)
+        site_p, _ = site_position_velocity_cirs(geometry, eral, t)
         relative = cirs - site_p
         distance = np.linalg.norm(relative, axis=-1)
         direction = relative / distance[:, None]
