@@ -56,3 +56,10 @@ def test_a_bad_file_exits_1_naming_the_path(tmp_path: Path, db: Any) -> None:
     assert "sites[0].enclosures[0].telescopes[1].horizon_deg" in result.output
     assert "Nothing imported" in result.output
     assert not m.Site.objects.exists()
+
+
+def test_export_refuses_ambiguous_camera_codes(network: Network) -> None:
+    m.Camera.objects.create(code="xx01", camera_type=network.guider_type)
+    result = CliRunner().invoke(configdb_group, ["export"])
+    assert result.exit_code == 1
+    assert "Two cameras share the key 'xx01'" in result.output

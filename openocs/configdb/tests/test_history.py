@@ -63,3 +63,13 @@ def test_a_save_without_change_records_nothing(network: Network) -> None:
     before = m.ChangeRecord.objects.count()
     network.site.save()
     assert m.ChangeRecord.objects.count() == before
+
+
+def test_reverse_many_to_many_changes_are_recorded_on_the_changed_object(
+    network: Network,
+) -> None:
+    element = m.OpticalElement.objects.create(name="Bessell-B", code="B")
+    element.groups.add(network.filters)
+    record = m.ChangeRecord.objects.filter(model="opticalelement").order_by("-id").first()
+    assert record is not None
+    assert record.changes == {"groups": [[], [network.filters.pk]]}
