@@ -29,7 +29,7 @@ def load_demo() -> str:
     folder = demo_fits_dir()
     paths = sorted(folder.glob("*.fits*")) if folder.is_dir() else []
     if not paths:
-        return f"archive: no demo frames in {folder} (set ARCHIVE_DEMO_FITS_DIR)"
+        return f"no demo frames in {folder} (set ARCHIVE_DEMO_FITS_DIR)"
     user, _ = get_user_model().objects.get_or_create(
         username=DEMO_INGESTER, defaults={"is_staff": True, "is_superuser": True}
     )
@@ -48,4 +48,4 @@ def load_demo() -> str:
                 duplicates += 1
             except IngesterError:
                 failed += 1
-    return f"archive: {added} frames ingested, {duplicates} already there, {failed} refused"
+    return f"{added} frames ingested, {duplicates} already there, {failed} refused"

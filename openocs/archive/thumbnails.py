@@ -14,6 +14,7 @@ from PIL import Image
 from openocs.archive import conf, services
 from openocs.archive.fitsfiles import local_copy
 from openocs.archive.models import Frame, Thumbnail
+from openocs.storage import ObjectNotFound
 
 logger = logging.getLogger("openocs.archive")
 
@@ -57,7 +58,13 @@ def thumbnails_generate(*, frame_id: int) -> list[Thumbnail]:
     version = frame.version_set.order_by("-created", "-id").first()
     if version is None or not version.extension.startswith(".fits"):
         return []
-    data = image_data(version.path, version.key)
+    try:
+        data = image_data(version.path, version.key)
+    except ObjectNotFound:
+        logger.warning(
+            "No stored file for %s (version %s): no thumbnails", frame.basename, version.pk
+        )
+        return []
     if data is None:
         logger.info("No image to make thumbnails of in %s", frame.basename)
         return []
