@@ -64,3 +64,10 @@ def test_different_queries_have_different_etags(anonymous: APIClient, network: N
         anonymous.get("/configdb/sites/")["ETag"]
         != anonymous.get("/configdb/sites/?code=x")["ETag"]
     )
+
+
+def test_head_and_options_are_answered(anonymous: APIClient, network: Network) -> None:
+    head = anonymous.head("/configdb/sites")
+    assert head.status_code == 200
+    assert head["ETag"]
+    assert anonymous.options("/configdb/instruments/").status_code == 200
