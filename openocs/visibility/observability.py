@@ -49,6 +49,7 @@ from openocs.visibility.intervals import (
 )
 from openocs.visibility.site import Site
 from openocs.visibility.targets import (
+    STATIC_TARGETS,
     HourAngleTarget,
     MovingTarget,
     SatelliteTarget,
@@ -431,7 +432,7 @@ def observable_intervals_batch(
             sidereal, finish(list(group.edges(constraints).values()), len(sidereal)), strict=True
         ):
             results[i] = intervals
-    static = [i for i, t in enumerate(targets) if isinstance(t, STATIC_KINDS)]
+    static = [i for i, t in enumerate(targets) if isinstance(t, STATIC_TARGETS)]
     if static:
         dark_only = finish([], 1)[0]
         for i in static:
@@ -449,9 +450,6 @@ def observable_intervals_batch(
             continue
         results[i] = finish(edges, 1)[0]
     return results
-
-
-STATIC_KINDS: Final = (HourAngleTarget, SatelliteTarget)
 
 
 def observable_intervals(
