@@ -83,3 +83,39 @@ def test_unreachable_archive_exits_1(tmp_path, monkeypatch):
     )
     assert result.exit_code == 1
     assert result.output.startswith("Exception uploading file: Archive unavailable")
+
+
+def test_bucket_option_uploads_to_that_bucket(run, monkeypatch, fake_archive):
+    """D23: ``--bucket`` is honoured (the reference crashes)."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        s3 = boto3.client(
+            "s3", endpoint_url=endpoint, region_name="us-east-1",
+            aws_access_key_id="a", aws_secret_access_key="b",
+        )  # fmt: skip
+        for bucket in ("configured", "night-2021"):
+            s3.create_bucket(Bucket=bucket)
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        monkeypatch.setenv("FILESTORE_TYPE", "s3")
+        monkeypatch.setenv("BUCKET", "configured")
+        monkeypatch.setenv("S3_ENDPOINT_URL", endpoint)
+        monkeypatch.setenv("S3_ADDRESSING_STYLE", "path")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "a")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "b")
+        result = run("--bucket", "night-2021", str(FULL_FRAME))
+        assert result.exit_code == 0, result.output
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="night-2021").get("Contents", [])]
+        assert keys == ["ogg/ep02/20210708/raw/ogg2m001-ep02-20210708-0132-e00.fits.fz"]
+        assert s3.list_objects_v2(Bucket="configured").get("KeyCount") == 0
+        version = fake_archive.frames[0]["version_set"][0]
+        assert version["key"] != version["md5"]  # the S3 version id
+    finally:
+        server.stop()
