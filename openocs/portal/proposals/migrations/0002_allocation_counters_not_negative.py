@@ -4,50 +4,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0001_initial'),
+        ("proposals", "0001_initial"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('std_allocation__gte', 0)), name='allocation_std_allocation_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("std_allocation__gte", 0)),
+                name="allocation_std_allocation_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('std_time_used__gte', 0)), name='allocation_std_time_used_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("std_time_used__gte", 0)),
+                name="allocation_std_time_used_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('rr_allocation__gte', 0)), name='allocation_rr_allocation_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rr_allocation__gte", 0)),
+                name="allocation_rr_allocation_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('rr_time_used__gte', 0)), name='allocation_rr_time_used_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rr_time_used__gte", 0)),
+                name="allocation_rr_time_used_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('tc_allocation__gte', 0)), name='allocation_tc_allocation_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("tc_allocation__gte", 0)),
+                name="allocation_tc_allocation_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('tc_time_used__gte', 0)), name='allocation_tc_time_used_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("tc_time_used__gte", 0)),
+                name="allocation_tc_time_used_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('realtime_allocation__gte', 0)), name='allocation_realtime_allocation_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("realtime_allocation__gte", 0)),
+                name="allocation_realtime_allocation_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('realtime_time_used__gte', 0)), name='allocation_realtime_time_used_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("realtime_time_used__gte", 0)),
+                name="allocation_realtime_time_used_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('ipp_limit__gte', 0)), name='allocation_ipp_limit_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ipp_limit__gte", 0)), name="allocation_ipp_limit_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timeallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('ipp_time_available__gte', 0)), name='allocation_ipp_time_available_not_negative'),
+            model_name="timeallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ipp_time_available__gte", 0)),
+                name="allocation_ipp_time_available_not_negative",
+            ),
         ),
     ]
