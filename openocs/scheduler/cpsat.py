@@ -23,8 +23,8 @@ Model, for every request ``r`` and every candidate interval ``[a, b)`` of ``r`` 
 - the best of several greedy schedules (``greedy.best_greedy``, a seeded GRASP whose number of
   restarts grows with the time limit and shrinks with the problem size), improved by insertion
   with re-sequencing and one ejection (``greedy.repair``), as a solution hint; when
-  it is already within the gap limit of the trivial bound (every request placed), CP-SAT is not
-  run at all;
+  it is already within the gap limit of the best cheap bound (``bounds``: every request placed,
+  or the segment LP), CP-SAT is not run at all, and that bound also caps the objective;
 - a time limit, ``num_workers`` (2) and a fixed seed. With ``deterministic=True`` (default) the
   search is interleaved (CP-SAT's deterministic parallel mode) and also bounded by a
   deterministic-time budget equal to the time limit: an unchanged input gives the same schedule
@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from openocs.scheduler.bounds import segment_lp_bound, trivial_bound
 from openocs.scheduler.candidates import Prepared, prepare
 from openocs.scheduler.greedy import best_greedy
 from openocs.scheduler.intervals import normalise
@@ -110,14 +111,15 @@ class CpSatKernel:
                 build_time_s=time.perf_counter() - started,
                 message="no request has a candidate interval",
             )
-        # trivial bound: every candidate request placed at its best bonus
-        trivial = sum(
-            o.priority + max(earliness_bonus(problem, spans[0][0]) for spans in o.options.values())
-            for o in prepared.candidates()
-        )
+        trivial = trivial_bound(prepared)
         hint = best_greedy(prepared, repair_limit=self.repair_limit)
         _, hint_objective = objective_of(problem, hint)
-        if hint_objective < trivial * (1.0 - self.relative_gap_limit):
+        upper = trivial
+        if hint_objective < upper * (1.0 - self.relative_gap_limit):
+            lp_bound = segment_lp_bound(prepared, time_limit_s=max(1.0, 0.2 * time_limit_s))
+            if lp_bound is not None:
+                upper = min(upper, lp_bound)
+        if hint_objective < upper * (1.0 - self.relative_gap_limit):
             # GRASP restarts: about a tenth of the time limit at ~5 µs per candidate interval
             # (a count, not a clock, so that the result stays deterministic)
             restarts = min(
@@ -130,19 +132,20 @@ class CpSatKernel:
             _, grasp_objective = objective_of(problem, grasp)
             if grasp_objective > hint_objective:
                 hint, hint_objective = grasp, grasp_objective
-        if hint_objective >= trivial * (1.0 - self.relative_gap_limit):
+        if hint_objective >= upper * (1.0 - self.relative_gap_limit):
             return self._schedule(
                 problem,
                 SolveStatus.OPTIMAL,
                 hint,
-                trivial,
+                upper,
                 started,
                 time.perf_counter(),
                 time.perf_counter(),
                 prepared.num_candidate_intervals(),
-                "greedy schedule within the gap limit of the trivial bound; CP-SAT not needed",
+                "warm start within the gap limit of the segment LP / trivial bound; "
+                "CP-SAT not needed",
             )
-        model, candidates, scale = self._build(prepared, hint, trivial)
+        model, candidates, scale = self._build(prepared, hint, upper)
         built = time.perf_counter()
         solver = cp_model.CpSolver()
         parameters = solver.parameters
@@ -166,7 +169,7 @@ class CpSatKernel:
                 problem,
                 SolveStatus.FEASIBLE,
                 hint,
-                trivial,
+                upper,
                 started,
                 built,
                 solved,
@@ -198,7 +201,7 @@ class CpSatKernel:
                     candidate.priority,
                 )
                 placed.append((assignment, candidate.low_s))
-        bound = min(solver.best_objective_bound / scale, trivial)
+        bound = min(solver.best_objective_bound / scale, upper)
         return self._schedule(
             problem,
             SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE,
@@ -247,7 +250,7 @@ class CpSatKernel:
         )
 
     def _build(
-        self, prepared: Prepared, hint: list[Assignment], trivial_bound: float
+        self, prepared: Prepared, hint: list[Assignment], upper_bound: float
     ) -> tuple[cp_model.CpModel, list[_Candidate], float]:
         problem = prepared.problem
         model = cp_model.CpModel()
@@ -314,7 +317,7 @@ class CpSatKernel:
                 _add_capacity_cuts(model, [c for c, _ in entries], interval_cuts=self.interval_cuts)
 
         objective = sum(objective_terms)
-        model.add(objective <= math.ceil(trivial_bound * scale) + len(objective_terms))
+        model.add(objective <= math.ceil(upper_bound * scale) + len(objective_terms))
         model.maximize(objective)
         if self.hint:
             chosen = {(a.request_id, a.telescope_key): a for a in hint}

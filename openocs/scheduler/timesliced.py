@@ -34,7 +34,7 @@ from openocs.scheduler.model import Assignment, GroupOperator, Problem, Schedule
 __all__ = ["TimeSlicedKernel"]
 
 
-def _new_highs() -> highspy.Highs:
+def new_highs() -> highspy.Highs:
     """A silent HiGHS instance. HiGHS prints its banner on the process's standard output the
     first time an instance is created, which would corrupt ``plan --json``: the banner is sent to
     /dev/null."""
@@ -133,7 +133,7 @@ class TimeSlicedKernel:
         rows.extend(cols for cols in request_rows.values() if len(cols) > 1)
         rows.extend(cols for cols in slice_cols.values() if len(cols) > 1)
 
-        highs = _new_highs()
+        highs = new_highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("time_limit", float(time_limit_s))
         highs.setOptionValue("mip_rel_gap", self.mip_rel_gap)
