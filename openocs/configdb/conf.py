@@ -15,3 +15,14 @@ def sites_cache_timeout_s() -> int:
     """How long a rendered ``sites/`` document stays in the cache. Entries are keyed on the
     configuration version, so a write makes them unreachable at once; this only bounds memory."""
     return 3600
+
+
+def mount_path() -> str:
+    """The absolute path of the configdb root in this deployment (``/configdb/`` co-hosted,
+    ``/`` alone), from the server's mounting rule rather than ``reverse()``, which cannot
+    reverse the server's ``^configdb(?:/|$)`` prefix."""
+    from django.urls import get_script_prefix
+
+    from openocs.server.components import mount_prefix
+
+    return get_script_prefix() + mount_prefix("configdb", list(settings.OCS_COMPONENTS))

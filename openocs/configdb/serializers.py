@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from openocs.configdb import conf, services
 from openocs.configdb import models as m
-from openocs.configdb import services
 
 
 def base_url(request: Any) -> str:
@@ -26,7 +25,7 @@ def base_url(request: Any) -> str:
         return "/"
     cached: str | None = getattr(request, "_configdb_base_url", None)
     if cached is None:
-        cached = request.build_absolute_uri(reverse("configdb-root"))
+        cached = request.build_absolute_uri(conf.mount_path())
         if not cached.endswith("/"):
             cached += "/"
         request._configdb_base_url = cached

@@ -17,7 +17,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 from django_filters.rest_framework import DjangoFilterBackend
@@ -447,6 +446,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "version": version,
             "last_write": last_write,
-            "base": reverse("configdb-root"),
+            "base": conf.mount_path(),
         },
     )
