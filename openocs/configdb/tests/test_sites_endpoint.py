@@ -230,3 +230,13 @@ def test_malformed_json_is_refused(staff: APIClient, db: Any) -> None:
     response = staff.post("/configdb/sites/", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("components", "path"), [(["configdb"], "/"), (["portal", "configdb"], "/configdb/")]
+)
+def test_links_follow_the_mount_point(settings: Any, components: list[str], path: str) -> None:
+    from openocs.configdb import conf
+
+    settings.OCS_COMPONENTS = components
+    assert conf.mount_path() == path
