@@ -558,7 +558,14 @@ def moving_topocentric(
     """
     t = np.atleast_1d(np.asarray(t, dtype=np.float64))
     gcrs = np.asarray(position_au(jd_tt(t)), dtype=np.float64).reshape(-1, 3)
-    cirs = gcrs_to_cirs(gcrs, t)
+    return topocentric_from_gcrs(gcrs, t, geometry, earth_bound=earth_bound)
+
+
+def topocentric_from_gcrs(
+    gcrs_au: FloatArray, t: FloatArray, geometry: SiteGeometry, *, earth_bound: bool = False
+) -> Topocentric:
+    """:func:`moving_topocentric` for astrometric geocentric GCRS positions already in hand."""
+    cirs = gcrs_to_cirs(gcrs_au, t)
     if earth_bound:
         eral = local_era_rad(geometry, t)
         site_p, _ = site_position_velocity_cirs(geometry, eral, t)
@@ -569,6 +576,42 @@ def moving_topocentric(
         return Topocentric(direction, distance, altitude, hour_angle)
     velocity = gcrs_to_cirs(earth_velocity_au_day(t), t)
     return topocentric_from_geocentric(cirs, velocity, t, geometry)
+
+
+@dataclass(frozen=True)
+class PositionTable:
+    """Astrometric geocentric positions at uniform nodes, interpolated by cubic Hermite
+    (Catmull-Rom) splines: for planets, asteroids and comets sampled every 20 minutes the
+    interpolation error is far below a milliarcsecond."""
+
+    nodes_s: FloatArray
+    positions_au: FloatArray
+
+    @classmethod
+    def sample(
+        cls, position_au: PositionFunction, start_s: float, end_s: float, step_s: float
+    ) -> PositionTable:
+        count = math.ceil((end_s - start_s) / step_s)
+        nodes = start_s + step_s * np.arange(-1, count + 2, dtype=np.float64)
+        positions = np.asarray(position_au(jd_tt(nodes)), dtype=np.float64).reshape(-1, 3)
+        return cls(nodes, positions)
+
+    def at(self, t: FloatArray) -> FloatArray:
+        step = self.nodes_s[1] - self.nodes_s[0]
+        position = (t - self.nodes_s[0]) / step
+        k = np.clip(np.floor(position).astype(np.intp), 1, len(self.nodes_s) - 3)
+        u = (position - k)[:, None]
+        p = self.positions_au
+        m0 = 0.5 * (p[k + 1] - p[k - 1])
+        m1 = 0.5 * (p[k + 2] - p[k])
+        u2 = u * u
+        u3 = u2 * u
+        return np.asarray(
+            (2 * u3 - 3 * u2 + 1) * p[k]
+            + (u3 - 2 * u2 + u) * m0
+            + (-2 * u3 + 3 * u2) * p[k + 1]
+            + (u3 - u2) * m1
+        )
 
 
 def equation_of_origins_rad(t: FloatArray) -> FloatArray:

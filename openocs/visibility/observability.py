@@ -321,17 +321,31 @@ def _earth_bound(target: object) -> bool:
 
 
 class _MovingOne:
+    """One moving target. Solar-system bodies are sampled once on the grid and interpolated
+    (cubic Hermite) during root finding; Earth satellites are evaluated directly."""
+
     def __init__(self, context: _SiteContext, target: MovingTarget) -> None:
         self.context = context
         self.target = target
+        self.table: astro.PositionTable | None = None
+        if not _earth_bound(target):
+            window = context.window
+            self.table = astro.PositionTable.sample(
+                target.geocentric_position_au,
+                window.range_start_s,
+                window.range_end_s,
+                float(target.sample_step_s),
+            )
 
     def topocentric(self, t: FloatArray) -> astro.Topocentric:
-        return astro.moving_topocentric(
-            self.target.geocentric_position_au,
-            t,
-            self.context.geometry,
-            earth_bound=_earth_bound(self.target),
-        )
+        if self.table is None:
+            return astro.moving_topocentric(
+                self.target.geocentric_position_au,
+                t,
+                self.context.geometry,
+                earth_bound=True,
+            )
+        return astro.topocentric_from_gcrs(self.table.at(t), t, self.context.geometry)
 
     def edges(self, constraints: Constraints) -> dict[str, Edges]:
         site = self.context.site

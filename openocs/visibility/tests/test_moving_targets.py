@@ -143,3 +143,23 @@ def test_named_bodies_have_rise_and_set_times(body: str) -> None:
     start = dt.datetime(2024, 6, 1, tzinfo=UTC)
     events = rise_transit_set(ELP, SolarSystemBodyTarget(body), start, start + dt.timedelta(days=2))
     assert len(events.rises) >= 1 and len(events.sets) >= 1 and len(events.transits) >= 1
+
+
+def test_interpolated_body_positions_match_direct_evaluation_to_a_milliarcsecond() -> None:
+    from openocs.visibility import astrometry as astro
+    from openocs.visibility import observability as obs
+
+    ceres = target_from_portal(CERES)
+    start = dt.datetime(2024, 11, 1, tzinfo=UTC)
+    window = obs._window(start, start + dt.timedelta(days=3))
+    moving = obs._MovingOne(obs._site_context(ELP, window), ceres)  # type: ignore[arg-type]
+    t = to_unix_s(start) + np.random.default_rng(3).uniform(0, 3 * 86_400.0, 50)
+    interpolated = moving.topocentric(t).direction
+    direct = astro.moving_topocentric(
+        ceres.geocentric_position_au,  # type: ignore[union-attr]
+        t,
+        moving.context.geometry,
+    ).direction
+    # |a − b| of unit vectors is the angle (arccos loses precision near 0).
+    angle = np.degrees(np.linalg.norm(interpolated - direct, axis=1)) * 3600
+    assert angle.max() < 0.001
