@@ -91,6 +91,31 @@ def configuration_types() -> list[str]:
     )
 
 
+def configdb_configuration_types() -> set[str]:
+    """Configuration-type codes of configdb's instruments (empty when configdb is unreachable)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from openocs.clients.errors import ClientError
+
+    try:
+        from openocs.web.clients import configdb_client
+
+        network = configdb_client().network()
+    except (ClientError, ImproperlyConfigured):
+        return set()
+    return {
+        configuration_type.code
+        for location in network.telescopes
+        for instrument in location.telescope.instrument_set
+        for configuration_type in instrument.instrument_type.configuration_types
+    }
+
+
+def known_configuration_types() -> list[str]:
+    """The setting's types plus configdb's (spec §4.1), the setting alone if configdb is down."""
+    return sorted(set(configuration_types()) | configdb_configuration_types())
+
+
 def science_configuration_types() -> list[str]:
     default = ["EXPOSE", "TARGET", "SPECTRUM", "CATALOG", "OBJECT"]
     return list(

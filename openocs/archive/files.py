@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix
 from rest_framework.request import Request
 
 from openocs.archive import conf
@@ -25,6 +25,15 @@ def storage() -> Storage:
         return store
 
 
+def files_route_prefix() -> str:
+    """The absolute path of the archive's ``files/`` route (``/archive/files/`` co-hosted)."""
+    from django.conf import settings
+
+    from openocs.server.components import mount_prefix
+
+    return f"{get_script_prefix()}{mount_prefix('archive', list(settings.OCS_COMPONENTS))}files/"
+
+
 def download_url(
     request: Request | Any, path: str, key: str, *, expires_s: int | None = None
 ) -> str:
@@ -35,6 +44,6 @@ def download_url(
     url = store.url(path, key, expires_s=expires, filename=name)
     if store.name == "local" and not conf.storage_config().base_url:
         # The archive serves local files itself through its ``files/`` route.
-        prefix = reverse("archive-file", kwargs={"path": "x"})[: -len("x")]
+        prefix = files_route_prefix()
         url = request.build_absolute_uri(prefix + url) if request is not None else prefix + url
     return url

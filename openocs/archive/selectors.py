@@ -91,16 +91,19 @@ def filter_frames(frames: QuerySet[Frame], params: QueryDict, viewer: Viewer) ->
         frames = frames.filter(target_name="")
     frames = _exact(frames, params, ("proposal_id", "PROPID"), "proposal_id")
     frames = _exact(frames, params, ("configuration_type", "OBSTYPE"), "configuration_type")
-    known = conf.configuration_types()
     include = [v for v in params.getlist("include_configuration_type") if v]
-    if include:
-        frames = frames.filter(
-            configuration_type__in=_choice_list("include_configuration_type", include, known)
-        )
-    for name in ("exclude_configuration_type", "exclude_OBSTYPE"):
-        excluded = [v for v in params.getlist(name) if v]
-        if excluded:
-            frames = frames.exclude(configuration_type__in=_choice_list(name, excluded, known))
+    excludes = {
+        name: [v for v in params.getlist(name) if v]
+        for name in ("exclude_configuration_type", "exclude_OBSTYPE")
+    }
+    if include or any(excludes.values()):
+        known = conf.known_configuration_types()
+        if include:
+            include = _choice_list("include_configuration_type", include, known)
+            frames = frames.filter(configuration_type__in=include)
+        for name, excluded in excludes.items():
+            if excluded:
+                frames = frames.exclude(configuration_type__in=_choice_list(name, excluded, known))
     if get("exclude_calibrations") and as_bool(
         "exclude_calibrations", get("exclude_calibrations", "")
     ):

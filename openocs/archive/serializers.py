@@ -175,7 +175,7 @@ class FrameRegistrationSerializer(serializers.Serializer[Any]):
     )
 
     def validate_configuration_type(self, value: str) -> str:
-        if value not in conf.configuration_types():
+        if value not in conf.known_configuration_types():
             raise serializers.ValidationError(f'"{value}" is not a valid choice.')
         return value
 
@@ -214,6 +214,6 @@ class FrameUpdateSerializer(serializers.Serializer[Any]):
         return validate_polygon(value)
 
     def validate_configuration_type(self, value: str) -> str:
-        if value not in conf.configuration_types():
+        if value not in conf.known_configuration_types():
             raise serializers.ValidationError(f'"{value}" is not a valid choice.')
         return value

@@ -114,3 +114,12 @@ def test_versions_md5_filter_works(ingest_user, staff, member, store_root):
     assert found["count"] == 1
     assert found["results"][0]["md5"] == md5
     assert member.client.get("/archive/versions/", {"md5": md5}).status_code == 403
+
+
+def test_configdb_configuration_types_are_known_too(ingest_user, store_root, monkeypatch):
+    from openocs.archive import conf
+
+    body = record("f1", configuration_type="REPEAT_EXPOSE")
+    assert ingest_user.client.post("/archive/frames/", body, format="json").status_code == 400
+    monkeypatch.setattr(conf, "configdb_configuration_types", lambda: {"REPEAT_EXPOSE"})
+    assert ingest_user.client.post("/archive/frames/", body, format="json").status_code == 201
