@@ -185,7 +185,8 @@ MEDIA_URL = "media/"
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "openocs.web.authentication.TokenAuthentication",
+        # Portal API tokens; verified against the portal when OCS_PORTAL_URL is set (split shape).
+        "openocs.web.portal_auth.PortalTokenAuthentication",
         # Portal OAuth2 bearer tokens (issue 4); after Token so 401 keeps `WWW-Authenticate: Token`.
         *(
             ["oauth2_provider.contrib.rest_framework.OAuth2Authentication"]
@@ -253,6 +254,8 @@ CONFIGDB_WRITE_PERMISSION = env_choice(
 )
 # How long (seconds) consumers may keep using a cached configdb document when configdb is down.
 CONFIGDB_MAX_STALENESS_S = env_float("CONFIGDB_MAX_STALENESS", 24 * 3600.0, minimum=0.0)
+# Timeout (seconds) of every service-to-service call through openocs.clients.
+OCS_CLIENT_TIMEOUT_S = env_float("OCS_CLIENT_TIMEOUT", 10.0, minimum=0.1)
 # How often (seconds) consumers revalidate their cached configdb/downtime copies.
 OCS_CONFIG_REFRESH_S = env_float("OCS_CONFIG_REFRESH", 15 * 60.0, minimum=0.0)
 
@@ -262,7 +265,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("OCS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "httpx": {"level": "WARNING"},  # every in-process client call would log at INFO
+    },
 }
 
 if PRODUCTION:

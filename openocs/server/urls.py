@@ -45,7 +45,8 @@ def component_urlpatterns(name: str) -> list[URLPattern | URLResolver]:
     ]
     module = import_module(urlconf)
     if prefix:
-        patterns.append(path(prefix, include(urlconf)))
+        # "^configdb(/|$)": the component root answers with and without its slash (README §4.1)
+        patterns.append(re_path(rf"^{prefix.rstrip('/')}(?:/|$)", include(urlconf)))
     else:
         patterns.append(path("", include(urlconf)))
     root_aliases = getattr(module, "root_aliases", None)

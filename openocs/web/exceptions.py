@@ -12,7 +12,6 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -51,6 +50,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return HttpResponseBadRequest(  # type: ignore[return-value]
             str(exc.detail), content_type="text/plain; charset=utf-8"
         )
+    # Imported here: rest_framework.views resolves the authentication classes at import time,
+    # and those import this module (ServiceUnavailable).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         response.data = compatible_errors(response.data)

@@ -90,20 +90,38 @@ def requests_visible_to(user: Any) -> QuerySet[Request]:
 def time_used_by_user(*, user: Any, proposal_ids: Sequence[str]) -> dict[str, float]:
     """Seconds of the user's PENDING and COMPLETED requests in PENDING or COMPLETED groups of
     each proposal, created since the start of the current semester (§4.5 item 5)."""
+    used = time_used_by_users(pairs=[(user, list(proposal_ids))])
+    return {proposal_id: seconds for (_, proposal_id), seconds in used.items()}
+
+
+def time_used_by_users(
+    *, pairs: Sequence[tuple[Any, Sequence[str]]]
+) -> dict[tuple[int, str], float]:
+    """:func:`time_used_by_user` for many users at once, in one query:
+    ``{(user id, proposal id): seconds}``."""
     from openocs.portal.proposals.selectors import semester_containing
 
+    wanted = {
+        (user.pk, proposal_id) for user, proposal_ids in pairs for proposal_id in proposal_ids
+    }
+    if not wanted:
+        return {}
     semester = semester_containing(timezone.now())
     rows = Request.objects.filter(
-        request_group__submitter=user,
-        request_group__proposal_id__in=list(proposal_ids),
+        request_group__submitter_id__in={user_id for user_id, _ in wanted},
+        request_group__proposal_id__in={proposal_id for _, proposal_id in wanted},
         state__in=[State.PENDING, State.COMPLETED],
         request_group__state__in=[State.PENDING, State.COMPLETED],
     )
     if semester is not None:
         rows = rows.filter(request_group__created__gte=semester.start)
-    used: dict[str, float] = {}
-    for proposal_id, duration in rows.values_list("request_group__proposal_id", "duration"):
-        used[proposal_id] = used.get(proposal_id, 0.0) + float(duration)
+    used: dict[tuple[int, str], float] = {}
+    for user_id, proposal_id, duration in rows.values_list(
+        "request_group__submitter_id", "request_group__proposal_id", "duration"
+    ):
+        if (user_id, proposal_id) in wanted:
+            key = (int(user_id), str(proposal_id))
+            used[key] = used.get(key, 0.0) + float(duration)
     return used
 
 

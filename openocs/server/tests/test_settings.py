@@ -73,3 +73,12 @@ def test_embedded_shape_mounts_each_component_under_its_prefix(client: object) -
     for path in ["/configdb/openapi/", "/downtime/openapi", "/openapi/", "/api/schema/"]:
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+@pytest.mark.django_db
+def test_component_roots_answer_without_their_slash(client: object) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    assert client.get("/downtime").status_code == client.get("/downtime/").status_code == 200
+    assert client.get("/downtimeapi/").status_code == 404

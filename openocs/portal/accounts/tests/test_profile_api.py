@@ -74,7 +74,7 @@ def test_every_authenticated_persona_reads_its_own_profile(
     assert body["is_staff"] == caller.user.is_staff
     assert body["tokens"]["api_token"] == caller.token
     assert body["profile"]["staff_view"] == (persona == "staff_view_user")
-    assert body["profile"]["api_quota"] == {"used": 0, "allowed": "unlimited"}
+    assert body["profile"]["api_quota"] == {"used": 0, "allowed": 5000}  # requestgroups.create
 
 
 def test_archive_token_is_an_oauth2_token_reused_between_calls(outsider: Persona) -> None:

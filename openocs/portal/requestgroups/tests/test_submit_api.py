@@ -217,3 +217,28 @@ def test_validate_returns_the_same_tree_as_a_failed_submit(submitter: Persona) -
     assert validated.status_code == 200
     assert validated.json()["request_durations"] == {}
     assert validated.json()["errors"] == submitted.json()
+
+
+def test_member_time_limit_counts_pending_requests(submitter: Persona) -> None:
+    from openocs.portal.proposals.models import Membership
+
+    assert (
+        submitter.client.post("/api/requestgroups/", imaging_group(), format="json").status_code
+        == 201
+    )
+    membership = Membership.objects.get(user=submitter.user)
+    membership.time_limit = 300  # seconds; one group already uses ~230 s
+    membership.save()
+    errors = _errors_after_first(submitter.client, imaging_group())
+    assert errors == {
+        "non_field_errors": [
+            "This request's duration will exceed the time limit set for your account on this "
+            "proposal."
+        ]
+    }
+
+
+def _errors_after_first(client: APIClient, payload: dict[str, Any]) -> Any:
+    response = client.post("/api/requestgroups/", payload, format="json")
+    assert response.status_code == 400, response.json()
+    return response.json()
