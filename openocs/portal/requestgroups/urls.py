@@ -1,12 +1,14 @@
 """Routes of request groups, requests and the instrument digest (under ``api/``)."""
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from openocs.portal.requestgroups.drafts import DraftViewSet
 from openocs.portal.requestgroups.views import (
     AirmassView,
+    ContentionView,
     DitherView,
     InstrumentsView,
+    PressureView,
     RequestGroupViewSet,
     RequestViewSet,
 )
@@ -20,6 +22,12 @@ router.register("drafts", DraftViewSet, basename="drafts")
 urlpatterns: list[URLPattern | URLResolver] = [
     optional_slash_path("api/instruments/", InstrumentsView.as_view(), name="instruments"),
     optional_slash_path("api/airmass/", AirmassView.as_view(), name="airmass"),
+    optional_slash_path("api/pressure/", PressureView.as_view(), name="pressure"),
+    re_path(
+        r"^api/contention/(?P<instrument_type>[^/]+)/?$",
+        ContentionView.as_view(),
+        name="contention",
+    ),
     optional_slash_path(
         "api/configurations/dither/", DitherView.as_view(), name="configurations-dither"
     ),

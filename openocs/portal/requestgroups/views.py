@@ -289,3 +289,36 @@ class AirmassView(APIView):
     def post(self, request: HttpRequest) -> Response:
         data = dict(request.data) if isinstance(request.data, dict) else {}
         return Response(expansion.airmass_data(data, ValidationContext(user=request.user)))
+
+
+class ContentionView(APIView):
+    """``GET /api/contention/{instrument_type}/`` (§17.5)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: HttpRequest, instrument_type: str) -> Response:
+        from openocs.portal.requestgroups.information import contention
+
+        staff = bool(request.user and request.user.is_staff)
+        return Response(contention(instrument_type=instrument_type, staff=staff))
+
+
+class PressureView(APIView):
+    """``GET /api/pressure/?instrument=&site=`` (§17.6)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: HttpRequest) -> Response:
+        from openocs.portal.requestgroups.information import pressure
+
+        staff = bool(request.user and request.user.is_staff)
+        return Response(
+            pressure(
+                instrument_type=request.query_params.get("instrument") or None,
+                site=request.query_params.get("site") or None,
+                staff=staff,
+                user=request.user,
+            )
+        )
