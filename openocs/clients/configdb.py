@@ -99,7 +99,7 @@ class InstrumentType(_Model):
     name: str = ""
     code: str
     fixed_overhead_per_exposure: float = 0.0
-    instrument_category: str = ""
+    instrument_category: str | None = ""
     observation_front_padding: float = 0.0
     acquire_exposure_time: float = 0.0
     default_configuration_type: str | None = None

@@ -9,11 +9,14 @@ Every component also serves ``<prefix>health/``, ``<prefix>openapi/`` and ``<pre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from openocs.server.components import COMPONENTS, mount_prefix
@@ -22,6 +25,17 @@ from openocs.server.health import health
 
 def _slashless(route: str) -> str:
     return "^" + route.rstrip("/") + "/?$"
+
+
+def _component_root(urlconf: str) -> Callable[..., HttpResponseBase]:
+    """A view answering the bare component prefix with the component's own root view."""
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        match = get_resolver(urlconf).resolve("/")
+        response: HttpResponseBase = match.func(request, *match.args, **match.kwargs)
+        return response
+
+    return view
 
 
 def component_urlpatterns(name: str) -> list[URLPattern | URLResolver]:
@@ -45,8 +59,9 @@ def component_urlpatterns(name: str) -> list[URLPattern | URLResolver]:
     ]
     module = import_module(urlconf)
     if prefix:
-        # "^configdb(/|$)": the component root answers with and without its slash (README §4.1)
-        patterns.append(re_path(rf"^{prefix.rstrip('/')}(?:/|$)", include(urlconf)))
+        # "/configdb" answers like "/configdb/" (README §4.1), without a redirect
+        patterns.append(re_path(rf"^{prefix.rstrip('/')}$", _component_root(urlconf)))
+        patterns.append(path(prefix, include(urlconf)))
     else:
         patterns.append(path("", include(urlconf)))
     root_aliases = getattr(module, "root_aliases", None)
