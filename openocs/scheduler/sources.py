@@ -1,0 +1,540 @@
+"""``HttpDataSource``: the daemon's :class:`~openocs.scheduler.daemon.SchedulerDataSource` over
+HTTP, through ``openocs.clients`` (scheduler-contract.md §2, §3).
+
+- **configdb** ``sites/`` → :class:`~openocs.scheduler.model.Telescope` keyed
+  ``telescope.enclosure.site``: class from the aperture (``1m0``), SCHEDULABLE instrument types,
+  non-DISABLED ones for staff, ``online`` when site, enclosure and telescope are all active, dark
+  time from ``openocs.visibility`` (nautical twilight, §6.6).
+- **downtime** ``api/?ends_after&starts_before`` (every page, D39) → ``Downtime`` (an empty
+  instrument type means ``all``).
+- **portal** feed → ``RequestGroup``/``Request`` (windows rounded inwards to whole seconds,
+  location, instrument type per configuration, TAC priority from ``/api/proposals/``) with the
+  visibility of every request on every telescope of its class (§6.6, intersected over its
+  targets); ``/api/schedule/`` → ``CurrentObservation``.
+- **writes**: one ``POST /api/observations/`` per telescope with the §3.1 elements (one
+  configuration status per configuration per repeat, instrument SCHEDULABLE-first, guide camera
+  rules); cancellation by id (§3.2).
+
+Every client failure becomes :class:`~openocs.scheduler.errors.DataSourceUnavailable`, so the
+daemon waits and retries instead of writing a half schedule.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from openocs.clients.configdb import ConfigDBClient, Instrument, TelescopeLocation
+from openocs.clients.downtime import DowntimeClient
+from openocs.clients.errors import ClientError, NotFoundError
+from openocs.clients.scheduling import PortalSchedulingClient, ScheduledObservation
+from openocs.scheduler.candidates import night_intervals, request_visibility
+from openocs.scheduler.errors import DataSourceUnavailable
+from openocs.scheduler.intervals import Interval
+from openocs.scheduler.model import (
+    Assignment,
+    Downtime,
+    GroupOperator,
+    Location,
+    ObservationType,
+    Request,
+    RequestGroup,
+    Telescope,
+)
+from openocs.scheduler.passes import CurrentObservation, ObservationState
+
+if TYPE_CHECKING:
+    import openocs.visibility as vis
+
+__all__ = [
+    "HttpDataSource",
+    "TelescopeInfo",
+    "observation_elements",
+    "telescope_class",
+    "telescopes_from_network",
+]
+
+logger = logging.getLogger(__name__)
+
+JSON = Mapping[str, Any]
+SCHEDULABLE = "SCHEDULABLE"
+DISABLED = "DISABLED"
+
+
+def telescope_class(aperture_m: float) -> str:
+    """``floor(a)`` + ``m`` + ``round(10 × fraction)``: 1.0 → ``1m0``, 0.4 → ``0m4``."""
+    whole = math.floor(aperture_m)
+    return f"{whole}m{round(10 * (aperture_m - whole))}"
+
+
+@dataclass(frozen=True, slots=True)
+class TelescopeInfo:
+    """What the source keeps per telescope besides the model's ``Telescope``."""
+
+    location: TelescopeLocation
+    telescope_class: str
+    instruments: tuple[Instrument, ...]
+
+    @property
+    def key(self) -> str:
+        return self.location.reversed_key
+
+    @property
+    def online(self) -> bool:
+        return bool(
+            self.location.site.active
+            and self.location.enclosure.active
+            and self.location.telescope.active
+        )
+
+    def site(self) -> vis.Site:
+        from openocs.visibility import Site
+
+        telescope, site = self.location.telescope, self.location.site
+        return Site(
+            latitude_deg=telescope.lat,
+            longitude_deg=telescope.long,
+            elevation_m=site.elevation,
+            horizon_deg=telescope.horizon,
+            ha_limit_neg_hours=telescope.ha_limit_neg,
+            ha_limit_pos_hours=telescope.ha_limit_pos,
+            zenith_blind_spot_deg=telescope.zenith_blind_spot,
+        )
+
+
+def telescopes_from_network(
+    locations: Sequence[TelescopeLocation], *, telescope_classes: Sequence[str] = ()
+) -> list[TelescopeInfo]:
+    """The network's telescopes (optionally only those of ``telescope_classes``), sorted by key."""
+    result = []
+    for location in locations:
+        cls = telescope_class(location.telescope.aperture)
+        if telescope_classes and cls not in telescope_classes:
+            continue
+        instruments = tuple(sorted(location.telescope.instrument_set, key=lambda i: i.code))
+        result.append(TelescopeInfo(location, cls, instruments))
+    return sorted(result, key=lambda t: t.key)
+
+
+def model_telescope(info: TelescopeInfo, night: tuple[Interval, ...]) -> Telescope:
+    schedulable = {i.instrument_type.code for i in info.instruments if i.state == SCHEDULABLE}
+    usable = {i.instrument_type.code for i in info.instruments if i.state != DISABLED}
+    return Telescope(
+        key=info.key,
+        telescope_class=info.telescope_class,
+        instrument_types=frozenset(schedulable),
+        staff_instrument_types=frozenset(usable - schedulable),
+        online=info.online,
+        night=night,
+    )
+
+
+def _parse_time(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _inward(start: datetime, end: datetime, epoch: datetime) -> Interval | None:
+    start_s = math.ceil((start - epoch).total_seconds())
+    end_s = math.floor((end - epoch).total_seconds())
+    return (start_s, end_s) if end_s > start_s else None
+
+
+def _location(raw: JSON) -> Location:
+    def optional(name: str) -> str | None:
+        value = raw.get(name)
+        return str(value) if value else None
+
+    return Location(
+        telescope_class=str(raw.get("telescope_class") or ""),
+        site=optional("site"),
+        enclosure=optional("enclosure"),
+        telescope=optional("telescope"),
+    )
+
+
+def request_from_feed(raw: JSON, *, epoch: datetime) -> Request:
+    """One feed request → ``Request`` (visibility filled in later)."""
+    windows = []
+    for window in raw.get("windows") or ():
+        interval = _inward(_parse_time(window["start"]), _parse_time(window["end"]), epoch)
+        if interval is not None:
+            windows.append(interval)
+    return Request(
+        id=int(raw["id"]),
+        duration_s=math.ceil(float(raw["duration"])),
+        windows=tuple(windows),
+        location=_location(raw.get("location") or {}),
+        instrument_types=tuple(str(c["instrument_type"]) for c in raw.get("configurations") or ()),
+        state=str(raw.get("state") or "PENDING"),
+        acceptability_threshold=float(raw.get("acceptability_threshold") or 90.0),
+    )
+
+
+def group_from_feed(raw: JSON, *, epoch: datetime, tac_priority: float) -> RequestGroup | None:
+    """One feed group → ``RequestGroup``; ``None`` (logged) when its operator or type is not
+    one the contract allows (§2.1.1)."""
+    try:
+        operator = GroupOperator(str(raw.get("operator") or "").upper())
+        observation_type = ObservationType(str(raw.get("observation_type") or ""))
+    except ValueError:
+        logger.warning(
+            "request group %s skipped: operator %r / observation type %r not schedulable",
+            raw.get("id"),
+            raw.get("operator"),
+            raw.get("observation_type"),
+        )
+        return None
+    ipp = raw.get("ipp_value")
+    return RequestGroup(
+        id=int(raw["id"]),
+        operator=operator,
+        requests=tuple(request_from_feed(r, epoch=epoch) for r in raw.get("requests") or ()),
+        tac_priority=tac_priority,
+        ipp_value=1.0 if ipp is None else float(ipp),
+        observation_type=observation_type,
+        proposal=str(raw.get("proposal") or ""),
+        is_staff=bool(raw.get("is_staff")),
+        name=str(raw.get("name") or ""),
+    )
+
+
+def targets_of(raw_request: JSON) -> list[tuple[vis.Target, vis.Constraints]]:
+    """(target, constraints) of each configuration; a target that cannot be evaluated becomes
+    unobservable (the request is then not schedulable, the pass does not fail, §6.6)."""
+    from openocs import visibility
+
+    pairs = []
+    for configuration in raw_request.get("configurations") or ():
+        limits = configuration.get("constraints") or {}
+        try:
+            target: vis.Target = visibility.target_from_portal(configuration.get("target") or {})
+        except visibility.VisibilityError as error:
+            target = visibility.UnobservableTarget(reason=str(error))
+        try:
+            constraints = visibility.Constraints(
+                max_airmass=float(limits.get("max_airmass") or 1.6),
+                min_lunar_distance_deg=float(limits.get("min_lunar_distance", 30.0) or 0.0),
+                max_lunar_phase=float(limits.get("max_lunar_phase", 1.0) or 0.0),
+            )
+        except visibility.VisibilityError as error:
+            target = visibility.UnobservableTarget(reason=str(error))
+            constraints = visibility.Constraints()
+        pairs.append((target, constraints))
+    return pairs
+
+
+def resolve_instrument(
+    info: TelescopeInfo, instrument_type: str, *, staff_full_location: bool
+) -> Instrument | None:
+    """A SCHEDULABLE instrument of that type on the telescope; else, for a staff request with a
+    fully specified location, any non-DISABLED one (§3.1). Codes sorted for determinism."""
+    of_type = [i for i in info.instruments if i.instrument_type.code == instrument_type]
+    for instrument in of_type:
+        if instrument.state == SCHEDULABLE:
+            return instrument
+    if staff_full_location:
+        for instrument in of_type:
+            if instrument.state != DISABLED:
+                return instrument
+    return None
+
+
+def guide_camera_name(instrument: Instrument, configuration: JSON) -> str | None:
+    """The guide camera (§3.1): none when guiding is OFF; the instrument itself when
+    ``extra_params.self_guide`` and its type allows self-guiding; else its autoguider."""
+    guiding = configuration.get("guiding_config") or {}
+    if str(guiding.get("mode") or "OFF").upper() == "OFF":
+        return None
+    extra = configuration.get("extra_params") or {}
+    if extra.get("self_guide") and instrument.instrument_type.allow_self_guiding:
+        return instrument.code
+    if instrument.autoguider_camera is not None and instrument.autoguider_camera.code:
+        return instrument.autoguider_camera.code
+    return instrument.code
+
+
+def observation_elements(
+    assignment: Assignment,
+    raw_request: JSON,
+    *,
+    is_staff: bool,
+    info: TelescopeInfo,
+    epoch: datetime,
+) -> dict[str, Any] | None:
+    """The §3.1 element for one placement, or ``None`` (logged) when an instrument cannot be
+    resolved on that telescope."""
+    location = _location(raw_request.get("location") or {})
+    staff_full = is_staff and location.fully_specified
+    statuses_once: list[dict[str, Any]] = []
+    for configuration in raw_request.get("configurations") or ():
+        instrument = resolve_instrument(
+            info, str(configuration["instrument_type"]), staff_full_location=staff_full
+        )
+        if instrument is None:
+            logger.warning(
+                "request %s not written: no usable %s on %s",
+                assignment.request_id,
+                configuration["instrument_type"],
+                info.key,
+            )
+            return None
+        status: dict[str, Any] = {
+            "configuration": configuration["id"],
+            "instrument_name": instrument.code,
+        }
+        guide = guide_camera_name(instrument, configuration)
+        if guide is not None:
+            status["guide_camera_name"] = guide
+        statuses_once.append(status)
+    repeats = max(int(raw_request.get("configuration_repeats") or 1), 1)
+    start = epoch + timedelta(seconds=assignment.start_s)
+    return {
+        "request": assignment.request_id,
+        "site": info.location.site.code,
+        "enclosure": info.location.enclosure.code,
+        "telescope": info.location.telescope.code,
+        "start": start.isoformat().replace("+00:00", "Z"),
+        "end": (start + timedelta(seconds=float(raw_request["duration"])))
+        .isoformat()
+        .replace("+00:00", "Z"),
+        "priority": max(1, round(assignment.priority)),
+        "configuration_statuses": [dict(s) for _ in range(repeats) for s in statuses_once],
+    }
+
+
+def current_from_schedule(
+    observation: ScheduledObservation, *, epoch: datetime
+) -> CurrentObservation | None:
+    """One ``/api/schedule/`` element → ``CurrentObservation`` (outer rounding: the telescope
+    time it holds is never shrunk)."""
+    try:
+        state = ObservationState(observation.state)
+        observation_type = ObservationType(observation.observation_type)
+    except ValueError:
+        return None
+    failed = any(c.state == "FAILED" for c in observation.request.configurations)
+    return CurrentObservation(
+        id=observation.id,
+        request_id=observation.request.id,
+        telescope_key=observation.telescope_key,
+        start_s=math.floor((observation.start - epoch).total_seconds()),
+        end_s=math.ceil((observation.end - epoch).total_seconds()),
+        observation_type=observation_type,
+        state=state,
+        can_complete=not failed,
+    )
+
+
+@contextmanager
+def _unavailable(source: str) -> Iterator[None]:
+    try:
+        yield
+    except ClientError as error:
+        raise DataSourceUnavailable(source, str(error), retryable=error.retryable) from error
+
+
+class HttpDataSource:
+    """The scheduler's inputs and outputs over HTTP (see the module docstring).
+
+    ``telescope_classes`` restricts the network (``TELESCOPE_CLASSES``); ``compute_visibility``
+    may be switched off to schedule on dark time only (tests, quick looks).
+    """
+
+    def __init__(
+        self,
+        *,
+        portal: PortalSchedulingClient,
+        configdb: ConfigDBClient,
+        downtime: DowntimeClient,
+        telescope_classes: Sequence[str] = (),
+        compute_visibility: bool = True,
+    ) -> None:
+        self.portal = portal
+        self.configdb = configdb
+        self.downtime = downtime
+        self.telescope_classes = tuple(telescope_classes)
+        self.compute_visibility = compute_visibility
+        self._infos: dict[str, TelescopeInfo] = {}
+        self._requests: dict[int, tuple[JSON, bool]] = {}
+
+    # -- reads ---------------------------------------------------------------------------------
+    def last_changed(self) -> datetime:
+        with _unavailable("portal"):
+            return self.portal.last_changed(telescope_classes=self.telescope_classes)
+
+    def _telescope_infos(self) -> list[TelescopeInfo]:
+        with _unavailable("configdb"):
+            network = self.configdb.network()
+        infos = telescopes_from_network(
+            network.telescopes, telescope_classes=self.telescope_classes
+        )
+        self._infos = {info.key: info for info in infos}
+        return infos
+
+    def telescopes(self, *, epoch: datetime, end: datetime) -> Sequence[Telescope]:
+        result = []
+        for info in self._telescope_infos():
+            night = night_intervals(info.site(), epoch=epoch, start=epoch, end=end)
+            result.append(model_telescope(info, night))
+        return result
+
+    def downtimes(self, *, epoch: datetime, end: datetime) -> Sequence[Downtime]:
+        with _unavailable("downtime"):
+            records = self.downtime.list(ends_after=epoch, starts_before=end)
+        return [
+            Downtime(
+                telescope_key=record.telescope_key,
+                start_s=math.floor((record.start - epoch).total_seconds()),
+                end_s=math.ceil((record.end - epoch).total_seconds()),
+                instrument_type=record.instrument_type or "all",
+                reason=record.reason,
+            )
+            for record in records
+        ]
+
+    def _priorities(self, proposals: set[str]) -> dict[str, float]:
+        priorities = self.portal.proposal_priorities()
+        for proposal in sorted(proposals - set(priorities)):
+            try:
+                priorities[proposal] = self.portal.proposal_priority(proposal)
+            except NotFoundError:
+                logger.warning("proposal %s not found; its requests are skipped", proposal)
+        return priorities
+
+    def schedulable_groups(self, *, epoch: datetime, end: datetime) -> Sequence[RequestGroup]:
+        with _unavailable("portal"):
+            semester = self.portal.semester_containing(epoch)
+            if semester is None:
+                logger.warning("no semester contains %s: nothing to schedule", epoch)
+                return []
+            feed = self.portal.schedulable_requests(
+                start=semester.start,
+                end=min(end, semester.end),
+                telescope_classes=self.telescope_classes,
+            )
+            priorities = self._priorities({str(g.get("proposal") or "") for g in feed})
+        groups: list[RequestGroup] = []
+        raw_requests: dict[int, JSON] = {}
+        self._requests = {}
+        for raw_group in feed:
+            proposal = str(raw_group.get("proposal") or "")
+            if proposal not in priorities:
+                continue
+            group = group_from_feed(raw_group, epoch=epoch, tac_priority=priorities[proposal])
+            if group is None:
+                continue
+            groups.append(group)
+            for raw_request in raw_group.get("requests") or ():
+                raw_requests[int(raw_request["id"])] = raw_request
+                self._requests[int(raw_request["id"])] = (raw_request, group.is_staff)
+        if not self.compute_visibility:
+            return groups
+        if not self._infos:
+            self._telescope_infos()
+        return self._with_visibility(groups, raw_requests, epoch=epoch, end=end)
+
+    def _with_visibility(
+        self,
+        groups: list[RequestGroup],
+        raw_requests: Mapping[int, JSON],
+        *,
+        epoch: datetime,
+        end: datetime,
+    ) -> list[RequestGroup]:
+        by_class: dict[str, dict[int, list[tuple[vis.Target, vis.Constraints]]]] = defaultdict(dict)
+        for group in groups:
+            for request in group.requests:
+                if request.state == "PENDING" and request.windows:
+                    by_class[request.location.telescope_class][request.id] = targets_of(
+                        raw_requests[request.id]
+                    )
+        visibility: dict[int, dict[str, tuple[Interval, ...]]] = {}
+        for cls, targets in sorted(by_class.items()):
+            sites = {
+                key: info.site()
+                for key, info in sorted(self._infos.items())
+                if info.telescope_class == cls
+            }
+            visibility.update(request_visibility(sites, targets, epoch=epoch, start=epoch, end=end))
+        result = []
+        for group in groups:
+            requests = tuple(
+                _replace_visibility(r, visibility.get(r.id, {})) for r in group.requests
+            )
+            result.append(_replace_requests(group, requests))
+        return result
+
+    def current_observations(
+        self, *, epoch: datetime, end: datetime
+    ) -> Sequence[CurrentObservation]:
+        with _unavailable("portal"):
+            observations = self.portal.schedule(
+                start_after=epoch - timedelta(days=1), start_before=end, end_after=epoch
+            )
+        result = []
+        for observation in observations:
+            current = current_from_schedule(observation, epoch=epoch)
+            if current is not None:
+                result.append(current)
+        return result
+
+    # -- writes --------------------------------------------------------------------------------
+    def create_observations(self, assignments: Sequence[Assignment], *, epoch: datetime) -> int:
+        by_telescope: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for assignment in assignments:
+            info = self._infos.get(assignment.telescope_key)
+            raw = self._requests.get(assignment.request_id)
+            if info is None or raw is None:
+                logger.warning(
+                    "request %s on %s not written: unknown request or telescope",
+                    assignment.request_id,
+                    assignment.telescope_key,
+                )
+                continue
+            element = observation_elements(
+                assignment, raw[0], is_staff=raw[1], info=info, epoch=epoch
+            )
+            if element is not None:
+                by_telescope[assignment.telescope_key].append(element)
+        created = 0
+        for key in sorted(by_telescope):
+            elements = sorted(by_telescope[key], key=lambda e: str(e["start"]))
+            with _unavailable("portal"):
+                result = self.portal.create_observations(elements)
+            created += result.num_created
+            for index, error in sorted(result.errors.items()):
+                if error:
+                    request_id = elements[int(index)]["request"] if index.isdigit() else "?"
+                    logger.warning("request %s not scheduled on %s: %s", request_id, key, error)
+        return created
+
+    def cancel_observations(
+        self, observation_ids: Sequence[int], *, preemption: bool, reason: str = ""
+    ) -> int:
+        if not observation_ids:
+            return 0
+        if reason:
+            logger.info("cancelling %s: %s", list(observation_ids), reason)
+        with _unavailable("portal"):
+            return self.portal.cancel_ids(observation_ids, preemption_enabled=preemption)
+
+
+def _replace_visibility(
+    request: Request, visibility: Mapping[str, tuple[Interval, ...]]
+) -> Request:
+    from dataclasses import replace
+
+    return replace(request, visibility=dict(visibility))
+
+
+def _replace_requests(group: RequestGroup, requests: tuple[Request, ...]) -> RequestGroup:
+    from dataclasses import replace
+
+    return replace(group, requests=requests)
