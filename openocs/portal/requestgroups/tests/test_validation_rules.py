@@ -126,7 +126,8 @@ CONFIGURATION_RULES: list[tuple[str, Edit, Any]] = [
         _set(_config, type="REPEAT_EXPOSE"),
         {
             "non_field_errors": [
-                "Must specify a configuration repeat_duration for REPEAT_EXPOSE type configurations."
+                "Must specify a configuration repeat_duration for REPEAT_EXPOSE type "
+                "configurations."
             ]
         },
     ),
@@ -275,7 +276,8 @@ def test_telescope_class_must_exist_and_host_the_instrument(submitter: Persona) 
     ]
     message = errors["requests"][0]["non_field_errors"][0]
     assert message.startswith(
-        f"Invalid instrument type '{SINISTRO}' at site=Any, enc=Any, tel=Any. \nValid instruments include: "
+        f"Invalid instrument type '{SINISTRO}' at site=Any, enc=Any, tel=Any. "
+        "\nValid instruments include: "
     )
 
 
@@ -285,7 +287,8 @@ def test_request_and_group_level_rules(submitter: Persona) -> None:
     mosaic["requests"][0]["extra_params"] = {"mosaic_pattern": "spiral"}
     errors = client.post("/api/requestgroups/validate/", mosaic, format="json").json()["errors"]
     assert errors["requests"][0]["non_field_errors"] == [
-        "Invalid mosaic pattern spiral set in the request extra_params, choose from line, grid, custom"
+        "Invalid mosaic pattern spiral set in the request extra_params, choose from line, "
+        "grid, custom"
     ]
     single = imaging_group()
     single["requests"].append(dict(single["requests"][0]))
