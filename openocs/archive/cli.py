@@ -8,9 +8,13 @@ import click
 
 
 def _setup() -> None:
-    from openocs.server.cli import setup_django
+    """Configure Django (the ``ocs`` command may not have done it yet)."""
+    import os
 
-    setup_django()
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openocs.server.settings")
+    django.setup()
 
 
 @click.group("archive")
