@@ -1,0 +1,43 @@
+"""On PostgreSQL an exact count that runs too long is replaced by the planner's estimate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import DatabaseError, connection
+from django.db.models import QuerySet
+
+from openocs.archive.tests.conftest import record
+
+
+@pytest.fixture
+def on_postgresql(db: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("count estimation is a PostgreSQL feature")
+
+
+def test_slow_count_falls_back_to_an_estimate(
+    on_postgresql: None, ingest_user: Any, anonymous: Any, store_root: Any, monkeypatch: Any
+) -> None:
+    for name in ("a", "b", "c"):
+        ingest_user.client.post("/archive/frames/", record(name), format="json")
+    exact = anonymous.get("/archive/frames/").json()
+    assert (exact["count"], exact["count_estimated"]) == (3, False)
+
+    def timed_out(self: QuerySet[Any]) -> int:
+        raise DatabaseError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(QuerySet, "count", timed_out)
+    body = anonymous.get("/archive/frames/").json()
+    assert body["count_estimated"] is True
+    assert isinstance(body["count"], int) and body["count"] >= 0
+    assert len(body["results"]) == 3
+
+
+def test_cheap_queries_always_count_exactly(
+    on_postgresql: None, ingest_user: Any, anonymous: Any, store_root: Any
+) -> None:
+    ingest_user.client.post("/archive/frames/", record("a", request_id=9), format="json")
+    body = anonymous.get("/archive/frames/", {"request_id": 9}).json()
+    assert (body["count"], body["count_estimated"]) == (1, False)
