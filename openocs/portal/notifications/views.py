@@ -3,7 +3,7 @@ and ``/api/notifications/preferences/``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -46,7 +46,7 @@ class WebhookViewSet(
     pagination_class = LimitOffsetPagination
 
     def get_queryset(self) -> QuerySet[Webhook]:
-        return Webhook.objects.filter(owner=self.request.user).order_by("-id")
+        return Webhook.objects.filter(owner_id=self.request.user.pk).order_by("-id")
 
     def create(self, request: HttpRequest) -> Response:
         serializer = WebhookSerializer(data=request.data, context={"request": request})
@@ -74,9 +74,10 @@ class WebhookViewSet(
     def deliveries(self, request: HttpRequest, pk: str | None = None) -> Response:
         hook = self.get_object()
         rows = hook.deliveries.order_by("-id")
-        page = self.paginate_queryset(rows)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
         data = WebhookDeliverySerializer(page if page is not None else rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        return paginator.get_paginated_response(data) if page is not None else Response(data)
 
 
 def _proposal(proposal_id: str | None) -> Any:
@@ -126,12 +127,12 @@ class EmailPreferenceView(APIView):
 
     @extend_schema(responses={200: EmailPreferenceSerializer})
     def get(self, request: HttpRequest) -> Response:
-        preference, _ = EmailPreference.objects.get_or_create(user=request.user)
+        preference, _ = EmailPreference.objects.get_or_create(user=cast(Any, request.user))
         return Response(EmailPreferenceSerializer(preference).data)
 
     @extend_schema(request=EmailPreferenceSerializer, responses={200: EmailPreferenceSerializer})
     def patch(self, request: HttpRequest) -> Response:
-        preference, _ = EmailPreference.objects.get_or_create(user=request.user)
+        preference, _ = EmailPreference.objects.get_or_create(user=cast(Any, request.user))
         serializer = EmailPreferenceSerializer(preference, data=request.data, partial=True)
         if not serializer.is_valid():
             return Response(compatible_errors(serializer.errors), status=400)

@@ -110,7 +110,7 @@ def dispatch(*, event_id: int) -> int:
 
 def retry_delay_s(attempt: int) -> float:
     """Seconds to wait after failed attempt ``attempt`` (1-based): base × 2^(attempt−1)."""
-    return conf.webhook_retry_base_s() * 2 ** (attempt - 1)
+    return float(conf.webhook_retry_base_s() * 2 ** (attempt - 1))
 
 
 def deliver(*, webhook_id: int, event_id: int, attempt: int) -> WebhookDelivery | None:
