@@ -129,3 +129,178 @@ def _print_text(problem: Problem, schedule: Schedule, left_out: dict[int, Explan
                 f"  request {explanation.request_id}: {explanation.reason.value}: "
                 f"{explanation.message}"
             )
+
+
+# -- ocs scheduler run -----------------------------------------------------------------------
+
+EXIT_CYCLE_FAILED = 5
+"""``run --once``: the cycle could not read its inputs, write its result, or solve."""
+
+DEFAULT_PORTAL_URL = "http://127.0.0.1:8000/"
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+@scheduler_group.command("run")
+@click.option(
+    "--portal-url",
+    envvar="OCS_PORTAL_URL",
+    default=DEFAULT_PORTAL_URL,
+    show_default=True,
+    help="Observation portal base URL (env OCS_PORTAL_URL).",
+)
+@click.option(
+    "--configdb-url",
+    envvar="OCS_CONFIGDB_URL",
+    default="",
+    help="configdb base URL (env OCS_CONFIGDB_URL; default <portal-url>configdb/).",
+)
+@click.option(
+    "--downtime-url",
+    envvar="OCS_DOWNTIME_URL",
+    default="",
+    help="Downtime service base URL (env OCS_DOWNTIME_URL; default <portal-url>downtime/).",
+)
+@click.option(
+    "--token",
+    envvar="OCS_SCHEDULER_TOKEN",
+    default="",
+    help="API token of a staff account with staff_view (env OCS_SCHEDULER_TOKEN).",
+)
+@click.option(
+    "--interval",
+    "interval_min",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Replan at least every this many minutes, even if nothing changed.",
+)
+@click.option(
+    "--poll",
+    "poll_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds between last_changed checks.",
+)
+@click.option("--once", is_flag=True, help="Run one cycle and exit (exit code 5 if it failed).")
+@click.option(
+    "--kernel",
+    type=click.Choice(["cpsat", "timesliced", "greedy"]),
+    default="cpsat",
+    show_default=True,
+    help="Solver kernel.",
+)
+@click.option(
+    "--time-limit",
+    "time_limit_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    help="Normal-pass solver time limit, seconds (KERNEL_TIMELIMIT).",
+)
+@click.option(
+    "--horizon-days",
+    type=click.FloatRange(min=0, min_open=True),
+    default=7.0,
+    show_default=True,
+    help="Planning horizon, days (MODEL_HORIZON).",
+)
+@click.option(
+    "--telescope-class",
+    "telescope_classes",
+    multiple=True,
+    help="Only schedule these telescope classes (repeatable; TELESCOPE_CLASSES).",
+)
+@click.option("--dry-run", is_flag=True, help="Plan and report, but cancel and create nothing.")
+def run(
+    portal_url: str,
+    configdb_url: str,
+    downtime_url: str,
+    token: str,
+    interval_min: float,
+    poll_s: float,
+    once: bool,
+    kernel: str,
+    time_limit_s: float,
+    horizon_days: float,
+    telescope_classes: tuple[str, ...],
+    dry_run: bool,
+) -> None:
+    """Keep the network schedule current: read the portal's schedulable requests, configdb and
+    downtime, plan (rapid-response pass, then normal and time-critical), and write observations
+    back to the portal. Replans when the portal's last_changed moves, after a failure (with
+    back-off; an outage never leaves a half-written schedule) and at least every --interval
+    minutes. `ocs up` starts it with a token of its `scheduler` service account.
+
+    \b
+    Example:
+        OCS_SCHEDULER_TOKEN=<token> ocs scheduler run --portal-url http://127.0.0.1:8000/ \\
+            --interval 15 --time-limit 60
+        ocs scheduler run --once --dry-run --token <token>
+
+    \b
+    Exit codes: 0 stopped normally (or --once succeeded); 2 bad command line (e.g. no token);
+    5 --once and the cycle failed.
+    """
+    import logging
+
+    from openocs.clients.configdb import ConfigDBClient
+    from openocs.clients.downtime import DowntimeClient
+    from openocs.clients.scheduling import PortalSchedulingClient
+    from openocs.scheduler.daemon import CycleReport, DaemonConfig, SchedulerDaemon
+    from openocs.scheduler.sources import HttpDataSource
+
+    if not token:
+        raise click.UsageError(
+            "the portal needs a staff token with staff_view: pass --token or set "
+            "OCS_SCHEDULER_TOKEN (`ocs up` creates one for its `scheduler` account)"
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    portal_url = _with_slash(portal_url)
+    portal = PortalSchedulingClient(portal_url, token=token)
+    configdb = ConfigDBClient(_with_slash(configdb_url or portal_url + "configdb/"), refresh_s=60)
+    downtime = DowntimeClient(_with_slash(downtime_url or portal_url + "downtime/"), timeout_s=120)
+    source = HttpDataSource(
+        portal=portal, configdb=configdb, downtime=downtime, telescope_classes=telescope_classes
+    )
+    config = DaemonConfig(
+        kernel=kernel,
+        time_limit_s=time_limit_s,
+        horizon_s=round(horizon_days * 86400),
+        loop_sleep_s=poll_s,
+        replan_interval_s=interval_min * 60,
+        dry_run=dry_run,
+    )
+
+    def echo_report(report: CycleReport) -> None:
+        if report.ok:
+            click.echo(
+                f"cycle ({report.reason}): created {report.created}, cancelled "
+                f"{report.cancelled}, aborted {report.aborted}" + (" (dry run)" if dry_run else "")
+            )
+        else:
+            click.echo(f"cycle ({report.reason}) failed, nothing more written: {report.error}")
+
+    class _ReportingDaemon(SchedulerDaemon):
+        def run_cycle(self, reason: str = "") -> CycleReport:
+            report = super().run_cycle(reason)
+            echo_report(report)
+            return report
+
+    daemon = _ReportingDaemon(source, config=config)
+    try:
+        if once:
+            report = daemon.run_cycle("--once")
+            if not report.ok:
+                raise SystemExit(EXIT_CYCLE_FAILED)
+            return
+        click.echo(f"scheduling against {portal_url} (Ctrl-C stops)")
+        daemon.run()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        for client in (portal, configdb, downtime):
+            client.close()

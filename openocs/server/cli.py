@@ -132,6 +132,38 @@ def ensure_demo_staff() -> tuple[str, str | None, str]:
     return DEMO_USERNAME, password, token.key
 
 
+SCHEDULER_USERNAME = "scheduler"
+
+
+def ensure_scheduler_account() -> str:
+    """Create the scheduler's staff service account once (``staff_view`` on, no password, so it
+    cannot log in interactively) and return its API token key (scheduler-contract.md §1)."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from rest_framework.authtoken.models import Token
+
+    user_model = get_user_model()
+    with transaction.atomic():
+        user, created = user_model.objects.get_or_create(
+            username=SCHEDULER_USERNAME,
+            defaults={"email": "scheduler@localhost", "is_staff": True},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        elif not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        try:
+            from openocs.portal.accounts.models import Profile
+        except ImportError:  # pragma: no cover - the portal is not installed
+            pass
+        else:
+            Profile.objects.update_or_create(user=user, defaults={"staff_view": True})
+        token, _ = Token.objects.get_or_create(user=user)
+    return str(token.key)
+
+
 def run_demo_loaders(echo: Any = click.echo) -> None:
     """Run each installed component's idempotent demo loader (``<component>.demo.load_demo``)."""
     from django.conf import settings
@@ -259,8 +291,15 @@ def up(
         and _load_lazy("scheduler") is not None
         and "portal" in settings.OCS_COMPONENTS
     ):
-        scheduler = [python, "-m", "openocs.server.cli", "scheduler", "run"]
-        processes.append(subprocess.Popen(scheduler))  # noqa: S603
+        local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        scheduler = [
+            python, "-m", "openocs.server.cli", "scheduler", "run",
+            "--portal-url", f"http://{local_host}:{port}/",
+        ]  # fmt: skip
+        environment = {**os.environ}
+        if not environment.get("OCS_SCHEDULER_TOKEN"):
+            environment["OCS_SCHEDULER_TOKEN"] = ensure_scheduler_account()
+        processes.append(subprocess.Popen(scheduler, env=environment))  # noqa: S603
     click.echo(f"OpenOCS is serving on http://{host}:{port}/ (Ctrl-C stops it)")
     _supervise(processes)
 

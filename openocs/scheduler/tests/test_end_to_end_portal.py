@@ -19,6 +19,7 @@ from openocs.clients.downtime import DowntimeClient
 from openocs.clients.scheduling import PortalSchedulingClient
 from openocs.portal.conftest import Persona, PersonaFactory, make_persona  # noqa: F401
 from openocs.portal.requestgroups.tests.conftest import (  # noqa: F401  (fixtures)
+    DEMO_NETWORK,
     SINISTRO,
     allocation,
     demo_sites_document,
@@ -157,3 +158,46 @@ def test_a_portal_outage_writes_nothing_and_the_daemon_retries(
     assert "portal" in report.error
     assert daemon.should_plan() == (True, "previous run failed")
     assert scheduler_account.client.get("/api/observations/").json()["count"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ocs_scheduler_run_once_schedules_through_a_real_server(
+    submitter: Persona,
+    live_server: Any,
+    frozen_now: datetime,
+) -> None:
+    """``ocs scheduler run --once`` over real HTTP, authenticated as the service account that
+    ``ocs up`` creates; the configdb demo network is imported in the live database."""
+    from click.testing import CliRunner
+
+    from openocs.server.cli import ensure_scheduler_account
+    from openocs.server.cli import main as ocs
+
+    CliRunner().invoke(ocs, ["configdb", "import", str(DEMO_NETWORK)])
+    submitted = submitter.client.post("/api/requestgroups/", imaging_group(), format="json")
+    assert submitted.status_code == 201, submitted.json()
+    token = ensure_scheduler_account()
+    assert ensure_scheduler_account() == token  # idempotent
+
+    result = CliRunner().invoke(
+        ocs,
+        ["scheduler", "run", "--once", "--time-limit", "10", "--telescope-class", "1m0"],
+        env={"OCS_PORTAL_URL": live_server.url + "/", "OCS_SCHEDULER_TOKEN": token},
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "created 1" in result.output
+    request_id = submitted.json()["requests"][0]["id"]
+    listing = submitter.client.get(f"/api/observations/?request_id={request_id}").json()
+    assert [o["state"] for o in listing["results"]] == ["PENDING"]
+
+
+def test_ocs_scheduler_run_refuses_to_start_without_a_token() -> None:
+    from click.testing import CliRunner
+
+    from openocs.scheduler.cli import scheduler_group
+
+    result = CliRunner().invoke(scheduler_group, ["run", "--once"], env={"OCS_SCHEDULER_TOKEN": ""})
+
+    assert result.exit_code == 2
+    assert "OCS_SCHEDULER_TOKEN" in result.output
