@@ -42,7 +42,8 @@ def _site_document(**telescope_changes: Any) -> dict[str, Any]:
     site = document["results"][0]
     telescope = site["enclosure_set"][0]["telescope_set"][0]
     telescope.update(telescope_changes)
-    return site
+    result: dict[str, Any] = site
+    return result
 
 
 def _with_instruments(site: dict[str, Any], *states: str) -> dict[str, Any]:
