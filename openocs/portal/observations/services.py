@@ -313,8 +313,9 @@ def configuration_status_update(
 ) -> ConfigurationStatus:
     """``PATCH configurationstatus/{id}/`` (§14), idempotent; row-locked against concurrent
     updates from the same telescope."""
+    # of=self: PostgreSQL refuses FOR UPDATE on the outer join of the nullable configuration
     status = (
-        ConfigurationStatus.objects.select_for_update()
+        ConfigurationStatus.objects.select_for_update(of=("self",))
         .select_related("observation", "observation__request__request_group", "configuration")
         .get(pk=status.pk)
     )
