@@ -217,3 +217,11 @@ class FrameUpdateSerializer(serializers.Serializer[Any]):
         if value not in conf.known_configuration_types():
             raise serializers.ValidationError(f'"{value}" is not a valid choice.')
         return value
+
+
+class ThumbnailRegistrationSerializer(FrameRegistrationSerializer):
+    """The body of ``POST thumbnails/`` (spec §8): a frame-shaped payload plus the thumbnail."""
+
+    basename = serializers.CharField(max_length=1000)
+    frame_basename = serializers.CharField(max_length=1000)
+    size = serializers.ChoiceField(choices=["small", "medium", "large"])

@@ -219,3 +219,37 @@ def user_upsert(
             Token.objects.filter(key=api_token).delete()
             Token.objects.create(user=user, key=api_token)
     return user
+
+
+@transaction.atomic
+def thumbnail_register(
+    *,
+    frame_basename: str,
+    basename: str,
+    size: str,
+    version: NewVersion,
+    fields: dict[str, Any],
+    headers: dict[str, Any],
+) -> Thumbnail:
+    """Record a thumbnail uploaded by the ingester (spec §8); a missing frame is created from
+    the metadata without a version (so it is not listed and nothing is published)."""
+    frame = Frame.objects.filter(basename=frame_basename).first()
+    if frame is None:
+        values = {name: fields.get(name) for name in FRAME_FIELDS if name in fields}
+        frame = Frame.objects.create(basename=frame_basename, **values)
+        Headers.objects.create(frame=frame, data=headers)
+    day = frame.observation_day.strftime("%Y%m%d") if frame.observation_day else "undated"
+    path = version.path or (
+        f"{frame.site_id}/{frame.instrument_id}/{day}/thumbnails/{basename}{version.extension}"
+    )
+    thumbnail, _ = Thumbnail.objects.update_or_create(
+        basename=basename,
+        defaults={
+            "frame": frame,
+            "size": size,
+            "extension": version.extension,
+            "key": version.key,
+            "path": path,
+        },
+    )
+    return thumbnail

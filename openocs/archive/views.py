@@ -41,6 +41,7 @@ from openocs.archive.params import as_bool, as_datetime, as_int
 from openocs.archive.serializers import (
     FrameRegistrationSerializer,
     FrameUpdateSerializer,
+    ThumbnailRegistrationSerializer,
     frame_json,
     thumbnail_json,
     version_json,
@@ -549,7 +550,29 @@ class VersionDetailView(ArchiveView):
 
 
 class ThumbnailListView(ArchiveView):
-    """``GET thumbnails/``: thumbnails of visible frames (spec §8)."""
+    """``GET thumbnails/``: thumbnails of visible frames; ``POST`` (superuser) (spec §8)."""
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.request.method == "POST":
+            return [IsSuperuserOrIngester()]
+        return [permissions.AllowAny()]
+
+    def post(self, request: Request) -> Response:
+        parsed = ThumbnailRegistrationSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        data = dict(parsed.validated_data)
+        versions = data.pop("version_set")
+        if not versions:
+            raise exceptions.ValidationError({"version_set": ["This list may not be empty."]})
+        thumbnail = services.thumbnail_register(
+            frame_basename=data.pop("frame_basename"),
+            basename=data.pop("basename"),
+            size=data.pop("size"),
+            version=services.NewVersion(**versions[0]),
+            headers=data.pop("headers"),
+            fields=data,
+        )
+        return Response(thumbnail_json(thumbnail, request), status=status.HTTP_201_CREATED)
 
     def get(self, request: Request) -> Response:
         viewer = viewer_for(request)
