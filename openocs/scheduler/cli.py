@@ -259,6 +259,7 @@ def run(
             "OCS_SCHEDULER_TOKEN (`ocs up` creates one for its `scheduler` account)"
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     portal_url = _with_slash(portal_url)
     portal = PortalSchedulingClient(portal_url, token=token)
     configdb = ConfigDBClient(_with_slash(configdb_url or portal_url + "configdb/"), refresh_s=60)
