@@ -58,6 +58,15 @@ class ArchiveClient:
             raise ResponseFormatError("expected a frame", url="frames/", detail=str(answer)[:200])
         return answer
 
+    def register_thumbnail(self, record: dict[str, Any]) -> dict[str, Any]:
+        """POST a thumbnail record (spec §8); returns the thumbnail."""
+        answer = self.http.json(self.http.request("POST", "thumbnails/", json=record))
+        if not isinstance(answer, dict) or "frame" not in answer:
+            raise ResponseFormatError(
+                "expected a thumbnail", url="thumbnails/", detail=str(answer)[:200]
+            )
+        return answer
+
     def frame(self, frame_id: int) -> dict[str, Any]:
         """One frame by id."""
         answer = self.http.get_json(f"frames/{frame_id}/")

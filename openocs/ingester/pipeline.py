@@ -127,7 +127,12 @@ class Ingester:
         return stored
 
     def register(
-        self, record: dict[str, Any], stored: StoredObject, extension: str
+        self,
+        record: dict[str, Any],
+        stored: StoredObject,
+        extension: str,
+        *,
+        thumbnail: bool = False,
     ) -> dict[str, Any]:
         """POST the record with its version; map the archive's answers to ingester errors."""
         payload = dict(record)
@@ -135,6 +140,9 @@ class Ingester:
             {"key": stored.key, "md5": stored.md5, "extension": extension, "path": stored.path}
         ]
         try:
+            if thumbnail:
+                answer = self.archive.register_thumbnail(payload)
+                return {**answer, "id": answer["frame"]}
             return self.archive.register_frame(payload)
         except ClientRequestError as error:
             if "version with this md5 already exists" in str(error.body):
@@ -178,7 +186,12 @@ class Ingester:
         )
         stored = self.upload(fileobj, description, md5)
         try:
-            frame = self.register(description.record, stored, description.extension)
+            frame = self.register(
+                description.record,
+                stored,
+                description.extension,
+                thumbnail=description.is_thumbnail,
+            )
         except NonFatalDoNotRetryError:
             # The same bytes are archived already. With md5-keyed stores this object *is* the
             # archived one, so it must not be deleted; versioned stores keep an extra version.

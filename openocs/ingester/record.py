@@ -25,6 +25,7 @@ from openocs.ingester.publicdate import TagLookup, public_date
 from openocs.ingester.settings import IngesterSettings
 
 FITS_EXTENSIONS = (".fits.fz", ".fits")
+THUMBNAIL_EXTENSIONS = (".jpg", ".jpeg")
 SUPPORTED_EXTENSIONS = (".fits.fz", ".fits", ".tar.gz", ".pdf", ".jpg", ".jpeg")
 LCO_NAME = re.compile(r"^\w+-[a-z]{2}\d\d-\d{8}-\d{4}-(?P<code>[a-z])(?P<level>\d\d)")
 LETTER_TYPES = {
@@ -52,6 +53,7 @@ class FileDescription:
     record: dict[str, Any]
     store_path: str
     public_date_rule: str
+    is_thumbnail: bool = False
 
 
 def _clean_value(value: Any) -> Any:
@@ -301,11 +303,16 @@ def describe_file(
         )
     if blacklist_headers is not None:
         settings = _with_blacklist(settings, blacklist_headers)
-    required = tuple(
-        required_headers if required_headers is not None else settings.required_headers
-    )
-    overlay = dict(file_metadata or {})
     keys = settings.keys
+    thumbnail = extension in THUMBNAIL_EXTENSIONS
+    default_required = (
+        (keys.thumbnail_frame_basename, keys.thumbnail_size, keys.observation_date,
+         keys.observation_day, keys.instrument_id, keys.site_id, keys.telescope_id)
+        if thumbnail
+        else settings.required_headers
+    )  # fmt: skip
+    required = tuple(required_headers if required_headers is not None else default_required)
+    overlay = dict(file_metadata or {})
     header: Mapping[str, Any] | fits.Header | None = None
     if extension in FITS_EXTENSIONS:
         headers, header = _read_fits_headers(fileobj, required, settings, overlay)
@@ -328,6 +335,8 @@ def describe_file(
     else:
         observation_day = _parse_day(keys.observation_day, day_value)
     instrument = _text(headers.get(keys.instrument_id), settings)
+    if thumbnail and not headers.get(keys.configuration_type):
+        headers[keys.configuration_type] = "EXPOSE"  # a thumbnail's frame is an image
     configuration_type = _configuration_type(headers, basename, instrument, keys.configuration_type)
     if basename.endswith("_cat"):
         headers[keys.catalog_target_frame] = basename.removesuffix("_cat")
@@ -386,13 +395,20 @@ def describe_file(
         "headers": headers,
         "related_frame_filenames": related,
     }
+    path = store_path(record, extension)
+    if thumbnail:
+        record[keys.thumbnail_frame_basename] = str(headers[keys.thumbnail_frame_basename])
+        record[keys.thumbnail_size] = str(headers[keys.thumbnail_size])
+        day = str(record["observation_day"]).replace("-", "")
+        path = f"{record['site_id']}/{instrument}/{day}/thumbnails/{basename}{extension}"
     return FileDescription(
         basename=basename,
         extension=extension,
         headers=headers,
         record=record,
-        store_path=store_path(record, extension),
+        store_path=path,
         public_date_rule=rule,
+        is_thumbnail=thumbnail,
     )
 
 

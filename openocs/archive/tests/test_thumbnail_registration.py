@@ -43,3 +43,32 @@ def test_missing_size_names_the_field(ingest_user: Any, member: Any, store_root:
         member.client.post("/archive/thumbnails/", thumbnail_body(), format="json").status_code
         == 403
     )
+
+
+def test_the_ingester_registers_a_jpeg_thumbnail_of_a_frame(
+    ingester: Any, anonymous: Any, tmp_path: Any
+) -> None:
+    from PIL import Image
+
+    from openocs.archive.tests.conftest import FULL_FRAME, ingest
+
+    frame = ingest(ingester, FULL_FRAME)
+    jpeg = tmp_path / f"{frame['basename']}-small.jpg"
+    Image.new("L", (20, 10)).save(jpeg, format="JPEG")
+    metadata = {
+        "frame_basename": frame["basename"], "size": "small", "DATE-OBS": "2021-07-09T14:33:45.478",
+        "INSTRUME": "ep02", "SITEID": "ogg", "TELID": "2m0a",
+    }  # fmt: skip
+    with jpeg.open("rb") as fileobj:
+        result = ingester.ingest(fileobj, jpeg.name, file_metadata=metadata)
+    assert result["frameid"] == frame["frameid"]
+    body = anonymous.get(
+        f"/archive/frames/{frame['frameid']}/", {"include_thumbnails": "true"}
+    ).json()
+    (thumbnail,) = body["thumbnails"]
+    assert thumbnail["size"] == "small"
+    assert thumbnail["extension"] == ".jpg"
+    content = b"".join(
+        anonymous.get(thumbnail["url"].removeprefix("http://testserver")).streaming_content
+    )
+    assert content == jpeg.read_bytes()
