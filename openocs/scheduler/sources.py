@@ -159,11 +159,15 @@ def _location(raw: JSON) -> Location:
     )
 
 
-def request_from_feed(raw: JSON, *, epoch: datetime) -> Request:
-    """One feed request → ``Request`` (visibility filled in later)."""
+def request_from_feed(raw: JSON, *, epoch: datetime, until: datetime | None = None) -> Request:
+    """One feed request → ``Request`` (visibility filled in later); windows are cut at
+    ``until`` (the semester end, §6.1)."""
     windows = []
     for window in raw.get("windows") or ():
-        interval = _inward(_parse_time(window["start"]), _parse_time(window["end"]), epoch)
+        window_end = _parse_time(window["end"])
+        if until is not None:
+            window_end = min(window_end, until)
+        interval = _inward(_parse_time(window["start"]), window_end, epoch)
         if interval is not None:
             windows.append(interval)
     return Request(
@@ -177,7 +181,9 @@ def request_from_feed(raw: JSON, *, epoch: datetime) -> Request:
     )
 
 
-def group_from_feed(raw: JSON, *, epoch: datetime, tac_priority: float) -> RequestGroup | None:
+def group_from_feed(
+    raw: JSON, *, epoch: datetime, tac_priority: float, until: datetime | None = None
+) -> RequestGroup | None:
     """One feed group → ``RequestGroup``; ``None`` (logged) when its operator or type is not
     one the contract allows (§2.1.1)."""
     try:
@@ -195,7 +201,9 @@ def group_from_feed(raw: JSON, *, epoch: datetime, tac_priority: float) -> Reque
     return RequestGroup(
         id=int(raw["id"]),
         operator=operator,
-        requests=tuple(request_from_feed(r, epoch=epoch) for r in raw.get("requests") or ()),
+        requests=tuple(
+            request_from_feed(r, epoch=epoch, until=until) for r in raw.get("requests") or ()
+        ),
         tac_priority=tac_priority,
         ipp_value=1.0 if ipp is None else float(ipp),
         observation_type=observation_type,
@@ -427,7 +435,9 @@ class HttpDataSource:
             proposal = str(raw_group.get("proposal") or "")
             if proposal not in priorities:
                 continue
-            group = group_from_feed(raw_group, epoch=epoch, tac_priority=priorities[proposal])
+            group = group_from_feed(
+                raw_group, epoch=epoch, tac_priority=priorities[proposal], until=semester.end
+            )
             if group is None:
                 continue
             groups.append(group)

@@ -144,6 +144,13 @@ def test_feed_requests_keep_their_windows_rounded_inwards_and_their_location() -
     assert request.instrument_types == ("1M0-SCICAM-SINISTRO", "1M0-SCICAM-SINISTRO")
 
 
+def test_windows_are_cut_at_the_semester_end() -> None:
+    request = request_from_feed(_raw_request(), epoch=EPOCH, until=EPOCH + timedelta(hours=11))
+    assert request.windows == ((36001, 39600),)
+    gone = request_from_feed(_raw_request(), epoch=EPOCH, until=EPOCH + timedelta(hours=9))
+    assert gone.windows == ()
+
+
 def test_feed_groups_take_operator_type_ipp_and_tac_priority() -> None:
     raw = {
         "id": 7,
