@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^", include("openocs.archive.frame_urls")),
     _route(r"versions", views.VersionListView.as_view(), "archive-versions"),
     _route(r"versions/(?P<pk>\d+)", views.VersionDetailView.as_view(), "archive-version"),
+    _route(r"versions/exists", views.VersionExistsView.as_view(), "archive-versions-exists"),
     _route(r"thumbnails", views.ThumbnailListView.as_view(), "archive-thumbnails"),
     _route(r"thumbnails/(?P<pk>\d+)", views.ThumbnailDetailView.as_view(), "archive-thumbnail"),
     _route(r"frame-funpack/(?P<pk>\d+)/funpack", views.FunpackView.as_view(), "archive-funpack"),

@@ -685,3 +685,31 @@ class AddUpdateUserView(APIView):
             api_token=api_token,
         )
         return Response({"message": f"User {user.username} added or updated."})
+
+
+class VersionExistsView(ArchiveView):
+    """``POST versions/exists/`` (staff): which md5s and basenames are archived (spec §5.4)."""
+
+    permission_classes = [IsStaff]
+
+    def post(self, request: Request) -> Response:
+        data: Any = request.data
+        md5s = data.get("md5s", []) if hasattr(data, "get") else None
+        basenames = data.get("basenames", []) if hasattr(data, "get") else None
+        if not isinstance(md5s, list) or not isinstance(basenames, list):
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["Expected md5s and basenames lists."]}
+            )
+        md5s = [str(m).lower() for m in md5s]
+        by_md5 = dict(Version.objects.filter(md5__in=md5s).values_list("md5", "frame_id"))
+        by_name = dict(
+            Frame.objects.filter(basename__in=[str(b) for b in basenames], listed=True).values_list(
+                "basename", "id"
+            )
+        )
+        return Response(
+            {
+                "md5s": {m: by_md5.get(m) for m in md5s},
+                "basenames": {str(b): by_name.get(str(b)) for b in basenames},
+            }
+        )

@@ -123,3 +123,15 @@ def test_configdb_configuration_types_are_known_too(ingest_user, store_root, mon
     assert ingest_user.client.post("/archive/frames/", body, format="json").status_code == 400
     monkeypatch.setattr(conf, "configdb_configuration_types", lambda: {"REPEAT_EXPOSE"})
     assert ingest_user.client.post("/archive/frames/", body, format="json").status_code == 201
+
+
+def test_versions_exists_reports_what_is_archived(ingest_user, staff, member, store_root):
+    frame_id = ingest_user.client.post("/archive/frames/", record("f1"), format="json").json()["id"]
+    md5 = record("f1")["version_set"][0]["md5"]
+    body = {"md5s": [md5, "0" * 32], "basenames": ["f1", "nope"]}
+    answer = staff.client.post("/archive/versions/exists/", body, format="json").json()
+    assert answer == {
+        "md5s": {md5: frame_id, "0" * 32: None},
+        "basenames": {"f1": frame_id, "nope": None},
+    }
+    assert member.client.post("/archive/versions/exists", body, format="json").status_code == 403
