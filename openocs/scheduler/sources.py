@@ -371,6 +371,7 @@ class HttpDataSource:
         self.compute_visibility = compute_visibility
         self._infos: dict[str, TelescopeInfo] = {}
         self._requests: dict[int, tuple[JSON, bool]] = {}
+        self._rapid_response: set[int] = set()
 
     # -- reads ---------------------------------------------------------------------------------
     def last_changed(self) -> datetime:
@@ -431,6 +432,7 @@ class HttpDataSource:
         groups: list[RequestGroup] = []
         raw_requests: dict[int, JSON] = {}
         self._requests = {}
+        self._rapid_response = set()
         for raw_group in feed:
             proposal = str(raw_group.get("proposal") or "")
             if proposal not in priorities:
@@ -444,6 +446,8 @@ class HttpDataSource:
             for raw_request in raw_group.get("requests") or ():
                 raw_requests[int(raw_request["id"])] = raw_request
                 self._requests[int(raw_request["id"])] = (raw_request, group.is_staff)
+                if group.observation_type is ObservationType.RAPID_RESPONSE:
+                    self._rapid_response.add(int(raw_request["id"]))
         if not self.compute_visibility:
             return groups
         if not self._infos:
@@ -497,7 +501,9 @@ class HttpDataSource:
 
     # -- writes --------------------------------------------------------------------------------
     def create_observations(self, assignments: Sequence[Assignment], *, epoch: datetime) -> int:
+        """One ``POST`` per telescope; rapid-response observations in one call (§3.1)."""
         by_telescope: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        all_rapid_response = all(a.request_id in self._rapid_response for a in assignments)
         for assignment in assignments:
             info = self._infos.get(assignment.telescope_key)
             raw = self._requests.get(assignment.request_id)
@@ -512,10 +518,13 @@ class HttpDataSource:
                 assignment, raw[0], is_staff=raw[1], info=info, epoch=epoch
             )
             if element is not None:
-                by_telescope[assignment.telescope_key].append(element)
+                batch = "rapid response" if all_rapid_response else assignment.telescope_key
+                by_telescope[batch].append(element)
         created = 0
         for key in sorted(by_telescope):
-            elements = sorted(by_telescope[key], key=lambda e: str(e["start"]))
+            elements = sorted(
+                by_telescope[key], key=lambda e: (str(e["start"]), str(e["telescope"]))
+            )
             with _unavailable("portal"):
                 result = self.portal.create_observations(elements)
             created += result.num_created

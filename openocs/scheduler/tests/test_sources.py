@@ -410,3 +410,40 @@ def test_observations_are_posted_per_telescope_and_per_item_errors_are_not_fatal
     assert created == 0
     assert len(posted) == 1
     assert [item["request"] for item in posted[0]] == [9913]
+
+
+def test_rapid_response_observations_are_posted_in_one_call() -> None:
+    posted: list[Any] = []
+
+    def portal(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/semesters/":
+            semester = {"id": "2029B", "start": "2029-08-01T00:00:00Z", "end": "2030-02-01T00:00Z"}
+            return httpx.Response(200, json={"results": [semester]})
+        if request.url.path == "/api/requestgroups/schedulable_requests/":
+            groups = [
+                {
+                    "id": group_id,
+                    "operator": "SINGLE",
+                    "observation_type": "RAPID_RESPONSE",
+                    "proposal": "P",
+                    "requests": [_raw_request(id=request_id)],
+                }
+                for group_id, request_id in ((1, 11), (2, 12))
+            ]
+            return httpx.Response(200, json=groups)
+        if request.url.path == "/api/proposals/":
+            return httpx.Response(200, json={"results": [{"id": "P", "tac_priority": 10}]})
+        if request.url.path == "/api/observations/" and request.method == "POST":
+            posted.append(json.loads(request.content))
+            return httpx.Response(201, json={"num_created": len(posted[-1]), "errors": {}})
+        return httpx.Response(404, json={})
+
+    source = _source(portal)
+    source.telescopes(epoch=EPOCH, end=EPOCH + timedelta(hours=1))
+    source.schedulable_groups(epoch=EPOCH, end=EPOCH + timedelta(days=7))
+    placements = [
+        Assignment(12, "1m0a.doma.coj", 7200, 7479, 10.0),
+        Assignment(11, "1m0a.doma.coj", 3600, 3879, 10.0),
+    ]
+    assert source.create_observations(placements, epoch=EPOCH) == 2
+    assert [[item["request"] for item in call] for call in posted] == [[11, 12]]
