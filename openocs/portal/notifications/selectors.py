@@ -26,9 +26,13 @@ def events_after(*, after: int, limit: int, replan_only: bool = False) -> list[C
     rows = list(ChangeEvent.objects.filter(id__gt=after).order_by("id")[: limit * 2 + 10])
     young = timezone.now() - GAP_SETTLE
     chosen: list[ChangeEvent] = []
-    expected = after + 1
+    # A hole right after the cursor only matters when the cursor is a real event: a fresh or
+    # expired cursor (0, or an event already cleaned up) starts at the first event there is.
+    expected: int | None = (
+        after + 1 if after > 0 and ChangeEvent.objects.filter(id=after).exists() else None
+    )
     for row in rows:
-        if row.id != expected and row.created > young:
+        if expected is not None and row.id != expected and row.created > young:
             break
         expected = row.id + 1
         if replan_only and not row.replan:

@@ -82,8 +82,13 @@ def webhooks_for(event: ChangeEvent) -> list[Webhook]:
 
 
 def on_event(event: ChangeEvent) -> None:
-    """Channel: after the commit, queue one delivery per matching webhook."""
+    """Channel: after the commit, queue one delivery per matching webhook (nothing is queued
+    when nobody on the proposal has an active webhook, e.g. during big range cancels)."""
     if not event.proposal_id:
+        return
+    if not Webhook.objects.filter(
+        active=True, owner__membership__proposal_id=event.proposal_id
+    ).exists():
         return
     event_id = event.pk
 

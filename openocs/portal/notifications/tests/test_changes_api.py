@@ -163,8 +163,10 @@ def test_a_young_gap_in_the_sequence_holds_the_cursor_until_it_settles(
     assert first and hole and last
     ChangeEvent.objects.filter(pk=hole.pk).delete()  # as if still in flight in another worker
     assert [e.id for e in selectors.events_after(after=0, limit=10)] == [first.id]
+    assert selectors.events_after(after=first.id, limit=10) == []
     with time_machine.travel(frozen_now + timedelta(seconds=3), tick=False):
         assert [e.id for e in selectors.events_after(after=0, limit=10)] == [first.id, last.id]
+        assert [e.id for e in selectors.events_after(after=first.id, limit=10)] == [last.id]
 
 
 def _redis() -> Any:

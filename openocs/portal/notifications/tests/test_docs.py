@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 
@@ -38,8 +38,10 @@ def examples() -> dict[str, Any]:
 @pytest.fixture
 def connections_kept() -> Iterator[None]:
     """Serve requests inside the test transaction, as Django's test client does."""
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
