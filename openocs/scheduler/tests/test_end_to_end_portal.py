@@ -201,3 +201,38 @@ def test_ocs_scheduler_run_refuses_to_start_without_a_token() -> None:
 
     assert result.exit_code == 2
     assert "OCS_SCHEDULER_TOKEN" in result.output
+
+
+def test_ocs_up_starts_the_daemon_with_the_scheduler_account_token(
+    monkeypatch: pytest.MonkeyPatch, live_network: None
+) -> None:
+    """``ocs up`` (``make run``) starts ``ocs scheduler run`` against its own address with the
+    token of the ``scheduler`` service account, which may read the feed (staff_view)."""
+    from click.testing import CliRunner
+    from rest_framework.test import APIClient
+
+    import openocs.server.cli as server_cli
+
+    started: list[tuple[list[str], dict[str, str] | None]] = []
+
+    class _Process:
+        def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
+            started.append((argv, env))
+
+    monkeypatch.setattr("openocs.server.cli.subprocess.Popen", _Process)
+    monkeypatch.setattr(server_cli, "_supervise", lambda processes: None)
+    monkeypatch.delenv("OCS_SCHEDULER_TOKEN", raising=False)
+
+    result = CliRunner().invoke(
+        server_cli.main,
+        ["up", "--no-demo", "--no-worker", "--host", "0.0.0.0", "--port", "8123"],  # noqa: S104
+    )
+
+    assert result.exit_code == 0, result.output
+    [(argv, env)] = [(a, e) for a, e in started if "scheduler" in a]
+    assert argv[-4:] == ["scheduler", "run", "--portal-url", "http://127.0.0.1:8123/"]
+    assert env is not None
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {env['OCS_SCHEDULER_TOKEN']}")
+    assert client.get("/api/requestgroups/schedulable_requests/").status_code == 200
+    assert client.get("/api/last_changed/").status_code == 200
