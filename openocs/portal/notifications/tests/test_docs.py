@@ -71,7 +71,12 @@ def test_the_follower_receives_replan_events(
         base_url="http://testserver",
         headers={"Authorization": f"Token {staff_view_user.token}"},
     ) as client:
-        examples["follow_changes"](client, lambda found: batches.append(found) or False, 1.0)
+
+        def on_events(found: list[dict[str, Any]]) -> bool:
+            batches.append(found)
+            return False  # stop following after the first batch
+
+        examples["follow_changes"](client, on_events, 1.0)
     assert [[e["kind"] for e in batch] for batch in batches] == [["test.submitted"]]
     assert transport.calls == 2
 
