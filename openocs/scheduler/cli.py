@@ -232,8 +232,9 @@ def run(
     """Keep the network schedule current: read the portal's schedulable requests, configdb and
     downtime, plan (rapid-response pass, then normal and time-critical), and write observations
     back to the portal. Replans when the portal's last_changed moves, after a failure (with
-    back-off; an outage never leaves a half-written schedule) and at least every --interval
-    minutes. `ocs up` starts it with a token of its `scheduler` service account.
+    back-off: an outage while reading writes nothing, a failed write forces a replan) and at
+    least every --interval minutes. `ocs up` starts it with a token of its `scheduler` service
+    account.
 
     \b
     Example:
