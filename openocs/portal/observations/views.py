@@ -188,7 +188,13 @@ class LastScheduledView(APIView):
 
 # --- direct submission (§15) ------------------------------------------------------------------
 
+from drf_spectacular.utils import extend_schema_view  # noqa: E402
 
+
+@extend_schema_view(
+    list=extend_schema(operation_id="schedule_list", responses={200: dict}),
+    retrieve=extend_schema(operation_id="schedule_retrieve", responses={200: dict}),
+)
 class ScheduleViewSet(viewsets.GenericViewSet[Observation]):
     """``/api/schedule/``: list and show observations like ``/api/observations/``; ``POST``
     places observations directly on a telescope (§15)."""
@@ -215,7 +221,7 @@ class ScheduleViewSet(viewsets.GenericViewSet[Observation]):
     def retrieve(self, request: HttpRequest, pk: str | None = None) -> Response:
         return Response(render_observation(get_object_or_404(self.get_queryset(), pk=pk)))
 
-    @extend_schema(request=dict, responses={201: dict})
+    @extend_schema(operation_id="schedule_create", request=dict, responses={201: dict})
     def create(self, request: HttpRequest) -> Response:
         from rest_framework import serializers
 
