@@ -154,12 +154,13 @@ def ensure_scheduler_account() -> str:
         elif not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-        try:
-            from openocs.portal.accounts.models import Profile
-        except ImportError:  # pragma: no cover - the portal is not installed
-            pass
-        else:
-            Profile.objects.update_or_create(user=user, defaults={"staff_view": True})
+        from django.apps import apps
+
+        # Looked up by label: the server must not import a component's models statically, or
+        # every component importing the CLI would depend on the portal (import-linter).
+        if apps.is_installed("openocs.portal.accounts"):
+            profile_model = apps.get_model("accounts", "Profile")
+            profile_model.objects.update_or_create(user=user, defaults={"staff_view": True})
         token, _ = Token.objects.get_or_create(user=user)
     return str(token.key)
 
