@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-from openocs.env import env_float, env_int, env_str
+from openocs.env import env_bool, env_float, env_int, env_str
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -89,4 +89,16 @@ def changes_max_wait_s() -> float:
     """``OCS_CHANGES_MAX_WAIT_S``: the longest a ``GET /api/changes/`` long poll waits."""
     return float(
         _setting("OCS_CHANGES_MAX_WAIT_S", env_float("OCS_CHANGES_MAX_WAIT_S", 30.0, minimum=0.0))
+    )
+
+
+def webhook_allow_private_networks() -> bool:
+    """``OCS_WEBHOOK_ALLOW_PRIVATE_NETWORKS``: deliver to loopback, private, link-local and
+    reserved addresses (default: yes in development, no in production, against SSRF)."""
+    default = not bool(_setting("PRODUCTION", False))
+    return bool(
+        _setting(
+            "OCS_WEBHOOK_ALLOW_PRIVATE_NETWORKS",
+            env_bool("OCS_WEBHOOK_ALLOW_PRIVATE_NETWORKS", default),
+        )
     )

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from django.db import transaction
@@ -118,6 +121,24 @@ def retry_delay_s(attempt: int) -> float:
     return float(conf.webhook_retry_base_s() * 2 ** (attempt - 1))
 
 
+def refused_destination(url: str) -> str:
+    """Why ``url`` may not be called (empty when it may): unless
+    ``OCS_WEBHOOK_ALLOW_PRIVATE_NETWORKS``, every address the host resolves to must be public."""
+    if conf.webhook_allow_private_networks():
+        return ""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except OSError as error:
+        return f"cannot resolve {host}: {error}"
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]))
+        if not address.is_global or address.is_multicast:
+            return f"{host} resolves to the non-public address {address}"
+    return ""
+
+
 def deliver(*, webhook_id: int, event_id: int, attempt: int) -> WebhookDelivery | None:
     """One attempt; records it, and schedules the next one (with backoff) after a failure."""
     from openocs.portal.notifications.tasks import webhook_attempt_task
@@ -136,8 +157,17 @@ def deliver(*, webhook_id: int, event_id: int, attempt: int) -> WebhookDelivery 
         "X-OCS-Delivery": f"{event.pk}.{hook.pk}",
     }
     status_code: int | None = None
-    error = ""
     started = time.perf_counter()
+    refused = refused_destination(hook.url)
+    if refused:  # permanent: logged once, never retried
+        return WebhookDelivery.objects.create(
+            webhook=hook,
+            event=event,
+            event_kind=event.kind,
+            attempt=attempt,
+            error=f"Refused: {refused}"[:500],
+        )
+    error = ""
     try:
         response = httpx.post(
             hook.url,

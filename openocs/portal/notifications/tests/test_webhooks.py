@@ -275,3 +275,17 @@ def test_members_who_leave_stop_receiving(
 
         requestgroup_cancel(group=RequestGroup.objects.get(pk=group["id"]), user=submitter.user)
     assert receiver.received == []
+
+
+@override_settings(OCS_WEBHOOK_ALLOW_PRIVATE_NETWORKS=False)
+def test_private_addresses_are_refused_when_not_allowed(
+    submitter: Persona, receiver: Receiver, django_capture_on_commit_callbacks: Capture
+) -> None:
+    _register(submitter, receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(submitter)
+    assert receiver.received == []
+    (delivery,) = WebhookDelivery.objects.all()
+    assert delivery.error == "Refused: 127.0.0.1 resolves to the non-public address 127.0.0.1"
+    assert (delivery.success, delivery.status_code, delivery.next_attempt_at) == (False, None, None)
+    assert HUEY.scheduled() == []  # a refusal is permanent: no retry
