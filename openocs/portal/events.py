@@ -200,3 +200,42 @@ def observation_state_changed(
             "new_state": new_state,
         },
     )
+
+
+def observation_end_changed(*, observation: Any, old_end: Any) -> None:
+    """A site or staff moved an observation's end (it moves ``last_changed`` too)."""
+    request = observation.request
+    group = request.request_group
+    publish(
+        kind="observation.end_changed",
+        proposal_id=group.proposal_id,
+        telescope_class=_telescope_class(request),
+        replan=True,
+        payload={
+            "observation_id": observation.pk,
+            "request_id": request.pk,
+            "request_group_id": group.pk,
+            "site": observation.site,
+            "enclosure": observation.enclosure,
+            "telescope": observation.telescope,
+            "old_end": old_end.isoformat().replace("+00:00", "Z"),
+            "new_end": observation.end.isoformat().replace("+00:00", "Z"),
+        },
+    )
+
+
+def requestgroup_state_forced(*, group: Any, old_state: str) -> None:
+    """A group's state was set directly (a cancelled MANY group with a completed child)."""
+    publish(
+        kind="requestgroup.state_changed",
+        proposal_id=group.proposal_id,
+        replan=True,
+        payload={
+            "request_group_id": group.pk,
+            "name": group.name,
+            "observation_type": group.observation_type,
+            "submitter": group.submitter.username,
+            "old_state": old_state,
+            "new_state": group.state,
+        },
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from openocs.portal.mail import send_templated_email
 from openocs.portal.notifications import conf
@@ -94,7 +95,21 @@ def _group(event: ChangeEvent) -> Any:
 
 
 def _group_completed(event: ChangeEvent) -> None:
-    group = _group(event)
+    """Decided after the commit: a group that passed through COMPLETED inside one transaction
+    (a cancelled MANY group with a completed child ends CANCELED) gets no completion e-mail."""
+    group_id = event.payload["request_group_id"]
+
+    def decide() -> None:
+        from openocs.portal.requestgroups.models import RequestGroup
+
+        group = RequestGroup.objects.select_related("submitter").get(pk=group_id)
+        if group.state == "COMPLETED":
+            _send_completion(group)
+
+    transaction.on_commit(decide)
+
+
+def _send_completion(group: Any) -> None:
     recipients = group_recipients(group)
     if not recipients:
         return

@@ -13,6 +13,7 @@ EVENT_KINDS = [
     "requestgroup.state_changed",
     "request.state_changed",
     "observation.state_changed",
+    "observation.end_changed",
 ]
 
 

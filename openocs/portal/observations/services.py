@@ -422,6 +422,7 @@ def observation_set_end(*, observation: Observation, end: dt.datetime) -> Observ
         cancel_by_rule(list(overlapped))
     location = getattr(observation.request, "location", None)
     mark_changed(telescope_class=location.telescope_class if location else None)
+    events.observation_end_changed(observation=observation, old_end=old_end)
     return observation
 
 

@@ -137,8 +137,12 @@ def requestgroup_cancel(*, group: RequestGroup, user: Any) -> RequestGroup:
         _cancel_request(request=request, user=user)
     locked.refresh_from_db()
     if locked.state != State.CANCELED:  # e.g. a MANY group with a COMPLETED child stays so
+        old_state = locked.state
         locked.state = State.CANCELED
         locked.save(update_fields=["state", "modified"])
+        from openocs.portal import events
+
+        events.requestgroup_state_forced(group=locked, old_state=old_state)
     return locked
 
 

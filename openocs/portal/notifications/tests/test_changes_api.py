@@ -216,3 +216,46 @@ def test_redis_being_down_does_not_fail_the_operation(
         submit(submitter)
     assert ChangeEvent.objects.filter(kind="requestgroup.submitted").exists()
     assert "not published on Redis" in caplog.text
+
+
+def test_moving_an_observation_end_publishes_a_replan_event(
+    submitter: Persona, staff_view_user: Persona, frozen_now: datetime
+) -> None:
+    request = submit(submitter)["requests"][0]
+    observation = schedule(staff_view_user, request, frozen_now + timedelta(hours=3))
+    cursor = _changes(staff_view_user, "")["last_seq"]
+    new_end = frozen_now + timedelta(hours=3, minutes=30)
+    response = staff_view_user.client.patch(
+        f"/api/observations/{observation['id']}/", {"end": new_end.isoformat()}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    (event,) = _changes(staff_view_user, f"after={cursor}&replan=true")["events"]
+    assert event["kind"] == "observation.end_changed"
+    assert event["data"]["old_end"] == observation["end"]
+    assert event["data"]["new_end"] == "2026-12-01T15:30:00Z"
+
+
+def test_cancelling_a_many_group_with_a_completed_child_publishes_the_group_change(
+    submitter: Persona, frozen_now: datetime
+) -> None:
+    from openocs.portal.requestgroups.models import Request
+    from openocs.portal.requestgroups.services import request_set_state
+    from openocs.portal.requestgroups.tests.conftest import imaging_group
+
+    body = imaging_group(operator="MANY")
+    body["requests"] = [body["requests"][0], dict(body["requests"][0])]
+    group = submitter.client.post("/api/requestgroups/", body, format="json").json()
+    request_set_state(
+        request=Request.objects.get(pk=group["requests"][0]["id"]), new_state="COMPLETED"
+    )
+    cursor = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    submitter.client.post(f"/api/requestgroups/{group['id']}/cancel/")
+    kinds = [
+        (e.kind, e.payload.get("new_state"))
+        for e in ChangeEvent.objects.filter(id__gt=cursor).order_by("id")
+    ]
+    assert kinds == [  # the group passes through COMPLETED (§8.1 MANY) and ends CANCELED
+        ("request.state_changed", "CANCELED"),
+        ("requestgroup.state_changed", "COMPLETED"),
+        ("requestgroup.state_changed", "CANCELED"),
+    ]

@@ -156,3 +156,22 @@ def test_state_change_emails_reach_only_those_who_opted_in(
 
 def test_preferences_need_authentication(anonymous_client: Any) -> None:
     assert anonymous_client.get("/api/notifications/preferences/").status_code == 401
+
+
+def test_a_cancelled_many_group_with_a_completed_child_gets_no_completion_email(
+    submitter: Persona, frozen_now: datetime, django_capture_on_commit_callbacks: Capture
+) -> None:
+    from openocs.portal.requestgroups.models import Request
+    from openocs.portal.requestgroups.services import request_set_state
+    from openocs.portal.requestgroups.tests.conftest import imaging_group
+
+    _notify(submitter)
+    body = imaging_group(operator="MANY")
+    body["requests"] = [body["requests"][0], dict(body["requests"][0])]
+    group = submitter.client.post("/api/requestgroups/", body, format="json").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_set_state(
+            request=Request.objects.get(pk=group["requests"][0]["id"]), new_state="COMPLETED"
+        )
+        submitter.client.post(f"/api/requestgroups/{group['id']}/cancel/")
+    assert [m.subject for m in mail.outbox if "has completed" in m.subject] == []
