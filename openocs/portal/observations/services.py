@@ -225,29 +225,43 @@ def charge_time(*, status: ConfigurationStatus, new_total_h: float, reason: str)
     status.save(update_fields=["time_charged", "modified"])
 
 
-def _completion_percent(observation: Observation) -> float:
-    expected = 0.0
-    done = 0.0
-    for status in observation.configuration_statuses.select_related("configuration", "summary"):
-        configuration = status.configuration
-        summary = getattr(status, "summary", None)
-        if configuration is None:
-            continue
-        if "REPEAT" in configuration.type.upper() and configuration.repeat_duration:
-            expected += 1.0
-            if summary is not None:
-                done += (
-                    summary.end - summary.start
-                ).total_seconds() / configuration.repeat_duration
-            continue
-        for ic in configuration.instrument_configs.all():
-            expected_s = ic.exposure_count * ic.exposure_time
-            expected += expected_s
-        if summary is not None:
-            done += summary.time_completed
-    if expected <= 0:
+def _slot_progress(status: ConfigurationStatus) -> tuple[float, float]:
+    """(expected, done) of one configuration status: exposure seconds, or for a REPEAT
+    configuration with a repeat duration the fraction of that duration (§8.3)."""
+    configuration = status.configuration
+    if configuration is None:
+        return 0.0, 0.0
+    summary = getattr(status, "summary", None)
+    if "REPEAT" in configuration.type.upper() and configuration.repeat_duration:
+        if summary is None:
+            return 1.0, 0.0
+        return 1.0, (summary.end - summary.start).total_seconds() / configuration.repeat_duration
+    expected = sum(
+        ic.exposure_count * ic.exposure_time for ic in configuration.instrument_configs.all()
+    )
+    return expected, (summary.time_completed if summary is not None else 0.0)
+
+
+def _completion_percent(request: Request) -> float:
+    """Completion judged **cumulatively** across the request's observations (beyond the
+    reference, which judges each observation alone): the work done on each configuration slot
+    (configuration × repeat, by its position in the observations' statuses) is summed over
+    every observation and capped at what that slot needs."""
+    expected: dict[int, float] = {}
+    done: dict[int, float] = {}
+    observations = request.observations.prefetch_related(
+        "configuration_statuses__summary",
+        "configuration_statuses__configuration__instrument_configs",
+    )
+    for observation in observations:
+        for index, status in enumerate(observation.configuration_statuses.all()):
+            slot_expected, slot_done = _slot_progress(status)
+            expected[index] = max(expected.get(index, 0.0), slot_expected)
+            done[index] = done.get(index, 0.0) + slot_done
+    total = sum(expected.values())
+    if total <= 0:
         return 100.0
-    return 100.0 * done / expected
+    return 100.0 * sum(min(done.get(i, 0.0), e) for i, e in expected.items()) / total
 
 
 def _update_request_from(observation: Observation) -> None:
@@ -258,7 +272,7 @@ def _update_request_from(observation: Observation) -> None:
     group = request.request_group
     if request.state == State.COMPLETED:
         return
-    percent = _completion_percent(observation)
+    percent = _completion_percent(request)
     if group.observation_type == "REAL_TIME":
         completed = observation.state == ObservationState.COMPLETED
     else:

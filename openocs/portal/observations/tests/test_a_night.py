@@ -279,3 +279,31 @@ def test_scheduler_feed_and_change_polling(
         ).json()
         == []
     )
+
+
+def test_completion_is_judged_cumulatively_across_observations(
+    submitter: Persona, staff_view_user: Persona, frozen_now: datetime
+) -> None:
+    # 2 × 30 s exposures = 60 s expected; two nights each completing 30 s complete the request
+    request = _submit(submitter)["requests"][0]
+    for night in (0, 1):
+        start = frozen_now + timedelta(days=night, hours=10)
+        observation = _schedule(staff_view_user, request, start)[0]
+        status_id = observation["request"]["configurations"][0]["configuration_status"]
+        with time_machine.travel(start + timedelta(minutes=5), tick=False):
+            staff_view_user.client.patch(
+                f"/api/configurationstatus/{status_id}/",
+                {
+                    "state": "FAILED",
+                    "summary": {
+                        "start": _iso(start),
+                        "end": _iso(start + timedelta(seconds=60)),
+                        "state": "FAILED",
+                        "reason": "clouds halfway",
+                        "time_completed": 30.0,
+                    },
+                },
+                format="json",
+            )
+        state = submitter.client.get(f"/api/requests/{request['id']}").json()["state"]
+        assert state == ("PENDING" if night == 0 else "COMPLETED")
