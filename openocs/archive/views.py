@@ -713,3 +713,31 @@ class VersionExistsView(ArchiveView):
                 "basenames": {str(b): by_name.get(str(b)) for b in basenames},
             }
         )
+
+
+def _document_json_views() -> None:
+    """Describe the archive's hand-written JSON views in the OpenAPI schema.
+
+    These views build their compatible JSON themselves (no serializer for drf-spectacular to
+    read), so each HTTP method without its own annotation is declared as taking and returning
+    a JSON object; without this the API reference would leave them out.
+    """
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import extend_schema
+
+    views = [
+        value
+        for value in globals().values()
+        if isinstance(value, type) and issubclass(value, APIView) and value is not APIView
+    ]
+    for view in views:
+        for method in ("get", "post", "put", "patch", "delete"):
+            handler = view.__dict__.get(method)
+            if handler is None or hasattr(handler, "kwargs"):
+                continue
+            request_type = None if method in ("get", "delete") else OpenApiTypes.OBJECT
+            annotated = extend_schema(request=request_type, responses=OpenApiTypes.OBJECT)(handler)
+            setattr(view, method, annotated)
+
+
+_document_json_views()

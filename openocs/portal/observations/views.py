@@ -49,6 +49,7 @@ class ObservationViewSet(viewsets.GenericViewSet[Observation]):
     """``/api/observations/``: scoped list and detail; create, patch and cancel for staff and
     direct-submission users (§13)."""
 
+    serializer_class = ObservationInputSerializer  # the create shape, for the OpenAPI schema
     pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ObservationFilter
@@ -132,6 +133,7 @@ class ConfigurationStatusViewSet(viewsets.GenericViewSet[ConfigurationStatus]):
     """``/api/configurationstatus/``: staff read and PATCH (§14)."""
 
     permission_classes = [IsStaff]
+    serializer_class = ConfigurationStatusPatchSerializer  # the PATCH shape, for the schema
     pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ConfigurationStatusFilter

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -30,6 +31,7 @@ from openocs.portal.requestgroups.models import Request, RequestGroup
 from openocs.portal.requestgroups.selectors import requestgroups_visible_to, requests_visible_to
 from openocs.portal.requestgroups.serializers import (
     RequestGroupSerializer,
+    RequestSerializer,
     render_request,
     render_request_group,
 )
@@ -182,6 +184,8 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
 class RequestViewSet(viewsets.GenericViewSet[Request]):
     """``/api/requests/``: list (with a bulk ``id`` filter), detail and cancel (§11)."""
 
+    serializer_class = RequestSerializer  # documents the request shape in the OpenAPI schema
+
     pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = RequestFilter
@@ -273,7 +277,7 @@ class DitherView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: HttpRequest) -> Response:
         data = dict(request.data) if isinstance(request.data, dict) else {}
         return Response(expansion.expand_dither(data, ValidationContext(user=request.user)))
@@ -285,7 +289,7 @@ class AirmassView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: HttpRequest) -> Response:
         data = dict(request.data) if isinstance(request.data, dict) else {}
         return Response(expansion.airmass_data(data, ValidationContext(user=request.user)))
