@@ -13,7 +13,13 @@ from pathlib import Path
 import dj_database_url
 
 os.environ.setdefault("OCS_TASKS_IMMEDIATE", "true")
-os.environ.setdefault("OCS_DATA_DIR", tempfile.mkdtemp(prefix="openocs-test-"))
+_base = os.environ.setdefault("OCS_DATA_DIR", tempfile.mkdtemp(prefix="openocs-test-"))
+# pytest-xdist workers inherit the controller's environment: give each its own folder so their
+# files (uploads, media, caches) never mix.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and not _base.rstrip("/").endswith(_worker):
+    os.environ["OCS_DATA_DIR"] = os.path.join(_base, _worker)
+    os.makedirs(os.environ["OCS_DATA_DIR"], exist_ok=True)
 
 from openocs.server.settings import *  # noqa: F403
 from openocs.server.settings import DATA_DIR, HUEY
