@@ -21,8 +21,8 @@ if _worker and not _base.rstrip("/").endswith(_worker):
     os.environ["OCS_DATA_DIR"] = os.path.join(_base, _worker)
     os.makedirs(os.environ["OCS_DATA_DIR"], exist_ok=True)
 
-from openocs.server.settings import *  # noqa: F403
-from openocs.server.settings import DATA_DIR, HUEY
+from openocs.server.settings import *  # noqa: E402, F403
+from openocs.server.settings import DATA_DIR, HUEY  # noqa: E402
 
 _TEST_DATABASE_URL = os.environ.get("OCS_TEST_DATABASE_URL", "")
 if _TEST_DATABASE_URL:
