@@ -14,23 +14,25 @@ from openocs.portal.observations.models import ChangeTimestamp
 _FLOOR = timedelta(days=7)
 
 
-def _set(key: str, now: datetime) -> None:
-    ChangeTimestamp.objects.update_or_create(key=key, defaults={"time": now})
+def _set(keys: list[str], now: datetime) -> None:
+    """Upsert the timestamps in one statement (INSERT … ON CONFLICT DO UPDATE)."""
+    ChangeTimestamp.objects.bulk_create(
+        [ChangeTimestamp(key=key, time=now) for key in keys],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["time"],
+    )
 
 
 def mark_changed(*, telescope_class: str | None) -> None:
     """Something the scheduler must react to happened for this telescope class."""
-    now = timezone.now()
-    _set("changed:all", now)
-    if telescope_class:
-        _set(f"changed:{telescope_class}", now)
+    keys = ["changed:all"] + ([f"changed:{telescope_class}"] if telescope_class else [])
+    _set(keys, timezone.now())
 
 
 def mark_scheduled(*, site: str) -> None:
     """Observations were created for this site: its software should download its schedule."""
-    now = timezone.now()
-    _set(f"scheduled:{site}", now)
-    _set("scheduled:all", now)
+    _set([f"scheduled:{site}", "scheduled:all"], timezone.now())
 
 
 def _latest(keys: list[str]) -> datetime:

@@ -66,13 +66,23 @@ class PortalConfiguration:
 
     def __init__(self, sites: Iterable[JSON]) -> None:
         self.sites: list[JSON] = list(sites)
+        self._digests: dict[tuple[bool, LocationFilter | None], dict[str, Any]] = {}
 
     @cached_property
     def overheads(self) -> dict[str, InstrumentTypeOverheads]:
         return overheads_by_instrument_type(self.sites)
 
     def digest(self, *, staff: bool, location: LocationFilter | None = None) -> dict[str, Any]:
-        return instrument_digest(self.sites, staff=staff, location=location)
+        """The instrument digest, computed once per (role, location) for this document.
+
+        Callers must not modify the returned mapping (it is shared)."""
+        key = (staff, location)
+        cached = self._digests.get(key)
+        if cached is None:
+            cached = self._digests[key] = instrument_digest(
+                self.sites, staff=staff, location=location
+            )
+        return cached
 
     @cached_property
     def telescopes(self) -> list[TelescopeInfo]:

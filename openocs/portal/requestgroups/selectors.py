@@ -61,11 +61,16 @@ def _requests() -> QuerySet[Request]:
     )
 
 
-def requestgroups_visible_to(user: Any) -> QuerySet[RequestGroup]:
-    """Groups the caller may see, with everything a page renders prefetched."""
-    queryset = RequestGroup.objects.select_related("submitter", "proposal").prefetch_related(
+def requestgroups_with_children() -> QuerySet[RequestGroup]:
+    """Every group, with everything its rendering needs prefetched (no scoping)."""
+    return RequestGroup.objects.select_related("submitter", "proposal").prefetch_related(
         Prefetch("requests", queryset=_requests())
     )
+
+
+def requestgroups_visible_to(user: Any) -> QuerySet[RequestGroup]:
+    """Groups the caller may see, with everything a page renders prefetched."""
+    queryset = requestgroups_with_children()
     scope = _scope(user, proposal_field="proposal", submitter_field="submitter")
     if scope is not None:
         queryset = queryset.filter(pk__in=RequestGroup.objects.filter(scope).values("pk"))

@@ -28,7 +28,11 @@ from openocs.portal.requestgroups.duration import (
 )
 from openocs.portal.requestgroups.filters import RequestFilter, RequestGroupFilter
 from openocs.portal.requestgroups.models import Request, RequestGroup
-from openocs.portal.requestgroups.selectors import requestgroups_visible_to, requests_visible_to
+from openocs.portal.requestgroups.selectors import (
+    requestgroups_visible_to,
+    requestgroups_with_children,
+    requests_visible_to,
+)
 from openocs.portal.requestgroups.serializers import (
     RequestGroupSerializer,
     RequestSerializer,
@@ -116,7 +120,7 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
                 compatible_errors(serializer.errors), status=status.HTTP_400_BAD_REQUEST
             )
         group = services.requestgroup_submit(data=serializer.validated_data, user=request.user)
-        group = requestgroups_visible_to(request.user).get(pk=group.pk)
+        group = requestgroups_with_children().get(pk=group.pk)  # the submitter is a member
         return Response(
             render_request_group(group, list_shape=False), status=status.HTTP_201_CREATED
         )
