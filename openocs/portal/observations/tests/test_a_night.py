@@ -84,8 +84,14 @@ def _schedule(staff: Persona, request: dict[str, Any], start: datetime) -> list[
 
 
 def test_a_completed_night_charges_time_and_completes_the_request(
-    submitter: Persona, staff_view_user: Persona, frozen_now: datetime
+    submitter: Persona,
+    staff_view_user: Persona,
+    frozen_now: datetime,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    profile = submitter.user.profile
+    profile.notifications_enabled = True  # the PI wants to hear when requests complete
+    profile.save()
     group = _submit(submitter)
     request = group["requests"][0]
     start = frozen_now + timedelta(hours=12)
@@ -108,11 +114,12 @@ def test_a_completed_night_charges_time_and_completes_the_request(
             "time_completed": 60.0,
             "events": {},
         }
-        done = staff_view_user.client.patch(
-            f"/api/configurationstatus/{status_id}",
-            {"state": "COMPLETED", "summary": summary},
-            format="json",
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # e-mails go out on commit
+            done = staff_view_user.client.patch(
+                f"/api/configurationstatus/{status_id}",
+                {"state": "COMPLETED", "summary": summary},
+                format="json",
+            )
         assert done.status_code == 200, done.json()
         # idempotent: pyobs-core retries a timed-out PATCH
         staff_view_user.client.patch(
@@ -126,6 +133,11 @@ def test_a_completed_night_charges_time_and_completes_the_request(
     assert submitter.client.get(f"/api/requestgroups/{group['id']}/").json()["state"] == "COMPLETED"
     used_after = TimeAllocation.objects.get().std_time_used
     assert used_after - used_before == pytest.approx(120 / 3600, abs=1e-9)
+    from django.core import mail
+
+    completed = [m for m in mail.outbox if "has completed" in m.subject]
+    assert len(completed) == 1
+    assert f"frames/?request_id={request['id']}" in completed[0].body  # the data link
     short = submitter.client.get(f"/api/requests/{request['id']}/observations/").json()
     assert short[0]["state"] == "COMPLETED"
     assert short[0]["configuration_statuses"][0]["summary"]["time_completed"] == 60.0
