@@ -115,7 +115,7 @@ _ICRS_DEFAULTS = {
     "parallax": 0.0,
     "epoch": 2000.0,
 }
-_FIELDS_BY_TYPE = {
+TARGET_FIELDS_BY_TYPE = {
     "ICRS": ["ra", "dec", *_ICRS_DEFAULTS],
     "HOUR_ANGLE": ["hour_angle", "dec", *_ICRS_DEFAULTS],
     "SATELLITE": _REQUIRED_BY_TYPE["SATELLITE"],
@@ -151,7 +151,7 @@ def target_rules(attrs: dict[str, Any]) -> dict[str, Any]:
     for name in required:
         if attrs.get(name) is None:
             errors[name] = ["This field is required"]
-    for name in _FIELDS_BY_TYPE[target_type]:
+    for name in TARGET_FIELDS_BY_TYPE[target_type]:
         value = attrs.get(name)
         if value is None or name == "scheme" or name not in _RANGES:
             continue
@@ -188,7 +188,7 @@ def target_rules(attrs: dict[str, Any]) -> dict[str, Any]:
         "name": attrs["name"],
         "extra_params": attrs.get("extra_params", {}),
     }
-    for name in _FIELDS_BY_TYPE[target_type]:
+    for name in TARGET_FIELDS_BY_TYPE[target_type]:
         if attrs.get(name) is not None:
             cleaned[name] = attrs[name]
     if target_type in ("ICRS", "HOUR_ANGLE"):

@@ -308,46 +308,10 @@ class RequestGroupSerializer(LenientSerializer):
 # Output: the detail and list shapes of §3.11
 # ---------------------------------------------------------------------------------------------
 
-_TYPE_FIELDS = {
-    "ICRS": ["ra", "dec", "proper_motion_ra", "proper_motion_dec", "parallax", "epoch"],
-    "HOUR_ANGLE": [
-        "hour_angle",
-        "dec",
-        "proper_motion_ra",
-        "proper_motion_dec",
-        "parallax",
-        "epoch",
-    ],
-    "SATELLITE": [
-        "altitude",
-        "azimuth",
-        "diff_altitude_rate",
-        "diff_azimuth_rate",
-        "diff_epoch",
-        "diff_altitude_acceleration",
-        "diff_azimuth_acceleration",
-    ],
-    "ORBITAL_ELEMENTS": [
-        "scheme",
-        "epochofel",
-        "orbinc",
-        "longascnode",
-        "longofperih",
-        "argofperih",
-        "meandist",
-        "perihdist",
-        "eccentricity",
-        "meanlong",
-        "meananom",
-        "dailymot",
-        "epochofperih",
-    ],
-}
-
 
 def render_target(target: Target, *, list_shape: bool) -> dict[str, Any]:
     data: dict[str, Any] = {"type": target.type, "name": target.name}
-    for name in _TYPE_FIELDS.get(target.type, []):
+    for name in rules.TARGET_FIELDS_BY_TYPE.get(target.type, []):
         value = getattr(target, name)
         if value == "" and name == "scheme":
             value = None

@@ -12,37 +12,12 @@ from django.test import override_settings
 
 from openocs.portal.conftest import Persona
 from openocs.portal.observations.models import Observation
+from openocs.portal.observations.tests.helpers import iso as _iso
+from openocs.portal.observations.tests.helpers import sinistro_at as _sinistro_at
 from openocs.portal.proposals.models import TimeAllocation
-from openocs.portal.requestgroups.configuration import load_portal_configuration
-from openocs.portal.requestgroups.tests.conftest import SINISTRO, imaging_group
+from openocs.portal.requestgroups.tests.conftest import imaging_group
 
 pytestmark = pytest.mark.django_db
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _sinistro_at(site: str) -> tuple[str, str, str, str, str]:
-    """(site, enclosure, telescope, instrument code, autoguider code) of a Sinistro at ``site``."""
-    for site_doc in load_portal_configuration().sites:
-        if site_doc["code"] != site:
-            continue
-        for enclosure in site_doc["enclosure_set"]:
-            for telescope in enclosure["telescope_set"]:
-                for instrument in telescope["instrument_set"]:
-                    if (
-                        instrument["instrument_type"]["code"] == SINISTRO
-                        and instrument["state"] == "SCHEDULABLE"
-                    ):
-                        return (
-                            site,
-                            enclosure["code"],
-                            telescope["code"],
-                            instrument["code"],
-                            instrument["autoguider_camera"]["code"],
-                        )
-    raise AssertionError(f"no Sinistro at {site}")
 
 
 def _submit(persona: Persona) -> dict[str, Any]:
