@@ -4,6 +4,13 @@ Candidate telescopes host **every** instrument type of the request (D10); for ea
 telescope the observable intervals of each distinct (target, constraints) pair are intersected,
 downtime applying to any of the request's instrument types is subtracted (read through the
 downtime client, never its models), and the result is merged per site.
+
+Telescopes of one site sit a few metres apart and configdb gives each its own coordinates. The
+sky of two telescopes with the same limits whose positions differ by less than
+:data:`SAME_SKY_DEG` in latitude and longitude and :data:`SAME_SKY_ELEVATION_M` in elevation
+is computed once: 0.001° moves a rise or set by at most 0.24 s (one second of Earth rotation is
+0.0042°), far below the minute scale of any duration rule, and a 1-metre network computes six
+skies instead of nine.
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ from openocs.portal.requestgroups.context import ValidationContext
 from openocs.web.exceptions import ServiceUnavailable
 
 Interval = tuple[dt.datetime, dt.datetime]
+
+SAME_SKY_DEG = 0.001
+SAME_SKY_ELEVATION_M = 50.0
 
 DOWNTIME_DOWN_MESSAGE = (
     "The downtime database cannot be reached, so the visibility of this request cannot be "
@@ -74,6 +84,19 @@ def _site_of(telescope: TelescopeInfo) -> visibility.Site:
         ha_limit_neg_hours=telescope.ha_limit_neg_hours,
         ha_limit_pos_hours=telescope.ha_limit_pos_hours,
         zenith_blind_spot_deg=telescope.zenith_blind_spot_deg,
+    )
+
+
+def _same_sky(a: visibility.Site, b: visibility.Site) -> bool:
+    """Whether ``b`` may reuse the intervals computed for ``a`` (see the module docstring)."""
+    return (
+        abs(a.latitude_deg - b.latitude_deg) < SAME_SKY_DEG
+        and abs((a.longitude_deg - b.longitude_deg + 180.0) % 360.0 - 180.0) < SAME_SKY_DEG
+        and abs(a.elevation_m - b.elevation_m) < SAME_SKY_ELEVATION_M
+        and a.horizon_deg == b.horizon_deg
+        and a.ha_limit_neg_hours == b.ha_limit_neg_hours
+        and a.ha_limit_pos_hours == b.ha_limit_pos_hours
+        and a.zenith_blind_spot_deg == b.zenith_blind_spot_deg
     )
 
 
@@ -180,18 +203,22 @@ def visible_intervals_by_site(
     span_end = max(w[1] for w in windows)
     downtime = _downtime_by_telescope(telescopes, span_start, span_end, types)
     by_site: dict[str, list[Interval]] = {}
-    computed: dict[visibility.Site, list[Interval]] = {}  # telescopes sharing a site and limits
+    computed: list[tuple[visibility.Site, list[Interval]]] = []  # one per distinct sky
     for telescope in telescopes:
         site = _site_of(telescope)
-        if site not in computed:
-            computed[site] = [
-                interval
-                for start, end in windows
-                for interval in visibility.observable_intervals(
-                    site, targets, start, end, constraints
-                )
-            ]
-        intervals = subtract(_merge(computed[site]), downtime.get(telescope.key, []))
+        sky = next((found for known, found in computed if _same_sky(known, site)), None)
+        if sky is None:
+            sky = _merge(
+                [
+                    interval
+                    for start, end in windows
+                    for interval in visibility.observable_intervals(
+                        site, targets, start, end, constraints
+                    )
+                ]
+            )
+            computed.append((site, sky))
+        intervals = subtract(sky, downtime.get(telescope.key, []))
         by_site.setdefault(telescope.site, []).extend(intervals)
     return {code: _merge(intervals) for code, intervals in by_site.items()}
 

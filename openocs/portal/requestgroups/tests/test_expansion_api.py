@@ -132,3 +132,30 @@ def test_airmass_is_sampled_every_ten_minutes_per_site(
         assert len(data["times"]) == len(data["airmasses"]) > 0
         assert all(1.0 <= a <= 2.0 + 1e-3 for a in data["airmasses"]), site
         assert len(data["times"][0]) == len("2026-12-01T12:00")
+
+
+def test_cadence_end_before_start_names_both(submitter: Persona) -> None:
+    group = _cadence_group("2026-12-03T12:00:00Z", "2026-12-02T12:00:00Z", 24, 12)
+    response = submitter.client.post("/api/requestgroups/cadence/", group, format="json")
+    assert response.status_code == 400
+    assert response.json()["requests"][0]["cadence"] == {
+        "non_field_errors": [
+            "Cadence end '2026-12-02 12:00:00+00:00' cannot be earlier than cadence start "
+            "'2026-12-03 12:00:00+00:00'."
+        ]
+    }
+
+
+@pytest.mark.parametrize("path", ["/api/requests/mosaic/", "/api/configurations/dither/"])
+def test_grid_patterns_need_rows_and_columns(submitter: Persona, path: str) -> None:
+    request = imaging_group()["requests"][0]
+    body: dict[str, Any] = {"pattern": "grid", "num_rows": 2, "point_spacing": 10}
+    if "mosaic" in path:
+        body["request"] = request
+    else:
+        body["configuration"] = request["configurations"][0]
+    response = submitter.client.post(path, body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["Must specify num_rows and num_columns when selecting a grid pattern"]
+    }

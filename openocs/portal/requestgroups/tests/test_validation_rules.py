@@ -6,6 +6,7 @@ Every case edits the typical imaging group and checks where the error lands in t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -357,3 +358,181 @@ def test_max_allowable_ipp_reports_the_affordable_range(submitter: Persona) -> N
     )
     assert invalid.status_code == 200
     assert invalid.json() == {"errors": {"name": ["Please provide a name."]}}
+
+
+# --- list-level, field-level and remaining configuration messages (§4.1–§4.4) ---------------
+
+
+def _errors_of(persona: Persona, group: dict[str, Any]) -> Any:
+    response = persona.client.post("/api/requestgroups/validate/", group, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["errors"]
+
+
+def _request(group: dict[str, Any]) -> dict[str, Any]:
+    request: dict[str, Any] = group["requests"][0]
+    return request
+
+
+def _two_fill_windows(group: dict[str, Any]) -> None:
+    configuration = _config(group)
+    configuration.update(type="REPEAT_EXPOSE", repeat_duration=600, fill_window=True)
+    _request(group)["configurations"] = [configuration, dict(configuration)]
+
+
+def _zigzag_dither(group: dict[str, Any]) -> None:
+    _config(group)["extra_params"] = {"dither_pattern": "zigzag"}
+    _ic(group)["extra_params"] = {"offset_ra": 5}
+
+
+LIST_AND_FIELD_RULES: list[tuple[str, Edit, Callable[[Any], Any], Any]] = [
+    (
+        "no configurations",
+        _set(_request, configurations=[]),
+        lambda e: e["requests"][0]["configurations"],
+        ["You must specify at least 1 configuration"],
+    ),
+    (
+        "two fill_window configurations",
+        _two_fill_windows,
+        lambda e: e["requests"][0]["configurations"],
+        ["Only one configuration can have `fill_window` set"],
+    ),
+    (
+        "no windows",
+        _set(_request, windows=[]),
+        lambda e: e["requests"][0]["windows"],
+        ["You must specify at least 1 window"],
+    ),
+    (
+        "no requests",
+        lambda g: g.update(requests=[]),
+        lambda e: e["requests"],
+        ["You must specify at least 1 request"],
+    ),
+    (
+        "null exposure time",
+        _set(_ic, exposure_time=None),
+        lambda e: _config_errors(e)["instrument_configs"][0]["exposure_time"],
+        ["This field may not be null."],
+    ),
+    (
+        "exposure time that is not a number",
+        _set(_ic, exposure_time="long"),
+        lambda e: _config_errors(e)["instrument_configs"][0]["exposure_time"],
+        ["A valid number is required."],
+    ),
+    (
+        "missing exposure count",
+        lambda g: _ic(g).pop("exposure_count"),
+        lambda e: _config_errors(e)["instrument_configs"][0]["exposure_count"],
+        ["This field is required."],
+    ),
+    (
+        "unknown instrument type",
+        _set(_config, instrument_type="1M0-NOPE"),
+        lambda e: _config_errors(e)["instrument_type"][0],
+        "Invalid instrument type 1M0-NOPE. Valid instruments may include: ",
+    ),
+    (
+        "invalid dither pattern",
+        _zigzag_dither,
+        lambda e: _config_errors(e)["non_field_errors"],
+        [
+            "Invalid dither pattern zigzag set in the configuration extra_params, choose from "
+            "line, grid, spiral, custom"
+        ],
+    ),
+    (
+        "readout mode schema not met",
+        _set(_ic, mode="full_frame", extra_params={"bin_x": 2}),
+        lambda e: _config_errors(e)["non_field_errors"],
+        [
+            "Readout mode full_frame requirements are not met: "
+            "extra_params{bin_x error: unallowed value 2}"
+        ],
+    ),
+    (
+        "unknown readout mode",
+        _set(_ic, mode="quarter_frame"),
+        lambda e: _config_errors(e)["non_field_errors"],
+        [f"Readout mode quarter_frame is not available for instrument type {SINISTRO}"],
+    ),
+    (
+        "optical element of an unknown code",
+        _set(_ic, optical_elements={"filter": "zz"}),
+        lambda e: _config_errors(e)["non_field_errors"],
+        ["optical element zz of type filter is not available"],
+    ),
+    (
+        "missing required optical element",
+        _set(_ic, optical_elements={}),
+        lambda e: _config_errors(e)["non_field_errors"],
+        [f"Must set optical element of type filter for instrument type {SINISTRO}"],
+    ),
+    (
+        "unknown telescope at a valid enclosure",
+        _set(
+            _request,
+            location={
+                "telescope_class": "1m0",
+                "site": "lsc",
+                "enclosure": "doma",
+                "telescope": "9m9z",
+            },
+        ),
+        lambda e: e["requests"][0]["location"]["non_field_errors"][0],
+        "Telescope 9m9z not valid. Valid choices: ",
+    ),
+    (
+        "cadence posted to the submission endpoint",
+        _set(
+            _request,
+            cadence={
+                "start": "2026-12-01T12:00:00Z",
+                "end": "2026-12-03T12:00:00Z",
+                "period": 24,
+                "jitter": 12,
+            },
+        ),
+        lambda e: e["requests"][0]["cadence"],
+        ["Please use the cadence endpoint to expand your cadence request"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "locate", "expected"),
+    [
+        pytest.param(edit, locate, want, id=name)
+        for name, edit, locate, want in LIST_AND_FIELD_RULES
+    ],
+)
+def test_list_field_and_mode_rule(
+    submitter: Persona, edit: Edit, locate: Callable[[Any], Any], expected: Any
+) -> None:
+    group = imaging_group()
+    edit(group)
+    found = locate(_errors_of(submitter, group))
+    if isinstance(expected, str):
+        assert isinstance(found, str) and found.startswith(expected), found
+    else:
+        assert found == expected
+
+
+def test_windows_in_two_semesters_are_refused(submitter: Persona) -> None:
+    from openocs.portal.proposals import services
+
+    services.semester_create(
+        semester_id="2027A",
+        start=datetime(2027, 2, 1, tzinfo=UTC),
+        end=datetime(2027, 8, 1, tzinfo=UTC),
+    )
+    group = imaging_group()
+    _request(group)["windows"].append(
+        {"start": "2027-03-01T00:00:00Z", "end": "2027-03-08T00:00:00Z"}
+    )
+    errors = _errors_of(submitter, group)
+    assert errors["requests"][0]["windows"] == [
+        "The observation windows must all be in the same semester"
+    ]

@@ -1,0 +1,168 @@
+"""Visibility at submission (portal-api.md §6, §4.4 item 4): the two messages, downtime
+subtraction by instrument type, and the sharing of one computed sky between telescopes a few
+metres apart."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from openocs import visibility
+from openocs.portal.conftest import Persona
+from openocs.portal.requestgroups import visibility as portal_visibility
+from openocs.portal.requestgroups.tests.conftest import imaging_group
+
+pytestmark = pytest.mark.django_db
+
+SHORT_MESSAGE = re.compile(
+    r"^According to the constraints of the request, the target will only be visible for a "
+    r"maximum of (?P<visible>\d+\.\d\d) hours within the time window\. This is less than the "
+    r"duration of your request (?P<duration>\d+\.\d\d) hours\. Consider expanding the time "
+    r"window or loosening the airmass or lunar separation constraints\.$"
+)
+
+
+def _request_errors(persona: Persona, payload: dict[str, Any]) -> list[str]:
+    response = persona.client.post("/api/requestgroups/validate/", payload, format="json")
+    assert response.status_code == 200, response.content
+    errors: list[str] = response.json()["errors"]["requests"][0]["non_field_errors"]
+    return errors
+
+
+def _one_1m0_telescopes(sites_document: bytes) -> list[tuple[str, str, str]]:
+    keys = []
+    for site in json.loads(sites_document)["results"]:
+        for enclosure in site["enclosure_set"]:
+            for telescope in enclosure["telescope_set"]:
+                if telescope["code"].startswith("1m0"):
+                    keys.append((site["code"], enclosure["code"], telescope["code"]))
+    return keys
+
+
+def test_visible_for_less_than_the_duration_names_both_durations(submitter: Persona) -> None:
+    payload = imaging_group()
+    # 20 one-hour exposures: longer than any night at any site
+    payload["requests"][0]["configurations"][0]["instrument_configs"][0].update(
+        exposure_time=3600, exposure_count=20
+    )
+    errors = _request_errors(submitter, payload)
+    match = SHORT_MESSAGE.match(errors[0])
+    assert match is not None, errors
+    visible_h = float(match["visible"])
+    duration_h = float(match["duration"])
+    assert 4.0 < visible_h < 14.0  # one night of a target at airmass ≤ 2
+    assert duration_h > 20.0  # 20 h of exposure plus readout and overheads
+    assert visible_h < duration_h
+
+
+def test_whole_network_down_for_the_window_means_not_visible(
+    submitter: Persona, staff_user: Persona, demo_sites_document: bytes
+) -> None:
+    window = imaging_group()["requests"][0]["windows"][0]
+    for site, enclosure, telescope in _one_1m0_telescopes(demo_sites_document):
+        created = staff_user.client.post(
+            "/downtime/api/",
+            {
+                "start": "2026-11-30T00:00:00Z",
+                "end": "2026-12-09T00:00:00Z",
+                "site": site,
+                "enclosure": enclosure,
+                "telescope": telescope,
+                "reason": "Mirror recoating",
+            },
+            format="json",
+        )
+        assert created.status_code == 201, created.content
+    portal_visibility.clear_downtime_cache()
+    errors = _request_errors(submitter, imaging_group())
+    assert errors == [portal_visibility.NOT_VISIBLE_MESSAGE]
+    assert window["end"] == "2026-12-08T12:00:00Z"  # the downtime covers the whole window
+
+
+def test_downtime_of_another_instrument_type_does_not_count(
+    submitter: Persona, staff_user: Persona, demo_sites_document: bytes
+) -> None:
+    for site, enclosure, telescope in _one_1m0_telescopes(demo_sites_document):
+        created = staff_user.client.post(
+            "/downtime/api/",
+            {
+                "start": "2026-11-30T00:00:00Z",
+                "end": "2026-12-09T00:00:00Z",
+                "site": site,
+                "enclosure": enclosure,
+                "telescope": telescope,
+                "instrument_type": "1M0-NRES-SCICAM",
+                "reason": "Spectrograph maintenance",
+            },
+            format="json",
+        )
+        if created.status_code == 400:  # that telescope hosts no NRES: the type is refused
+            continue
+        assert created.status_code == 201, created.content
+    portal_visibility.clear_downtime_cache()
+    response = submitter.client.post("/api/requestgroups/validate/", imaging_group(), format="json")
+    assert response.json()["errors"] == {}
+
+
+def test_telescopes_of_one_site_share_one_computed_sky(
+    submitter: Persona, monkeypatch: pytest.MonkeyPatch, demo_sites_document: bytes
+) -> None:
+    calls: list[visibility.Site] = []
+    compute = visibility.observable_intervals
+
+    def counting(site: visibility.Site, *args: Any, **kwargs: Any) -> Any:
+        calls.append(site)
+        return compute(site, *args, **kwargs)
+
+    monkeypatch.setattr(visibility, "observable_intervals", counting)
+    response = submitter.client.post("/api/requestgroups/validate/", imaging_group(), format="json")
+    assert response.json()["errors"] == {}
+    telescopes = _one_1m0_telescopes(demo_sites_document)
+    sites = {site for site, _, _ in telescopes}
+    assert len(telescopes) > len(sites)  # several 1-metre telescopes per site in the demo
+    assert len(calls) == len(sites)  # one sky per site, not per telescope
+
+
+@pytest.mark.parametrize(
+    ("offset_deg", "offset_m", "shared"),
+    [(0.0009, 40.0, True), (0.0011, 0.0, False), (0.0, 60.0, False)],
+)
+def test_same_sky_tolerance(offset_deg: float, offset_m: float, shared: bool) -> None:
+    base = visibility.Site(latitude_deg=-30.1673, longitude_deg=-70.8047, elevation_m=2198.0)
+    other = visibility.Site(
+        latitude_deg=base.latitude_deg + offset_deg,
+        longitude_deg=base.longitude_deg - offset_deg,
+        elevation_m=base.elevation_m + offset_m,
+    )
+    assert portal_visibility._same_sky(base, other) is shared
+    stricter = visibility.Site(
+        latitude_deg=base.latitude_deg, longitude_deg=base.longitude_deg, elevation_m=2198.0,
+        horizon_deg=20.0,
+    )  # fmt: skip
+    assert not portal_visibility._same_sky(base, stricter)
+
+
+def test_shared_sky_moves_edges_by_under_a_second() -> None:
+    """The claim of the module docstring, checked against separate computations."""
+    base = visibility.Site(latitude_deg=-30.1673, longitude_deg=-70.8047, elevation_m=2198.0)
+    twin = visibility.Site(latitude_deg=-30.1682, longitude_deg=-70.8056, elevation_m=2238.0)
+    assert portal_visibility._same_sky(base, twin)
+    start = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    end = start + timedelta(days=7)
+    targets = [
+        visibility.SiderealTarget(ra_deg=49.921, dec_deg=-19.411),
+        visibility.SiderealTarget(ra_deg=83.82, dec_deg=-5.39),
+        visibility.SiderealTarget(ra_deg=201.365, dec_deg=-43.019),
+    ]
+    constraints = visibility.Constraints(max_airmass=2.0, min_lunar_distance_deg=30.0)
+    for target in targets:
+        here = visibility.observable_intervals(base, target, start, end, constraints)
+        there = visibility.observable_intervals(twin, target, start, end, constraints)
+        assert len(here) == len(there) > 0
+        for (a0, a1), (b0, b1) in zip(here, there, strict=True):
+            assert abs((a0 - b0).total_seconds()) < 1.0
+            assert abs((a1 - b1).total_seconds()) < 1.0
