@@ -239,3 +239,26 @@ def requestgroup_state_forced(*, group: Any, old_state: str) -> None:
             "new_state": group.state,
         },
     )
+
+
+def request_suspended(*, request: Any, old: Any, user: Any) -> None:
+    """Staff suspended (or resumed) the scheduling of a PENDING request (§11.2)."""
+    group = request.request_group
+
+    def stamp(value: Any) -> str | None:
+        return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+    publish(
+        kind="request.suspended",
+        proposal_id=group.proposal_id,
+        telescope_class=_telescope_class(request),
+        replan=True,
+        payload={
+            "request_id": request.pk,
+            "request_group_id": group.pk,
+            "observation_type": group.observation_type,
+            "old_suspend_until": stamp(old),
+            "suspend_until": stamp(request.suspend_until),
+            "by": getattr(user, "username", ""),
+        },
+    )

@@ -12,6 +12,7 @@ EVENT_KINDS = [
     "requestgroup.submitted",
     "requestgroup.state_changed",
     "request.state_changed",
+    "request.suspended",
     "observation.state_changed",
     "observation.end_changed",
 ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from openocs.portal.requestgroups import rules
 from openocs.portal.requestgroups.context import ValidationContext
@@ -307,6 +309,29 @@ class RequestGroupSerializer(LenientSerializer):
 # ---------------------------------------------------------------------------------------------
 # Output: the detail and list shapes of §3.11
 # ---------------------------------------------------------------------------------------------
+
+
+class RequestSuspendSerializer(serializers.Serializer[Any]):
+    """``PATCH /api/requests/{id}/`` (§11.2): only ``suspend_until`` is read; other keys are
+    dropped before validation, as the reference serializer does."""
+
+    suspend_until = serializers.DateTimeField(allow_null=True, required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict) or "suspend_until" not in data:
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        "The suspend_until value must be set on update requests"
+                    ]
+                }
+            )
+        return super().to_internal_value({"suspend_until": data["suspend_until"]})
+
+    def validate_suspend_until(self, value: Any) -> Any:
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError("The suspend_until value must be in the future")
+        return value
 
 
 def render_target(target: Target, *, list_shape: bool) -> dict[str, Any]:

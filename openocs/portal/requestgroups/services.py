@@ -5,9 +5,11 @@ Each function is one operation; the API, the admin and commands all call these.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from rest_framework import serializers
 
 from openocs.portal.requestgroups.allocation import allocation_for, group_durations_by_key_h
 from openocs.portal.requestgroups.models import (
@@ -185,6 +187,30 @@ def request_cancel(*, request: Request, user: Any) -> Request:
     check_transition(locked.state, State.CANCELED, locked.pk)
     _cancel_request(request=locked, user=user)
     locked.refresh_from_db()
+    return locked
+
+
+class SuspendRefused(serializers.ValidationError):
+    """Scheduling can only be suspended on a PENDING request (§11.2)."""
+
+
+@transaction.atomic
+def request_suspend(*, request: Request, suspend_until: datetime | None, user: Any) -> Request:
+    """Keep a PENDING request out of the scheduler feed until ``suspend_until`` (None lifts
+    the suspension); moves ``last_changed`` so that the scheduler replans at once."""
+    locked = Request.objects.select_for_update().select_related("location").get(pk=request.pk)
+    if locked.state != State.PENDING:
+        raise SuspendRefused(
+            "Can only suspend scheduling on PENDING Requests - this request state is "
+            f"{locked.state}"
+        )
+    old = locked.suspend_until
+    locked.suspend_until = suspend_until
+    locked.save(update_fields=["suspend_until", "modified"])
+    _mark_changed(locked)
+    from openocs.portal import events
+
+    events.request_suspended(request=locked, old=old, user=user)
     return locked
 
 

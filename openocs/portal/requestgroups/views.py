@@ -36,6 +36,7 @@ from openocs.portal.requestgroups.selectors import (
 from openocs.portal.requestgroups.serializers import (
     RequestGroupSerializer,
     RequestSerializer,
+    RequestSuspendSerializer,
     render_request,
     render_request_group,
 )
@@ -197,6 +198,8 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
     def get_permissions(self) -> list[Any]:
         if self.action in ("list", "retrieve", "airmass", "observations"):
             return [permissions.AllowAny()]
+        if self.action == "partial_update":
+            return [permissions.IsAdminUser()]
         return [permissions.IsAuthenticated()]
 
     def get_queryset(self) -> QuerySet[Request]:
@@ -212,6 +215,23 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
     def retrieve(self, request: HttpRequest, pk: str | None = None) -> Response:
         row = get_object_or_404(self.get_queryset(), pk=pk)
         return Response(render_request(row, list_shape=False))
+
+    @extend_schema(request=RequestSuspendSerializer, responses={200: dict})
+    def partial_update(self, request: HttpRequest, pk: str | None = None) -> Response:
+        """``PATCH /api/requests/{id}/`` (staff): set or lift ``suspend_until`` (§11.2)."""
+        row = get_object_or_404(Request.objects.all(), pk=pk)  # staff may suspend any request
+        serializer = RequestSuspendSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response(compatible_errors(serializer.errors), status=400)
+        try:
+            services.request_suspend(
+                request=row,
+                suspend_until=serializer.validated_data["suspend_until"],
+                user=request.user,
+            )
+        except services.SuspendRefused as error:
+            return Response(compatible_errors({"non_field_errors": error.detail}), status=400)
+        return Response(render_request(Request.objects.get(pk=row.pk), list_shape=False))
 
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["post"])

@@ -202,3 +202,68 @@ def test_anonymous_callers_may_not_ask_for_huge_pages(
     assert far.content == b"Large offset not allowed for anonymous users."
     assert anonymous_client.get("/api/requestgroups/?limit=100").status_code == 200
     assert submitter.client.get("/api/requestgroups/?limit=5000").status_code == 200
+
+
+# --- suspending scheduling (§11.2) -----------------------------------------------------------
+
+
+def test_staff_suspend_scheduling_hides_the_request_from_the_feed(
+    submitter: Persona, make_persona: PersonaFactory
+) -> None:
+    from datetime import UTC, datetime
+
+    from openocs.portal.requestgroups.selectors import schedulable_request_groups
+
+    def fed() -> set[int]:
+        feed = schedulable_request_groups(
+            start=datetime(2026, 11, 1, tzinfo=UTC),
+            end=datetime(2026, 12, 31, tzinfo=UTC),
+            telescope_classes=["1m0"],
+        )
+        return {r.pk for _, requests in feed for r in requests}
+
+    staff = make_persona("ops", is_staff=True)
+    request_id = _submit(submitter)["requests"][0]["id"]
+    assert request_id in fed()
+    response = staff.client.patch(
+        f"/api/requests/{request_id}/",
+        {"suspend_until": "2026-12-03T00:00:00Z", "state": "COMPLETED"},  # other keys dropped
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == "PENDING"
+    assert response.json()["suspend_until"] == "2026-12-03T00:00:00Z"
+    assert request_id not in fed()
+    events = staff.client.get("/api/changes/?after=0&replan=true").json()["events"]
+    assert events[-1]["kind"] == "request.suspended"
+    assert events[-1]["data"]["suspend_until"] == "2026-12-03T00:00:00Z"
+    lifted = staff.client.patch(
+        f"/api/requests/{request_id}", {"suspend_until": None}, format="json"
+    )
+    assert lifted.status_code == 200
+    assert lifted.json()["suspend_until"] is None
+    assert request_id in fed()
+
+
+def test_suspend_messages_and_permissions(
+    submitter: Persona, make_persona: PersonaFactory, anonymous_client: APIClient
+) -> None:
+    staff = make_persona("ops", is_staff=True)
+    request_id = _submit(submitter)["requests"][0]["id"]
+    url = f"/api/requests/{request_id}/"
+    assert staff.client.patch(url, {}, format="json").json() == {
+        "non_field_errors": ["The suspend_until value must be set on update requests"]
+    }
+    past = staff.client.patch(url, {"suspend_until": "2026-11-30T00:00:00Z"}, format="json")
+    assert past.status_code == 400
+    assert past.json() == {"suspend_until": ["The suspend_until value must be in the future"]}
+    assert submitter.client.patch(url, {"suspend_until": None}, format="json").status_code == 403
+    assert anonymous_client.patch(url, {"suspend_until": None}, format="json").status_code == 401
+    submitter.client.post(f"/api/requests/{request_id}/cancel/")
+    refused = staff.client.patch(url, {"suspend_until": "2026-12-03T00:00:00Z"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "non_field_errors": [
+            "Can only suspend scheduling on PENDING Requests - this request state is CANCELED"
+        ]
+    }
