@@ -43,7 +43,18 @@ class RequestGroupFilter(django_filters.FilterSet):  # type: ignore[misc]
         choices=[(v, v) for f in ("name", "modified", "created", "end") for v in (f, "-" + f)],
     )
     ordering = django_filters.OrderingFilter(
-        fields=("id", "name", "created", "modified", "state", "proposal", "observation_type")
+        fields=(
+            "id",
+            "name",
+            "created",
+            "modified",
+            "state",
+            "proposal",
+            "observation_type",
+            "operator",
+            "ipp_value",
+            "submitter",
+        )
     )
 
     class Meta:
