@@ -2,7 +2,8 @@
 
 :class:`PortalSchedulingClient` reads the semester, ``last_changed``, the request feed, proposal
 priorities and the observations already on the telescopes, and writes observations (bulk create)
-and cancellations. It authenticates with ``Authorization: Token <key>`` of a staff user with
+and cancellations, and follows the OpenOCS change events (``/api/changes/``, beyond the
+reference). It authenticates with ``Authorization: Token <key>`` of a staff user with
 ``staff_view`` (§1) and uses the contract's timeouts: 15 s for semesters, 180 s for the request
 feed, 120 s for everything else. Lists are read page by page (``next`` links, or ``offset`` until
 ``count`` when a server gives no link). The feed's request groups are returned as decoded JSON
@@ -23,6 +24,8 @@ from openocs.clients.http import HttpClient, QueryValue
 
 __all__ = [
     "CancelRefusedError",
+    "ChangeBatch",
+    "ChangeEvent",
     "CreateResult",
     "PortalSchedulingClient",
     "ProposalPriority",
@@ -34,6 +37,9 @@ SEMESTER_TIMEOUT_S = 15.0
 FEED_TIMEOUT_S = 180.0
 WRITE_TIMEOUT_S = 120.0
 PAGE_SIZE = 1000
+CHANGES_MAX_WAIT_S = 60.0
+"""The longest long poll asked of ``/api/changes/`` (well inside the 120 s read timeout; the
+portal caps it further with ``OCS_CHANGES_MAX_WAIT_S``)."""
 PREEMPTION_REFUSED = "Cannot cancel IN_PROGRESS observations unless preemption_enabled is True"
 
 
@@ -111,6 +117,25 @@ class CreateResult(_Model):
     errors: dict[str, Any] = Field(default_factory=dict)
 
 
+class ChangeEvent(_Model):
+    """One change event of ``/api/changes/`` (``data`` is the kind's payload)."""
+
+    seq: int
+    kind: str
+    created: datetime | None = None
+    proposal: str | None = None
+    telescope_class: str = ""
+    replan: bool = False
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class ChangeBatch(_Model):
+    """An answer of ``/api/changes/``: the events after the cursor and the next cursor."""
+
+    last_seq: int
+    events: list[ChangeEvent] = Field(default_factory=list)
+
+
 class CancelRefusedError(ClientRequestError):
     """A range cancel was refused because an observation started meanwhile (§3.2): keep that
     telescope's schedule this cycle and replan at once."""
@@ -179,6 +204,28 @@ class PortalSchedulingClient:
             return _utc(datetime.fromisoformat(str(raw).replace("Z", "+00:00")))
         except (KeyError, TypeError, ValueError) as error:
             raise self._format_error(path, str(error)) from error
+
+    def changes(
+        self,
+        *,
+        after: int | None = None,
+        timeout_s: float = 0.0,
+        replan_only: bool = True,
+        limit: int = 500,
+    ) -> ChangeBatch:
+        """``GET api/changes/`` (OpenOCS, staff only): the change events after ``after``, waiting
+        up to ``timeout_s`` (at most :data:`CHANGES_MAX_WAIT_S`) for the first one; without
+        ``after``, the current cursor at once. A portal without the route answers 404."""
+        path = "api/changes/"
+        params: dict[str, QueryValue] = {"replan": "true" if replan_only else "false"}
+        if after is not None:
+            params["after"] = after
+            params["timeout"] = round(min(max(timeout_s, 0.0), CHANGES_MAX_WAIT_S), 3)
+            params["limit"] = limit
+        try:
+            return ChangeBatch.model_validate(self.http.get_json(path, params=params))
+        except ValidationError as error:
+            raise self._format_error(path, error) from error
 
     def schedulable_requests(
         self, *, start: datetime, end: datetime, telescope_classes: Sequence[str] = ()
@@ -297,8 +344,17 @@ class PortalSchedulingClient:
         return int(data["canceled"])
 
     def cancel_ids(self, ids: Sequence[int], *, preemption_enabled: bool) -> int:
-        """Cancel (or abort, with preemption) observations by id (§3.2)."""
-        return self._cancel({"ids": list(ids), "preemption_enabled": preemption_enabled})
+        """Cancel (or abort, with preemption) observations by id (§3.2). The ids are exact, so
+        every scheduled type is included: the portal's ``include_rr`` defaults to false, and
+        without it a moved rapid-response observation would stay beside its replacement."""
+        return self._cancel(
+            {
+                "ids": list(ids),
+                "include_normal": True,
+                "include_rr": True,
+                "preemption_enabled": preemption_enabled,
+            }
+        )
 
     def cancel_range(
         self,

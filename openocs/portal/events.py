@@ -8,6 +8,9 @@ long-polls. After the transaction commits, the event is handed to the registered
 Redis pub/sub on :data:`REDIS_CHANNEL` when ``REDIS_URL`` is set, webhooks (a queued task) and
 e-mails (queued through :mod:`openocs.portal.mail`). A rolled-back operation publishes nothing.
 
+Every payload that concerns a request group carries its ``observation_type``, so the scheduler
+can tell a RAPID_RESPONSE change (placed at once) from the others.
+
 ``replan`` marks the events that also move ``last_changed`` (the scheduler filters on it):
 submissions, request state changes and observations becoming FAILED, ABORTED or NOT_ATTEMPTED
 through a site report. Cancellations of observations (by the scheduler itself, or by staff) are
@@ -215,6 +218,7 @@ def observation_end_changed(*, observation: Any, old_end: Any) -> None:
             "observation_id": observation.pk,
             "request_id": request.pk,
             "request_group_id": group.pk,
+            "observation_type": group.observation_type,
             "site": observation.site,
             "enclosure": observation.enclosure,
             "telescope": observation.telescope,

@@ -7,6 +7,7 @@ The group is exposed as ``scheduler_group`` and mounted into the ``ocs`` CLI by
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import click
@@ -172,18 +173,30 @@ def _with_slash(url: str) -> str:
 @click.option(
     "--interval",
     "interval_min",
+    envvar="OCS_SCHEDULER_INTERVAL",
     type=click.FloatRange(min=0, min_open=True),
     default=30.0,
     show_default=True,
-    help="Replan at least every this many minutes, even if nothing changed.",
+    help="Replan at least every this many minutes, even if nothing changed "
+    "(env OCS_SCHEDULER_INTERVAL).",
 )
 @click.option(
     "--poll",
     "poll_s",
+    envvar="OCS_SCHEDULER_POLL",
     type=click.FloatRange(min=0, min_open=True),
     default=10.0,
     show_default=True,
-    help="Seconds between last_changed checks.",
+    help="Seconds between last_changed checks; with change events, the longest wait for one "
+    "(env OCS_SCHEDULER_POLL).",
+)
+@click.option(
+    "--change-events/--no-change-events",
+    envvar="OCS_SCHEDULER_CHANGE_EVENTS",
+    default=True,
+    show_default=True,
+    help="Wake on the portal's change events (/api/changes/); without them, or when the "
+    "portal has none, poll last_changed (env OCS_SCHEDULER_CHANGE_EVENTS).",
 )
 @click.option("--once", is_flag=True, help="Run one cycle and exit (exit code 5 if it failed).")
 @click.option(
@@ -196,10 +209,11 @@ def _with_slash(url: str) -> str:
 @click.option(
     "--time-limit",
     "time_limit_s",
+    envvar="OCS_SCHEDULER_TIME_LIMIT",
     type=click.FloatRange(min=0, min_open=True),
     default=300.0,
     show_default=True,
-    help="Normal-pass solver time limit, seconds (KERNEL_TIMELIMIT).",
+    help="Normal-pass solver time limit, seconds (KERNEL_TIMELIMIT; env OCS_SCHEDULER_TIME_LIMIT).",
 )
 @click.option(
     "--horizon-days",
@@ -222,6 +236,7 @@ def run(
     token: str,
     interval_min: float,
     poll_s: float,
+    change_events: bool,
     once: bool,
     kernel: str,
     time_limit_s: float,
@@ -231,10 +246,12 @@ def run(
 ) -> None:
     """Keep the network schedule current: read the portal's schedulable requests, configdb and
     downtime, plan (rapid-response pass, then normal and time-critical), and write observations
-    back to the portal. Replans when the portal's last_changed moves, after a failure (with
-    back-off: an outage while reading writes nothing, a failed write forces a replan) and at
-    least every --interval minutes. `ocs up` starts it with a token of its `scheduler` service
-    account.
+    back to the portal. Replans when the portal announces a change (its change events, or
+    last_changed polling for a portal without them), after a failure (with back-off: an outage
+    while reading writes nothing, a failed write forces a replan) and at least every --interval
+    minutes. A rapid-response request announced while the normal pass solves is placed and
+    written at once; that normal pass is dropped unwritten and planned again. `ocs up` starts it
+    with a token of its `scheduler` service account.
 
     \b
     Example:
@@ -266,7 +283,11 @@ def run(
     configdb = ConfigDBClient(_with_slash(configdb_url or portal_url + "configdb/"), refresh_s=60)
     downtime = DowntimeClient(_with_slash(downtime_url or portal_url + "downtime/"), timeout_s=120)
     source = HttpDataSource(
-        portal=portal, configdb=configdb, downtime=downtime, telescope_classes=telescope_classes
+        portal=portal,
+        configdb=configdb,
+        downtime=downtime,
+        telescope_classes=telescope_classes,
+        change_events=change_events,
     )
     config = DaemonConfig(
         kernel=kernel,
@@ -278,7 +299,13 @@ def run(
     )
 
     def echo_report(report: CycleReport) -> None:
-        if report.ok:
+        if report.ok and report.superseded:
+            click.echo(
+                f"cycle ({report.reason}): rapid-response pass created {report.created}, "
+                f"cancelled {report.cancelled}, aborted {report.aborted}; normal pass dropped "
+                "for a rapid-response change, planning again"
+            )
+        elif report.ok:
             click.echo(
                 f"cycle ({report.reason}): created {report.created}, cancelled "
                 f"{report.cancelled}, aborted {report.aborted}" + (" (dry run)" if dry_run else "")
@@ -287,15 +314,16 @@ def run(
             click.echo(f"cycle ({report.reason}) failed, nothing more written: {report.error}")
 
     class _ReportingDaemon(SchedulerDaemon):
-        def run_cycle(self, reason: str = "") -> CycleReport:
-            report = super().run_cycle(reason)
+        def run_cycle(self, reason: str = "", *, interruptible: bool = True) -> CycleReport:
+            report = super().run_cycle(reason, interruptible=interruptible)
             echo_report(report)
             return report
 
     daemon = _ReportingDaemon(source, config=config)
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # `ocs up` stops us so
     try:
         if once:
-            report = daemon.run_cycle("--once")
+            report = daemon.run_cycle("--once", interruptible=False)
             if not report.ok:
                 raise SystemExit(EXIT_CYCLE_FAILED)
             return
@@ -304,5 +332,12 @@ def run(
     except KeyboardInterrupt:
         click.echo("stopped")
     finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+        daemon.close()  # a normal pass still solving is stopped and joined
         for client in (portal, configdb, downtime):
             client.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM ends the loop like Ctrl-C, so that the daemon shuts down cleanly."""
+    raise KeyboardInterrupt

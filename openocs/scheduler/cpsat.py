@@ -31,6 +31,9 @@ Model, for every request ``r`` and every candidate interval ``[a, b)`` of ``r`` 
   whenever the search ends on the gap limit or on that budget. The wall-clock limit
   (``wall_factor`` × the limit, default 1) always applies; a search cut by it on a loaded machine
   is valid but may differ from run to run.
+- a :class:`~openocs.scheduler.kernels.StopToken` stops the solve early: checked between the
+  phases (preparation, warm start, GRASP restarts, bound, model) and interrupting CP-SAT's search
+  through ``stop_search``; a stopped solve returns ``FAILED`` with the message ``"stopped"``.
 """
 
 from __future__ import annotations
@@ -46,7 +49,13 @@ from openocs.scheduler.bounds import segment_lp_bound, trivial_bound
 from openocs.scheduler.candidates import Prepared, prepare
 from openocs.scheduler.greedy import best_greedy
 from openocs.scheduler.intervals import normalise
-from openocs.scheduler.kernels import earliness_bonus, objective_of, relative_gap
+from openocs.scheduler.kernels import (
+    STOPPED,
+    StopToken,
+    earliness_bonus,
+    objective_of,
+    relative_gap,
+)
 from openocs.scheduler.model import Assignment, GroupOperator, Problem, Schedule, SolveStatus
 
 __all__ = ["CpSatKernel"]
@@ -97,13 +106,23 @@ class CpSatKernel:
         self.hint = hint
         self.log_search = log_search
 
-    def solve(self, problem: Problem, *, time_limit_s: float, seed: int = 0) -> Schedule:
+    def solve(
+        self,
+        problem: Problem,
+        *,
+        time_limit_s: float,
+        seed: int = 0,
+        stop: StopToken | None = None,
+    ) -> Schedule:
         if not time_limit_s > 0:
             return Schedule(
                 self.name, SolveStatus.FAILED, message="a positive time limit is required"
             )
+        token = stop or StopToken()
         started = time.perf_counter()
         prepared = prepare(problem)
+        if token.stopped:
+            return self._stopped(started)
         if not prepared.candidates():
             return Schedule(
                 self.name,
@@ -115,6 +134,8 @@ class CpSatKernel:
         hint = best_greedy(prepared, repair_limit=self.repair_limit)
         _, hint_objective = objective_of(problem, hint)
         upper = trivial
+        if token.stopped:
+            return self._stopped(started)
         if hint_objective < upper * (1.0 - self.relative_gap_limit):
             lp_bound = segment_lp_bound(prepared, time_limit_s=max(1.0, 0.2 * time_limit_s))
             if lp_bound is not None:
@@ -127,7 +148,11 @@ class CpSatKernel:
                 int(time_limit_s * 20_000 / max(prepared.num_candidate_intervals(), 1)),
             )
             grasp = best_greedy(
-                prepared, restarts=restarts, seed=seed, repair_limit=self.repair_limit
+                prepared,
+                restarts=restarts,
+                seed=seed,
+                repair_limit=self.repair_limit,
+                should_stop=lambda: token.stopped,
             )
             _, grasp_objective = objective_of(problem, grasp)
             if grasp_objective > hint_objective:
@@ -145,6 +170,8 @@ class CpSatKernel:
                 "warm start within the gap limit of the segment LP / trivial bound; "
                 "CP-SAT not needed",
             )
+        if token.stopped:
+            return self._stopped(started)
         model, candidates, scale = self._build(prepared, hint, upper)
         built = time.perf_counter()
         solver = cp_model.CpSolver()
@@ -160,8 +187,11 @@ class CpSatKernel:
         if self.deterministic:
             parameters.interleave_search = True
             parameters.max_deterministic_time = time_limit_s
-        status = solver.solve(model)
+        with token.on_stop(solver.stop_search):
+            status = solver.solve(model)
         solved = time.perf_counter()
+        if token.stopped:
+            return self._stopped(started)
         if status == cp_model.UNKNOWN and hint:
             # the limit ended the search before CP-SAT produced a solution (e.g. presolve of a
             # huge model on a loaded machine): the verified warm start is a valid incumbent
@@ -216,6 +246,14 @@ class CpSatKernel:
                 "deterministic_time": solver.deterministic_time,
                 "branches": float(solver.num_branches),
             },
+        )
+
+    def _stopped(self, started: float) -> Schedule:
+        return Schedule(
+            self.name,
+            SolveStatus.FAILED,
+            build_time_s=time.perf_counter() - started,
+            message=STOPPED,
         )
 
     def _schedule(

@@ -4,6 +4,8 @@
     ``ProblemFormatError``    a problem document is malformed (carries the offending field path)
     ``UnknownKernelError``    no kernel registered under that name (carries the known names)
     ``DataSourceUnavailable`` a portal/configdb/downtime read or write failed; retrying may help
+    ``ChangeEventsUnsupported`` the data source cannot announce changes (a portal without
+                              ``/api/changes/``): poll ``last_changed`` instead
 
 A solver that fails or runs out of time without a solution is *not* an exception: the kernel
 returns a ``Schedule`` whose status is ``FAILED`` (D26), and callers must not act on it.
@@ -12,6 +14,7 @@ returns a ``Schedule`` whose status is ``FAILED`` (D26), and callers must not ac
 from __future__ import annotations
 
 __all__ = [
+    "ChangeEventsUnsupported",
     "DataSourceUnavailable",
     "ProblemFormatError",
     "SchedulerError",
@@ -51,3 +54,12 @@ class DataSourceUnavailable(SchedulerError):
         super().__init__(f"{source}: {message}")
         self.source = source
         self.retryable = retryable
+
+
+class ChangeEventsUnsupported(SchedulerError):
+    """The data source offers no change events (e.g. a compatible portal that answers
+    ``/api/changes/`` with 403, 404 or 405). Permanent: the caller polls ``last_changed``."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source

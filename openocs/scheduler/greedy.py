@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import random
 import time
+from collections.abc import Callable
 
 from openocs.scheduler.candidates import Prepared, RequestOptions, prepare
 from openocs.scheduler.intervals import Interval
@@ -142,19 +143,28 @@ deadline first), by least slack, and by priority per second of telescope time.""
 
 
 def best_greedy(
-    prepared: Prepared, *, restarts: int = 0, seed: int = 0, repair_limit: int = 0
+    prepared: Prepared,
+    *,
+    restarts: int = 0,
+    seed: int = 0,
+    repair_limit: int = 0,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Assignment]:
     """The most valuable of the greedy schedules built with each of ``ORDERS``, then of
     ``restarts`` randomised orders (a GRASP: deadline order with random jitter of up to a few
     hours, or priority order with multiplicative noise). The random orders come from a generator
     seeded with ``seed``, so the result is deterministic. With ``repair_limit`` the three best
-    schedules are improved by ``repair`` before the best is chosen."""
+    schedules are improved by ``repair`` before the best is chosen. ``should_stop`` is asked
+    before every randomised restart; when it answers true, the restarts end (the result is then
+    the best so far, and the caller decides what to do with it)."""
     candidates = prepared.candidates()
     orders = [sorted(candidates, key=key) for key in ORDERS.values()]
     rng = random.Random(seed)  # noqa: S311 - search diversification, not security
     latest = {o.request.id: _latest_end(o) for o in candidates}
     results: list[tuple[float, int, list[Assignment]]] = []
     for attempt in range(len(orders) + restarts):
+        if attempt >= len(orders) and should_stop is not None and should_stop():
+            break
         if attempt < len(orders):
             order = orders[attempt]
         elif attempt % 2:

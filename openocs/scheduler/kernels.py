@@ -2,18 +2,30 @@
 
 A kernel turns a ``Problem`` into a ``Schedule``. Kernels never raise for solver trouble: they
 return a ``Schedule`` with status ``FAILED`` and a message (D26).
+
+A solve may be asked to stop early from another thread through a :class:`StopToken` (the
+daemon abandons a normal pass made stale by a rapid-response request, or shuts down). Stopping is
+optional for a kernel: one whose ``solve`` accepts a ``stop`` keyword is given the token (see
+:class:`StoppableKernel`) and returns a ``FAILED`` schedule with the message ``"stopped"`` soon
+after it is stopped; any other kernel simply runs to its time limit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Protocol
+import inspect
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Protocol, cast
 
 from openocs.scheduler.errors import UnknownKernelError
 from openocs.scheduler.model import Assignment, Problem, Schedule
 
 __all__ = [
+    "STOPPED",
     "Kernel",
+    "StopToken",
+    "StoppableKernel",
     "available_kernels",
     "earliness_bonus",
     "get_kernel",
@@ -23,6 +35,52 @@ __all__ = [
 ]
 
 DEFAULT_KERNEL = "cpsat"
+STOPPED = "stopped"
+"""The message of the ``FAILED`` schedule a kernel returns when it was stopped."""
+
+
+class StopToken:
+    """Asks a running solve to stop early; thread-safe, and stopping is final.
+
+    A kernel checks :attr:`stopped` between its phases and registers, with :meth:`on_stop`, a
+    callback that interrupts a native search (CP-SAT's ``stop_search``) while that runs.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._callbacks: list[Callable[[], None]] = []
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def stop(self) -> None:
+        """Stop the solve (idempotent); registered callbacks are called in this thread."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            callback()
+
+    @contextmanager
+    def on_stop(self, callback: Callable[[], None]) -> Iterator[None]:
+        """Call ``callback`` if the token is stopped while the ``with`` block runs (at once if it
+        already is)."""
+        with self._lock:
+            already = self._stopped
+            if not already:
+                self._callbacks.append(callback)
+        if already:
+            callback()
+        try:
+            yield
+        finally:
+            with self._lock:
+                if callback in self._callbacks:
+                    self._callbacks.remove(callback)
 
 
 class Kernel(Protocol):
@@ -32,6 +90,21 @@ class Kernel(Protocol):
 
     def solve(self, problem: Problem, *, time_limit_s: float, seed: int = 0) -> Schedule:
         """Schedule ``problem`` within ``time_limit_s`` seconds of wall time (required)."""
+        ...
+
+
+class StoppableKernel(Kernel, Protocol):
+    """A kernel that honours a :class:`StopToken` (optional capability)."""
+
+    def solve(
+        self,
+        problem: Problem,
+        *,
+        time_limit_s: float,
+        seed: int = 0,
+        stop: StopToken | None = None,
+    ) -> Schedule:
+        """As :meth:`Kernel.solve`; returns ``FAILED`` (``"stopped"``) soon after ``stop``."""
         ...
 
 
@@ -57,11 +130,27 @@ def get_kernel(name: str = DEFAULT_KERNEL) -> Kernel:
     return factory()
 
 
+def accepts_stop(kernel: Kernel) -> bool:
+    """Whether ``kernel.solve`` takes a ``stop`` token."""
+    return "stop" in inspect.signature(kernel.solve).parameters
+
+
 def solve(
-    problem: Problem, *, kernel: str = DEFAULT_KERNEL, time_limit_s: float, seed: int = 0
+    problem: Problem,
+    *,
+    kernel: str = DEFAULT_KERNEL,
+    time_limit_s: float,
+    seed: int = 0,
+    stop: StopToken | None = None,
 ) -> Schedule:
-    """Solve ``problem`` with the kernel registered as ``kernel``."""
-    return get_kernel(kernel).solve(problem, time_limit_s=time_limit_s, seed=seed)
+    """Solve ``problem`` with the kernel registered as ``kernel``. ``stop`` is handed to a kernel
+    that accepts it; another kernel runs to its time limit."""
+    instance = get_kernel(kernel)
+    if stop is not None and accepts_stop(instance):
+        return cast(StoppableKernel, instance).solve(
+            problem, time_limit_s=time_limit_s, seed=seed, stop=stop
+        )
+    return instance.solve(problem, time_limit_s=time_limit_s, seed=seed)
 
 
 def earliness_bonus(problem: Problem, start_s: int) -> float:

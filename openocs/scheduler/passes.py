@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from openocs.scheduler.kernels import solve
+from openocs.scheduler.kernels import StopToken, solve
 from openocs.scheduler.model import (
     Assignment,
     FixedObservation,
@@ -233,8 +233,10 @@ def plan_normal_pass(
     kernel: str = "cpsat",
     time_limit_s: float,
     seed: int = 0,
+    stop: StopToken | None = None,
 ) -> PassPlan:
-    """The normal + time-critical pass, after ``rapid_response`` (see the module docstring)."""
+    """The normal + time-critical pass, after ``rapid_response`` (see the module docstring).
+    ``stop`` lets another thread abandon the solve (the pass then fails: nothing to write)."""
     now_s = problem.start_s
     running, future = split_running(current, now_s)
     if rapid_response.ok:
@@ -262,7 +264,7 @@ def plan_normal_pass(
         groups=normal_groups,
         fixed=problem.fixed + tuple(_fixed(o) for o in still_running) + tuple(rr_time),
     )
-    schedule = solve(normal_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
+    schedule = solve(normal_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed, stop=stop)
     if not schedule.ok:
         return PassPlan("normal", schedule)
     future_normal = [o for o in future if not o.is_rapid_response and o.id not in cancelled]

@@ -11,6 +11,11 @@ HTTP, through ``openocs.clients`` (scheduler-contract.md §2, §3).
   location, instrument type per configuration, TAC priority from ``/api/proposals/``) with the
   visibility of every request on every telescope of its class (§6.6, intersected over its
   targets); ``/api/schedule/`` → ``CurrentObservation``.
+- **change events** (optional, ``wait_for_change``): long polls of ``/api/changes/?replan=true``
+  with the cursor kept here; a notice says whether an event names a RAPID_RESPONSE group. A
+  portal without the route (403, 404, 405, or an answer that is not a change list) makes it
+  raise :class:`~openocs.scheduler.errors.ChangeEventsUnsupported` (from then on without asking),
+  and the daemon logs it once and polls ``last_changed`` instead.
 - **writes**: one ``POST /api/observations/`` per telescope with the §3.1 elements (one
   configuration status per configuration per repeat, instrument SCHEDULABLE-first, guide camera
   rules); cancellation by id (§3.2).
@@ -23,19 +28,26 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from openocs.clients.configdb import ConfigDBClient, Instrument, TelescopeLocation
 from openocs.clients.downtime import DowntimeClient
-from openocs.clients.errors import ClientError, NotFoundError
-from openocs.clients.scheduling import PortalSchedulingClient, ScheduledObservation
+from openocs.clients.errors import (
+    ClientError,
+    ClientRequestError,
+    NotFoundError,
+    ResponseFormatError,
+)
+from openocs.clients.scheduling import ChangeBatch, PortalSchedulingClient, ScheduledObservation
 from openocs.scheduler.candidates import night_intervals, request_visibility
-from openocs.scheduler.errors import DataSourceUnavailable
+from openocs.scheduler.daemon import ChangeNotice
+from openocs.scheduler.errors import ChangeEventsUnsupported, DataSourceUnavailable
 from openocs.scheduler.intervals import Interval
 from openocs.scheduler.model import (
     Assignment,
@@ -55,6 +67,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HttpDataSource",
     "TelescopeInfo",
+    "change_notice",
     "observation_elements",
     "telescope_class",
     "telescopes_from_network",
@@ -65,6 +78,10 @@ logger = logging.getLogger(__name__)
 JSON = Mapping[str, Any]
 SCHEDULABLE = "SCHEDULABLE"
 DISABLED = "DISABLED"
+CHANGES_ABSENT = frozenset({403, 404, 405})
+"""How a compatible portal without ``/api/changes/`` answers it."""
+CHANGES_MIN_INTERVAL_S = 0.5
+"""Within one wait, the shortest time between two change polls (the portal looks every 0.5 s)."""
 
 
 def telescope_class(aperture_m: float) -> str:
@@ -340,6 +357,31 @@ def current_from_schedule(
     )
 
 
+def change_notice(
+    batch: ChangeBatch, *, telescope_classes: Sequence[str] = ()
+) -> ChangeNotice | None:
+    """The notice for a batch of change events, or ``None`` when none concerns the scheduled
+    telescope classes (an event naming no class, or several, always does)."""
+    relevant = [
+        event
+        for event in batch.events
+        if not telescope_classes
+        or not event.telescope_class
+        or event.telescope_class in telescope_classes
+    ]
+    if not relevant:
+        return None
+    return ChangeNotice(
+        last_seq=batch.last_seq,
+        kinds=tuple(sorted({event.kind for event in relevant})),
+        rapid_response=any(
+            str(event.data.get("observation_type") or "") == ObservationType.RAPID_RESPONSE
+            for event in relevant
+        ),
+        events=len(relevant),
+    )
+
+
 @contextmanager
 def _unavailable(source: str) -> Iterator[None]:
     try:
@@ -352,7 +394,8 @@ class HttpDataSource:
     """The scheduler's inputs and outputs over HTTP (see the module docstring).
 
     ``telescope_classes`` restricts the network (``TELESCOPE_CLASSES``); ``compute_visibility``
-    may be switched off to schedule on dark time only (tests, quick looks).
+    may be switched off to schedule on dark time only (tests, quick looks); ``change_events``
+    off makes :meth:`wait_for_change` report them unsupported (``last_changed`` polling only).
     """
 
     def __init__(
@@ -363,6 +406,7 @@ class HttpDataSource:
         downtime: DowntimeClient,
         telescope_classes: Sequence[str] = (),
         compute_visibility: bool = True,
+        change_events: bool = True,
     ) -> None:
         self.portal = portal
         self.configdb = configdb
@@ -372,6 +416,50 @@ class HttpDataSource:
         self._infos: dict[str, TelescopeInfo] = {}
         self._requests: dict[int, tuple[JSON, bool]] = {}
         self._rapid_response: set[int] = set()
+        self._no_events_reason: str | None = None if change_events else "switched off"
+        self._change_cursor: int | None = None
+
+    # -- change events -------------------------------------------------------------------------
+    def wait_for_change(self, timeout_s: float) -> ChangeNotice | None:
+        """Wait up to ``timeout_s`` for change events that move ``last_changed`` (a long poll of
+        ``/api/changes/``); a notice when some arrived, else ``None``. The first call takes the
+        current cursor before it waits (earlier events are not reported). Raises
+        ``ChangeEventsUnsupported`` when the portal has no change events and
+        ``DataSourceUnavailable`` when it cannot be reached."""
+        if self._no_events_reason is not None:
+            raise ChangeEventsUnsupported("portal", self._no_events_reason)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            asked = time.monotonic()
+            notice = self._poll_changes(max(deadline - asked, 0.0))
+            remaining_s = deadline - time.monotonic()
+            if notice is not None or remaining_s <= 0:
+                return notice
+            # an empty answer before the deadline (a portal capping the wait lower, events of
+            # other classes): ask again, but never more often than the portal looks itself
+            time.sleep(
+                min(max(CHANGES_MIN_INTERVAL_S - (time.monotonic() - asked), 0.0), remaining_s)
+            )
+
+    def _poll_changes(self, timeout_s: float) -> ChangeNotice | None:
+        try:
+            if self._change_cursor is None:
+                self._change_cursor = self.portal.changes().last_seq
+            batch = self.portal.changes(after=self._change_cursor, timeout_s=timeout_s)
+        except ClientRequestError as error:
+            if error.status_code in CHANGES_ABSENT:
+                self._no_change_events(f"HTTP {error.status_code}")
+            raise DataSourceUnavailable("portal", str(error), retryable=False) from error
+        except ResponseFormatError as error:
+            self._no_change_events(f"with something else than change events ({error.detail[:200]})")
+        except ClientError as error:
+            raise DataSourceUnavailable("portal", str(error), retryable=error.retryable) from error
+        self._change_cursor = batch.last_seq
+        return change_notice(batch, telescope_classes=self.telescope_classes)
+
+    def _no_change_events(self, why: str) -> NoReturn:
+        self._no_events_reason = f"api/changes/ answered {why}"  # for good: no more asking
+        raise ChangeEventsUnsupported("portal", self._no_events_reason)
 
     # -- reads ---------------------------------------------------------------------------------
     def last_changed(self) -> datetime:

@@ -2,14 +2,17 @@
 ``POST /api/requestgroups/`` becomes a PENDING observation after one daemon cycle, with nobody
 calling the scheduler by hand. The daemon reads the real portal, configdb (the demo network
 imported through ``ocs configdb import``) and downtime services through the in-process
-transport, exactly as ``ocs scheduler run`` does over the network."""
+transport, exactly as ``ocs scheduler run`` does over the network. A rapid-response submission
+wakes the daemon through the portal's change events, and one submitted while the normal pass
+solves is written at once while that normal pass is dropped unwritten."""
 
 # ruff: noqa: F811  (pytest fixtures imported from the portal test suites)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -31,8 +34,9 @@ from openocs.portal.requestgroups.tests.conftest import (  # noqa: F401  (fixtur
     semester,
     submitter,
 )
-from openocs.scheduler.daemon import DaemonConfig, SchedulerDaemon
+from openocs.scheduler.daemon import ChangeNotice, DaemonConfig, SchedulerDaemon
 from openocs.scheduler.sources import HttpDataSource
+from openocs.scheduler.tests.gate import gate_kernel
 from openocs.web.inprocess import INPROCESS_BASE_URL, InProcessTransport
 
 pytestmark = pytest.mark.django_db
@@ -47,24 +51,73 @@ def scheduler_account(make_persona: PersonaFactory) -> Persona:
     return make_persona("scheduler", is_staff=True, staff_view=True)
 
 
+class _WaitingSource(HttpDataSource):
+    """``HttpDataSource`` that lets the test act (submit a request) before each wait."""
+
+    before_wait: Callable[[float], None] = staticmethod(lambda _timeout_s: None)
+
+    def wait_for_change(self, timeout_s: float) -> ChangeNotice | None:
+        self.before_wait(timeout_s)
+        return super().wait_for_change(timeout_s)
+
+
 @pytest.fixture
-def source(live_network: None, scheduler_account: Persona) -> Iterator[HttpDataSource]:
+def source(live_network: None, scheduler_account: Persona) -> Iterator[_WaitingSource]:
     transport = InProcessTransport()
     portal = PortalSchedulingClient(
         INPROCESS_BASE_URL, token=scheduler_account.token, transport=transport
     )
     configdb = ConfigDBClient(INPROCESS_BASE_URL + "configdb/", transport=transport)
     downtime = DowntimeClient(INPROCESS_BASE_URL + "downtime/", transport=transport)
-    yield HttpDataSource(
+    yield _WaitingSource(
         portal=portal, configdb=configdb, downtime=downtime, telescope_classes=["1m0"]
     )
     for client in (portal, configdb, downtime):
         client.close()
 
 
-def _daemon(source: HttpDataSource, now: datetime) -> SchedulerDaemon:
-    config = DaemonConfig(time_limit_s=10.0, rapid_response_time_limit_s=5.0, horizon_s=7 * 86400)
-    return SchedulerDaemon(source, config=config, clock=lambda: now, sleep=lambda _s: None)
+def _daemon(source: HttpDataSource, now: datetime, **config: Any) -> SchedulerDaemon:
+    settings: dict[str, Any] = {
+        "time_limit_s": 10.0,
+        "rapid_response_time_limit_s": 5.0,
+        "horizon_s": 7 * 86400,
+        "loop_sleep_s": 0.0,
+        **config,
+    }
+    return SchedulerDaemon(
+        source, config=DaemonConfig(**settings), clock=lambda: now, sleep=lambda _s: None
+    )
+
+
+def _rapid_response_group(now: datetime) -> dict[str, Any]:
+    """An RR group (§7.2: its window starts now and ends within 24 h + its duration)."""
+    group = imaging_group(name="grb-followup", observation_type="RAPID_RESPONSE")
+    group["requests"][0]["windows"] = [
+        {
+            "start": (now - timedelta(minutes=1)).isoformat(),
+            "end": (now + timedelta(hours=20)).isoformat(),
+        }
+    ]
+    return group
+
+
+def _pending_by_request(persona: Persona) -> dict[int, list[dict[str, Any]]]:
+    listing = persona.client.get("/api/observations/?state=PENDING&limit=1000").json()
+    by_request: dict[int, list[dict[str, Any]]] = {}
+    for observation in listing["results"]:
+        by_request.setdefault(observation["request"]["id"], []).append(observation)
+    return by_request
+
+
+def _assert_no_overlap(observations: list[dict[str, Any]]) -> None:
+    by_telescope: dict[tuple[str, str, str], list[tuple[datetime, datetime]]] = {}
+    for o in observations:
+        key = (o["site"], o["enclosure"], o["telescope"])
+        by_telescope.setdefault(key, []).append((_parse(o["start"]), _parse(o["end"])))
+    for spans in by_telescope.values():
+        spans.sort()
+        for (_, end), (start, _) in pairwise(spans):
+            assert end <= start
 
 
 def _configdb_telescopes(client: ConfigDBClient) -> dict[tuple[str, str, str], Any]:
@@ -190,6 +243,97 @@ def test_ocs_scheduler_run_once_schedules_through_a_real_server(
     request_id = submitted.json()["requests"][0]["id"]
     listing = submitter.client.get(f"/api/observations/?request_id={request_id}").json()
     assert [o["state"] for o in listing["results"]] == ["PENDING"]
+
+
+def test_a_rapid_response_submission_wakes_the_daemon_through_change_events(
+    submitter: Persona,
+    scheduler_account: Persona,
+    source: _WaitingSource,
+    frozen_now: datetime,
+) -> None:
+    normal = submitter.client.post("/api/requestgroups/", imaging_group(), format="json")
+    assert normal.status_code == 201, normal.json()
+    daemon = _daemon(source, frozen_now)
+    daemon.run(max_cycles=1)
+    rapid = submitter.client.post(
+        "/api/requestgroups/", _rapid_response_group(frozen_now), format="json"
+    )
+    assert rapid.status_code == 201, rapid.json()
+
+    daemon.run(max_cycles=2)  # nothing polled has moved (the clock is frozen): only the event
+
+    assert daemon.uses_change_events
+    assert [r.reason for r in daemon.state.history] == [
+        "first run",
+        "rapid-response change event (requestgroup.submitted)",
+    ]
+    assert all(r.ok for r in daemon.state.history)
+    pending = _pending_by_request(scheduler_account)
+    rapid_request = rapid.json()["requests"][0]["id"]
+    normal_request = normal.json()["requests"][0]["id"]
+    assert len(pending[rapid_request]) == 1
+    assert len(pending[normal_request]) == 1  # kept, or preempted and placed again
+    _assert_no_overlap([o for group in pending.values() for o in group])
+
+
+def test_a_moved_rapid_response_observation_replaces_the_old_one(
+    submitter: Persona,
+    scheduler_account: Persona,
+    source: _WaitingSource,
+    frozen_now: datetime,
+) -> None:
+    rapid = submitter.client.post(
+        "/api/requestgroups/", _rapid_response_group(frozen_now), format="json"
+    )
+    assert rapid.status_code == 201, rapid.json()
+    rapid_request = rapid.json()["requests"][0]["id"]
+    daemon = _daemon(source, frozen_now)
+    assert daemon.run_cycle("first run").ok
+    [first] = _pending_by_request(scheduler_account)[rapid_request]
+
+    again = daemon.run_cycle("periodic replan")  # a shorter pass estimate: it starts earlier
+
+    assert again.ok, again.error
+    [moved] = _pending_by_request(scheduler_account)[rapid_request]
+    assert _parse(moved["start"]) < _parse(first["start"])
+
+
+def test_a_rapid_response_submitted_while_the_normal_pass_solves_is_written_first(
+    submitter: Persona,
+    scheduler_account: Persona,
+    source: _WaitingSource,
+    frozen_now: datetime,
+) -> None:
+    normal = submitter.client.post("/api/requestgroups/", imaging_group(), format="json")
+    assert normal.status_code == 201, normal.json()
+    submitted: list[Any] = []
+
+    with gate_kernel() as gate:
+
+        def submit_while_solving(timeout_s: float) -> None:
+            if gate.waiting.is_set() and not submitted:
+                submitted.append(
+                    submitter.client.post(
+                        "/api/requestgroups/", _rapid_response_group(frozen_now), format="json"
+                    )
+                )
+
+        source.before_wait = submit_while_solving
+        gate.close()
+        daemon = _daemon(source, frozen_now, kernel="gate", solve_poll_s=0.05)
+
+        daemon.run(max_cycles=2)
+
+    first, second = daemon.state.history
+    assert first.ok and first.superseded and first.created == 0  # the stale pass wrote nothing
+    assert gate.stopped_passes == 1
+    assert second.reason == "rapid-response change event (requestgroup.submitted)"
+    assert second.ok and not second.superseded
+    assert second.created == 2  # the rapid-response observation, then the normal one
+    pending = _pending_by_request(scheduler_account)
+    assert len(pending[submitted[0].json()["requests"][0]["id"]]) == 1
+    assert len(pending[normal.json()["requests"][0]["id"]]) == 1
+    _assert_no_overlap([o for group in pending.values() for o in group])
 
 
 def test_ocs_scheduler_run_refuses_to_start_without_a_token() -> None:

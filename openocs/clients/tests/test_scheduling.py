@@ -102,7 +102,12 @@ def test_cancel_by_id_returns_the_count_and_a_refused_token_is_not_retryable() -
     def handler(request: httpx.Request) -> httpx.Response:
         if request.headers.get("Authorization") != "Token secret":
             return httpx.Response(401, json={"detail": "Invalid token."})
-        assert json.loads(request.content) == {"ids": [4, 5], "preemption_enabled": True}
+        assert json.loads(request.content) == {
+            "ids": [4, 5],
+            "include_normal": True,
+            "include_rr": True,
+            "preemption_enabled": True,
+        }
         return httpx.Response(200, json={"canceled": 2})
 
     assert _client(handler).cancel_ids([4, 5], preemption_enabled=True) == 2
@@ -143,3 +148,33 @@ def test_an_unreachable_portal_is_retryable() -> None:
     with pytest.raises(ServiceUnavailableError) as caught:
         _client(handler).last_changed()
     assert caught.value.retryable
+
+
+def test_changes_without_a_cursor_ask_for_it_and_with_one_long_poll_capped() -> None:
+    queries: list[httpx.QueryParams] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/api/changes/"
+        queries.append(request.url.params)
+        if "after" not in request.url.params:
+            return httpx.Response(200, json={"last_seq": 7, "events": []})
+        event = {
+            "seq": 8,
+            "kind": "requestgroup.submitted",
+            "created": "2030-01-02T00:00:00Z",
+            "proposal": "P",
+            "telescope_class": "1m0",
+            "replan": True,
+            "data": {"observation_type": "RAPID_RESPONSE"},
+        }
+        return httpx.Response(200, json={"last_seq": 8, "events": [event]})
+
+    client = _client(handler)
+    assert client.changes().last_seq == 7
+    batch = client.changes(after=7, timeout_s=600.0)
+
+    assert [(e.seq, e.kind, e.data["observation_type"]) for e in batch.events] == [
+        (8, "requestgroup.submitted", "RAPID_RESPONSE")
+    ]
+    assert dict(queries[0]) == {"replan": "true"}
+    assert dict(queries[1]) == {"replan": "true", "after": "7", "timeout": "60.0", "limit": "500"}

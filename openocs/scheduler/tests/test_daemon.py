@@ -3,114 +3,15 @@ the HTTP implementation of ``SchedulerDataSource`` is tested where it is written
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from openocs.scheduler.daemon import DaemonConfig, SchedulerDaemon
-from openocs.scheduler.errors import DataSourceUnavailable
 from openocs.scheduler.kernels import register_kernel
-from openocs.scheduler.model import (
-    Assignment,
-    Downtime,
-    Problem,
-    RequestGroup,
-    Schedule,
-    SolveStatus,
-    Telescope,
-)
+from openocs.scheduler.model import Downtime, Problem, Schedule, SolveStatus
 from openocs.scheduler.passes import CurrentObservation
-from openocs.scheduler.tests.factories import HOUR, group, request, telescope
-
-NOW = datetime(2030, 1, 1, 0, 0, tzinfo=UTC)
-
-
-@dataclass
-class Clock:
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class MemorySource:
-    """An in-memory portal + configdb + downtime service."""
-
-    groups: list[RequestGroup] = field(default_factory=list)
-    night: tuple[tuple[int, int], ...] = ((0, 10 * HOUR),)
-    changed: datetime = NOW - timedelta(days=1)
-    observations: dict[int, CurrentObservation] = field(default_factory=dict)
-    down: set[str] = field(default_factory=set)
-    downtime_list: list[Downtime] = field(default_factory=list)
-    cancel_calls: list[tuple[tuple[int, ...], bool, str]] = field(default_factory=list)
-    create_calls: int = 0
-    next_id: int = 1
-
-    def _check(self, service: str) -> None:
-        if service in self.down:
-            raise DataSourceUnavailable(service, "connection refused")
-
-    def last_changed(self) -> datetime:
-        self._check("portal")
-        return self.changed
-
-    def telescopes(self, *, epoch: datetime, end: datetime) -> Sequence[Telescope]:
-        self._check("configdb")
-        return [telescope()]
-
-    def downtimes(self, *, epoch: datetime, end: datetime) -> Sequence[Downtime]:
-        self._check("downtime")
-        return list(self.downtime_list)
-
-    def schedulable_groups(self, *, epoch: datetime, end: datetime) -> Sequence[RequestGroup]:
-        self._check("portal")
-        return list(self.groups)
-
-    def current_observations(
-        self, *, epoch: datetime, end: datetime
-    ) -> Sequence[CurrentObservation]:
-        self._check("portal")
-        return list(self.observations.values())
-
-    def create_observations(self, assignments: Sequence[Assignment], *, epoch: datetime) -> int:
-        self._check("portal-write")
-        self.create_calls += 1
-        for a in assignments:
-            self.observations[self.next_id] = CurrentObservation(
-                self.next_id, a.request_id, a.telescope_key, a.start_s, a.end_s
-            )
-            self.next_id += 1
-        return len(assignments)
-
-    def cancel_observations(
-        self, observation_ids: Sequence[int], *, preemption: bool, reason: str = ""
-    ) -> int:
-        self._check("portal-write")
-        self.cancel_calls.append((tuple(observation_ids), preemption, reason))
-        for obs_id in observation_ids:
-            self.observations.pop(obs_id, None)
-        return len(observation_ids)
-
-
-def daemon_for(source: MemorySource, **config: object) -> tuple[SchedulerDaemon, list[float]]:
-    slept: list[float] = []
-    defaults: dict[str, object] = {
-        "time_limit_s": 5.0,
-        "rapid_response_time_limit_s": 5.0,
-        "horizon_s": 86400,
-        "initial_pass_estimate_s": 0.0,
-    }
-    defaults.update(config)
-    daemon = SchedulerDaemon(
-        source,
-        config=DaemonConfig(**defaults),  # type: ignore[arg-type]
-        clock=Clock(),
-        sleep=slept.append,
-    )
-    return daemon, slept
+from openocs.scheduler.tests.factories import HOUR, group, request
+from openocs.scheduler.tests.memory import NOW, MemorySource, daemon_for
 
 
 def test_first_run_writes_the_schedule_of_submitted_requests():

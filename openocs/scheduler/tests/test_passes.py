@@ -117,7 +117,7 @@ def test_a_failed_solve_cancels_nothing(monkeypatch):
     normal = request(duration_h=1)
     current = [observation(5, normal.id, 3, 4)]
 
-    def failing_solve(problem, *, kernel, time_limit_s, seed):
+    def failing_solve(problem, *, kernel, time_limit_s, seed, stop=None):
         return Schedule("cpsat", SolveStatus.FAILED, message="solver crashed")
 
     monkeypatch.setattr("openocs.scheduler.passes.solve", failing_solve)

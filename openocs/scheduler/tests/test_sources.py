@@ -17,7 +17,7 @@ import pytest
 from openocs.clients.configdb import ConfigDBClient, Network, Site
 from openocs.clients.downtime import DowntimeClient
 from openocs.clients.scheduling import PortalSchedulingClient, ScheduledObservation
-from openocs.scheduler.errors import DataSourceUnavailable
+from openocs.scheduler.errors import ChangeEventsUnsupported, DataSourceUnavailable
 from openocs.scheduler.model import Assignment, GroupOperator, ObservationType
 from openocs.scheduler.passes import ObservationState
 from openocs.scheduler.sources import (
@@ -447,3 +447,140 @@ def test_rapid_response_observations_are_posted_in_one_call() -> None:
     ]
     assert source.create_observations(placements, epoch=EPOCH) == 2
     assert [[item["request"] for item in call] for call in posted] == [[11, 12]]
+
+
+# -- change events -----------------------------------------------------------------------------
+
+
+def _event(seq: int, kind: str, observation_type: str, telescope_class: str = "1m0") -> Any:
+    return {
+        "seq": seq,
+        "kind": kind,
+        "created": "2030-01-02T00:00:00Z",
+        "proposal": "P",
+        "telescope_class": telescope_class,
+        "replan": True,
+        "data": {"request_group_id": seq, "observation_type": observation_type},
+    }
+
+
+def _events_source(answers: list[httpx.Response], seen: list[httpx.URL]) -> HttpDataSource:
+    def portal(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/api/changes/"
+        seen.append(request.url)
+        return answers.pop(0)
+
+    source = _source(portal)
+    source.telescope_classes = ("1m0",)
+    return source
+
+
+def test_waiting_for_changes_takes_the_cursor_then_long_polls_replan_events() -> None:
+    seen: list[httpx.URL] = []
+    source = _events_source(
+        [
+            httpx.Response(200, json={"last_seq": 41, "events": []}),
+            httpx.Response(
+                200,
+                json={
+                    "last_seq": 44,
+                    "events": [
+                        _event(42, "requestgroup.submitted", "NORMAL"),
+                        _event(44, "requestgroup.submitted", "RAPID_RESPONSE"),
+                    ],
+                },
+            ),
+            httpx.Response(200, json={"last_seq": 45, "events": []}),
+        ],
+        seen,
+    )
+
+    notice = source.wait_for_change(20.0)
+    assert source.wait_for_change(0.0) is None
+
+    assert notice is not None
+    assert notice.rapid_response and notice.events == 2 and notice.last_seq == 44
+    assert notice.kinds == ("requestgroup.submitted",)
+    assert "after" not in seen[0].params
+    assert seen[1].params["after"] == "41"
+    assert 19.0 < float(seen[1].params["timeout"]) <= 20.0
+    assert seen[1].params["replan"] == "true"
+    assert (seen[2].params["after"], seen[2].params["timeout"]) == ("44", "0.0")
+
+
+def test_events_of_other_telescope_classes_are_no_change_for_this_scheduler() -> None:
+    seen: list[httpx.URL] = []
+    source = _events_source(
+        [
+            httpx.Response(200, json={"last_seq": 1, "events": []}),
+            httpx.Response(
+                200, json={"last_seq": 2, "events": [_event(2, "x", "RAPID_RESPONSE", "2m0")]}
+            ),
+        ],
+        seen,
+    )
+    assert source.wait_for_change(0.0) is None
+    assert source._change_cursor == 2
+
+
+def test_an_empty_answer_before_the_deadline_is_asked_again_but_not_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[httpx.URL] = []
+    slept: list[float] = []
+    monkeypatch.setattr("openocs.scheduler.sources.time.sleep", slept.append)
+    source = _events_source(
+        [
+            httpx.Response(200, json={"last_seq": 1, "events": []}),
+            httpx.Response(200, json={"last_seq": 1, "events": []}),  # a portal capping at 0 s
+            httpx.Response(
+                200, json={"last_seq": 2, "events": [_event(2, "request.state_changed", "NORMAL")]}
+            ),
+        ],
+        seen,
+    )
+
+    notice = source.wait_for_change(30.0)
+
+    assert notice is not None and notice.kinds == ("request.state_changed",)
+    assert len(seen) == 3
+    assert len(slept) == 1 and 0.4 < slept[0] <= 0.5
+
+
+@pytest.mark.parametrize("status", [403, 404, 405])
+def test_a_portal_without_change_events_says_so_and_is_never_asked_again(status: int) -> None:
+    seen: list[httpx.URL] = []
+    source = _events_source([httpx.Response(status, json={"detail": "Not found."})], seen)
+
+    for _ in range(3):
+        with pytest.raises(ChangeEventsUnsupported, match=f"HTTP {status}"):
+            source.wait_for_change(5.0)
+
+    assert len(seen) == 1
+
+
+def test_a_change_feed_that_is_not_one_counts_as_absent() -> None:
+    seen: list[httpx.URL] = []
+    source = _events_source([httpx.Response(200, text="<html>portal</html>")], seen)
+    with pytest.raises(ChangeEventsUnsupported):
+        source.wait_for_change(5.0)
+
+
+def test_an_outage_of_the_change_feed_is_a_retryable_data_source_error() -> None:
+    seen: list[httpx.URL] = []
+    source = _events_source([httpx.Response(503)], seen)
+    with pytest.raises(DataSourceUnavailable) as caught:
+        source.wait_for_change(5.0)
+    assert caught.value.retryable
+
+
+def test_change_events_can_be_switched_off() -> None:
+    source = _source(lambda request: httpx.Response(500))
+    off = HttpDataSource(
+        portal=source.portal,
+        configdb=source.configdb,
+        downtime=source.downtime,
+        change_events=False,
+    )
+    with pytest.raises(ChangeEventsUnsupported):
+        off.wait_for_change(5.0)

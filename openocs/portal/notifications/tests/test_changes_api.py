@@ -231,6 +231,7 @@ def test_moving_an_observation_end_publishes_a_replan_event(
     assert response.status_code == 200, response.json()
     (event,) = _changes(staff_view_user, f"after={cursor}&replan=true")["events"]
     assert event["kind"] == "observation.end_changed"
+    assert event["data"]["observation_type"] == "NORMAL"
     assert event["data"]["old_end"] == observation["end"]
     assert event["data"]["new_end"] == "2026-12-01T15:30:00Z"
 
