@@ -7,6 +7,7 @@ the contract's configdb-down message instead of misleading "invalid choice" erro
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -67,6 +68,9 @@ class PortalConfiguration:
     def __init__(self, sites: Iterable[JSON]) -> None:
         self.sites: list[JSON] = list(sites)
         self._digests: dict[tuple[bool, LocationFilter | None], dict[str, Any]] = {}
+        self.visibility_cache: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        """Visibility results computed against this document (portal-api.md §6: per payload
+        hash, five minutes); a new document starts empty, which is the invalidation."""
 
     @cached_property
     def overheads(self) -> dict[str, InstrumentTypeOverheads]:

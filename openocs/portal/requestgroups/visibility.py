@@ -11,11 +11,20 @@ sky of two telescopes with the same limits whose positions differ by less than
 is computed once: 0.001° moves a rise or set by at most 0.24 s (one second of Earth rotation is
 0.0042°), far below the minute scale of any duration rule, and a 1-metre network computes six
 skies instead of nine.
+
+Results are cached for :data:`VISIBILITY_CACHE_S` seconds (the contract allows five minutes per
+payload hash) so that the usual validate-then-submit of one document computes its sky once. The
+key holds everything the result depends on — windows, location, instrument types, targets and
+constraints, and the downtime intervals that apply — and the cache lives on the configdb
+document it was computed against, so a new document or a changed downtime never reads a stale
+entry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -33,6 +42,8 @@ from openocs.web.exceptions import ServiceUnavailable
 Interval = tuple[dt.datetime, dt.datetime]
 
 SAME_SKY_DEG = 0.001
+VISIBILITY_CACHE_S = 300.0
+VISIBILITY_CACHE_SIZE = 512
 SAME_SKY_ELEVATION_M = 50.0
 
 DOWNTIME_DOWN_MESSAGE = (
@@ -124,6 +135,7 @@ def _targets_and_constraints(
 
 _downtime_cache: dict[str, Any] = {}
 _downtime_lock = threading.Lock()
+_visibility_lock = threading.Lock()
 
 
 def _current_downtimes(now: dt.datetime) -> list[Any]:
@@ -198,10 +210,49 @@ def visible_intervals_by_site(
     )
     if not telescopes:
         return {}
-    targets, constraints = _targets_and_constraints(request)
     span_start = min(w[0] for w in windows)
     span_end = max(w[1] for w in windows)
     downtime = _downtime_by_telescope(telescopes, span_start, span_end, types)
+    key = _cache_key(request, windows, telescopes, downtime)
+    cache = ocs.configuration.visibility_cache
+    with _visibility_lock:
+        hit = cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < VISIBILITY_CACHE_S:
+            cache.move_to_end(key)
+            return {code: list(intervals) for code, intervals in hit[1].items()}
+    result = _compute_by_site(request, windows, telescopes, downtime)
+    with _visibility_lock:
+        cache[key] = (time.monotonic(), result)
+        while len(cache) > VISIBILITY_CACHE_SIZE:
+            cache.popitem(last=False)
+    return {code: list(intervals) for code, intervals in result.items()}
+
+
+def _cache_key(
+    request: Mapping[str, Any],
+    windows: Sequence[Interval],
+    telescopes: Sequence[TelescopeInfo],
+    downtime: Mapping[str, Sequence[Interval]],
+) -> str:
+    document = {
+        "windows": windows,
+        "telescopes": [t.key for t in telescopes],
+        "downtime": sorted(downtime.items()),
+        "configurations": [
+            [c["target"], c.get("constraints") or {}] for c in request["configurations"]
+        ],
+    }
+    encoded = json.dumps(document, sort_keys=True, default=str).encode()
+    return hashlib.blake2b(encoded, digest_size=20).hexdigest()
+
+
+def _compute_by_site(
+    request: Mapping[str, Any],
+    windows: Sequence[Interval],
+    telescopes: Sequence[TelescopeInfo],
+    downtime: Mapping[str, Sequence[Interval]],
+) -> dict[str, list[Interval]]:
+    targets, constraints = _targets_and_constraints(request)
     by_site: dict[str, list[Interval]] = {}
     computed: list[tuple[visibility.Site, list[Interval]]] = []  # one per distinct sky
     for telescope in telescopes:

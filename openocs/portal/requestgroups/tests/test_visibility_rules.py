@@ -166,3 +166,47 @@ def test_shared_sky_moves_edges_by_under_a_second() -> None:
         for (a0, a1), (b0, b1) in zip(here, there, strict=True):
             assert abs((a0 - b0).total_seconds()) < 1.0
             assert abs((a1 - b1).total_seconds()) < 1.0
+
+
+def _count_skies(monkeypatch: pytest.MonkeyPatch) -> list[visibility.Site]:
+    calls: list[visibility.Site] = []
+    compute = visibility.observable_intervals
+
+    def counting(site: visibility.Site, *args: Any, **kwargs: Any) -> Any:
+        calls.append(site)
+        return compute(site, *args, **kwargs)
+
+    monkeypatch.setattr(visibility, "observable_intervals", counting)
+    return calls
+
+
+def test_validate_then_submit_computes_the_sky_once(
+    submitter: Persona, staff_user: Persona, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _count_skies(monkeypatch)
+    client = submitter.client
+    assert (
+        client.post("/api/requestgroups/validate/", imaging_group(), format="json").json()["errors"]
+        == {}
+    )
+    computed = len(calls)
+    assert computed > 0
+    assert client.post("/api/requestgroups/", imaging_group(), format="json").status_code == 201
+    assert len(calls) == computed  # same payload within five minutes: the cached result
+    moved = imaging_group()
+    moved["requests"][0]["configurations"][0]["target"]["dec"] = -25.0
+    client.post("/api/requestgroups/validate/", moved, format="json")
+    assert len(calls) == 2 * computed  # another target is another key
+    created = staff_user.client.post(
+        "/downtime/api/",
+        {"start": "2026-12-02T00:00:00Z", "end": "2026-12-03T00:00:00Z", "site": "lsc",
+         "enclosure": "doma", "telescope": "1m0a", "reason": "Weather"},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    portal_visibility.clear_downtime_cache()
+    client.post("/api/requestgroups/validate/", imaging_group(), format="json")
+    assert len(calls) == 3 * computed  # the downtime that applies is part of the key
+    monkeypatch.setattr(portal_visibility, "VISIBILITY_CACHE_S", 0.0)
+    client.post("/api/requestgroups/validate/", imaging_group(), format="json")
+    assert len(calls) == 4 * computed  # expired entries are recomputed
