@@ -6,13 +6,17 @@ observations, ``last_changed``), configdb (telescopes, with their dark time over
 the downtime service, converts everything to the library's model relative to the given epoch, and
 writes observations back. The HTTP implementation over ``openocs.clients`` is not part of this
 module. A source may also be a ``ChangeNotifier``: it can *wait* for a change (the portal's
-change events) instead of being polled.
+change events) instead of being polled; and an ``InfrastructureWatcher``: it can fingerprint the
+telescopes and downtime cheaply, so that a telescope that fails (a new downtime, an instrument
+no longer SCHEDULABLE, an enclosure closed) triggers a replan without waiting for the periodic one.
 
 Loop rules:
 
 - plan on the first run, after a failed run, when a change event arrived, when ``last_changed``
-  moved since the last check (any error reading it counts as "changed"), and at least every
-  ``replan_interval_s``;
+  moved since the last check (any error reading it counts as "changed"), when the telescopes or
+  the downtime changed since the last cycle read them (checked at most every
+  ``infrastructure_check_s``; an outage of configdb or downtime is not a change: the last good
+  copies stay in use), and at least every ``replan_interval_s``;
 - between checks, wait for a change event (up to ``loop_sleep_s``) when the source offers them,
   else sleep ``loop_sleep_s``; a source that turns out to have no events
   (``ChangeEventsUnsupported``) is polled from then on;
@@ -65,6 +69,7 @@ __all__ = [
     "ChangeNotifier",
     "CycleReport",
     "DaemonConfig",
+    "InfrastructureWatcher",
     "SchedulerDaemon",
     "SchedulerDataSource",
 ]
@@ -149,6 +154,17 @@ class ChangeNotifier(Protocol):
         ...
 
 
+@runtime_checkable
+class InfrastructureWatcher(Protocol):
+    """Optional capability of a ``SchedulerDataSource``: a cheap fingerprint of the telescopes
+    (configdb) and of the downtime that concern this scheduler."""
+
+    def infrastructure_fingerprint(self) -> str:
+        """A string that changes whenever the telescopes or the downtime do (raises
+        ``DataSourceUnavailable`` on an outage)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class DaemonConfig:
     kernel: str = "cpsat"
@@ -159,6 +175,8 @@ class DaemonConfig:
     loop_sleep_s: float = 60.0
     """The longest wait between two checks (with change events: the longest long poll)."""
     replan_interval_s: float = 1800.0
+    infrastructure_check_s: float = 60.0
+    """How often (at most) the telescopes and downtime are fingerprinted between cycles."""
     backoff_initial_s: float = 5.0
     backoff_max_s: float = 300.0
     initial_pass_estimate_s: float = 360.0
@@ -199,6 +217,9 @@ class _State:
     """Changes announced since the current (or last) cycle read its inputs."""
     last_check: datetime | None = None
     last_plan: datetime | None = None
+    infrastructure: str | None = None
+    """The fingerprint of telescopes and downtime taken when the last good cycle read them."""
+    infrastructure_checked: datetime | None = None
     telescopes: Sequence[Telescope] | None = None
     telescopes_epoch: datetime | None = None
     downtimes: Sequence[Downtime] | None = None
@@ -327,7 +348,36 @@ class SchedulerDaemon:
             return True, f"last_changed unreadable ({error})"
         if state.last_check is None or changed > state.last_check:
             return True, "last_changed moved"
+        if self._infrastructure_changed(now):
+            return True, "telescopes or downtime changed"
         return False, "nothing changed"
+
+    def _fingerprint(self) -> str | None:
+        """The source's infrastructure fingerprint; None when it has none or is unreachable."""
+        if not isinstance(self.source, InfrastructureWatcher):
+            return None
+        try:
+            return self.source.infrastructure_fingerprint()
+        except DataSourceUnavailable as error:
+            logger.info("telescopes/downtime not checked (%s); last good copies in use", error)
+            return None
+
+    def _infrastructure_changed(self, now: datetime) -> bool:
+        state = self.state
+        checked = state.infrastructure_checked
+        if (
+            checked is not None
+            and (now - checked).total_seconds() < self.config.infrastructure_check_s
+        ):
+            return False
+        fingerprint = self._fingerprint()
+        if fingerprint is None or state.infrastructure is None:
+            state.infrastructure_checked = now
+            return False
+        if fingerprint == state.infrastructure:
+            state.infrastructure_checked = now
+            return False
+        return True  # not marked as checked: it stays "changed" until a cycle reads it
 
     # -- waiting for changes ----------------------------------------------------------------
     def _note(self, notice: ChangeNotice) -> None:
@@ -382,12 +432,16 @@ class SchedulerDaemon:
         without it (``--once``) the normal pass always runs to its end."""
         checked_at = self.clock()
         self.state.pending = None  # this cycle reads everything announced so far
+        # taken before the reads: a change after it is seen by the next check
+        fingerprint = self._fingerprint()
         report = self._cycle(checked_at, reason, interruptible=interruptible)
         self.state.first_run = False
         self.state.failed = not report.ok
         if report.ok:
             self.state.last_check = checked_at
             self.state.last_plan = checked_at
+            self.state.infrastructure = fingerprint
+            self.state.infrastructure_checked = checked_at
         self.state.history.append(report)
         if not report.superseded:
             elapsed_s = max((self.clock() - checked_at).total_seconds(), 0.0)

@@ -26,6 +26,7 @@ daemon waits and retries instead of writing a half schedule.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -460,6 +461,25 @@ class HttpDataSource:
     def _no_change_events(self, why: str) -> NoReturn:
         self._no_events_reason = f"api/changes/ answered {why}"  # for good: no more asking
         raise ChangeEventsUnsupported("portal", self._no_events_reason)
+
+    # -- telescopes and downtime changing ---------------------------------------------------
+    def infrastructure_fingerprint(self) -> str:
+        """A digest of the telescopes of this scheduler's classes as configdb describes them
+        (states, instruments, limits; revalidated with the document's ETag, so cheap) and of the
+        downtime not yet ended on them. Raises ``DataSourceUnavailable`` on an outage."""
+        infos = self._telescope_infos()
+        keys = {info.key for info in infos}
+        with _unavailable("downtime"):
+            records = self.downtime.list(ends_after=datetime.now(UTC))
+        downtime = sorted(
+            (r.telescope_key, r.start.isoformat(), r.end.isoformat(), r.instrument_type or "")
+            for r in records
+            if r.telescope_key in keys
+        )
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr([(info.key, info.online, info) for info in infos]).encode())
+        digest.update(repr(downtime).encode())
+        return digest.hexdigest()
 
     # -- reads ---------------------------------------------------------------------------------
     def last_changed(self) -> datetime:

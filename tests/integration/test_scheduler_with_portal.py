@@ -11,7 +11,7 @@ solves is written at once while that normal pass is dropped unwritten."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -380,3 +380,38 @@ def test_ocs_up_starts_the_daemon_with_the_scheduler_account_token(
     client.credentials(HTTP_AUTHORIZATION=f"Token {env['OCS_SCHEDULER_TOKEN']}")
     assert client.get("/api/requestgroups/schedulable_requests/").status_code == 200
     assert client.get("/api/last_changed/").status_code == 200
+
+
+def test_the_infrastructure_fingerprint_follows_downtime_and_configdb(
+    source: _WaitingSource, scheduler_account: Persona
+) -> None:
+    """A telescope failing (a new downtime, an instrument leaving SCHEDULABLE) changes the
+    fingerprint the daemon checks between cycles; reading it twice changes nothing."""
+    first = source.infrastructure_fingerprint()
+    assert source.infrastructure_fingerprint() == first
+    staff = scheduler_account.client
+    now = datetime.now(UTC)
+    created = staff.post(
+        "/downtime/api/",
+        {
+            "start": (now + timedelta(hours=1)).isoformat(),
+            "end": (now + timedelta(hours=5)).isoformat(),
+            "site": "lsc",
+            "enclosure": "doma",
+            "telescope": "1m0a",
+            "reason": "Enclosure fault",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    after_downtime = source.infrastructure_fingerprint()
+    assert after_downtime != first
+    instruments = staff.get("/configdb/instruments/?state=SCHEDULABLE&limit=500").json()
+    ours = {i.code for info in source._telescope_infos() for i in info.instruments}
+    sinistro = next(i for i in instruments["results"] if i["code"] in ours)
+    patched = staff.patch(
+        f"/configdb/instruments/{sinistro['id']}/", {"state": "MANUAL"}, format="json"
+    )
+    assert patched.status_code == 200, patched.content
+    source.configdb.invalidate()  # the daemon's copy is revalidated on its own schedule
+    assert source.infrastructure_fingerprint() != after_downtime
