@@ -1,6 +1,11 @@
 """Cheap, valid upper bounds on the objective of a prepared problem.
 
 - ``trivial_bound``: every candidate request placed, each with its best earliness bonus.
+
+Both bounds count, for a request with a feasible incumbent, the larger of that best bonus and
+the bonus of keeping the incumbent (earliness at its start + ``Problem.stability_bonus``), so
+they stay valid bounds of the objective with stability.
+
 - ``segment_lp_bound``: a linear programme solved by HiGHS. On each telescope, candidate time
   falls into connected *segments* (roughly: nights). One variable ``y ∈ [0, 1]`` per (request,
   telescope, segment) where the request has a candidate interval; per request ``Σ y ≤ 1`` (per
@@ -21,12 +26,12 @@ from collections import defaultdict
 import highspy
 import numpy as np
 
-from openocs.scheduler.candidates import Prepared
+from openocs.scheduler.candidates import Prepared, RequestOptions
 from openocs.scheduler.intervals import Interval, normalise
 from openocs.scheduler.kernels import earliness_bonus
 from openocs.scheduler.model import GroupOperator
 
-__all__ = ["segment_lp_bound", "trivial_bound"]
+__all__ = ["incumbent_bonus", "segment_lp_bound", "trivial_bound"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +39,24 @@ _SAFETY = 1e-7
 """Relative margin added to the LP optimum to absorb solver tolerances."""
 
 
+def incumbent_bonus(prepared: Prepared, options: RequestOptions) -> float | None:
+    """Earliness + stability bonus of ``options`` kept at its feasible incumbent, or None."""
+    if options.incumbent is None:
+        return None
+    problem = prepared.problem
+    return earliness_bonus(problem, options.incumbent[1]) + problem.stability_bonus(
+        options.priority
+    )
+
+
 def trivial_bound(prepared: Prepared) -> float:
     problem = prepared.problem
-    return sum(
-        o.priority + max(earliness_bonus(problem, spans[0][0]) for spans in o.options.values())
-        for o in prepared.candidates()
-    )
+    total = 0.0
+    for options in prepared.candidates():
+        best = max(earliness_bonus(problem, spans[0][0]) for spans in options.options.values())
+        kept = incumbent_bonus(prepared, options)
+        total += options.priority + (best if kept is None else max(best, kept))
+    return total
 
 
 def segment_lp_bound(
@@ -74,6 +91,10 @@ def segment_lp_bound(
                 best[index] = max(best.get(index, bonus), bonus)
                 first_s, last_s = hull.get(index, (low_s, end_s))
                 hull[index] = (min(first_s, low_s), max(last_s, end_s))
+            kept = incumbent_bonus(prepared, options)
+            if kept is not None and options.incumbent is not None and options.incumbent[0] == key:
+                index = bisect.bisect_right(segment_starts[key], options.incumbent[1]) - 1
+                best[index] = max(best[index], kept)
             for index, bonus in sorted(best.items()):
                 column = len(costs)
                 costs.append(options.priority + bonus)

@@ -73,6 +73,9 @@ class RequestOptions:
     eligible: tuple[str, ...] = ()
     options: dict[str, list[Interval]] = field(default_factory=dict)
     """Telescope key → intervals in which the whole observation fits (each ≥ duration)."""
+    incumbent: tuple[str, int] | None = None
+    """(telescope key, start) of the request's incumbent when it is still feasible: inside one
+    of ``options`` with the request's duration (it may still overlap another incumbent)."""
 
     @property
     def schedulable(self) -> bool:
@@ -196,6 +199,15 @@ def prepare(problem: Problem) -> Prepared:
                 if result[request.id].schedulable:
                     result[request.id].stage = Stage.GROUP_IMPOSSIBLE
                     result[request.id].options = {}
+    for request_id, incumbent in problem.incumbents().items():
+        kept = result.get(request_id)
+        if kept is None or not kept.schedulable:
+            continue
+        if incumbent.end_s - incumbent.start_s != kept.request.duration_s:
+            continue
+        spans = kept.options.get(incumbent.telescope_key, [])
+        if any(low_s <= incumbent.start_s and incumbent.end_s <= high_s for low_s, high_s in spans):
+            kept.incumbent = (incumbent.telescope_key, incumbent.start_s)
     return Prepared(problem, result)
 
 

@@ -20,6 +20,11 @@ Model, for every request ``r`` and every candidate interval ``[a, b)`` of ``r`` 
   quickly (with the start times in the objective it kept finding one-second improvements). The
   solver's bound stays a valid bound of the reported objective, because the bonus at the real
   start never exceeds the bonus at ``a``;
+- stability (``Problem.incumbent``): a request whose incumbent placement is still feasible gets
+  one more literal, a fixed interval at exactly that telescope and start, whose objective
+  coefficient adds ``Problem.stability_bonus`` (earliness weight + 0.1 % of the priority). Its
+  candidate interval is that single start, so ``left_justify`` never moves it. The bounds
+  (``bounds``) count that bonus, so the reported bound stays valid;
 - the best of several greedy schedules (``greedy.best_greedy``, a seeded GRASP whose number of
   restarts grows with the time limit and shrinks with the problem size), improved by insertion
   with re-sequencing and one ejection (``greedy.repair``), as a solution hint; when
@@ -74,6 +79,7 @@ class _Candidate:
     priority: float
     present: cp_model.IntVar
     start: cp_model.IntVar | int
+    incumbent: bool = False
 
 
 class CpSatKernel:
@@ -293,7 +299,9 @@ class CpSatKernel:
         problem = prepared.problem
         model = cp_model.CpModel()
         requests = prepared.candidates()
-        total_priority = sum(o.priority for o in requests) + 1.0
+        total_priority = (
+            sum(o.priority + problem.stability_bonus(o.priority) for o in requests) + 1.0
+        )
         scale = min(_PRIORITY_SCALE, _MAX_OBJECTIVE / (4 * total_priority))
 
         candidates: list[_Candidate] = []
@@ -334,6 +342,31 @@ class CpSatKernel:
                     by_telescope.setdefault(key, []).append((candidate, interval))
                     bonus = earliness_bonus(problem, low_s)
                     objective_terms.append(round((options.priority + bonus) * scale) * present)
+            if options.incumbent is not None:
+                # keeping the incumbent: a fixed interval of its own, with the stability bonus
+                key, start_s = options.incumbent
+                present = model.new_bool_var(f"k_{request.id}_{key}_{start_s}")
+                interval = model.new_optional_fixed_size_interval_var(
+                    start_s, duration_s, present, f"ik_{request.id}_{key}_{start_s}"
+                )
+                candidate = _Candidate(
+                    request.id,
+                    key,
+                    start_s,
+                    start_s,
+                    duration_s,
+                    options.priority,
+                    present,
+                    start_s,
+                    incumbent=True,
+                )
+                candidates.append(candidate)
+                mine.append(candidate)
+                by_telescope.setdefault(key, []).append((candidate, interval))
+                bonus = earliness_bonus(problem, start_s) + problem.stability_bonus(
+                    options.priority
+                )
+                objective_terms.append(round((options.priority + bonus) * scale) * present)
 
         placed: dict[int, cp_model.LinearExprT] = {}
         for request_id, mine in by_request.items():
@@ -359,11 +392,19 @@ class CpSatKernel:
         model.maximize(objective)
         if self.hint:
             chosen = {(a.request_id, a.telescope_key): a for a in hint}
+            kept = {(o.request.id, *o.incumbent) for o in requests if o.incumbent is not None}
             for candidate in candidates:
                 assignment = chosen.get((candidate.request_id, candidate.telescope_key))
+                at_incumbent = (
+                    assignment is not None
+                    and (assignment.request_id, assignment.telescope_key, assignment.start_s)
+                    in kept
+                )
+                # an assignment at its incumbent is hinted on the incumbent's own literal only
                 hit = (
                     assignment is not None
                     and candidate.low_s <= assignment.start_s <= candidate.high_s
+                    and candidate.incumbent == at_incumbent
                 )
                 model.add_hint(candidate.present, hit)
                 if not isinstance(candidate.start, int):

@@ -1,9 +1,10 @@
 """A greedy placement: the CP-SAT warm start and a baseline kernel (``greedy``).
 
 Requests are taken in some order and each is put at the earliest start that is free on any
-telescope it may use; ``best_greedy`` tries several orders and keeps the most valuable result. It
-is fast and valid but not optimal; it proves no bound (its ``bound`` is the sum of all candidate
-priorities plus bonuses).
+telescope it may use; ``best_greedy`` tries several orders and keeps the most valuable result.
+Requests whose incumbent placement (``Problem.incumbent``) is still feasible and free are first
+put exactly there. It is fast and valid but not optimal; it proves no bound (its ``bound`` is
+the sum of all candidate priorities plus bonuses).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from openocs.scheduler.candidates import Prepared, RequestOptions, prepare
 from openocs.scheduler.intervals import Interval
 from openocs.scheduler.model import Assignment, GroupOperator, Problem, Schedule, SolveStatus
 
-__all__ = ["ORDERS", "GreedyKernel", "best_greedy", "greedy_schedule"]
+__all__ = ["ORDERS", "GreedyKernel", "best_greedy", "greedy_schedule", "greedy_score"]
 
 
 class _Timeline:
@@ -65,14 +66,68 @@ def _place(options: RequestOptions, timelines: dict[str, _Timeline]) -> tuple[st
     return None if best is None else (best[1], best[0])
 
 
+def _fits_at(timeline: _Timeline, start_s: int, duration_s: int) -> bool:
+    return timeline.earliest_start((start_s, start_s + duration_s), duration_s) == start_s
+
+
+def _place_incumbents(
+    prepared: Prepared,
+    timelines: dict[str, _Timeline],
+    chosen: dict[int, Assignment],
+    done_groups: set[int],
+) -> None:
+    """Put every request with a feasible incumbent exactly there while it is free (by decreasing
+    priority, ties by id); an AND group only when all its members can be kept."""
+    keepers = sorted(
+        (o for o in prepared.candidates() if o.incumbent is not None),
+        key=lambda o: (-o.priority, o.request.id),
+    )
+    for options in keepers:
+        group = options.group
+        if group.id in done_groups or options.request.id in chosen:
+            continue
+        members = (
+            [prepared.requests[r.id] for r in group.requests]
+            if group.operator is GroupOperator.AND
+            else [options]
+        )
+        placed: list[Assignment] = []
+        for member in members:
+            if member.incumbent is None:
+                break
+            key, start_s = member.incumbent
+            duration_s = member.request.duration_s
+            timeline = timelines.setdefault(key, _Timeline())
+            if not _fits_at(timeline, start_s, duration_s):
+                break
+            assignment = Assignment(
+                member.request.id, key, start_s, start_s + duration_s, member.priority
+            )
+            timeline.add((start_s, assignment.end_s))
+            placed.append(assignment)
+        if len(placed) < len(members):
+            for assignment in placed:
+                timelines[assignment.telescope_key].remove((assignment.start_s, assignment.end_s))
+            continue
+        chosen.update((a.request_id, a) for a in placed)
+        if group.operator in (GroupOperator.AND, GroupOperator.ONEOF):
+            done_groups.add(group.id)
+
+
 def greedy_schedule(
-    prepared: Prepared, order: list[RequestOptions] | None = None
+    prepared: Prepared,
+    order: list[RequestOptions] | None = None,
+    *,
+    incumbents_first: bool = True,
 ) -> list[Assignment]:
     """Greedy assignments for a prepared problem, taking requests in ``order`` (default:
-    decreasing priority, ties by id)."""
+    decreasing priority, ties by id). With ``incumbents_first`` (default) the requests whose
+    incumbent is still feasible and free are first put exactly there."""
     timelines: dict[str, _Timeline] = {}
     chosen: dict[int, Assignment] = {}
     done_groups: set[int] = set()
+    if incumbents_first:
+        _place_incumbents(prepared, timelines, chosen, done_groups)
     candidates = (
         order
         if order is not None
@@ -80,7 +135,7 @@ def greedy_schedule(
     )
     for options in candidates:
         group = options.group
-        if group.id in done_groups:
+        if group.id in done_groups or options.request.id in chosen:
             continue
         if group.operator is GroupOperator.AND:
             members = [prepared.requests[r.id] for r in group.requests]
@@ -156,34 +211,64 @@ def best_greedy(
     seeded with ``seed``, so the result is deterministic. With ``repair_limit`` the three best
     schedules are improved by ``repair`` before the best is chosen. ``should_stop`` is asked
     before every randomised restart; when it answers true, the restarts end (the result is then
-    the best so far, and the caller decides what to do with it)."""
+    the best so far, and the caller decides what to do with it).
+
+    With incumbents (``Problem.incumbent``), every greedy first keeps the feasible incumbents
+    (``greedy_schedule``), the ``ORDERS`` are also tried from scratch, "most valuable" means the
+    highest ``greedy_score`` (value + stability bonuses), the best schedule that kept the
+    incumbents is repaired too, and each repaired schedule competes unrepaired as well (repair
+    may move kept observations)."""
     candidates = prepared.candidates()
     orders = [sorted(candidates, key=key) for key in ORDERS.values()]
+    with_incumbents = any(o.incumbent is not None for o in candidates)
+    fixed_attempts: list[tuple[list[RequestOptions], bool]] = [(order, True) for order in orders]
+    if with_incumbents:  # the same orders from scratch, in case a rewrite is worth more
+        fixed_attempts += [(order, False) for order in orders]
     rng = random.Random(seed)  # noqa: S311 - search diversification, not security
     latest = {o.request.id: _latest_end(o) for o in candidates}
-    results: list[tuple[float, int, list[Assignment]]] = []
-    for attempt in range(len(orders) + restarts):
-        if attempt >= len(orders) and should_stop is not None and should_stop():
+    results: list[tuple[float, int, int, list[Assignment]]] = []
+    for attempt in range(len(fixed_attempts) + restarts):
+        if attempt >= len(fixed_attempts) and should_stop is not None and should_stop():
             break
-        if attempt < len(orders):
-            order = orders[attempt]
-        elif attempt % 2:
+        keep = True
+        if attempt < len(fixed_attempts):
+            order, keep = fixed_attempts[attempt]
+        elif (attempt - len(fixed_attempts) + len(orders)) % 2:
             jitter_s = rng.choice((1800.0, 3600.0, 7200.0, 14400.0))
             noise = {rid: rng.random() * jitter_s for rid in latest}
             order = sorted(candidates, key=lambda o: latest[o.request.id] + noise[o.request.id])
         else:
             factors = {rid: rng.lognormvariate(0.0, 0.5) for rid in latest}
             order = sorted(candidates, key=lambda o: -o.priority * factors[o.request.id])
-        assignments = greedy_schedule(prepared, order)
-        results.append((sum(a.priority for a in assignments), attempt, assignments))
-    results.sort(key=lambda r: (-r[0], r[1]))
+        assignments = greedy_schedule(prepared, order, incumbents_first=keep)
+        results.append((greedy_score(prepared, assignments), attempt, 0, assignments))
+    results.sort(key=lambda r: (-r[0], r[1], r[2]))
     if repair_limit:
+        to_repair = results[:3]
+        if with_incumbents:  # the best schedule that kept the incumbents is always repaired
+            kept = [r for r in results if r[1] < len(orders) or r[1] >= len(fixed_attempts)]
+            if kept and kept[0] not in to_repair:
+                to_repair.append(kept[0])
         repaired = []
-        for _, attempt, assignments in results[:3]:
+        for _, attempt, _, assignments in to_repair:
             better = repair(prepared, assignments, limit=repair_limit)
-            repaired.append((sum(a.priority for a in better), attempt, better))
-        results = sorted(repaired, key=lambda r: (-r[0], r[1]))
-    return results[0][2] if results else []
+            repaired.append((greedy_score(prepared, better), attempt, 0, better))
+            if with_incumbents:  # repairing moves observations: the unrepaired one competes
+                repaired.append((greedy_score(prepared, assignments), attempt, 1, assignments))
+        results = sorted(repaired, key=lambda r: (-r[0], r[1], r[2]))
+    return results[0][3] if results else []
+
+
+def greedy_score(prepared: Prepared, assignments: list[Assignment]) -> float:
+    """What ``best_greedy`` maximises: the value, plus the stability bonus of every assignment
+    kept at its incumbent (without incumbents, the value alone)."""
+    score = sum(a.priority for a in assignments)
+    problem = prepared.problem
+    for assignment in assignments:
+        incumbent = prepared.requests[assignment.request_id].incumbent
+        if incumbent == (assignment.telescope_key, assignment.start_s):
+            score += problem.stability_bonus(assignment.priority)
+    return score
 
 
 def _span_of(options: RequestOptions, key: str, start_s: int) -> tuple[int, int]:
@@ -304,6 +389,38 @@ class _Repairer:
                     self.placed[removed.request_id] = removed
         return False
 
+    def insert_by_displacement(self, request_id: int) -> bool:
+        """Take the place of one lower-priority observation, moving nothing else; the displaced
+        request is then inserted elsewhere if it still fits, else left out."""
+        options = self.prepared.requests[request_id]
+        duration_s = options.request.duration_s
+        for key in sorted(options.options):
+            on_telescope = self.by_telescope.get(key, {})
+            for low_s, high_s in options.options[key]:
+                blockers = sorted(
+                    (
+                        a
+                        for a in on_telescope.values()
+                        if a.start_s < high_s and low_s < a.end_s and a.priority < options.priority
+                    ),
+                    key=lambda a: (a.priority, a.request_id),
+                )
+                for blocker in blockers:
+                    timeline = _Timeline()
+                    timeline.busy = sorted(
+                        (a.start_s, a.end_s)
+                        for rid, a in on_telescope.items()
+                        if rid != blocker.request_id
+                    )
+                    start_s = timeline.earliest_start((low_s, high_s), duration_s)
+                    if start_s is None:
+                        continue
+                    self._remove(blocker.request_id)
+                    self._commit(key, {request_id: start_s})
+                    self.insert(blocker.request_id)
+                    return True
+        return False
+
 
 def repair(
     prepared: Prepared, assignments: list[Assignment], *, limit: int = 500
@@ -314,7 +431,9 @@ def repair(
     candidate interval it may use, the observations whose own candidate intervals overlap it are
     re-sequenced together with it, earliest deadline first, around the other observations of
     that telescope; the first arrangement where everything still fits is kept. Failing that, one
-    observation in the way is moved to another telescope or time (one ejection). Every
+    observation in the way is moved to another telescope or time (one ejection), and failing
+    that, the request takes the place of one lower-priority observation (which is inserted
+    elsewhere if it fits, else left out). Every
     observation stays inside one of its own candidate intervals, so the schedule remains valid.
     A schedule holding AND or ONEOF requests is returned unchanged.
     """
@@ -331,8 +450,12 @@ def repair(
         key=lambda o: (-o.priority, o.request.id),
     )[:limit]
     for options in left_out:
-        if not repairer.insert(options.request.id):
-            repairer.insert_with_ejection(options.request.id)
+        if options.request.id in repairer.placed:
+            continue
+        if not repairer.insert(options.request.id) and not repairer.insert_with_ejection(
+            options.request.id
+        ):
+            repairer.insert_by_displacement(options.request.id)
     return sorted(repairer.placed.values(), key=lambda a: (a.telescope_key, a.start_s))
 
 
@@ -342,7 +465,8 @@ class GreedyKernel:
     name = "greedy"
 
     def solve(self, problem: Problem, *, time_limit_s: float, seed: int = 0) -> Schedule:
-        from openocs.scheduler.kernels import earliness_bonus, objective_of, relative_gap
+        from openocs.scheduler.bounds import trivial_bound
+        from openocs.scheduler.kernels import objective_of, relative_gap
 
         del seed  # deterministic by construction
         if time_limit_s <= 0:
@@ -352,10 +476,7 @@ class GreedyKernel:
         built = time.perf_counter()
         assignments = best_greedy(prepared, repair_limit=500)
         value, objective = objective_of(problem, assignments)
-        bound = sum(
-            o.priority + max(earliness_bonus(problem, s[0][0]) for s in o.options.values())
-            for o in prepared.candidates()
-        )
+        bound = max(trivial_bound(prepared), objective)
         return Schedule(
             kernel=self.name,
             status=SolveStatus.FEASIBLE,

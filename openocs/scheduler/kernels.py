@@ -29,6 +29,7 @@ __all__ = [
     "available_kernels",
     "earliness_bonus",
     "get_kernel",
+    "kept_incumbents",
     "objective_of",
     "register_kernel",
     "solve",
@@ -160,12 +161,33 @@ def earliness_bonus(problem: Problem, start_s: int) -> float:
     return problem.earliness_weight * (problem.end_s - start_s) / span_s
 
 
+def kept_incumbents(problem: Problem, assignments: Iterable[Assignment]) -> list[Assignment]:
+    """The assignments placed exactly at their request's incumbent (telescope, start, end)."""
+    incumbents = problem.incumbents()
+    kept: list[Assignment] = []
+    for assignment in assignments:
+        incumbent = incumbents.get(assignment.request_id)
+        if (
+            incumbent is not None
+            and incumbent.telescope_key == assignment.telescope_key
+            and incumbent.start_s == assignment.start_s
+            and incumbent.end_s == assignment.end_s
+        ):
+            kept.append(assignment)
+    return kept
+
+
 def objective_of(problem: Problem, assignments: Iterable[Assignment]) -> tuple[float, float]:
-    """``(value, objective)`` of a set of assignments: priorities, and priorities + bonuses."""
+    """``(value, objective)`` of a set of assignments: priorities, and priorities + bonuses
+    (earliness, and stability for each assignment kept at its incumbent)."""
+    assignments = list(assignments)
     value = objective = 0.0
     for assignment in assignments:
         value += assignment.priority
         objective += assignment.priority + earliness_bonus(problem, assignment.start_s)
+    if problem.incumbent:
+        for assignment in kept_incumbents(problem, assignments):
+            objective += problem.stability_bonus(assignment.priority)
     return value, objective
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -21,6 +21,7 @@ __all__ = [
     "Downtime",
     "FixedObservation",
     "GroupOperator",
+    "Incumbent",
     "Location",
     "ObservationType",
     "Problem",
@@ -183,6 +184,21 @@ class FixedObservation:
 
 
 @dataclass(frozen=True, slots=True)
+class Incumbent:
+    """Where a request is placed now (a future PENDING observation the pass may replace).
+
+    A kernel prefers to keep it: a request placed exactly here (same telescope, same start, same
+    end) earns the stability bonus ``Problem.stability_bonus``. An incumbent that is no longer
+    feasible (outside the request's candidate intervals, e.g. before ``Problem.start_s``) is
+    ignored."""
+
+    request_id: int
+    telescope_key: str
+    start_s: int
+    end_s: int
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Everything a kernel needs for one pass. Nothing is placed outside ``[start_s, end_s)``."""
 
@@ -197,6 +213,11 @@ class Problem:
     earliness_weight: float = 0.1
     """Largest earliness bonus (priority units) for a start at ``start_s``; falls linearly to 0
     at ``end_s``. A tie breaker only: it must stay far below any difference of priorities."""
+    incumbent: tuple[Incumbent, ...] = ()
+    """The current placements of future observations the pass may replace (at most one per
+    request; see ``stability_bonus``)."""
+    stability_weight: float = 0.001
+    """Relative part of the stability bonus (see ``stability_bonus``)."""
 
     def __post_init__(self) -> None:
         if self.epoch.utcoffset() is None:
@@ -214,6 +235,71 @@ class Problem:
     def requests(self) -> dict[int, tuple[Request, RequestGroup]]:
         """Every request by id, with its group."""
         return {r.id: (r, g) for g in self.groups for r in g.requests}
+
+    def moved(self, seconds: int) -> Problem:
+        """The same problem ``seconds`` later: the epoch moves by ``seconds`` and every time
+        (windows, visibility, nights, downtime, fixed time, incumbents) is re-expressed relative
+        to it, while ``start_s``/``end_s`` stay, so the planning horizon moves with the epoch."""
+
+        def shift(spans: tuple[Interval, ...]) -> tuple[Interval, ...]:
+            return tuple((a - seconds, b - seconds) for a, b in spans)
+
+        groups = tuple(
+            replace(
+                group,
+                requests=tuple(
+                    replace(
+                        request,
+                        windows=shift(request.windows),
+                        visibility=None
+                        if request.visibility is None
+                        else {k: shift(v) for k, v in request.visibility.items()},
+                    )
+                    for request in group.requests
+                ),
+            )
+            for group in self.groups
+        )
+        return replace(
+            self,
+            epoch=self.epoch + timedelta(seconds=seconds),
+            telescopes=tuple(replace(t, night=shift(t.night)) for t in self.telescopes),
+            groups=groups,
+            downtimes=tuple(
+                replace(d, start_s=d.start_s - seconds, end_s=d.end_s - seconds)
+                for d in self.downtimes
+            ),
+            fixed=tuple(
+                replace(f, start_s=f.start_s - seconds, end_s=f.end_s - seconds) for f in self.fixed
+            ),
+            incumbent=tuple(
+                replace(i, start_s=i.start_s - seconds, end_s=i.end_s - seconds)
+                for i in self.incumbent
+            ),
+        )
+
+    def incumbents(self) -> dict[int, Incumbent]:
+        """The incumbent placement of each request that has one (the first one listed)."""
+        result: dict[int, Incumbent] = {}
+        for incumbent in self.incumbent:
+            result.setdefault(incumbent.request_id, incumbent)
+        return result
+
+    def stability_bonus(self, priority: float) -> float:
+        """The bonus for keeping a request of effective priority ``priority`` exactly at its
+        incumbent: ``earliness_weight + stability_weight × priority``.
+
+        The absolute part is at least any earliness gain (the earliness bonus lies in
+        ``[0, earliness_weight]``), so no observation is moved just to start earlier. The
+        relative part (0.1 % of the priority by default, the size of the CP-SAT relative gap
+        limit) bounds what stability may cost: a schedule maximising the objective has a value
+        of at least ``(V* − earliness_weight × (placed + kept)) / (1 + stability_weight)``, where
+        ``V*`` is the best value (the earliness tie-breaker alone allows
+        ``V* − earliness_weight × placed``). Stability therefore only breaks ties and near-ties:
+        an incumbent is given up as soon as its time is worth more than that to other requests
+        (a new request of higher priority displaces it).
+        """
+        return self.earliness_weight + self.stability_weight * priority
 
 
 def tie_break_factor(request_id: int) -> float:

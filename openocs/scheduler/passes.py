@@ -17,6 +17,12 @@ daemon applies the plan.
   observations that cannot complete are aborted (``Can not complete successfully``).
 - Unchanged placements are kept rather than cancelled and created again (§6.8 diff), so a new RR
   request touches nothing but what it preempts.
+- **Stability**: the normal pass hands the kernel the placements of the future normal
+  observations it may replace as ``Problem.incumbent`` (those starting before the planning start
+  cannot be kept), and the kernels prefer keeping them (``Problem.stability_bonus``): a re-plan
+  of an unchanged problem keeps its observations, and a change rewrites little more than what it
+  displaces. The rapid-response pass has no incumbents: an RR observation that can now start
+  earlier is moved there.
 - **D26**: a pass whose solve failed cancels, aborts and creates nothing; the old schedule stays.
 """
 
@@ -30,6 +36,7 @@ from openocs.scheduler.kernels import StopToken, solve
 from openocs.scheduler.model import (
     Assignment,
     FixedObservation,
+    Incumbent,
     ObservationType,
     Problem,
     Schedule,
@@ -80,12 +87,22 @@ class CurrentObservation:
         )
 
     def same_placement(self, assignment: Assignment) -> bool:
+        """The same request on the same telescope at the same time. Times read from the portal
+        are rounded outwards to whole seconds of the new epoch (``current_from_schedule``), so
+        an observation written by another cycle may span one second more than its duration:
+        the assignment matches when it is the observation's inward-rounded placement."""
         return (
             self.request_id == assignment.request_id
             and self.telescope_key == assignment.telescope_key
-            and self.start_s == assignment.start_s
-            and self.end_s == assignment.end_s
+            and self.incumbent_start_s(assignment.end_s - assignment.start_s) == assignment.start_s
         )
+
+    def incumbent_start_s(self, duration_s: int) -> int | None:
+        """The whole-second start at which an observation of ``duration_s`` seconds keeps this
+        placement: ``start_s`` when the span is exactly the duration, ``start_s + 1`` when the
+        span was rounded outwards by one second, else ``None`` (the duration changed)."""
+        extra_s = self.end_s - self.start_s - duration_s
+        return self.start_s + extra_s if extra_s in (0, 1) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +175,33 @@ def _fixed(observation: CurrentObservation) -> FixedObservation:
     )
 
 
+def _incumbents(
+    problem: Problem, observations: Sequence[CurrentObservation]
+) -> tuple[Incumbent, ...]:
+    """The placements of the future observations a pass may replace, for the kernel to keep
+    (``Problem.incumbent``). An observation that would start before the planning start
+    (``problem.start_s``) cannot be kept where it is, nor one whose request is not in the problem
+    or whose duration no longer matches."""
+    requests = problem.requests()
+    result: list[Incumbent] = []
+    seen: set[int] = set()
+    for observation in sorted(observations, key=lambda o: (o.start_s, o.id)):
+        found = requests.get(observation.request_id)
+        if found is None or observation.request_id in seen:
+            continue
+        duration_s = found[0].duration_s
+        start_s = observation.incumbent_start_s(duration_s)
+        if start_s is None or start_s < problem.start_s:
+            continue
+        seen.add(observation.request_id)
+        result.append(
+            Incumbent(
+                observation.request_id, observation.telescope_key, start_s, start_s + duration_s
+            )
+        )
+    return tuple(result)
+
+
 def _diff(
     schedule: Schedule, existing: Sequence[CurrentObservation]
 ) -> tuple[list[Assignment], list[int]]:
@@ -183,7 +227,9 @@ def plan_rapid_response_pass(
     time_limit_s: float,
     seed: int = 0,
 ) -> PassPlan:
-    """The rapid-response pass alone (see the module docstring)."""
+    """The rapid-response pass alone (see the module docstring). It gives the kernel no
+    incumbents: a rapid-response observation should start as early as it can, so one that can
+    now start earlier is moved there."""
     now_s = problem.start_s
     running, future = split_running(current, now_s)
     rr_groups = tuple(
@@ -234,9 +280,11 @@ def plan_normal_pass(
     time_limit_s: float,
     seed: int = 0,
     stop: StopToken | None = None,
+    stability: bool = True,
 ) -> PassPlan:
     """The normal + time-critical pass, after ``rapid_response`` (see the module docstring).
-    ``stop`` lets another thread abandon the solve (the pass then fails: nothing to write)."""
+    ``stop`` lets another thread abandon the solve (the pass then fails: nothing to write);
+    ``stability=False`` solves without incumbents (for comparison)."""
     now_s = problem.start_s
     running, future = split_running(current, now_s)
     if rapid_response.ok:
@@ -259,15 +307,19 @@ def plan_normal_pass(
     normal_groups = tuple(
         g for g in problem.groups if g.observation_type is not ObservationType.RAPID_RESPONSE
     )
+    future_normal = [o for o in future if not o.is_rapid_response and o.id not in cancelled]
     normal_problem = replace(
         problem,
         groups=normal_groups,
         fixed=problem.fixed + tuple(_fixed(o) for o in still_running) + tuple(rr_time),
     )
+    if stability:
+        normal_problem = replace(
+            normal_problem, incumbent=_incumbents(normal_problem, future_normal)
+        )
     schedule = solve(normal_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed, stop=stop)
     if not schedule.ok:
         return PassPlan("normal", schedule)
-    future_normal = [o for o in future if not o.is_rapid_response and o.id not in cancelled]
     create, keep = _diff(schedule, future_normal)
     cancel = tuple(sorted(o.id for o in future_normal if o.id not in keep))
     abort = tuple(
@@ -286,6 +338,7 @@ def plan_cycle(
     time_limit_s: float,
     rapid_response_time_limit_s: float | None = None,
     seed: int = 0,
+    stability: bool = True,
 ) -> CyclePlan:
     """Plan both passes of one cycle (see the module docstring)."""
     rapid_response = plan_rapid_response_pass(
@@ -296,6 +349,12 @@ def plan_cycle(
         seed=seed,
     )
     normal = plan_normal_pass(
-        problem, current, rapid_response, kernel=kernel, time_limit_s=time_limit_s, seed=seed
+        problem,
+        current,
+        rapid_response,
+        kernel=kernel,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        stability=stability,
     )
     return CyclePlan(rapid_response, normal)

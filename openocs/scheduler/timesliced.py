@@ -11,7 +11,8 @@ adaptive scheduler; written from scratch):
   length is rounded up to whole slices (the written observation keeps its exact duration);
 - per telescope and slice, at most one occupying ``y``; per request, at most one ``y``;
   ONEOF groups at most one ``y`` in the whole group; AND groups equal placement indicators;
-- maximise ``Σ (priority + earliness bonus)·y``.
+- maximise ``Σ (priority + earliness bonus)·y``; a request's incumbent start (``Problem.incumbent``)
+  is one more candidate start, whose column also earns ``Problem.stability_bonus``.
 
 The model grows as requests × telescopes × visible slices, which is why it is only a baseline.
 ``max_columns`` refuses models that would not fit in memory (contract §8) with a FAILED schedule.
@@ -82,6 +83,7 @@ class TimeSlicedKernel:
         rows: list[list[int]] = []
         request_rows: dict[int, list[int]] = {}
         slice_cols: dict[tuple[str, int], list[int]] = defaultdict(list)
+        kept_columns: dict[int, float] = {}  # column at a request's incumbent → stability bonus
         for options in prepared.candidates():
             request = options.request
             duration_s = request.duration_s
@@ -95,6 +97,13 @@ class TimeSlicedKernel:
                         for k in range(first, (high_s - base_s) // slice_s + 1)
                         if base_s + k * slice_s > low_s
                     ]
+                    if (
+                        options.incumbent is not None
+                        and options.incumbent[0] == key
+                        and low_s <= options.incumbent[1] <= high_s
+                        and options.incumbent[1] not in starts
+                    ):
+                        starts.append(options.incumbent[1])
                     for start_s in starts:
                         column = len(columns)
                         if column >= self.max_columns:
@@ -105,6 +114,8 @@ class TimeSlicedKernel:
                                 message=f"model exceeds max_columns={self.max_columns}",
                             )
                         columns.append((request.id, key, start_s, duration_s, options.priority))
+                        if options.incumbent == (key, start_s):
+                            kept_columns[column] = problem.stability_bonus(options.priority)
                         mine.append(column)
                         first_slice = (start_s - base_s) // slice_s
                         last_slice = (start_s + duration_s - 1 - base_s) // slice_s
@@ -141,7 +152,11 @@ class TimeSlicedKernel:
         highs.setOptionValue("threads", self.threads)
         num_cols = len(columns)
         costs = np.array(
-            [p + earliness_bonus(problem, s) for _, _, s, _, p in columns], dtype=np.float64
+            [
+                p + earliness_bonus(problem, s) + kept_columns.get(column, 0.0)
+                for column, (_, _, s, _, p) in enumerate(columns)
+            ],
+            dtype=np.float64,
         )
         highs.addCols(
             num_cols,
