@@ -31,6 +31,7 @@ __all__ = [
     "ProposalPriority",
     "ScheduledObservation",
     "SemesterBounds",
+    "TelescopeStateInterval",
 ]
 
 SEMESTER_TIMEOUT_S = 15.0
@@ -134,6 +135,26 @@ class ChangeBatch(_Model):
 
     last_seq: int
     events: list[ChangeEvent] = Field(default_factory=list)
+
+
+class TelescopeStateInterval(_Model):
+    """One interval of ``/api/telescope_states/`` (portal-api.md §17.3): the telescope
+    ``site.enclosure.telescope`` was in ``event_type`` from ``start`` to ``end``."""
+
+    telescope: str
+    event_type: str
+    event_reason: str = ""
+    start: datetime
+    end: datetime
+
+    @field_validator("start", "end")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _utc(value)
+
+    @property
+    def available(self) -> bool:
+        return self.event_type == "AVAILABLE"
 
 
 class CancelRefusedError(ClientRequestError):
@@ -243,6 +264,38 @@ class PortalSchedulingClient:
         if not isinstance(data, list) or not all(isinstance(g, dict) for g in data):
             raise self._format_error(path, f"expected a list of groups, got {type(data).__name__}")
         return list(data)
+
+    def telescope_states(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        sites: Sequence[str] = (),
+        telescopes: Sequence[str] = (),
+    ) -> dict[str, list[TelescopeStateInterval]]:
+        """``GET api/telescope_states/``: the states of each telescope (key
+        ``site.enclosure.telescope``) over [``start``, ``end``], consecutive equal states merged
+        (scheduler-contract.md §2.4). A portal whose state source is down answers 502, raised as
+        the retryable :class:`~openocs.clients.errors.ServiceUnavailableError`."""
+        path = "api/telescope_states/"
+        data = self.http.get_json(
+            path,
+            params={
+                "start": format_datetime(start),
+                "end": format_datetime(end),
+                "site": list(sites),
+                "telescope": list(telescopes),
+            },
+        )
+        if not isinstance(data, dict):
+            raise self._format_error(path, f"expected an object, got {type(data).__name__}")
+        try:
+            return {
+                str(key): [TelescopeStateInterval.model_validate(row) for row in rows]
+                for key, rows in data.items()
+            }
+        except (TypeError, ValidationError) as error:
+            raise self._format_error(path, str(error)) from error
 
     def _all_pages(self, path: str, params: Mapping[str, QueryValue]) -> list[Any]:
         """Every result of a paginated list: ``next`` links, else ``offset`` until ``count``."""

@@ -7,3 +7,4 @@ DJANGO_APPS += ["openocs.portal.requestgroups"]  # the request language, submiss
 DJANGO_APPS += ["openocs.portal.sciapplications"]  # calls and science applications (issue 4)
 DJANGO_APPS += ["openocs.portal.observations"]  # schedule, statuses, change polling (issue 6)
 DJANGO_APPS += ["openocs.portal.notifications"]  # change events, e-mails, webhooks (issue 6)
+DJANGO_APPS += ["openocs.portal.telescopestates"]  # telescope states and availability (§17.3)

@@ -26,3 +26,7 @@ urlpatterns += observations_urlpatterns  # api/observations/, api/configurations
 from openocs.portal.notifications.urls import urlpatterns as notifications_urlpatterns  # noqa: E402
 
 urlpatterns += notifications_urlpatterns  # api/changes/, api/webhooks/, api/notifications/…
+
+from openocs.portal.telescopestates.urls import urlpatterns as telescopestates_urlpatterns  # noqa: E402
+
+urlpatterns += telescopestates_urlpatterns  # api/telescope_states/, api/telescope_availability/

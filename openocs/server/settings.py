@@ -221,6 +221,13 @@ MAX_UNAUTHENTICATED_LIMIT = env_int("MAX_UNAUTHENTICATED_LIMIT", 100, minimum=1)
 MAX_UNAUTHENTICATED_OFFSET = env_int("MAX_UNAUTHENTICATED_OFFSET", 10000, minimum=0)
 # Seconds the portal reuses the downtime list in visibility checks (the contract allows 15 min).
 DOWNTIME_CACHE_S = env_float("DOWNTIME_CACHE", 60.0, minimum=0.0)
+# Telescope states (portal-api.md §17.3): "none" answers every telescope AVAILABLE; "database"
+# reads the samples the site software POSTs to /api/telescope_states/.
+OCS_TELESCOPE_STATES_PROVIDER = env_choice(
+    "OCS_TELESCOPE_STATES_PROVIDER", "none", ["none", "database"]
+)
+# Seconds after its latest sample a telescope becomes SITE_AGENT_UNRESPONSIVE (database provider).
+OCS_TELESCOPE_STATES_STALE_S = env_float("OCS_TELESCOPE_STATES_STALE_S", 900.0, minimum=1.0)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenOCS API",

@@ -9,7 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from openocs.clients.errors import NotAuthorizedError, ServiceUnavailableError
+from openocs.clients.errors import (
+    NotAuthorizedError,
+    ResponseFormatError,
+    ServiceUnavailableError,
+)
 from openocs.clients.scheduling import (
     PREEMPTION_REFUSED,
     CancelRefusedError,
@@ -178,3 +182,57 @@ def test_changes_without_a_cursor_ask_for_it_and_with_one_long_poll_capped() -> 
     ]
     assert dict(queries[0]) == {"replan": "true"}
     assert dict(queries[1]) == {"replan": "true", "after": "7", "timeout": "60.0", "limit": "500"}
+
+
+def test_telescope_states_are_typed_per_telescope_and_sent_with_the_range() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/api/telescope_states/"
+        assert request.url.params["start"] == "2030-01-02T00:00:00Z"
+        assert request.url.params["end"] == "2030-01-03T00:00:00Z"
+        assert request.url.params.get_list("site") == ["coj"]
+        return httpx.Response(
+            200,
+            json={
+                "coj.doma.1m0a": [
+                    {
+                        "telescope": "coj.doma.1m0a",
+                        "event_type": "AVAILABLE",
+                        "event_reason": "Available",
+                        "start": "2030-01-02T00:00:00Z",
+                        "end": "2030-01-02T06:00:00Z",
+                    },
+                    {
+                        "telescope": "coj.doma.1m0a",
+                        "event_type": "NOT_OK_TO_OPEN",
+                        "event_reason": "Weather: High humidity",
+                        "start": "2030-01-02T06:00:00Z",
+                        "end": "2030-01-03T00:00:00Z",
+                    },
+                ]
+            },
+        )
+
+    states = _client(handler).telescope_states(
+        start=T0, end=datetime(2030, 1, 3, tzinfo=UTC), sites=["coj"]
+    )
+    first, second = states["coj.doma.1m0a"]
+    assert first.available and not second.available
+    assert second.event_reason == "Weather: High humidity"
+    assert second.start == datetime(2030, 1, 2, 6, tzinfo=UTC)
+
+
+def test_telescope_states_from_a_portal_whose_source_is_down_are_retryable() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(502, json="ConnectionError - Error retrieving telescope states")
+
+    with pytest.raises(ServiceUnavailableError) as caught:
+        _client(handler).telescope_states(start=T0, end=T0)
+    assert caught.value.retryable
+
+
+def test_telescope_states_of_an_unexpected_shape_are_a_format_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"coj.doma.1m0a": [{"event_type": "AVAILABLE"}]})
+
+    with pytest.raises(ResponseFormatError):
+        _client(handler).telescope_states(start=T0, end=T0)
