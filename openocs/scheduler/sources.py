@@ -33,7 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -408,6 +408,7 @@ class HttpDataSource:
         telescope_classes: Sequence[str] = (),
         compute_visibility: bool = True,
         change_events: bool = True,
+        availability: bool = True,
     ) -> None:
         self.portal = portal
         self.configdb = configdb
@@ -419,6 +420,8 @@ class HttpDataSource:
         self._rapid_response: set[int] = set()
         self._no_events_reason: str | None = None if change_events else "switched off"
         self._change_cursor: int | None = None
+        self._no_states_reason: str | None = None if availability else "switched off"
+        self._unavailable_set: frozenset[str] = frozenset()
 
     # -- change events -------------------------------------------------------------------------
     def wait_for_change(self, timeout_s: float) -> ChangeNotice | None:
@@ -465,8 +468,10 @@ class HttpDataSource:
     # -- telescopes and downtime changing ---------------------------------------------------
     def infrastructure_fingerprint(self) -> str:
         """A digest of the telescopes of this scheduler's classes as configdb describes them
-        (states, instruments, limits; revalidated with the document's ETag, so cheap) and of the
-        downtime not yet ended on them. Raises ``DataSourceUnavailable`` on an outage."""
+        (states, instruments, limits; revalidated with the document's ETag, so cheap), of the
+        downtime not yet ended on them and of the set of unavailable telescopes (contract §5.1
+        item 2: only the set matters, not reasons or timestamps). Raises
+        ``DataSourceUnavailable`` on an outage."""
         infos = self._telescope_infos()
         keys = {info.key for info in infos}
         with _unavailable("downtime"):
@@ -479,6 +484,7 @@ class HttpDataSource:
         digest = hashlib.blake2b(digest_size=16)
         digest.update(repr([(info.key, info.online, info) for info in infos]).encode())
         digest.update(repr(downtime).encode())
+        digest.update(repr(sorted(self.unavailable_telescopes())).encode())
         return digest.hexdigest()
 
     # -- reads ---------------------------------------------------------------------------------
@@ -495,11 +501,56 @@ class HttpDataSource:
         self._infos = {info.key: info for info in infos}
         return infos
 
+    def unavailable_telescopes(self) -> frozenset[str]:
+        """Keys (``telescope.enclosure.site``) of the telescopes whose current state in the
+        portal's ``/api/telescope_states/`` is not ``AVAILABLE`` (scheduler-contract §2.4:
+        weather, enclosure, sequencer, stale telemetry): they take no new observations.
+
+        Optional input: a portal without the route (403/404/405) is never asked again and every
+        online telescope counts as available; a state source that is down keeps the last good
+        set (logged), so telemetry trouble never stops the schedule."""
+        if self._no_states_reason is not None:
+            return frozenset()
+        if not self._infos:
+            self._telescope_infos()
+        now = datetime.now(UTC)
+        try:
+            states = self.portal.telescope_states(
+                start=now,
+                end=now,
+                sites=sorted({i.location.site.code for i in self._infos.values()}),
+            )
+        except ClientRequestError as error:
+            if error.status_code in CHANGES_ABSENT:
+                self._no_states_reason = f"api/telescope_states/ answered HTTP {error.status_code}"
+                logger.info(
+                    "no telescope states (%s): availability not used", self._no_states_reason
+                )
+                return frozenset()
+            logger.warning("telescope states refused (%s); last good set in use", error)
+            return self._unavailable_set
+        except ClientError as error:
+            logger.warning("telescope states unavailable (%s); last good set in use", error)
+            return self._unavailable_set
+        unavailable = set()
+        for key, intervals in states.items():
+            if intervals and intervals[-1].event_type != "AVAILABLE":
+                site, enclosure, telescope = [*key.split("."), "", "", ""][:3]
+                if f"{telescope}.{enclosure}.{site}" in self._infos:  # only the ones we plan
+                    unavailable.add(f"{telescope}.{enclosure}.{site}")
+        self._unavailable_set = frozenset(unavailable)
+        return self._unavailable_set
+
     def telescopes(self, *, epoch: datetime, end: datetime) -> Sequence[Telescope]:
+        infos = self._telescope_infos()
+        unavailable = self.unavailable_telescopes()
         result = []
-        for info in self._telescope_infos():
+        for info in infos:
             night = night_intervals(info.site(), epoch=epoch, start=epoch, end=end)
-            result.append(model_telescope(info, night))
+            telescope = model_telescope(info, night)
+            if info.key in unavailable:
+                telescope = replace(telescope, online=False)
+            result.append(telescope)
         return result
 
     def downtimes(self, *, epoch: datetime, end: datetime) -> Sequence[Downtime]:

@@ -415,3 +415,56 @@ def test_the_infrastructure_fingerprint_follows_downtime_and_configdb(
     assert patched.status_code == 200, patched.content
     source.configdb.invalidate()  # the daemon's copy is revalidated on its own schedule
     assert source.infrastructure_fingerprint() != after_downtime
+
+
+def test_a_telescope_not_ok_to_open_takes_no_new_observations(
+    source: _WaitingSource,
+    scheduler_account: Persona,
+    submitter: Persona,
+    frozen_now: datetime,
+    settings: Any,
+) -> None:
+    """Availability events (contract §2.4, §5.1 item 2) from the portal's telescope states: a
+    telescope whose site agent reports NOT_OK_TO_OPEN is offline for the next cycle, and the
+    change of the unavailable set changes the fingerprint the daemon checks."""
+    settings.OCS_TELESCOPE_STATES_PROVIDER = "database"
+    staff = scheduler_account.client
+    keys = sorted(
+        f"{site}.{enclosure}.{telescope}"
+        for (site, enclosure, telescope), t in _configdb_telescopes(source.configdb).items()
+        if telescope.startswith("1m0")
+    )
+    closed = keys[0]
+    reports = [
+        {
+            "telescope": key,
+            "event_type": "NOT_OK_TO_OPEN" if key == closed else "AVAILABLE",
+            "event_reason": "Weather: High humidity" if key == closed else "Available",
+            "start": (frozen_now - timedelta(minutes=5)).isoformat(),
+        }
+        for key in keys
+    ]
+    assert staff.post("/api/telescope_states/", reports, format="json").status_code == 201
+    site, enclosure, telescope = closed.split(".")
+    scheduler_key = f"{telescope}.{enclosure}.{site}"
+    assert source.unavailable_telescopes() == {scheduler_key}
+    before = source.infrastructure_fingerprint()
+    telescopes = source.telescopes(epoch=frozen_now, end=frozen_now + timedelta(days=1))
+    offline = {t.key for t in telescopes if not t.online}
+    assert offline == {scheduler_key}
+
+    group = imaging_group()
+    group["requests"][0]["location"] = {"telescope_class": "1m0", "site": site}
+    assert submitter.client.post("/api/requestgroups/", group, format="json").status_code == 201
+    report = _daemon(source, frozen_now).run_cycle("test")
+    assert report.ok
+    observations = [o for rows in _pending_by_request(scheduler_account).values() for o in rows]
+    assert observations
+    assert all(f"{o['site']}.{o['enclosure']}.{o['telescope']}" != closed for o in observations)
+
+    reopened = {**reports[0], "event_type": "AVAILABLE", "event_reason": "Available",
+                "start": frozen_now.isoformat()}  # fmt: skip
+    reopened["telescope"] = closed
+    assert staff.post("/api/telescope_states/", reopened, format="json").status_code == 201
+    assert source.unavailable_telescopes() == frozenset()
+    assert source.infrastructure_fingerprint() != before

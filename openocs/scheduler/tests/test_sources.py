@@ -584,3 +584,56 @@ def test_change_events_can_be_switched_off() -> None:
     )
     with pytest.raises(ChangeEventsUnsupported):
         off.wait_for_change(5.0)
+
+
+# -- telescope availability (contract §2.4) ------------------------------------------------------
+
+
+def _states_portal(answers: list[httpx.Response], seen: list[str]) -> Handler:
+    def portal(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return answers.pop(0) if len(answers) > 1 else answers[0]
+
+    return portal
+
+
+def _state(key: str, event_type: str) -> list[dict[str, str]]:
+    return [
+        {
+            "telescope": key,
+            "event_type": event_type,
+            "event_reason": "Weather: Wind",
+            "start": "2030-01-02T00:00:00Z",
+            "end": "2030-01-02T00:00:00Z",
+        }
+    ]
+
+
+def test_a_telescope_whose_current_state_is_not_available_is_offline() -> None:
+    seen: list[str] = []
+    source = _source(_states_portal([httpx.Response(200, json={})], seen))
+    (info,) = source._telescope_infos()
+    site, enclosure, telescope = reversed(info.key.split("."))
+    state_key = f"{site}.{enclosure}.{telescope}"
+    answers = [
+        httpx.Response(200, json={state_key: _state(state_key, "NOT_OK_TO_OPEN")}),
+        httpx.Response(502, json="ConnectionError - Error retrieving telescope states"),
+        httpx.Response(200, json={state_key: _state(state_key, "AVAILABLE")}),
+    ]
+    source = _source(_states_portal(answers, seen))
+    (offline,) = source.telescopes(epoch=EPOCH, end=EPOCH + timedelta(days=1))
+    assert not offline.online
+    # the state source down: the last good set stays in use, the schedule is not stopped
+    assert source.unavailable_telescopes() == {info.key}
+    assert source.unavailable_telescopes() == frozenset()
+
+
+@pytest.mark.parametrize("status", [403, 404, 405])
+def test_a_portal_without_telescope_states_is_not_asked_again(status: int) -> None:
+    seen: list[str] = []
+    source = _source(_states_portal([httpx.Response(status, json={"detail": "Not found."})], seen))
+    for _ in range(3):
+        assert source.unavailable_telescopes() == frozenset()
+    assert seen.count("/api/telescope_states/") == 1
+    (telescope,) = source.telescopes(epoch=EPOCH, end=EPOCH + timedelta(days=1))
+    assert telescope.online
