@@ -21,7 +21,9 @@ import pytest
 from openocs.visibility import orbits
 from openocs.visibility.errors import ElementsError
 
-ORBITS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "orbits"
+# a copy of ``shared/data/orbits`` (MPC one-line elements) kept with the tests, so that a clone
+# anywhere runs them
+ORBITS_DIR = Path(__file__).resolve().parent / "data" / "orbits"
 MJD_TO_JD = 2_400_000.5
 GM_SUN = orbits.GAUSSIAN_GRAVITATIONAL_CONSTANT**2
 
