@@ -198,7 +198,7 @@ class SuspendRefused(serializers.ValidationError):
 def request_suspend(*, request: Request, suspend_until: datetime | None, user: Any) -> Request:
     """Keep a PENDING request out of the scheduler feed until ``suspend_until`` (None lifts
     the suspension); moves ``last_changed`` so that the scheduler replans at once."""
-    locked = Request.objects.select_for_update().select_related("location").get(pk=request.pk)
+    locked = Request.objects.select_for_update().get(pk=request.pk)
     if locked.state != State.PENDING:
         raise SuspendRefused(
             "Can only suspend scheduling on PENDING Requests - this request state is "
