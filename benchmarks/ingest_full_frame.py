@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FULL_FRAME = ROOT.parent / "shared" / "data" / "fits" / "ogg2m001-ep02-20210708-0132-e00.fits.fz"
+FULL_FRAME = ROOT / "data" / "demo-fits" / "ogg2m001-ep02-20210708-0132-e00.fits.fz"
 
 
 def free_port() -> int:

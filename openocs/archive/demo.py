@@ -14,8 +14,10 @@ DEMO_INGESTER = "archive-ingester"
 
 
 def demo_fits_dir() -> Path:
-    """Where the demo frames are (``ARCHIVE_DEMO_FITS_DIR``, default ``../shared/data/fits``)."""
-    default = Path(settings.BASE_DIR).parent / "shared" / "data" / "fits"
+    """Where the demo frames are (``ARCHIVE_DEMO_FITS_DIR``, default ``data/demo-fits`` of the
+    checkout: the eight real LCO frames of ``shared/data/fits``, kept in the repository so that
+    ``make run`` loads them on any machine)."""
+    default = Path(settings.BASE_DIR) / "data" / "demo-fits"
     return Path(env_str("ARCHIVE_DEMO_FITS_DIR", str(default)))
 
 

@@ -28,9 +28,8 @@ from openocs.ingester import Ingester, IngesterSettings
 from openocs.storage import StorageConfig
 from openocs.web.inprocess import InProcessTransport
 
-FITS_DIR = Path("/work/shared/data/fits")
-if not FITS_DIR.is_dir():  # pragma: no cover
-    FITS_DIR = Path(__file__).resolve().parents[4] / "shared" / "data" / "fits"
+# the real frames of shared/data/fits, kept in the checkout for the demo and the tests
+FITS_DIR = Path(__file__).resolve().parents[3] / "data" / "demo-fits"
 FULL_FRAME = FITS_DIR / "ogg2m001-ep02-20210708-0132-e00.fits.fz"
 MEMBER_PROPOSAL = "LCO2021A-005"
 OTHER_PROPOSAL = "LCO2021A-999"

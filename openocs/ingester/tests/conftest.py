@@ -15,9 +15,8 @@ from openocs.clients.archive import ArchiveClient
 from openocs.ingester import Ingester, IngesterSettings
 from openocs.storage import MemoryStorage
 
-FITS_DIR = Path("/work/shared/data/fits")
-if not FITS_DIR.is_dir():  # pragma: no cover - the data folder beside the repository
-    FITS_DIR = Path(__file__).resolve().parents[4] / "shared" / "data" / "fits"
+# the real frames of shared/data/fits, kept in the checkout for the demo and the tests
+FITS_DIR = Path(__file__).resolve().parents[3] / "data" / "demo-fits"
 FULL_FRAME = FITS_DIR / "ogg2m001-ep02-20210708-0132-e00.fits.fz"
 
 
