@@ -7,14 +7,20 @@ with a ``Z`` and parsed back as timezone-aware values.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from openocs.clients.errors import ResponseFormatError
-from openocs.clients.http import DEFAULT_TIMEOUT_S, HttpClient, QueryValue
+from openocs.clients.http import (
+    DEFAULT_TIMEOUT_S,
+    HttpClient,
+    QueryValue,
+    UtcDatetime,
+    format_datetime,
+)
 
 API_PATH = "api/"
 
@@ -25,33 +31,18 @@ class Downtime(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: int
-    start: datetime
-    end: datetime
+    start: UtcDatetime
+    end: UtcDatetime
     site: str
     enclosure: str
     telescope: str
     instrument_type: str = ""
     reason: str = ""
 
-    @field_validator("start", "end")
-    @classmethod
-    def _aware_utc(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
     @property
     def telescope_key(self) -> str:
         """``telescope.enclosure.site``, the key consumers group downtimes by."""
         return f"{self.telescope}.{self.enclosure}.{self.site}".lower()
-
-
-def format_datetime(value: datetime) -> str:
-    """ISO-8601 UTC with ``Z``; a naive value is taken as UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    text = value.astimezone(UTC).isoformat()
-    return text.replace("+00:00", "Z")
 
 
 def _codes(value: str | Sequence[str] | None) -> QueryValue:

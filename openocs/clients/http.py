@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 import httpx
+from pydantic import AfterValidator
 
 from openocs.clients.errors import (
     ClientRequestError,
@@ -27,6 +29,20 @@ DEFAULT_TIMEOUT_S = 10.0
 #: A scalar query value, or a sequence of them for a repeatable parameter (``?site=a&site=b``).
 QueryValue = str | int | float | bool | None | Sequence[str | int | float | bool]
 Query = Mapping[str, QueryValue]
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC datetime; a naive value is taken as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
+"""A datetime field of the services' JSON, always aware UTC in the parsed model."""
+
+
+def format_datetime(value: datetime) -> str:
+    """ISO-8601 UTC with ``Z`` (a naive value is taken as UTC), as the services expect."""
+    return as_utc(value).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,14 @@ mappings (their shape is rich and versioned by the portal); the small documents 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openocs.clients.errors import ClientRequestError, ResponseFormatError
-from openocs.clients.http import HttpClient, QueryValue
+from openocs.clients.http import HttpClient, QueryValue, UtcDatetime, as_utc, format_datetime
 
 __all__ = [
     "CancelRefusedError",
@@ -44,28 +44,14 @@ portal caps it further with ``OCS_CHANGES_MAX_WAIT_S``)."""
 PREEMPTION_REFUSED = "Cannot cancel IN_PROGRESS observations unless preemption_enabled is True"
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def format_datetime(value: datetime) -> str:
-    """ISO-8601 UTC with ``Z`` (a naive value is taken as UTC)."""
-    return _utc(value).isoformat().replace("+00:00", "Z")
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
 class SemesterBounds(_Model):
     id: str
-    start: datetime
-    end: datetime
-
-    @field_validator("start", "end")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _utc(value)
+    start: UtcDatetime
+    end: UtcDatetime
 
 
 class ProposalPriority(_Model):
@@ -94,16 +80,11 @@ class ScheduledObservation(_Model):
     site: str
     enclosure: str
     telescope: str
-    start: datetime
-    end: datetime
+    start: UtcDatetime
+    end: UtcDatetime
     state: str
     observation_type: str = "NORMAL"
     priority: int | None = None
-
-    @field_validator("start", "end")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _utc(value)
 
     @property
     def telescope_key(self) -> str:
@@ -144,13 +125,8 @@ class TelescopeStateInterval(_Model):
     telescope: str
     event_type: str
     event_reason: str = ""
-    start: datetime
-    end: datetime
-
-    @field_validator("start", "end")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _utc(value)
+    start: UtcDatetime
+    end: UtcDatetime
 
     @property
     def available(self) -> bool:
@@ -222,7 +198,7 @@ class PortalSchedulingClient:
         data = self.http.get_json(path, params={"telescope_class": list(telescope_classes)})
         try:
             raw = data["last_change_time"]
-            return _utc(datetime.fromisoformat(str(raw).replace("Z", "+00:00")))
+            return as_utc(datetime.fromisoformat(str(raw).replace("Z", "+00:00")))
         except (KeyError, TypeError, ValueError) as error:
             raise self._format_error(path, str(error)) from error
 

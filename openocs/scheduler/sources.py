@@ -534,7 +534,7 @@ class HttpDataSource:
             return self._unavailable_set
         unavailable = set()
         for key, intervals in states.items():
-            if intervals and intervals[-1].event_type != "AVAILABLE":
+            if intervals and not intervals[-1].available:
                 site, enclosure, telescope = [*key.split("."), "", "", ""][:3]
                 if f"{telescope}.{enclosure}.{site}" in self._infos:  # only the ones we plan
                     unavailable.add(f"{telescope}.{enclosure}.{site}")

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from openocs.clients.downtime import DowntimeClient, format_datetime
+from openocs.clients.downtime import DowntimeClient
 from openocs.clients.errors import ClientRequestError
+from openocs.clients.http import format_datetime
 
 RECORD = {
     "id": 1,
