@@ -46,12 +46,17 @@ def subscribe(subscriber: Subscriber) -> None:
         _subscribers.append(subscriber)
 
 
+def _stamp(value: Any) -> str | None:
+    """A datetime as the event documents write it (ISO 8601, ``Z``), None kept."""
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
 def event_document(event: ChangeEvent) -> dict[str, Any]:
     """The JSON shape of an event (``/api/changes/``, Redis and webhook bodies)."""
     return {
         "seq": event.id,
         "kind": event.kind,
-        "created": event.created.isoformat().replace("+00:00", "Z"),
+        "created": _stamp(event.created),
         "proposal": event.proposal_id,
         "telescope_class": event.telescope_class,
         "replan": event.replan,
@@ -197,8 +202,8 @@ def observation_state_changed(
             "site": observation.site,
             "enclosure": observation.enclosure,
             "telescope": observation.telescope,
-            "start": observation.start.isoformat().replace("+00:00", "Z"),
-            "end": observation.end.isoformat().replace("+00:00", "Z"),
+            "start": _stamp(observation.start),
+            "end": _stamp(observation.end),
             "old_state": old_state,
             "new_state": new_state,
         },
@@ -222,8 +227,8 @@ def observation_end_changed(*, observation: Any, old_end: Any) -> None:
             "site": observation.site,
             "enclosure": observation.enclosure,
             "telescope": observation.telescope,
-            "old_end": old_end.isoformat().replace("+00:00", "Z"),
-            "new_end": observation.end.isoformat().replace("+00:00", "Z"),
+            "old_end": _stamp(old_end),
+            "new_end": _stamp(observation.end),
         },
     )
 
@@ -248,10 +253,6 @@ def requestgroup_state_forced(*, group: Any, old_state: str) -> None:
 def request_suspended(*, request: Any, old: Any, user: Any) -> None:
     """Staff suspended (or resumed) the scheduling of a PENDING request (§11.2)."""
     group = request.request_group
-
-    def stamp(value: Any) -> str | None:
-        return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
     publish(
         kind="request.suspended",
         proposal_id=group.proposal_id,
@@ -261,8 +262,8 @@ def request_suspended(*, request: Any, old: Any, user: Any) -> None:
             "request_id": request.pk,
             "request_group_id": group.pk,
             "observation_type": group.observation_type,
-            "old_suspend_until": stamp(old),
-            "suspend_until": stamp(request.suspend_until),
+            "old_suspend_until": _stamp(old),
+            "suspend_until": _stamp(request.suspend_until),
             "by": getattr(user, "username", ""),
         },
     )

@@ -257,12 +257,21 @@ def request_visibility(
     hour-angle limits, zenith blind spot); ``targets`` maps a request id to the (target,
     constraints) of each of its configurations. A request is visible when **every** target is
     (intersection, contract §6.6). Requests with a single target are computed together per
-    (telescope, constraints) with ``observable_intervals_batch`` (the Sun and Moon once per site).
+    (telescope, constraints) with ``observable_intervals_batch`` (the Sun and Moon once per site),
+    and once for the telescopes that share a sky (``Site.same_sky_as``: same limits, metres apart).
     """
     from openocs.visibility import observable_intervals, observable_intervals_batch
 
     result: dict[int, dict[str, tuple[Interval, ...]]] = {rid: {} for rid in targets}
+    skies: list[tuple[vis.Site, str]] = []  # (site, key of the telescope computed for it)
     for key, site in sites.items():
+        twin = next((done for known, done in skies if site.same_sky_as(known)), None)
+        if twin is not None:
+            for per_telescope in result.values():
+                if twin in per_telescope:
+                    per_telescope[key] = per_telescope[twin]
+            continue
+        skies.append((site, key))
         batches: dict[vis.Constraints, list[tuple[int, vis.Target]]] = defaultdict(list)
         for request_id, pairs in targets.items():
             unique = list(dict.fromkeys(pairs))

@@ -8,6 +8,11 @@ from typing import Any
 
 from openocs.visibility.errors import ConfigurationError
 
+SAME_SKY_DEG = 0.001
+"""Telescopes closer than this in latitude and longitude share one sky (:meth:`Site.same_sky_as`):
+0.001° moves a rise or set by at most 0.24 s (one second of Earth rotation is 0.0042°)."""
+SAME_SKY_ELEVATION_M = 50.0
+
 
 @dataclass(frozen=True, slots=True)
 class Site:
@@ -44,6 +49,22 @@ class Site:
                 raise ConfigurationError(
                     f"{field}={value!r} is outside {low}..{high}", field=field, value=value
                 )
+
+    def same_sky_as(self, other: Site) -> bool:
+        """Whether intervals computed for ``other`` serve for this site: the same limits and a
+        position within :data:`SAME_SKY_DEG` (and :data:`SAME_SKY_ELEVATION_M`). The telescopes
+        of one observatory sit metres apart and each has its own coordinates; computing their
+        sky once changes no edge by more than a quarter of a second."""
+        return (
+            abs(self.latitude_deg - other.latitude_deg) < SAME_SKY_DEG
+            and abs((self.longitude_deg - other.longitude_deg + 180.0) % 360.0 - 180.0)
+            < SAME_SKY_DEG
+            and abs(self.elevation_m - other.elevation_m) < SAME_SKY_ELEVATION_M
+            and self.horizon_deg == other.horizon_deg
+            and self.ha_limit_neg_hours == other.ha_limit_neg_hours
+            and self.ha_limit_pos_hours == other.ha_limit_pos_hours
+            and self.zenith_blind_spot_deg == other.zenith_blind_spot_deg
+        )
 
     @property
     def ha_window_hours(self) -> tuple[float, float]:

@@ -5,12 +5,10 @@ telescope the observable intervals of each distinct (target, constraints) pair a
 downtime applying to any of the request's instrument types is subtracted (read through the
 downtime client, never its models), and the result is merged per site.
 
-Telescopes of one site sit a few metres apart and configdb gives each its own coordinates. The
-sky of two telescopes with the same limits whose positions differ by less than
-:data:`SAME_SKY_DEG` in latitude and longitude and :data:`SAME_SKY_ELEVATION_M` in elevation
-is computed once: 0.001° moves a rise or set by at most 0.24 s (one second of Earth rotation is
-0.0042°), far below the minute scale of any duration rule, and a 1-metre network computes six
-skies instead of nine.
+Telescopes of one site sit a few metres apart and configdb gives each its own coordinates; the
+sky of telescopes that :meth:`openocs.visibility.Site.same_sky_as` each other is computed once
+(edges move by under a quarter of a second, far below the minute scale of any duration rule), so
+a 1-metre network computes six skies instead of nine.
 
 Results are cached for :data:`VISIBILITY_CACHE_S` seconds (the contract allows five minutes per
 payload hash) so that the usual validate-then-submit of one document computes its sky once. The
@@ -41,10 +39,8 @@ from openocs.web.exceptions import ServiceUnavailable
 
 Interval = tuple[dt.datetime, dt.datetime]
 
-SAME_SKY_DEG = 0.001
 VISIBILITY_CACHE_S = 300.0
 VISIBILITY_CACHE_SIZE = 512
-SAME_SKY_ELEVATION_M = 50.0
 
 DOWNTIME_DOWN_MESSAGE = (
     "The downtime database cannot be reached, so the visibility of this request cannot be "
@@ -95,19 +91,6 @@ def _site_of(telescope: TelescopeInfo) -> visibility.Site:
         ha_limit_neg_hours=telescope.ha_limit_neg_hours,
         ha_limit_pos_hours=telescope.ha_limit_pos_hours,
         zenith_blind_spot_deg=telescope.zenith_blind_spot_deg,
-    )
-
-
-def _same_sky(a: visibility.Site, b: visibility.Site) -> bool:
-    """Whether ``b`` may reuse the intervals computed for ``a`` (see the module docstring)."""
-    return (
-        abs(a.latitude_deg - b.latitude_deg) < SAME_SKY_DEG
-        and abs((a.longitude_deg - b.longitude_deg + 180.0) % 360.0 - 180.0) < SAME_SKY_DEG
-        and abs(a.elevation_m - b.elevation_m) < SAME_SKY_ELEVATION_M
-        and a.horizon_deg == b.horizon_deg
-        and a.ha_limit_neg_hours == b.ha_limit_neg_hours
-        and a.ha_limit_pos_hours == b.ha_limit_pos_hours
-        and a.zenith_blind_spot_deg == b.zenith_blind_spot_deg
     )
 
 
@@ -257,7 +240,7 @@ def _compute_by_site(
     computed: list[tuple[visibility.Site, list[Interval]]] = []  # one per distinct sky
     for telescope in telescopes:
         site = _site_of(telescope)
-        sky = next((found for known, found in computed if _same_sky(known, site)), None)
+        sky = next((found for known, found in computed if site.same_sky_as(known)), None)
         if sky is None:
             sky = _merge(
                 [

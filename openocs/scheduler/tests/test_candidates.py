@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from openocs.scheduler.candidates import Stage, night_intervals, prepare, request_visibility
 from openocs.scheduler.kernels import solve
 from openocs.scheduler.model import Downtime, FixedObservation, Location, Request
@@ -115,3 +117,32 @@ def test_schedule_built_on_library_visibility_stays_inside_it():
     for assignment in schedule.assignments:
         spans = visibility[assignment.request_id][KEY]
         assert any(a <= assignment.start_s and assignment.end_s <= b for a, b in spans)
+
+
+def test_telescopes_sharing_a_sky_are_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telescopes of one site (metres apart, same limits) share one visibility computation."""
+    import openocs.visibility as vis_library
+
+    calls: list[vis_library.Site] = []
+    compute = vis_library.observable_intervals_batch
+
+    def counting(site: vis_library.Site, *args: object, **kwargs: object) -> object:
+        calls.append(site)
+        return compute(site, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vis_library, "observable_intervals_batch", counting)
+    doma = vis_library.Site(latitude_deg=-30.1673, longitude_deg=-70.8047, elevation_m=2198.0)
+    domb = vis_library.Site(latitude_deg=-30.1674, longitude_deg=-70.8046, elevation_m=2198.0)
+    far = vis_library.Site(latitude_deg=-31.2729, longitude_deg=149.0706, elevation_m=1116.0)
+    epoch = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    target = vis_library.SiderealTarget(ra_deg=49.921, dec_deg=-19.411)
+    result = request_visibility(
+        {"1m0a.doma.lsc": doma, "1m0a.domb.lsc": domb, "1m0a.clma.coj": far},
+        {7: [(target, vis_library.Constraints(max_airmass=2.0))]},
+        epoch=epoch,
+        start=epoch,
+        end=epoch + timedelta(days=2),
+    )
+    assert calls == [doma, far]
+    assert result[7]["1m0a.domb.lsc"] == result[7]["1m0a.doma.lsc"]
+    assert result[7]["1m0a.clma.coj"] != result[7]["1m0a.doma.lsc"]
