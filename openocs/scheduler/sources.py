@@ -79,8 +79,9 @@ logger = logging.getLogger(__name__)
 JSON = Mapping[str, Any]
 SCHEDULABLE = "SCHEDULABLE"
 DISABLED = "DISABLED"
-CHANGES_ABSENT = frozenset({403, 404, 405})
-"""How a compatible portal without ``/api/changes/`` answers it."""
+ROUTE_ABSENT = frozenset({403, 404, 405})
+"""How a compatible portal answers a route it does not offer (``/api/changes/``,
+``/api/telescope_states/``): the optional input is then not asked for again."""
 CHANGES_MIN_INTERVAL_S = 0.5
 """Within one wait, the shortest time between two change polls (the portal looks every 0.5 s)."""
 
@@ -451,7 +452,7 @@ class HttpDataSource:
                 self._change_cursor = self.portal.changes().last_seq
             batch = self.portal.changes(after=self._change_cursor, timeout_s=timeout_s)
         except ClientRequestError as error:
-            if error.status_code in CHANGES_ABSENT:
+            if error.status_code in ROUTE_ABSENT:
                 self._no_change_events(f"HTTP {error.status_code}")
             raise DataSourceUnavailable("portal", str(error), retryable=False) from error
         except ResponseFormatError as error:
@@ -521,7 +522,7 @@ class HttpDataSource:
                 sites=sorted({i.location.site.code for i in self._infos.values()}),
             )
         except ClientRequestError as error:
-            if error.status_code in CHANGES_ABSENT:
+            if error.status_code in ROUTE_ABSENT:
                 self._no_states_reason = f"api/telescope_states/ answered HTTP {error.status_code}"
                 logger.info(
                     "no telescope states (%s): availability not used", self._no_states_reason
