@@ -29,7 +29,7 @@ run: $(INSTALLED) ## Set up and start the whole system on http://127.0.0.1:8000
 	$(BIN)/ocs up
 
 test: $(INSTALLED) ## Run the tests on SQLite, then the database tests on PostgreSQL if it answers
-	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+	OCS_TEST_DATABASE_URL= $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 	@if OCS_TEST_DATABASE_URL="$(OCS_TEST_DATABASE_URL)" $(BIN)/python -m openocs.server.dbcheck; then \
 		echo "Running the database tests on PostgreSQL ($(OCS_TEST_DATABASE_URL))"; \
 		OCS_TEST_DATABASE_URL="$(OCS_TEST_DATABASE_URL)" $(BIN)/pytest -n 2 -q -m database $(PYTEST_ARGS) $(if $(findstring --cov,$(PYTEST_ARGS)),--cov-append,); \

@@ -1,12 +1,16 @@
 """Settings for the test suite: the development settings with fast, isolated defaults.
 
 ``OCS_TEST_DATABASE_URL`` points the database-dependent tests at a real server (PostgreSQL);
-without it they run on SQLite. Tasks run immediately in-process; e-mail goes to memory.
+without it they run on SQLite. On a server, each run creates its test databases under a name of
+its own (``test_<name>_<run id>``, plus pytest-xdist's worker suffix) and drops them at the end,
+so two runs against one server never collide. Tasks run immediately in-process; e-mail goes to
+memory.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -27,6 +31,11 @@ from openocs.server.settings import DATA_DIR, HUEY  # noqa: E402
 _TEST_DATABASE_URL = os.environ.get("OCS_TEST_DATABASE_URL", "")
 if _TEST_DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(_TEST_DATABASE_URL)}
+    # One id per run, shared by the xdist workers (they inherit the controller's environment).
+    _run_id = os.environ.setdefault("OCS_TEST_RUN_ID", secrets.token_hex(4))
+    # PostgreSQL names are at most 63 bytes; xdist appends "_gwN".
+    _test_name = f"test_{DATABASES['default']['NAME']}"[:48]
+    DATABASES["default"]["TEST"] = {"NAME": f"{_test_name}_{_run_id}"}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
