@@ -10,6 +10,7 @@ Front door::
 
 from openocs.scheduler.errors import (
     DataSourceUnavailable,
+    InvalidProblemError,
     ProblemFormatError,
     SchedulerError,
     UnknownKernelError,
@@ -53,6 +54,7 @@ __all__ = [
     "FixedObservation",
     "GroupOperator",
     "Incumbent",
+    "InvalidProblemError",
     "Kernel",
     "Location",
     "ObservationType",

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from openocs.scheduler.candidates import prepare
-from openocs.scheduler.errors import ProblemFormatError
+from openocs.scheduler.errors import InvalidProblemError
 from openocs.scheduler.explain import Explanation, explain
 from openocs.scheduler.kernels import solve
 from openocs.scheduler.model import Problem, Schedule
@@ -71,7 +71,7 @@ def plan(input_path: Path, kernel: str, time_limit_s: float, seed: int, as_json:
     """
     try:
         problem = load_problem(input_path)
-    except ProblemFormatError as error:
+    except InvalidProblemError as error:
         click.echo(f"error: {input_path}: {error}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
     schedule = solve(problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)

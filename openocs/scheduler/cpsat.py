@@ -58,6 +58,7 @@ from openocs.scheduler.kernels import (
     STOPPED,
     StopToken,
     earliness_bonus,
+    invalid_time_limit,
     objective_of,
     relative_gap,
 )
@@ -120,10 +121,9 @@ class CpSatKernel:
         seed: int = 0,
         stop: StopToken | None = None,
     ) -> Schedule:
-        if not time_limit_s > 0:
-            return Schedule(
-                self.name, SolveStatus.FAILED, message="a positive time limit is required"
-            )
+        why = invalid_time_limit(time_limit_s)
+        if why is not None:
+            return Schedule(self.name, SolveStatus.FAILED, message=why)
         token = stop or StopToken()
         started = time.perf_counter()
         prepared = prepare(problem)

@@ -467,13 +467,16 @@ class SchedulerDaemon:
             logger.warning("scheduler inputs unavailable, nothing written: %s", error)
             return CycleReport(True, False, reason, error=str(error))
 
+        # the downtime database may list telescopes that configdb does not (retired ones, or
+        # ones this scheduler does not plan): their downtime concerns no telescope we place
+        keys = {t.key for t in telescopes}
         problem = Problem(
             epoch=epoch,
             start_s=start_s,
             end_s=start_s + config.horizon_s,
             telescopes=tuple(telescopes),
             groups=tuple(groups),
-            downtimes=tuple(downtimes),
+            downtimes=tuple(d for d in downtimes if d.telescope_key in keys),
         )
         # the RR pass is applied before the normal pass is even planned, so that a new
         # rapid-response request reaches the telescope within seconds

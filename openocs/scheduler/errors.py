@@ -1,7 +1,10 @@
 """Errors of the scheduling library.
 
 ``SchedulerError``
-    ``ProblemFormatError``    a problem document is malformed (carries the offending field path)
+    ``InvalidProblemError``   a problem breaks a rule of the model (a negative or non-finite
+                              priority, a repeated id, a telescope key that names no telescope);
+                              carries the offending field
+        ``ProblemFormatError``  a problem document is malformed (carries the offending field path)
     ``UnknownKernelError``    no kernel registered under that name (carries the known names)
     ``DataSourceUnavailable`` a portal/configdb/downtime read or write failed; retrying may help
     ``ChangeEventsUnsupported`` the data source cannot announce changes (a portal without
@@ -16,6 +19,7 @@ from __future__ import annotations
 __all__ = [
     "ChangeEventsUnsupported",
     "DataSourceUnavailable",
+    "InvalidProblemError",
     "ProblemFormatError",
     "SchedulerError",
     "UnknownKernelError",
@@ -26,13 +30,18 @@ class SchedulerError(Exception):
     """Base class of every error raised by ``openocs.scheduler``."""
 
 
-class ProblemFormatError(SchedulerError, ValueError):
-    """A problem document could not be read; ``field`` names the offending value."""
+class InvalidProblemError(SchedulerError, ValueError):
+    """A problem breaks a rule of the model; ``field`` names the offending value (for a problem
+    built through the library: ``groups[id=7].tac_priority``, ``downtimes[2].telescope_key``)."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class ProblemFormatError(InvalidProblemError):
+    """A problem document could not be read; ``field`` names the offending value."""
 
 
 class UnknownKernelError(SchedulerError, KeyError):

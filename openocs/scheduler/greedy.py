@@ -466,11 +466,12 @@ class GreedyKernel:
 
     def solve(self, problem: Problem, *, time_limit_s: float, seed: int = 0) -> Schedule:
         from openocs.scheduler.bounds import trivial_bound
-        from openocs.scheduler.kernels import objective_of, relative_gap
+        from openocs.scheduler.kernels import invalid_time_limit, objective_of, relative_gap
 
         del seed  # deterministic by construction
-        if time_limit_s <= 0:
-            return Schedule(self.name, SolveStatus.FAILED, message="time limit must be positive")
+        why = invalid_time_limit(time_limit_s)
+        if why is not None:
+            return Schedule(self.name, SolveStatus.FAILED, message=why)
         started = time.perf_counter()
         prepared = prepare(problem)
         built = time.perf_counter()

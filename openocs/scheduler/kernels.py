@@ -13,13 +13,14 @@ after it is stopped; any other kernel simply runs to its time limit.
 from __future__ import annotations
 
 import inspect
+import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Protocol, cast
 
 from openocs.scheduler.errors import UnknownKernelError
-from openocs.scheduler.model import Assignment, Problem, Schedule
+from openocs.scheduler.model import Assignment, Problem, Schedule, SolveStatus
 
 __all__ = [
     "STOPPED",
@@ -29,6 +30,7 @@ __all__ = [
     "available_kernels",
     "earliness_bonus",
     "get_kernel",
+    "invalid_time_limit",
     "kept_incumbents",
     "objective_of",
     "register_kernel",
@@ -131,6 +133,19 @@ def get_kernel(name: str = DEFAULT_KERNEL) -> Kernel:
     return factory()
 
 
+def invalid_time_limit(time_limit_s: object) -> str | None:
+    """Why ``time_limit_s`` is not a usable time limit (None, not a number, NaN, infinite, zero
+    or negative), or None when it is one. A kernel given an unusable limit returns a ``FAILED``
+    schedule with this message instead of raising (D26)."""
+    if time_limit_s is None:
+        return "a time limit is required (time_limit_s is None)"
+    if isinstance(time_limit_s, bool) or not isinstance(time_limit_s, int | float):
+        return f"the time limit must be a number of seconds, not {type(time_limit_s).__name__}"
+    if not math.isfinite(time_limit_s) or time_limit_s <= 0:
+        return f"the time limit must be a finite positive number of seconds, not {time_limit_s}"
+    return None
+
+
 def accepts_stop(kernel: Kernel) -> bool:
     """Whether ``kernel.solve`` takes a ``stop`` token."""
     return "stop" in inspect.signature(kernel.solve).parameters
@@ -140,13 +155,17 @@ def solve(
     problem: Problem,
     *,
     kernel: str = DEFAULT_KERNEL,
-    time_limit_s: float,
+    time_limit_s: float | None,
     seed: int = 0,
     stop: StopToken | None = None,
 ) -> Schedule:
     """Solve ``problem`` with the kernel registered as ``kernel``. ``stop`` is handed to a kernel
-    that accepts it; another kernel runs to its time limit."""
+    that accepts it; another kernel runs to its time limit. A missing or unusable time limit
+    (``invalid_time_limit``) gives a ``FAILED`` schedule, whatever the kernel."""
     instance = get_kernel(kernel)
+    why = invalid_time_limit(time_limit_s)
+    if why is not None or time_limit_s is None:
+        return Schedule(instance.name, SolveStatus.FAILED, message=why or "no time limit")
     if stop is not None and accepts_stop(instance):
         return cast(StoppableKernel, instance).solve(
             problem, time_limit_s=time_limit_s, seed=seed, stop=stop

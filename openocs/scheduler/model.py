@@ -8,11 +8,13 @@ and durations exact (the written observation has ``end = start + duration``, con
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from openocs.scheduler.errors import InvalidProblemError
 from openocs.scheduler.intervals import Interval
 
 __all__ = [
@@ -222,6 +224,7 @@ class Problem:
     def __post_init__(self) -> None:
         if self.epoch.utcoffset() is None:
             raise ValueError("Problem.epoch must be timezone-aware")
+        _check_problem(self)
 
     def to_datetime(self, offset_s: int) -> datetime:
         return self.epoch + timedelta(seconds=offset_s)
@@ -300,6 +303,60 @@ class Problem:
         (a new request of higher priority displaces it).
         """
         return self.earliness_weight + self.stability_weight * priority
+
+
+def _check_problem(problem: Problem) -> None:
+    """Refuse what would make a kernel wrong or its bound false (``InvalidProblemError`` naming
+    the field by its position, as in the problem file): a negative or non-finite TAC priority,
+    IPP or weight, a non-positive duration, a repeated telescope key, group id or request id, and
+    downtime, fixed time or visibility keyed to a telescope the problem does not have (they
+    would otherwise be silently ignored)."""
+    for name in ("earliness_weight", "stability_weight"):
+        weight = getattr(problem, name)
+        if not (math.isfinite(weight) and weight >= 0):
+            raise InvalidProblemError(name, f"must be a finite number ≥ 0, not {weight!r}")
+    keys: set[str] = set()
+    for index, telescope in enumerate(problem.telescopes):
+        if telescope.key in keys:
+            raise InvalidProblemError(
+                f"telescopes[{index}].key", f"telescope {telescope.key!r} is listed twice"
+            )
+        keys.add(telescope.key)
+    group_ids: set[int] = set()
+    request_ids: set[int] = set()
+    for gi, group in enumerate(problem.groups):
+        field_name = f"groups[{gi}]"
+        if group.id in group_ids:
+            raise InvalidProblemError(f"{field_name}.id", f"duplicate group id {group.id}")
+        group_ids.add(group.id)
+        for name in ("tac_priority", "ipp_value"):
+            number = getattr(group, name)
+            if not (math.isfinite(number) and number >= 0):
+                raise InvalidProblemError(
+                    f"{field_name}.{name}", f"must be a finite number ≥ 0, not {number!r}"
+                )
+        for ri, request in enumerate(group.requests):
+            rfield = f"{field_name}.requests[{ri}]"
+            if request.id in request_ids:
+                raise InvalidProblemError(f"{rfield}.id", f"duplicate request id {request.id}")
+            request_ids.add(request.id)
+            if request.duration_s <= 0:
+                raise InvalidProblemError(f"{rfield}.duration_s", "must be positive")
+            for key in request.visibility or ():
+                if key not in keys:
+                    raise InvalidProblemError(
+                        f"{rfield}.visibility.{key}", "no telescope of the problem has this key"
+                    )
+    placed = [("downtimes", d.telescope_key) for d in problem.downtimes]
+    placed += [("fixed", f.telescope_key) for f in problem.fixed]
+    counters = {"downtimes": 0, "fixed": 0}
+    for name, key in placed:
+        if key not in keys:
+            raise InvalidProblemError(
+                f"{name}[{counters[name]}].telescope_key",
+                f"no telescope of the problem has the key {key!r}",
+            )
+        counters[name] += 1
 
 
 def tie_break_factor(request_id: int) -> float:

@@ -163,6 +163,15 @@ def split_running(
     return running, future
 
 
+def _on_known_telescopes(
+    problem: Problem, fixed: Sequence[FixedObservation]
+) -> tuple[FixedObservation, ...]:
+    """The fixed time on telescopes of ``problem``: an observation running on a telescope the
+    problem does not have (taken offline, removed from configdb) blocks nothing we place."""
+    keys = {t.key for t in problem.telescopes}
+    return tuple(f for f in fixed if f.telescope_key in keys)
+
+
 def _fixed(observation: CurrentObservation) -> FixedObservation:
     return FixedObservation(
         telescope_key=observation.telescope_key,
@@ -238,7 +247,8 @@ def plan_rapid_response_pass(
     rr_problem = replace(
         problem,
         groups=rr_groups,
-        fixed=problem.fixed + tuple(_fixed(o) for o in running if o.is_rapid_response),
+        fixed=problem.fixed
+        + _on_known_telescopes(problem, [_fixed(o) for o in running if o.is_rapid_response]),
     )
     schedule = solve(rr_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
     if not schedule.ok:
@@ -311,7 +321,8 @@ def plan_normal_pass(
     normal_problem = replace(
         problem,
         groups=normal_groups,
-        fixed=problem.fixed + tuple(_fixed(o) for o in still_running) + tuple(rr_time),
+        fixed=problem.fixed
+        + _on_known_telescopes(problem, [_fixed(o) for o in still_running] + rr_time),
     )
     if stability:
         normal_problem = replace(

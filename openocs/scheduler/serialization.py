@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from openocs.scheduler.errors import ProblemFormatError
+from openocs.scheduler.errors import InvalidProblemError, ProblemFormatError
 from openocs.scheduler.intervals import Interval
 from openocs.scheduler.model import (
     Downtime,
@@ -125,6 +126,8 @@ def _number(data: Mapping[str, Any], key: str, field: str, default: float) -> fl
         return default
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ProblemFormatError(f"{field}.{key}", "expected a number")
+    if not math.isfinite(value):
+        raise ProblemFormatError(f"{field}.{key}", f"expected a finite number, not {value!r}")
     return float(value)
 
 
@@ -289,17 +292,20 @@ def problem_from_dict(data: Any) -> Problem:
                 can_complete=bool(item.get("can_complete", True)),
             )
         )
-    return Problem(
-        epoch=epoch,
-        start_s=start_s,
-        end_s=end_s,
-        telescopes=tuple(telescopes),
-        groups=tuple(groups),
-        downtimes=tuple(downtimes),
-        fixed=tuple(fixed),
-        ignore_ipp=bool(data.get("ignore_ipp", False)),
-        earliness_weight=_number(data, "earliness_weight", "$", 0.1),
-    )
+    try:
+        return Problem(
+            epoch=epoch,
+            start_s=start_s,
+            end_s=end_s,
+            telescopes=tuple(telescopes),
+            groups=tuple(groups),
+            downtimes=tuple(downtimes),
+            fixed=tuple(fixed),
+            ignore_ipp=bool(data.get("ignore_ipp", False)),
+            earliness_weight=_number(data, "earliness_weight", "$", 0.1),
+        )
+    except InvalidProblemError as error:  # a rule of the model: same field path
+        raise ProblemFormatError(error.field, error.message) from None
 
 
 def _pairs(intervals: Sequence[Interval]) -> list[list[int]]:

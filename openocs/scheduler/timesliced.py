@@ -29,7 +29,12 @@ import highspy
 import numpy as np
 
 from openocs.scheduler.candidates import prepare
-from openocs.scheduler.kernels import earliness_bonus, objective_of, relative_gap
+from openocs.scheduler.kernels import (
+    earliness_bonus,
+    invalid_time_limit,
+    objective_of,
+    relative_gap,
+)
 from openocs.scheduler.model import Assignment, GroupOperator, Problem, Schedule, SolveStatus
 
 __all__ = ["TimeSlicedKernel"]
@@ -71,10 +76,9 @@ class TimeSlicedKernel:
         self.threads = threads
 
     def solve(self, problem: Problem, *, time_limit_s: float, seed: int = 0) -> Schedule:
-        if not time_limit_s > 0:
-            return Schedule(
-                self.name, SolveStatus.FAILED, message="a positive time limit is required"
-            )
+        why = invalid_time_limit(time_limit_s)
+        if why is not None:
+            return Schedule(self.name, SolveStatus.FAILED, message=why)
         started = time.perf_counter()
         prepared = prepare(problem)
         base_s, slice_s = problem.start_s, self.slice_s
