@@ -1,7 +1,15 @@
-# OpenOCS image for the distributed shape: one image, the component chosen at run time.
+# OpenOCS image: one image for every process of the distributed shape, chosen by its argument.
+#
 #   docker build -t openocs .
-#   docker run -e OCS_ENV=production -e SECRET_KEY=… -e DATABASE_URL=postgres://… \
-#              -e OCS_COMPONENTS=configdb -p 8000:8000 openocs
+#   docker run openocs migrate     # tables + the scheduler's service account (run once per upgrade)
+#   docker run -p 8000:8000 openocs web        # gunicorn; OCS_COMPONENTS picks what it serves
+#   docker run openocs worker      # the task-queue worker
+#   docker run openocs scheduler   # the scheduler daemon (one per network)
+#   docker run openocs ocs --help  # any other command
+#
+# Every process needs OCS_ENV=production, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL
+# (see docs/deployment.md). Static files are collected at build time into OCS_STATIC_ROOT and
+# served by WhiteNoise; the container runs as the unprivileged user `ocs` (uid 1000).
 FROM python:3.11-slim AS build
 WORKDIR /src
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
@@ -11,16 +19,27 @@ RUN python -m venv /opt/openocs && /opt/openocs/bin/pip install "uv==0.13.9" \
 COPY pyproject.toml README.md ./
 COPY openocs openocs
 RUN /opt/openocs/bin/uv pip install --python /opt/openocs/bin/python --no-deps .
+# Collect with the production storage (hashed, compressed names); the key exists only here.
+RUN SECRET_KEY="$(/opt/openocs/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    OCS_ENV=production OCS_DATA_DIR=/tmp/ocs OCS_STATIC_ROOT=/opt/openocs/static \
+    DJANGO_SETTINGS_MODULE=openocs.server.settings \
+    /opt/openocs/bin/django-admin collectstatic --noinput --verbosity 0
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 1000 ocs
 COPY --from=build /opt/openocs /opt/openocs
+COPY deploy/docker-entrypoint.sh /usr/local/bin/openocs-entrypoint
 ENV PATH=/opt/openocs/bin:$PATH \
     DJANGO_SETTINGS_MODULE=openocs.server.settings \
+    OCS_ENV=production \
     OCS_DATA_DIR=/var/lib/openocs \
+    OCS_STATIC_ROOT=/opt/openocs/static \
+    OCS_PORT=8000 \
     PYTHONUNBUFFERED=1
 RUN mkdir -p /var/lib/openocs && chown ocs /var/lib/openocs
 USER ocs
 EXPOSE 8000
-# Web: gunicorn; task worker: `django-admin run_huey`; scheduler: `ocs scheduler run`.
-CMD ["gunicorn", "openocs.server.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "4", "--access-logfile", "-"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["openocs-entrypoint", "healthcheck"]
+ENTRYPOINT ["openocs-entrypoint"]
+CMD ["web"]

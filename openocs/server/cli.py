@@ -135,9 +135,12 @@ def ensure_demo_staff() -> tuple[str, str | None, str]:
 SCHEDULER_USERNAME = "scheduler"
 
 
-def ensure_scheduler_account() -> str:
+def ensure_scheduler_account(token_key: str | None = None) -> str:
     """Create the scheduler's staff service account once (``staff_view`` on, no password, so it
-    cannot log in interactively) and return its API token key (scheduler-contract.md §1)."""
+    cannot log in interactively) and return its API token key (scheduler-contract.md §1).
+
+    With ``token_key`` (a deployment's ``OCS_SCHEDULER_TOKEN``), the account's token is that key.
+    """
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from rest_framework.authtoken.models import Token
@@ -161,8 +164,38 @@ def ensure_scheduler_account() -> str:
         if apps.is_installed("openocs.portal.accounts"):
             profile_model = apps.get_model("accounts", "Profile")
             profile_model.objects.update_or_create(user=user, defaults={"staff_view": True})
-        token, _ = Token.objects.get_or_create(user=user)
+        if token_key:
+            Token.objects.filter(user=user).exclude(key=token_key).delete()
+        token, _ = Token.objects.get_or_create(user=user, defaults={"key": token_key or None})
     return str(token.key)
+
+
+@main.command("scheduler-account")
+def scheduler_account() -> None:
+    """Create the scheduler's service account (staff, staff_view, no password).
+
+    Its API token is OCS_SCHEDULER_TOKEN when that is set (a deployment's secret), else a new
+    one, printed. Idempotent: deployments run it after `ocs migrate`.
+
+    \b
+    Example:
+      OCS_SCHEDULER_TOKEN=$(openssl rand -hex 20) ocs scheduler-account
+    """
+    setup_django()
+    from django.conf import settings
+
+    if "portal" not in settings.OCS_COMPONENTS:
+        raise click.ClickException(
+            "The scheduler's account lives in the portal: add it to OCS_COMPONENTS."
+        )
+    given = os.environ.get("OCS_SCHEDULER_TOKEN", "")
+    if given and not (len(given) <= 40 and given.isalnum()):
+        raise click.ClickException("OCS_SCHEDULER_TOKEN must be 1 to 40 letters or digits.")
+    token = ensure_scheduler_account(given or None)
+    click.echo(
+        "Scheduler account ready"
+        + (" (token from OCS_SCHEDULER_TOKEN)." if given else f"; token: {token}")
+    )
 
 
 def run_demo_loaders(echo: Any = click.echo) -> None:
@@ -278,6 +311,7 @@ def up(
         python, "-m", "gunicorn", "openocs.server.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
         "--access-logfile", "-", "--timeout", "120",
+        "--logger-class", "openocs.server.accesslog.GunicornLogger",
     ]  # fmt: skip
     processes.append(subprocess.Popen(web))  # noqa: S603 - fixed argv built from our own values
     if not no_worker:

@@ -178,7 +178,17 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# `ocs up` (and the image at build time) collects static files here; WhiteNoise serves them.
+STATIC_ROOT = Path(env_str("OCS_STATIC_ROOT", str(DATA_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: compressed files with content hashes in their names, cached forever.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_ROOT = Path(env_str("OCS_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 
@@ -266,15 +276,23 @@ OCS_CLIENT_TIMEOUT_S = env_float("OCS_CLIENT_TIMEOUT", 10.0, minimum=0.1)
 # How often (seconds) consumers revalidate their cached configdb/downtime copies.
 OCS_CONFIG_REFRESH_S = env_float("OCS_CONFIG_REFRESH", 15 * 60.0, minimum=0.0)
 
+# One line per event: JSON in production (openocs.server.logs), plain text in development.
+OCS_LOG_FORMAT = env_choice("OCS_LOG_FORMAT", "json" if PRODUCTION else "plain", ["json", "plain"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "openocs.server.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": OCS_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("OCS_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "httpx": {"level": "WARNING"},  # every in-process client call would log at INFO
+        # run_huey adds its own handler to a "huey" logger that has none: giving it ours (and
+        # not propagating) prints each task-queue line once instead of twice.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
