@@ -128,8 +128,21 @@ def ensure_demo_staff() -> tuple[str, str | None, str]:
     elif path.exists():
         lines = path.read_text(encoding="utf-8").splitlines()
         password = lines[1] if len(lines) > 1 else None
+    _grant_staff_view(user)
     token, _ = Token.objects.get_or_create(user=user)
     return DEMO_USERNAME, password, token.key
+
+
+def _grant_staff_view(user: Any) -> None:
+    """Turn on ``staff_view`` so a staff account sees every proposal's requests, as a site does.
+
+    Looked up by label: the server must not import a component's models statically, or every
+    component importing the CLI would depend on the portal (import-linter)."""
+    from django.apps import apps
+
+    if apps.is_installed("openocs.portal.accounts"):
+        profile_model = apps.get_model("accounts", "Profile")
+        profile_model.objects.update_or_create(user=user, defaults={"staff_view": True})
 
 
 SCHEDULER_USERNAME = "scheduler"
@@ -157,13 +170,7 @@ def ensure_scheduler_account(token_key: str | None = None) -> str:
         elif not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-        from django.apps import apps
-
-        # Looked up by label: the server must not import a component's models statically, or
-        # every component importing the CLI would depend on the portal (import-linter).
-        if apps.is_installed("openocs.portal.accounts"):
-            profile_model = apps.get_model("accounts", "Profile")
-            profile_model.objects.update_or_create(user=user, defaults={"staff_view": True})
+        _grant_staff_view(user)
         if token_key:
             Token.objects.filter(user=user).exclude(key=token_key).delete()
         token, _ = Token.objects.get_or_create(user=user, defaults={"key": token_key or None})
@@ -307,12 +314,9 @@ def up(
 
     processes: list[subprocess.Popen[bytes]] = []
     python = sys.executable
-    web = [
-        python, "-m", "gunicorn", "openocs.server.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--access-logfile", "-", "--timeout", "120",
-        "--logger-class", "openocs.server.accesslog.GunicornLogger",
-    ]  # fmt: skip
+    web = web_server_command(
+        python=python, host=host, port=port, workers=workers, data_dir=Path(settings.DATA_DIR)
+    )
     processes.append(subprocess.Popen(web))  # noqa: S603 - fixed argv built from our own values
     if not no_worker:
         worker = [python, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
@@ -337,6 +341,36 @@ def up(
         processes.append(subprocess.Popen(scheduler, env=environment))  # noqa: S603
     click.echo(f"OpenOCS is serving on http://{host}:{port}/ (Ctrl-C stops it)")
     _supervise(processes)
+
+
+# A Unix socket path must fit in sockaddr_un.sun_path (108 bytes on Linux, 104 on macOS).
+_MAX_SOCKET_PATH = 100
+
+
+def web_server_command(
+    *, python: str, host: str, port: int, workers: int, data_dir: Path
+) -> list[str]:
+    """The gunicorn command line of ``ocs up``.
+
+    gunicorn's control socket (``gunicornc``) defaults to one path per user
+    (``$XDG_RUNTIME_DIR/gunicorn.ctl``), shared by every ``ocs up`` on the host, so a second
+    instance took over the first one's socket. Each instance gets its own, under its data
+    directory and named by its port; when that path is too long for a Unix socket the control
+    socket is turned off rather than shared.
+    """
+    command = [
+        python, "-m", "gunicorn", "openocs.server.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--access-logfile", "-", "--timeout", "120",
+        "--logger-class", "openocs.server.accesslog.GunicornLogger",
+    ]  # fmt: skip
+    socket_path = data_dir.resolve() / "run" / f"gunicorn-{port}.ctl"
+    if len(str(socket_path).encode()) <= _MAX_SOCKET_PATH:
+        socket_path.parent.mkdir(parents=True, exist_ok=True)
+        command += ["--control-socket", str(socket_path)]
+    else:
+        command.append("--no-control-socket")
+    return command
 
 
 def _supervise(processes: list[subprocess.Popen[bytes]]) -> None:

@@ -23,6 +23,11 @@ from openocs.env import (
     env_str,
 )
 from openocs.server.components import COMPONENTS, DEFAULT_COMPONENTS
+from openocs.server.security import (
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE,
+    secret_key_is_strong,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,12 +42,33 @@ _DEV_SECRET = "openocs-development-only-secret-key-not-for-production-use-012345
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if not SECRET_KEY:
     raise SettingError("SECRET_KEY", "", "a long random string (required when OCS_ENV=production)")
+if PRODUCTION and not secret_key_is_strong(SECRET_KEY, known_weak=[_DEV_SECRET]):
+    # The message never repeats the key itself: it may be a real secret, merely a short one.
+    raise SettingError(
+        "SECRET_KEY",
+        "<hidden>",
+        f"at least {SECRET_KEY_MIN_LENGTH} characters with at least {SECRET_KEY_MIN_UNIQUE} "
+        "different ones, not the development key nor a 'django-insecure-' key "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')",
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 USE_X_FORWARDED_HOST = env_bool("OCS_USE_PROXY_HEADERS", False)
 if USE_X_FORWARDED_HOST:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- HTTPS (docs/security.md) -------------------------------------------------------------------
+# Redirect plain HTTP to HTTPS and send Strict-Transport-Security; on by default in production.
+# Health probes are exempt so a load balancer may check a worker over plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("OCS_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^(.+/)?health/?$", r"^zpages/health/?$"]
+SECURE_HSTS_SECONDS = env_int("OCS_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("OCS_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("OCS_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- Components -------------------------------------------------------------------------------
 OCS_COMPONENTS = env_list("OCS_COMPONENTS", DEFAULT_COMPONENTS)
@@ -162,10 +188,33 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["openocs.portal.accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+# OAuth2 (docs/security.md): the authorization-code grant with PKCE S256 only, the client-
+# credentials and refresh grants; no implicit or password grant, no bearer token in a query
+# string, a replayed refresh token revokes its whole family (RFC 9700). Redirect URIs must be
+# https in production unless OCS_OAUTH2_ALLOW_HTTP_REDIRECTS (native apps' loopback callbacks).
 OAUTH2_PROVIDER = {
     "SCOPES": {"read": "Read access", "write": "Write access"},
     "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 3600,
     "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "PKCE_REQUIRED": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": (
+        ["http", "https"]
+        if env_bool("OCS_OAUTH2_ALLOW_HTTP_REDIRECTS", not PRODUCTION)
+        else ["https"]
+    ),
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    # Stored in clear, as the API tokens are: the profile shows the archive token again on every
+    # call (wire compatibility), which a hash could not (docs/security.md, oauth2_provider.W006).
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": False,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 # D1: 401 with WWW-Authenticate for missing/invalid credentials; 403 restores the reference.
 OCS_UNAUTHENTICATED_STATUS = int(env_choice("OCS_UNAUTHENTICATED_STATUS", "401", ["401", "403"]))
@@ -247,8 +296,17 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_CREDENTIALS = True
+# Cross-origin reads (docs/security.md): only the listed origins ("*": any origin, which is
+# never combined with credentials); cookies are sent cross-origin only when both are configured.
+# A token is sent by the page itself in the Authorization header and needs no credentials mode.
+_CORS_ORIGINS = env_list("OCS_CORS_ALLOWED_ORIGINS", [])
+CORS_ALLOW_ALL_ORIGINS = _CORS_ORIGINS == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _CORS_ORIGINS
+CORS_ALLOW_CREDENTIALS = env_bool("OCS_CORS_ALLOW_CREDENTIALS", False)
+if CORS_ALLOW_CREDENTIALS and CORS_ALLOW_ALL_ORIGINS:
+    raise SettingError(
+        "OCS_CORS_ALLOW_CREDENTIALS", "true", "false while OCS_CORS_ALLOWED_ORIGINS is '*'"
+    )
 CORS_URLS_REGEX = r"^/(api|accounts|o|media|archive|frames|configdb|downtime)/.*$"
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -296,6 +354,5 @@ LOGGING = {
     },
 }
 
-if PRODUCTION:
-    SESSION_COOKIE_SECURE = env_bool("OCS_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = env_bool("OCS_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -76,3 +76,52 @@ def test_demo_password_file_is_readable_only_by_its_owner() -> None:
     User.objects.filter(username=cli.DEMO_USERNAME).delete()
     assert CliRunner().invoke(main, ["loaddemo"]).exit_code == 0
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db
+def test_the_demo_staff_account_sees_every_proposal_like_a_site() -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    assert CliRunner().invoke(main, ["loaddemo"]).exit_code == 0
+    admin = User.objects.get(username="admin")
+    assert admin.profile.staff_view is True
+    token = admin.auth_token.key
+    proposals = Client().get("/api/proposals/", HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert proposals["count"] >= 1  # the demo proposal, of which admin is no member
+
+
+def test_each_ocs_up_gets_its_own_gunicorn_control_socket(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from openocs.server.cli import web_server_command
+
+    assert isinstance(tmp_path, Path)
+
+    def socket_of(data_dir: Path, port: int) -> str:
+        command = web_server_command(
+            python="python", host="127.0.0.1", port=port, workers=1, data_dir=data_dir
+        )
+        return command[command.index("--control-socket") + 1]
+
+    first, second = socket_of(tmp_path / "a", 8000), socket_of(tmp_path / "b", 8000)
+    same_dir_other_port = socket_of(tmp_path / "a", 8001)
+    assert len({first, second, same_dir_other_port}) == 3
+    assert first.startswith(str(tmp_path / "a"))
+    assert Path(first).parent.is_dir()
+
+
+def test_a_data_directory_too_deep_for_a_socket_turns_the_control_socket_off(
+    tmp_path: object,
+) -> None:
+    from pathlib import Path
+
+    from openocs.server.cli import web_server_command
+
+    assert isinstance(tmp_path, Path)
+    deep = tmp_path / ("d" * 120)
+    command = web_server_command(
+        python="python", host="127.0.0.1", port=8000, workers=1, data_dir=deep
+    )
+    assert "--no-control-socket" in command
+    assert "--control-socket" not in command

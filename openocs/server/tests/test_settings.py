@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# A key of the shape `python -c 'import secrets; print(secrets.token_urlsafe(50))'` prints.
+GOOD_KEY = "r4nd0m-Kq3vX9zL2pW8tB6nY1mC5hJ7sD0fG-aE4uI2oR8kT3yV6"
+
 
 def _run(code: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     full_env = {
@@ -30,7 +33,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 def test_production_starts_with_a_secret_key(tmp_path: Path) -> None:
     result = _run(
         "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
-        {"OCS_ENV": "production", "SECRET_KEY": "x" * 50},
+        {"OCS_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "ocs.example.org"},
         tmp_path,
     )
     assert result.returncode == 0, result.stderr

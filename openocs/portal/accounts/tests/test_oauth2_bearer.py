@@ -105,7 +105,7 @@ def test_token_endpoint_answers_without_trailing_slash(
     assert grant.status_code == 200, grant.content
 
 
-def test_deprecated_password_grant_still_works_with_the_email_as_login(
+def test_password_grant_is_refused_even_for_an_application_registered_for_it(
     outsider: Persona, db: Any
 ) -> None:
     app = Application(
@@ -115,21 +115,73 @@ def test_deprecated_password_grant_still_works_with_the_email_as_login(
         client_secret=CLIENT_SECRET,
     )
     app.save()
-    with pytest.warns(DeprecationWarning, match="password credentials grant"):
-        grant = _form_post(
-            "/o/token/",
-            {
-                "grant_type": "password",
-                "username": "olivia@example.org",
-                "password": PERSONA_PASSWORD,
-                "client_id": app.client_id,
-                "client_secret": CLIENT_SECRET,
-            },
-        )
-    assert grant.status_code == 200, grant.content
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {grant.json()['access_token']}")
-    assert client.get("/api/profile/").json()["username"] == "olivia"
+    grant = _form_post(
+        "/o/token/",
+        {
+            "grant_type": "password",
+            "username": "olivia@example.org",
+            "password": PERSONA_PASSWORD,
+            "client_id": app.client_id,
+            "client_secret": CLIENT_SECRET,
+        },
+    )
+    assert grant.status_code in (400, 401), grant.content
+    assert "access_token" not in grant.json()
+    assert not AccessToken.objects.filter(application=app).exists()
+
+
+def test_implicit_grant_is_refused(application: Application, outsider: Persona) -> None:
+    application.authorization_grant_type = Application.GRANT_IMPLICIT
+    application.save()
+    browser = Client()
+    browser.post(
+        "/accounts/login/", {"username": outsider.user.username, "password": PERSONA_PASSWORD}
+    )
+    response = browser.get(
+        "/o/authorize/",
+        {
+            "response_type": "token",
+            "client_id": application.client_id,
+            "redirect_uri": REDIRECT_URI,
+        },
+    )
+    assert "access_token" not in response.get("Location", "")
+    assert not AccessToken.objects.filter(application=application).exists()
+
+
+def test_plain_pkce_is_refused(application: Application, outsider: Persona) -> None:
+    browser = Client()
+    browser.post(
+        "/accounts/login/", {"username": outsider.user.username, "password": PERSONA_PASSWORD}
+    )
+    response = browser.get(
+        "/o/authorize/",
+        {
+            "response_type": "code",
+            "client_id": application.client_id,
+            "redirect_uri": REDIRECT_URI,
+            "code_challenge": "a-plain-challenge-that-is-long-enough-to-be-a-valid-verifier-x",
+            "code_challenge_method": "plain",
+        },
+    )
+    assert "code=" not in response.get("Location", "")
+
+
+def test_a_bearer_token_in_the_query_string_is_not_accepted(
+    application: Application, outsider: Persona
+) -> None:
+    token = AccessToken.objects.create(
+        user=outsider.user,
+        application=application,
+        token="query-string-token",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="read write",
+    )
+    response = APIClient().get("/api/profile/", {"access_token": token.token})
+    assert response.status_code in (400, 401)
+    header = APIClient()
+    header.credentials(HTTP_AUTHORIZATION=f"Bearer {token.token}")
+    assert header.get("/api/profile/").status_code == 200
 
 
 def test_wrong_client_secret_gets_no_token(application: Application, outsider: Persona) -> None:
