@@ -11,11 +11,11 @@ that the ``ocs ingest`` command uses.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from openocs.clients.archive import ArchiveClient
 from openocs.clients.errors import ClientError
 from openocs.ingester.errors import (
     BackoffRetryError,
@@ -29,10 +29,32 @@ from openocs.ingester.errors import (
     NonFatalDoNotRetryError,
     RetryError,
 )
-from openocs.ingester.pipeline import Ingester, ingest_with_retries, map_client_error
-from openocs.ingester.record import FileDescription, describe_file, split_filename
 from openocs.ingester.settings import HeaderKeys, IngesterSettings
 from openocs.storage import md5_of
+
+if TYPE_CHECKING:
+    from openocs.ingester.pipeline import Ingester, ingest_with_retries
+    from openocs.ingester.record import FileDescription, describe_file, split_filename
+
+# The pipeline reads FITS files with astropy (about a second to import): it is loaded on first
+# use, so that ``ocs ingest --help`` and the error classes stay cheap to import.
+_LAZY = {
+    "Ingester": "openocs.ingester.pipeline",
+    "ingest_with_retries": "openocs.ingester.pipeline",
+    "FileDescription": "openocs.ingester.record",
+    "describe_file": "openocs.ingester.record",
+    "split_filename": "openocs.ingester.record",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BackoffRetryError",
@@ -80,6 +102,8 @@ def frame_exists(
     fileobj: BinaryIO, api_root: str | None = None, auth_token: str | None = None
 ) -> bool:
     """Whether a file with the same md5 is archived already."""
+    from openocs.ingester.pipeline import Ingester
+
     md5, _ = md5_of(fileobj)
     return Ingester.from_settings(_settings(api_root, auth_token)).exists(md5)
 
@@ -92,6 +116,8 @@ def validate_fits_and_create_archive_record(
     blacklist_headers: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """The archive record of a file (no upload, no network unless portal tags are configured)."""
+    from openocs.ingester.record import describe_file
+
     description = describe_file(
         fileobj,
         _filename(fileobj, path),
@@ -107,6 +133,8 @@ def upload_file_to_file_store(
     fileobj: BinaryIO, path: str | None = None, file_metadata: Mapping[str, Any] | None = None
 ) -> dict[str, str]:
     """Store the bytes at their §9.8 path; returns ``{"key", "md5", "extension"}``."""
+    from openocs.ingester.pipeline import Ingester
+
     ingester = Ingester.from_settings()
     md5, _ = md5_of(fileobj)
     description = ingester.describe(fileobj, _filename(fileobj, path), file_metadata)
@@ -121,6 +149,9 @@ def ingest_archive_record(
     auth_token: str | None = None,
 ) -> dict[str, Any]:
     """POST ``record`` with ``version`` to the archive."""
+    from openocs.clients.archive import ArchiveClient
+    from openocs.ingester.pipeline import map_client_error
+
     settings = _settings(api_root, auth_token)
     record = {**record, "version_set": [dict(version)]}
     with ArchiveClient(settings.api_root, token=settings.auth_token or None) as archive:
@@ -141,6 +172,8 @@ def upload_file_and_ingest_to_archive(
     bucket: str | None = None,
 ) -> dict[str, Any]:
     """The whole pipeline for one file (spec §9.6)."""
+    from openocs.ingester.pipeline import Ingester
+
     ingester = Ingester.from_settings(_settings(api_root, auth_token), bucket=bucket)
     try:
         return ingester.ingest(

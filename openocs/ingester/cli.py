@@ -8,19 +8,21 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from tqdm import tqdm
 
 from openocs.ingester.errors import DoNotRetryError, IngesterError, NonFatalDoNotRetryError
-from openocs.ingester.pipeline import DUPLICATE_MESSAGE, Ingester
-from openocs.ingester.record import SUPPORTED_EXTENSIONS
 from openocs.ingester.settings import IngesterSettings
 from openocs.storage import md5_of
 
+if TYPE_CHECKING:
+    from openocs.ingester.pipeline import Ingester
+
 
 def _expand(paths: tuple[str, ...], recursive: bool) -> Iterator[Path]:
+    from openocs.ingester.record import SUPPORTED_EXTENSIONS
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -86,6 +88,11 @@ def ingest_command(
 
     Exit code 0 when every file was archived (or already was), 1 otherwise.
     """
+    # Imported here: the pipeline needs astropy, which ``ocs ingest --help`` should not load.
+    from tqdm import tqdm
+
+    from openocs.ingester.pipeline import DUPLICATE_MESSAGE, Ingester
+
     settings = IngesterSettings.from_env()
     if api_root:
         settings = replace(

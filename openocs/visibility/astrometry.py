@@ -131,11 +131,15 @@ def _local_eop(site: Site, span_s: tuple[float, float] | None) -> dict[str, Floa
     if span_s is None:
         return {}
     nodes = day_nodes(span_s[0], span_s[1])
-    table = iers.eop_table()
-    if nodes[0] < table.unix_s[0] or nodes[-1] > table.unix_s[-1]:
-        return {}
-    ut1_tai = np.interp(nodes, table.unix_s, table.ut1_minus_tai_s)
-    xp, yp = iers.polar_motion_rad(nodes)
+    days = iers.eop_days(float(nodes[0]), float(nodes[-1]))
+    if days is not None and np.array_equal(days.unix_s, nodes):
+        ut1_tai, xp, yp = days.ut1_minus_tai_s, days.xp_rad, days.yp_rad
+    else:
+        table = iers.eop_table()
+        if nodes[0] < table.unix_s[0] or nodes[-1] > table.unix_s[-1]:
+            return {}
+        ut1_tai = np.interp(nodes, table.unix_s, table.ut1_minus_tai_s)
+        xp, yp = iers.polar_motion_rad(nodes)
     astrom = erfa.apio(
         erfa.sp00(jd_tt(nodes), 0.0),
         0.0,

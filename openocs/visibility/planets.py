@@ -178,10 +178,19 @@ _ORDERS: Final = np.arange(32, dtype=np.float64)
 
 
 @functools.cache
+@functools.cache
 def _coefficients(series: str) -> tuple[FloatArray, float, float]:
-    """(Chebyshev coefficients (sets, 3, terms) in km, first JD, days per set) of a series."""
+    """(Chebyshev coefficients (sets, 3, terms) in km, first JD, days per set) of a series.
+
+    The table is memory-mapped, not read: a call touches only the few records it needs, so the
+    first call of a process does not read the 13 MB of the Sun, Moon and Earth series.
+    """
     eph = _ephemeris()
-    coefficients = np.ascontiguousarray(eph.load(series), dtype=np.float64)
+    mapped = np.load(eph.path(f"jpl-{series}.npy"), mmap_mode="r")
+    if mapped.dtype == np.float64 and mapped.flags.c_contiguous:
+        coefficients: FloatArray = np.asarray(mapped)
+    else:  # pragma: no cover - the de421 package ships C-ordered float64 tables
+        coefficients = np.ascontiguousarray(mapped, dtype=np.float64)
     days_per_set = (float(eph.jomega) - float(eph.jalpha)) / coefficients.shape[0]
     return coefficients, float(eph.jalpha), days_per_set
 
