@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+if "portal" in OCS_COMPONENTS:  # a throttled login on a web form answers a 429 page
+    MIDDLEWARE.append("openocs.portal.accounts.login_throttle.LoginThrottledMiddleware")
 
 ROOT_URLCONF = "openocs.server.urls"
 WSGI_APPLICATION = "openocs.server.wsgi.application"

@@ -39,6 +39,10 @@ if _TEST_DATABASE_URL:
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
+# Failed-login throttling stays out of the way of other tests (they share one local-memory
+# cache and one client address); its own tests lower these limits.
+OCS_LOGIN_FAILURES_PER_ACCOUNT = 100_000
+OCS_LOGIN_FAILURES_PER_ADDRESS = 100_000
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from oauth2_provider import views as oauth2_views
 
 from openocs.portal.accounts import apis, views
+from openocs.portal.accounts.login_throttle import ThrottledTokenView
 from openocs.web.routers import optional_slash_path
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
@@ -73,7 +73,7 @@ web_urlpatterns: list[URLPattern | URLResolver] = [
 
 oauth2_urlpatterns: list[URLPattern | URLResolver] = [
     # OAuth2 clients post to the token endpoint exactly as configured; serve it slash-less too.
-    re_path(r"^o/token$", oauth2_views.TokenView.as_view(), name="oauth2-token-noslash"),
+    re_path(r"^o/token/?$", ThrottledTokenView.as_view(), name="oauth2-token-throttled"),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
 ]
 
