@@ -51,6 +51,15 @@ class DraftSerializer(serializers.ModelSerializer[Draft]):
         return attrs
 
 
+def drafts_visible_to(user: Any) -> QuerySet[Draft]:
+    """Drafts of ``user``'s proposals, newest first (staff view: every draft)."""
+    queryset = Draft.objects.select_related("author", "proposal").order_by("-modified", "-id")
+    if is_staff_view(user):
+        return queryset
+    user_id: Any = user.pk
+    return queryset.filter(proposal__membership__user_id=user_id).distinct()
+
+
 class DraftViewSet(viewsets.ModelViewSet[Draft]):
     """``/api/drafts/``: drafts of the caller's proposals (staff view: all)."""
 
@@ -58,11 +67,7 @@ class DraftViewSet(viewsets.ModelViewSet[Draft]):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> QuerySet[Draft]:
-        queryset = Draft.objects.select_related("author", "proposal").order_by("-modified", "-id")
-        if is_staff_view(self.request.user):
-            return queryset
-        user_id: Any = self.request.user.pk
-        return queryset.filter(proposal__membership__user_id=user_id).distinct()
+        return drafts_visible_to(self.request.user)
 
     def perform_create(self, serializer: DraftSerializer) -> None:  # type: ignore[override]
         serializer.save(author=self.request.user)

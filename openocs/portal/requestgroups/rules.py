@@ -137,6 +137,14 @@ TARGET_FIELDS_BY_TYPE = {
 }
 
 
+def target_required_fields(target_type: str, scheme: str | None = None) -> list[str]:
+    """The fields a target of ``target_type`` (and orbital ``scheme``) must give (§3.9)."""
+    required = list(_REQUIRED_BY_TYPE.get(target_type, []))
+    if target_type == "ORBITAL_ELEMENTS" and scheme:
+        required += _REQUIRED_BY_SCHEME.get(scheme, [])
+    return required
+
+
 def _format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
@@ -144,9 +152,7 @@ def _format_number(value: float) -> str:
 def target_rules(attrs: dict[str, Any]) -> dict[str, Any]:
     """Required fields and ranges of the target's type (§3.9); other types' fields dropped."""
     target_type = attrs["type"]
-    required = list(_REQUIRED_BY_TYPE[target_type])
-    if target_type == "ORBITAL_ELEMENTS" and attrs.get("scheme"):
-        required += _REQUIRED_BY_SCHEME.get(attrs["scheme"], [])
+    required = target_required_fields(target_type, attrs.get("scheme"))
     errors: dict[str, list[str]] = {}
     for name in required:
         if attrs.get(name) is None:

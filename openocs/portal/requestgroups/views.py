@@ -22,10 +22,6 @@ from rest_framework.views import APIView
 from openocs.portal.requestgroups import expansion, services
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.digest import LocationFilter
-from openocs.portal.requestgroups.duration import (
-    configuration_duration_s,
-    instrument_config_duration_s,
-)
 from openocs.portal.requestgroups.filters import RequestFilter, RequestGroupFilter
 from openocs.portal.requestgroups.models import Request, RequestGroup
 from openocs.portal.requestgroups.selectors import (
@@ -41,39 +37,9 @@ from openocs.portal.requestgroups.serializers import (
     render_request_group,
 )
 from openocs.portal.requestgroups.states import TransitionError
+from openocs.portal.requestgroups.validation import requestgroup_validate
 from openocs.web.exceptions import compatible_errors
 from openocs.web.pagination import AnonymousLimitedPagination
-
-
-def _validate(request: HttpRequest) -> tuple[RequestGroupSerializer, ValidationContext]:
-    context = ValidationContext(user=request.user)
-    data = request.data if isinstance(request.data, dict) else {}
-    serializer = RequestGroupSerializer(data=data, context={"ocs": context})
-    serializer.is_valid()
-    return serializer, context
-
-
-def _durations(data: dict[str, Any], context: ValidationContext) -> dict[str, Any]:
-    overheads = context.configuration.overheads
-    requests = []
-    for request in data["requests"]:
-        configurations = []
-        for configuration in request["configurations"]:
-            type_overheads = overheads[configuration["instrument_type"].upper()]
-            configurations.append(
-                {
-                    "instrument_configs": [
-                        {"duration": instrument_config_duration_s(ic, type_overheads)}
-                        for ic in configuration["instrument_configs"]
-                    ],
-                    "duration": configuration_duration_s(configuration, type_overheads),
-                }
-            )
-        entry: dict[str, Any] = {"duration": request["duration"], "configurations": configurations}
-        if "largest_interval" in request:
-            entry["largest_interval"] = request["largest_interval"]
-        requests.append(entry)
-    return {"requests": requests, "duration": sum(r["duration"] for r in data["requests"])}
 
 
 class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
@@ -115,12 +81,10 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
         return Response(render_request_group(group, list_shape=False))
 
     def create(self, request: HttpRequest) -> Response:
-        serializer, _context = _validate(request)
-        if serializer.errors:
-            return Response(
-                compatible_errors(serializer.errors), status=status.HTTP_400_BAD_REQUEST
-            )
-        group = services.requestgroup_submit(data=serializer.validated_data, user=request.user)
+        validation = requestgroup_validate(data=request.data, user=request.user)
+        if validation.validated_data is None:
+            return Response(validation.errors, status=status.HTTP_400_BAD_REQUEST)
+        group = services.requestgroup_submit(data=validation.validated_data, user=request.user)
         group = requestgroups_with_children().get(pk=group.pk)  # the submitter is a member
         return Response(
             render_request_group(group, list_shape=False), status=status.HTTP_201_CREATED
@@ -129,12 +93,9 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["post"])
     def validate(self, request: HttpRequest) -> Response:
-        serializer, context = _validate(request)
-        if serializer.errors:
-            errors = compatible_errors(serializer.errors)
-            return Response({"request_durations": {}, "errors": errors})
+        validation = requestgroup_validate(data=request.data, user=request.user)
         return Response(
-            {"request_durations": _durations(serializer.validated_data, context), "errors": {}}
+            {"request_durations": validation.request_durations(), "errors": validation.errors}
         )
 
     @extend_schema(request=None, responses={200: dict})

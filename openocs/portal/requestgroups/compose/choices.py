@@ -1,0 +1,121 @@
+"""What the Compose page offers: the caller's proposals and, for the chosen proposal, the
+instrument types its allocations cover, with what each type offers.
+
+The instrument facts come from the same digest ``GET /api/instruments/`` answers, so the page
+never offers what the API would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from openocs.portal.proposals.models import Proposal, TimeAllocation
+from openocs.portal.requestgroups.configuration import load_portal_configuration
+
+Choice = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class InstrumentChoices:
+    """One instrument type as the form shows it."""
+
+    code: str
+    name: str
+    telescope_class: str
+    configuration_types: list[Choice]
+    optical_element_groups: dict[str, list[Choice]]
+    """Singular group type (``filter``, ``slit``) → elements."""
+    readout_modes: list[Choice]
+    acquisition_modes: list[Choice]
+    guiding_modes: list[Choice]
+    rotator_modes: list[Choice]
+    max_rois: int
+    default_configuration_type: str
+
+
+@dataclass
+class ComposeChoices:
+    proposals: list[Choice]
+    instruments: dict[str, InstrumentChoices] = field(default_factory=dict)
+    telescope_classes: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)
+
+    def instrument(self, code: str) -> InstrumentChoices | None:
+        return self.instruments.get(str(code).upper())
+
+
+def _singular(group_type: str) -> str:
+    return group_type[:-1] if group_type.endswith("s") else group_type
+
+
+def _modes(entry: dict[str, Any], group: str) -> list[Choice]:
+    modes = (entry.get("modes") or {}).get(group) or {}
+    return [(str(m["code"]), str(m.get("name") or m["code"])) for m in modes.get("modes", [])]
+
+
+def _instrument(code: str, entry: dict[str, Any], max_rois: int) -> InstrumentChoices:
+    return InstrumentChoices(
+        code=code,
+        name=str(entry.get("name") or code),
+        telescope_class=str(entry.get("class", "")),
+        configuration_types=[
+            (str(ct_code), str(ct.get("name") or ct_code))
+            for ct_code, ct in (entry.get("configuration_types") or {}).items()
+        ],
+        optical_element_groups={
+            _singular(group): [
+                (str(e["code"]), str(e.get("name") or e["code"]))
+                for e in elements
+                if e.get("schedulable", True)
+            ]
+            for group, elements in (entry.get("optical_elements") or {}).items()
+        },
+        readout_modes=_modes(entry, "readout"),
+        acquisition_modes=_modes(entry, "acquisition"),
+        guiding_modes=_modes(entry, "guiding"),
+        rotator_modes=_modes(entry, "rotator"),
+        max_rois=max_rois,
+        default_configuration_type=str(entry.get("default_configuration_type") or ""),
+    )
+
+
+def user_proposal_choices(user: Any) -> list[Choice]:
+    """The active proposals ``user`` is a member of, newest first."""
+    rows = (
+        Proposal.objects.filter(active=True, membership__user=user)
+        .distinct()
+        .order_by("-id")
+        .values_list("id", "title")
+    )
+    return [(str(pk), f"{pk} — {title}" if title else str(pk)) for pk, title in rows]
+
+
+def allocated_instrument_types(proposal_id: str) -> set[str]:
+    """Instrument types of the proposal's allocations in semesters that have not ended."""
+    lists = TimeAllocation.objects.filter(
+        proposal_id=proposal_id, semester__end__gte=timezone.now()
+    ).values_list("instrument_types", flat=True)
+    return {str(t).upper() for types in lists for t in types}
+
+
+def compose_choices(*, user: Any, proposal_id: str) -> ComposeChoices:
+    """Proposals of ``user`` and the instruments ``proposal_id``'s allocations cover."""
+    proposals = user_proposal_choices(user)
+    configuration = load_portal_configuration()
+    digest = configuration.digest(staff=bool(getattr(user, "is_staff", False)))
+    allowed = allocated_instrument_types(proposal_id) if proposal_id else set()
+    instruments = {
+        code: _instrument(code, entry, configuration.max_rois_and_pixels(code)[0])
+        for code, entry in sorted(digest.items())
+        if code in allowed
+    }
+    classes = sorted({i.telescope_class for i in instruments.values()})
+    return ComposeChoices(
+        proposals=proposals,
+        instruments=instruments,
+        telescope_classes=classes,
+        sites=configuration.site_codes(),
+    )

@@ -1,0 +1,23 @@
+"""Settings of the Compose page, read from the environment with the typed helpers.
+
+A Django setting of the same name wins (tests override them with ``override_settings``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from openocs.env import env_bool, env_list
+
+# Origins (``https://tom.example.org``, any port when none is given) that TOM Toolkit's
+# redirect flow may send a person back to after a submission. Empty: no redirect is followed.
+OCS_COMPOSE_REDIRECT_ORIGINS = env_list("OCS_COMPOSE_REDIRECT_ORIGINS", [])
+# Let the target-name search ask CDS Sesame on the internet when the shipped catalogues do not
+# know a name. Off by default: the page works offline.
+OCS_TARGET_RESOLVER_ONLINE = env_bool("OCS_TARGET_RESOLVER_ONLINE", False)
+
+
+def setting(name: str) -> Any:
+    return getattr(settings, name, globals()[name])

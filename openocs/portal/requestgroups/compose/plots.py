@@ -1,0 +1,237 @@
+"""Figures of the Compose page as Plotly figure dictionaries (drawn by the shared plot helper).
+
+:func:`visibility_figure`: airmass against time for each site that could take the request, one
+panel per site, the Sun's twilight and day shaded, the airmass limit drawn and the intervals in
+which the request is observable marked. :func:`pattern_figure`: the offsets of a dither or mosaic
+pattern on the sky.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from openocs import visibility
+from openocs.portal.requestgroups.context import ValidationContext
+from openocs.portal.requestgroups.visibility import visible_intervals_by_site
+
+_STEP = dt.timedelta(minutes=10)
+_MAX_POINTS = 1500
+_SHOWN_AIRMASS = 3.0
+_DAY = "rgba(250, 204, 21, 0.16)"
+_TWILIGHT = "rgba(99, 102, 241, 0.12)"
+_OBSERVABLE = "#0f766e"
+_CURVE = "#64748b"
+_LIMIT = "#b91c1c"
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _grid(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    step = max(_STEP, (end - start) / _MAX_POINTS)
+    count = int((end - start) / step) + 1
+    return [start + k * step for k in range(count)]
+
+
+def _complement(
+    intervals: Sequence[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    gaps, cursor = [], start
+    for begin, finish in intervals:
+        if begin > cursor:
+            gaps.append((cursor, begin))
+        cursor = max(cursor, finish)
+    if cursor < end:
+        gaps.append((cursor, end))
+    return gaps
+
+
+def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[str, Any] | None:
+    """The figure for one validated request, or None when no site can take it."""
+    windows = [(w["start"], w["end"]) for w in request.get("windows", [])]
+    first = request["configurations"][0]
+    if not windows or first["target"]["type"] not in ("ICRS", "ORBITAL_ELEMENTS"):
+        return None
+    by_site = visible_intervals_by_site(request, ocs, staff_location=False)
+    telescopes = {
+        t.site: t
+        for t in reversed(
+            ocs.configuration.candidate_telescopes(
+                location=request.get("location") or {},
+                instrument_types=[c["instrument_type"] for c in request["configurations"]],
+                include_non_schedulable=False,
+            )
+        )
+    }
+    sites = sorted(code for code in by_site if code in telescopes)
+    if not sites:
+        return None
+    start, end = min(w[0] for w in windows), max(w[1] for w in windows)
+    times = _grid(start, end)
+    stamps = [_iso(t) for t in times]
+    limit = float(first["constraints"].get("max_airmass", 1.6))
+    target = visibility.target_from_portal(first["target"])
+    count = len(sites)
+    gap = 0.04 if count > 1 else 0.0
+    height = (1.0 - gap * (count - 1)) / count
+    data: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
+    layout: dict[str, Any] = {}
+    for index, code in enumerate(sites):
+        telescope = telescopes[code]
+        site = visibility.Site(
+            latitude_deg=telescope.latitude_deg,
+            longitude_deg=telescope.longitude_deg,
+            elevation_m=telescope.elevation_m,
+        )
+        axis = "" if index == 0 else str(index + 1)
+        top = 1.0 - index * (height + gap)
+        airmass = np.asarray(visibility.airmass_at_times(site, target, times))
+        shown = [round(float(a), 3) if a <= _SHOWN_AIRMASS else None for a in airmass]
+        observable = [
+            value if any(s <= t < e for s, e in by_site[code]) else None
+            for t, value in zip(times, shown, strict=True)
+        ]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": stamps,
+                "y": shown,
+                "name": f"{code} airmass",
+                "line": {"color": _CURVE, "width": 1.5},
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+                "showlegend": False,
+                "hovertemplate": f"{code} %{{x}}<br>airmass %{{y}}<extra></extra>",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": stamps,
+                "y": observable,
+                "name": "observable",
+                "line": {"color": _OBSERVABLE, "width": 4},
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+                "showlegend": index == 0,
+                "hoverinfo": "skip",
+            }
+        )
+        layout[f"yaxis{axis}"] = {
+            "domain": [max(top - height, 0.0), top],
+            "range": [_SHOWN_AIRMASS, 1.0],
+            "title": {"text": code},
+            "fixedrange": True,
+        }
+        layout[f"xaxis{axis}"] = {
+            "anchor": f"y{axis}",
+            "type": "date",
+            "range": [_iso(start), _iso(end)],
+            "matches": "x" if index else None,
+            "showticklabels": index == count - 1,
+        }
+        domain = f"y{axis} domain"
+        for begin, finish in _complement(
+            visibility.dark_intervals(site, start, end, "astronomical"), start, end
+        ):
+            shapes.append(_band(begin, finish, axis, domain, _TWILIGHT))
+        for begin, finish in _complement(
+            visibility.dark_intervals(site, start, end, "sunset"), start, end
+        ):
+            shapes.append(_band(begin, finish, axis, domain, _DAY))
+        shapes.append(
+            {
+                "type": "line",
+                "xref": f"x{axis} domain",
+                "yref": f"y{axis}",
+                "x0": 0,
+                "x1": 1,
+                "y0": limit,
+                "y1": limit,
+                "line": {"color": _LIMIT, "width": 1.5, "dash": "dash"},
+            }
+        )
+    for key, value in list(layout.items()):
+        if key.startswith("xaxis") and value.get("matches") is None:
+            value.pop("matches")
+    layout.update(
+        {
+            "height": 90 + 130 * count,
+            "margin": {"l": 56, "r": 12, "t": 28, "b": 40},
+            "shapes": shapes,
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+            "annotations": [
+                {
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 1,
+                    "y": 1.02,
+                    "yanchor": "bottom",
+                    "xanchor": "right",
+                    "showarrow": False,
+                    "font": {"size": 11, "color": _LIMIT},
+                    "text": f"airmass limit {limit:g} (dashed) · shaded: day and twilight",
+                }
+            ],
+        }
+    )
+    return {"data": data, "layout": layout}
+
+
+def _band(
+    begin: dt.datetime, finish: dt.datetime, axis: str, domain: str, colour: str
+) -> dict[str, Any]:
+    return {
+        "type": "rect",
+        "xref": f"x{axis}",
+        "yref": domain,
+        "x0": _iso(begin),
+        "x1": _iso(finish),
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": colour,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def pattern_figure(offsets_arcsec: Sequence[tuple[float, float]], *, title: str) -> dict[str, Any]:
+    """The pattern's pointings as offsets from the target (arcsec), in order."""
+    xs = [round(x, 2) for x, _ in offsets_arcsec]
+    ys = [round(y, 2) for _, y in offsets_arcsec]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers+text",
+                "x": xs,
+                "y": ys,
+                "text": [str(i + 1) for i in range(len(xs))],
+                "textposition": "top center",
+                "line": {"color": "#94a3b8", "width": 1, "dash": "dot"},
+                "marker": {"color": _OBSERVABLE, "size": 9},
+                "showlegend": False,
+                "hovertemplate": "point %{text}: ΔRA %{x}″, ΔDec %{y}″<extra></extra>",
+            }
+        ],
+        "layout": {
+            "title": {"text": title, "font": {"size": 13}},
+            "height": 320,
+            "margin": {"l": 56, "r": 12, "t": 40, "b": 44},
+            "xaxis": {
+                "title": {"text": "ΔRA (arcsec, east left)"},
+                "autorange": "reversed",
+                "zeroline": True,
+            },
+            "yaxis": {"title": {"text": "ΔDec (arcsec)"}, "scaleanchor": "x", "zeroline": True},
+        },
+    }
