@@ -1,26 +1,34 @@
-"""Speed of ``openocs.visibility`` on the issue-3 workload, and LCO's ``rise_set`` beside it.
+"""Speed of ``openocs.visibility`` beside LCO's ``rise_set`` (``ocs-rise-set`` 0.6.6), one process.
 
-Workload (issue 3, spec §9): 1,000 seeded random sidereal targets × 7 days × the six LCO sites;
-horizon 15°, airmass ≤ 1.6, Moon distance ≥ 30°, Moon phase ≤ 0.8, nautical twilight,
-HA −4.6/+4.6 h, zenith blind spot 5°. Prints wall times for: the whole workload (one batch call
-per site, datetimes built), one target at one site over 7 days, and the same workload through
-LCO's ``ocs-rise-set`` 0.6.x run in its own virtualenv (``RISESET_PYTHON``, default
-``/work/venvs/riseset/bin/python``) on a sample of targets per site (it takes ~0.1 s per target
-with a zenith blind spot, so the full 6,000 target-weeks would take minutes); the ratio uses the
-per-target time. Usage: ``python benchmarks/visibility_speed.py [--riseset-sample 25]``.
+Two workloads, both seeded random sidereal targets × 7 days (2024-03-04 → 03-11) × the six LCO
+sites (horizon 15°, hour angle −4.6/+4.6 h, nautical twilight):
+
+- **A (issue 17)**: 200 targets, airmass ≤ 1.6, Moon distance ≥ 30°; no zenith blind spot, no
+  Moon-phase limit. Measured three ways: one target per call with the site's night already known
+  (the portal's validation), one batch call per site with a new site (nothing cached), and the
+  reference on the same target-weeks (``Visibility`` per site made once, its night computed
+  before the clock starts for the per-call figure; made inside the clock for the batch figure).
+- **B (issue 3, heavier)**: 1,000 targets, zenith blind spot 5° and Moon phase ≤ 0.8 as well, one
+  batch call per site; the reference (about 0.1 s per target-week there) on a sample.
+
+Every figure is process CPU time (``time.process_time``; what the work costs on an idle core)
+with wall time beside it, the median of ``--repeat`` runs. The reference runs in this process when
+``rise_set`` can be imported: ``pip install ocs-rise-set==0.6.6`` into the same environment (it is
+GPL and not a dependency of OpenOCS; it needs ``gfortran`` only where pyslalib has no wheel).
+
+Usage: ``python benchmarks/visibility_speed.py [--repeat 3] [--heavy-sample 10]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import importlib
 import os
 import platform
 import statistics
-import subprocess
 import time
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -45,47 +53,54 @@ SITES = {
 }
 START = dt.datetime(2024, 3, 4, tzinfo=dt.UTC)
 END = START + dt.timedelta(days=7)
-WORK: dict[str, float | str] = {
-    "horizon_deg": 15.0,
-    "ha_limit_neg_hours": -4.6,
-    "ha_limit_pos_hours": 4.6,
-    "zenith_blind_spot_deg": 5.0,
-    "max_airmass": 1.6,
-    "min_lunar_distance_deg": 30.0,
-    "max_lunar_phase": 0.8,
-    "twilight": "nautical",
-}
-CERES = {
-    "type": "ORBITAL_ELEMENTS",
-    "scheme": "MPC_MINOR_PLANET",
-    "epochofel": 60400.0,
-    "orbinc": 10.58788,
-    "longascnode": 80.24963,
-    "argofperih": 73.29977,
-    "meandist": 2.7656148,
-    "eccentricity": 0.0795555,
-    "meananom": 190.0,
-}
-CONSTRAINTS = Constraints(
-    max_airmass=1.6, min_lunar_distance_deg=30.0, max_lunar_phase=0.8, twilight="nautical"
-)
+HORIZON_DEG = 15.0
+HA_LIMIT_HOURS = 4.6
 
 
-def sites(offset_m: float = 0.0) -> dict[str, Site]:
-    """The six sites; ``offset_m`` changes the elevation imperceptibly so that no site-level
-    cache from an earlier call can be reused (the benchmark measures cold site work)."""
-    return {
-        code: Site(
-            lat,
-            lon,
-            elevation + 1e-6 * offset_m,
-            horizon_deg=15.0,
-            ha_limit_neg_hours=-4.6,
-            ha_limit_pos_hours=4.6,
-            zenith_blind_spot_deg=5.0,
+class Workload:
+    def __init__(
+        self,
+        name: str,
+        n_targets: int,
+        *,
+        zenith_blind_spot_deg: float,
+        max_lunar_phase: float | None,
+    ) -> None:
+        self.name = name
+        self.coords = targets(n_targets)
+        self.zenith_blind_spot_deg = zenith_blind_spot_deg
+        self.max_lunar_phase = max_lunar_phase
+        self.constraints = Constraints(
+            max_airmass=1.6,
+            min_lunar_distance_deg=30.0,
+            max_lunar_phase=max_lunar_phase,
+            twilight="nautical",
         )
-        for code, (lat, lon, elevation) in SITES.items()
-    }
+
+    def describe(self) -> str:
+        phase = "none" if self.max_lunar_phase is None else f"≤ {self.max_lunar_phase}"
+        return (
+            f"workload {self.name}: {len(self.coords)} targets x {len(SITES)} sites x 7 days, "
+            f"horizon {HORIZON_DEG}°, HA ±{HA_LIMIT_HOURS} h, airmass ≤ 1.6, Moon distance "
+            f"≥ 30°, nautical twilight, zenith blind spot {self.zenith_blind_spot_deg}°, "
+            f"Moon phase {phase}"
+        )
+
+    def sites(self, offset_m: float = 0.0) -> dict[str, Site]:
+        """The six sites; ``offset_m`` changes the elevation imperceptibly so that no site-level
+        cache from an earlier call can be reused (to measure cold site work)."""
+        return {
+            code: Site(
+                lat,
+                lon,
+                elevation + 1e-6 * offset_m,
+                horizon_deg=HORIZON_DEG,
+                ha_limit_neg_hours=-HA_LIMIT_HOURS,
+                ha_limit_pos_hours=HA_LIMIT_HOURS,
+                zenith_blind_spot_deg=self.zenith_blind_spot_deg,
+            )
+            for code, (lat, lon, elevation) in SITES.items()
+        }
 
 
 def targets(n: int, seed: int = 20240304) -> list[tuple[float, float]]:
@@ -95,163 +110,245 @@ def targets(n: int, seed: int = 20240304) -> list[tuple[float, float]]:
     return [(float(r), float(d)) for r, d in zip(ra, dec, strict=True)]
 
 
-def run_ours(
-    coords: list[tuple[float, float]],
-) -> tuple[float, float, dict[str, list[list[tuple[dt.datetime, dt.datetime]]]]]:
-    """(wall s, CPU s, intervals per site). A fresh Site per call: nothing cached by site."""
-    objects = [SiderealTarget(ra, dec) for ra, dec in coords]
-    began = time.perf_counter()
-    cpu = time.process_time()
-    result = {
-        code: observable_intervals_batch(site, objects, START, END, CONSTRAINTS)
-        for code, site in sites(offset_m=len(coords) + time.perf_counter() % 1).items()
-    }
-    return time.perf_counter() - began, time.process_time() - cpu, result
+def clocked(work: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(CPU s, wall s, result) of one call."""
+    began_cpu, began = time.process_time(), time.perf_counter()
+    result = work()
+    return time.process_time() - began_cpu, time.perf_counter() - began, result
 
 
-def run_riseset(coords: list[tuple[float, float]], python: str) -> dict[str, Any]:
-    worker = Path(__file__).with_name("visibility_riseset_worker.py")
-    work = {
-        **WORK,
-        "start": START.isoformat(),
-        "end": END.isoformat(),
-        "sites": {
-            code: {"latitude_deg": lat, "longitude_deg": lon}
-            for code, (lat, lon, _) in SITES.items()
-        },
-        "targets": coords,
-    }
-    done = subprocess.run(
-        [python, str(worker)], input=json.dumps(work), capture_output=True, text=True, check=True
+def median_runs(work: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    runs = [clocked(work) for _ in range(repeat)]
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        runs[-1][2],
     )
-    result: dict[str, Any] = json.loads(done.stdout)
+
+
+# --------------------------------------------------------------------------------------------
+# Ours
+
+
+def ours_batch(workload: Workload, repeat: int) -> tuple[float, float, dict[str, Any]]:
+    objects = [SiderealTarget(ra, dec) for ra, dec in workload.coords]
+    counter = iter(range(1, 1_000_000))
+
+    def run() -> dict[str, Any]:
+        fresh = workload.sites(offset_m=next(counter))
+        return {
+            code: observable_intervals_batch(site, objects, START, END, workload.constraints)
+            for code, site in fresh.items()
+        }
+
+    return median_runs(run, repeat)
+
+
+def ours_per_call(workload: Workload, repeat: int) -> tuple[float, float]:
+    """One target per call, the site's night and Moon already computed (one call first)."""
+    sites = workload.sites(offset_m=-1.0)
+    objects = [SiderealTarget(ra, dec) for ra, dec in workload.coords]
+    for site in sites.values():
+        observable_intervals(site, objects[0], START, END, workload.constraints)
+
+    def run() -> None:
+        for site in sites.values():
+            for target in objects:
+                observable_intervals(site, target, START, END, workload.constraints)
+
+    cpu, wall, _ = median_runs(run, repeat)
+    return cpu, wall
+
+
+# --------------------------------------------------------------------------------------------
+# The reference, in this process
+
+
+def load_reference() -> dict[str, Any] | None:
+    try:
+        return {
+            "Angle": importlib.import_module("rise_set.angle").Angle,
+            "make_ra_dec_target": importlib.import_module("rise_set.astrometry").make_ra_dec_target,
+            "Visibility": importlib.import_module("rise_set.visibility").Visibility,
+        }
+    except ModuleNotFoundError:
+        return None
+
+
+def reference_visibilities(rs: dict[str, Any], workload: Workload) -> dict[str, Any]:
+    angle = rs["Angle"]
+    result = {}
+    for code, (lat, lon, _) in SITES.items():
+        site = {
+            "latitude": angle(degrees=lat),
+            "longitude": angle(degrees=lon),
+            "horizon": angle(degrees=HORIZON_DEG),
+            "ha_limit_neg": -HA_LIMIT_HOURS,
+            "ha_limit_pos": HA_LIMIT_HOURS,
+            "zenith_blind_spot": workload.zenith_blind_spot_deg,
+        }
+        result[code] = rs["Visibility"](
+            site,
+            START.replace(tzinfo=None),
+            END.replace(tzinfo=None),
+            horizon=HORIZON_DEG,
+            twilight="nautical",
+            ha_limit_neg=-HA_LIMIT_HOURS,
+            ha_limit_pos=HA_LIMIT_HOURS,
+            zenith_blind_spot=workload.zenith_blind_spot_deg,
+        )
     return result
 
 
-def total_hours(intervals: list[tuple[dt.datetime, dt.datetime]]) -> float:
-    return float(sum((e - s).total_seconds() for s, e in intervals)) / 3600.0
+def reference_targets(
+    rs: dict[str, Any], workload: Workload, count: int
+) -> dict[str, list[list[tuple[dt.datetime, dt.datetime]]]]:
+    """Intervals of the first ``count`` targets at every site (fresh Visibility objects)."""
+    visibilities = reference_visibilities(rs, workload)
+    angle = rs["Angle"]
+    extra: dict[str, Any] = {"airmass": 1.6, "moon_distance": angle(degrees=30.0)}
+    if workload.max_lunar_phase is not None:
+        extra["moon_phase"] = workload.max_lunar_phase
+    result: dict[str, list[list[tuple[dt.datetime, dt.datetime]]]] = {}
+    for code, visibility in visibilities.items():
+        result[code] = [
+            visibility.get_observable_intervals(
+                rs["make_ra_dec_target"](angle(degrees=ra), angle(degrees=dec)), **extra
+            )
+            for ra, dec in workload.coords[:count]
+        ]
+    return result
+
+
+def reference_per_call(rs: dict[str, Any], workload: Workload, repeat: int) -> tuple[float, float]:
+    """The reference per target with each site's night computed before the clock starts."""
+    visibilities = reference_visibilities(rs, workload)
+    for visibility in visibilities.values():
+        visibility.get_dark_intervals()
+    angle = rs["Angle"]
+    moon = angle(degrees=30.0)
+
+    def run() -> None:
+        for visibility in visibilities.values():
+            for ra, dec in workload.coords:
+                target = rs["make_ra_dec_target"](angle(degrees=ra), angle(degrees=dec))
+                visibility.get_observable_intervals(target, airmass=1.6, moon_distance=moon)
+
+    cpu, wall, _ = median_runs(run, repeat)
+    return cpu, wall
+
+
+def hours(intervals: list[tuple[dt.datetime, dt.datetime]]) -> float:
+    return sum((e - s).total_seconds() for s, e in intervals) / 3600.0
+
+
+def agreement(
+    ours: dict[str, list[list[tuple[dt.datetime, dt.datetime]]]],
+    theirs: dict[str, list[list[tuple[dt.datetime, dt.datetime]]]],
+) -> str:
+    differences = [
+        abs(hours(ours[code][i]) - hours(pairs)) * 60.0
+        for code, per_site in theirs.items()
+        for i, pairs in enumerate(per_site)
+    ]
+    return (
+        f"observable time per target-week |ours - rise_set|: median "
+        f"{statistics.median(differences):.1f} min, max {max(differences):.1f} min "
+        "(rise_set's 30-min Moon chunks and airmass-edge errors; spec D27/D30)"
+    )
+
+
+def per_tw(seconds: float, count: int) -> str:
+    return f"{1000 * seconds / count:.3f} ms"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--targets", type=int, default=1000)
-    parser.add_argument("--riseset-sample", type=int, default=25)
-    parser.add_argument(
-        "--riseset-python",
-        default=os.environ.get("RISESET_PYTHON", "/work/venvs/riseset/bin/python"),
-    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--heavy-sample", type=int, default=10, help="reference targets in B")
     args = parser.parse_args()
-    coords = targets(args.targets)
     print(
         f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load average "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; medians of {args.repeat} runs, "
+        "CPU (wall)"
     )
-    print(f"workload: {args.targets} sidereal targets x 7 days x {len(SITES)} sites, {WORK}")
+    rs = load_reference()
+    if rs is None:
+        print("rise_set: not installed (pip install ocs-rise-set==0.6.6): no ratios")
 
-    cold, _, _ = run_ours(coords[:2])
-    print(
-        f"first call in the process (reads the IERS table and DE421; 2 targets x 6 sites): "
-        f"{cold:.3f} s"
-    )
-    walls, cpus = [], []
-    for _ in range(3):
-        wall, cpu, ours = run_ours(coords)
-        walls.append(wall)
-        cpus.append(cpu)
-    wall = min(walls)
-    n_intervals = sum(len(v) for per_site in ours.values() for v in per_site)
-    print(
-        f"ours: {args.targets} targets x 6 sites x 7 days: best wall {wall:.3f} s, "
-        f"best CPU {min(cpus):.3f} s (walls {', '.join(f'{w:.3f}' for w in walls)} s), "
-        f"{n_intervals} intervals"
-    )
-
-    lsc = sites()["lsc"]
-    singles, cpu_singles = [], []
-    for k in range(30):
-        one = SiderealTarget(*coords[k])
-        began, cpu = time.perf_counter(), time.process_time()
-        observable_intervals(lsc, one, START, END, CONSTRAINTS)
-        singles.append(time.perf_counter() - began)
-        cpu_singles.append(time.process_time() - cpu)
-    print(
-        f"ours: one target, one site, 7 days (site's Sun/Moon edges cached from earlier calls):"
-        f" median wall {1000 * statistics.median(singles):.2f} ms, "
-        f"median CPU {1000 * statistics.median(cpu_singles):.2f} ms"
-    )
-    fresh, cpu_fresh = [], []
-    for k in range(5):
-        site = sites(offset_m=1000 + k)["lsc"]
-        began, cpu = time.perf_counter(), time.process_time()
-        observable_intervals(site, SiderealTarget(*coords[k]), START, END, CONSTRAINTS)
-        fresh.append(time.perf_counter() - began)
-        cpu_fresh.append(time.process_time() - cpu)
-    print(
-        f"ours: one target, one new site, 7 days (site's Sun and Moon computed in the call): "
-        f"median wall {1000 * statistics.median(fresh):.1f} ms, "
-        f"median CPU {1000 * statistics.median(cpu_fresh):.1f} ms"
-    )
-
-    semester_site = sites(offset_m=5000)["cpt"]
-    began, cpu = time.perf_counter(), time.process_time()
-    nights = dark_intervals(semester_site, START, START + dt.timedelta(days=180), "nautical")
-    print(
-        f"ours: dark intervals of one site over a semester (180 days, {len(nights)} nights): "
-        f"wall {1000 * (time.perf_counter() - began):.1f} ms, "
-        f"CPU {1000 * (time.process_time() - cpu):.1f} ms (new site: nothing cached)"
-    )
-    ceres = target_from_portal(CERES)
-    element_walls, element_cpus = [], []
-    for k in range(5):
-        site = sites(offset_m=6000 + k)["elp"]
-        observable_intervals(site, SiderealTarget(0.0, 0.0), START, END, CONSTRAINTS)
-        began, cpu = time.perf_counter(), time.process_time()
-        observable_intervals(site, ceres, START, END, CONSTRAINTS)
-        element_walls.append(time.perf_counter() - began)
-        element_cpus.append(time.process_time() - cpu)
-    print(
-        f"ours: one orbital-element target (Ceres) x 7 days at one site (site's Sun/Moon "
-        f"cached): median wall {1000 * statistics.median(element_walls):.1f} ms, "
-        f"median CPU {1000 * statistics.median(element_cpus):.1f} ms"
-    )
-
-    python = args.riseset_python
-    if not Path(python).exists():
-        print(f"rise_set: not measured ({python} does not exist)")
-        return
-    sample = coords[: args.riseset_sample]
-    began = time.perf_counter()
-    theirs = run_riseset(sample, python)
-    riseset_wall = time.perf_counter() - began
-    per_target = float(theirs["seconds_per_target"])
-    ours_per_target = wall / (args.targets * len(SITES))
-    print(
-        f"rise_set (ocs-rise-set, {theirs['targets']} target-weeks = {args.riseset_sample} "
-        f"targets x 6 sites, {riseset_wall:.1f} s wall incl. start-up): "
-        f"{1000 * per_target:.1f} ms per target-week"
-    )
-    print(
-        f"extrapolated rise_set time for the full workload: "
-        f"{per_target * args.targets * len(SITES):.1f} s"
-    )
-    print(
-        f"ours per target-week: {1000 * ours_per_target:.3f} ms "
-        f"-> ratio {per_target / ours_per_target:.0f}x"
-    )
-    differences = []
-    for code, index, pairs in theirs["intervals"]:
-        theirs_hours = (
-            sum(
-                (dt.datetime.fromisoformat(e) - dt.datetime.fromisoformat(s)).total_seconds()
-                for s, e in pairs
-            )
-            / 3600.0
+    light = Workload("A", 200, zenith_blind_spot_deg=0.0, max_lunar_phase=None)
+    n = len(light.coords) * len(SITES)
+    print(light.describe())
+    cpu, wall = ours_per_call(light, args.repeat)
+    print(f"  ours, one target per call (site's night known): {per_tw(cpu, n)} ({per_tw(wall, n)})")
+    ours_call_cpu = cpu
+    cpu, wall, ours_a = ours_batch(light, args.repeat)
+    print(f"  ours, one batch call per new site: {per_tw(cpu, n)} ({per_tw(wall, n)})")
+    ours_batch_cpu = cpu
+    if rs is not None:
+        cpu, wall = reference_per_call(rs, light, args.repeat)
+        print(
+            f"  rise_set, one target per call (site's night known): {per_tw(cpu, n)} "
+            f"({per_tw(wall, n)})"
         )
-        differences.append(abs(theirs_hours - total_hours(ours[code][index])) * 60.0)
+        print(
+            f"  ratio per call {cpu / ours_call_cpu:.1f}x (target >= 10x); "
+            f"batch {cpu / ours_batch_cpu:.1f}x (target >= 30x)"
+        )
+        cpu, wall, theirs = median_runs(lambda: reference_targets(rs, light, 200), args.repeat)
+        print(
+            f"  rise_set with a new Visibility per site (its night inside the clock): "
+            f"{per_tw(cpu, n)} ({per_tw(wall, n)}) -> batch ratio {cpu / ours_batch_cpu:.1f}x"
+        )
+        print("  " + agreement(ours_a, theirs))
+
+    heavy = Workload("B", 1000, zenith_blind_spot_deg=5.0, max_lunar_phase=0.8)
+    n = len(heavy.coords) * len(SITES)
+    print(heavy.describe())
+    cpu, wall, ours_b = ours_batch(heavy, args.repeat)
+    print(f"  ours, one batch call per new site: {per_tw(cpu, n)} ({per_tw(wall, n)})")
+    if rs is not None:
+        sample = min(args.heavy_sample, len(heavy.coords))
+        m = sample * len(SITES)
+        their_cpu, their_wall, theirs = clocked(lambda: reference_targets(rs, heavy, sample))
+        print(
+            f"  rise_set on the first {sample} targets x 6 sites: {per_tw(their_cpu, m)} "
+            f"({per_tw(their_wall, m)}) -> ratio {their_cpu / m / (cpu / n):.0f}x"
+        )
+        print("  " + agreement(ours_b, theirs))
+
+    print("other figures (ours):")
+    semester_site = heavy.sites(offset_m=5000)["cpt"]
+    cpu, wall, nights = clocked(
+        lambda: dark_intervals(semester_site, START, START + dt.timedelta(days=180), "nautical")
+    )
     print(
-        f"observable time per target-week, |ours - rise_set|: median "
-        f"{statistics.median(differences):.1f} min, max {max(differences):.1f} min "
-        "(rise_set's 30-min Moon chunks and airmass-limit edge errors; spec D27/D30)"
+        f"  dark intervals of a new site over 180 days ({len(nights)} nights): "
+        f"{1000 * cpu:.1f} ms ({1000 * wall:.1f} ms)"
+    )
+    ceres = target_from_portal(
+        {
+            "type": "ORBITAL_ELEMENTS",
+            "scheme": "MPC_MINOR_PLANET",
+            "epochofel": 60400.0,
+            "orbinc": 10.58788,
+            "longascnode": 80.24963,
+            "argofperih": 73.29977,
+            "meandist": 2.7656148,
+            "eccentricity": 0.0795555,
+            "meananom": 190.0,
+        }
+    )
+    site = heavy.sites(offset_m=6000)["elp"]
+    observable_intervals(site, SiderealTarget(0.0, 0.0), START, END, heavy.constraints)
+    cpu, wall, _ = median_runs(
+        lambda: observable_intervals(site, ceres, START, END, heavy.constraints), 5
+    )
+    print(
+        f"  one orbital-element target (Ceres) x 7 days, site known: {1000 * cpu:.1f} ms "
+        f"({1000 * wall:.1f} ms)"
     )
 
 

@@ -47,6 +47,7 @@ from openocs.visibility.intervals import (
     intersect,
     intersect_lists,
 )
+from openocs.visibility.roots import refine_from_guesses
 from openocs.visibility.site import Site
 from openocs.visibility.targets import (
     STATIC_TARGETS,
@@ -57,7 +58,7 @@ from openocs.visibility.targets import (
     Target,
     UnobservableTarget,
 )
-from openocs.visibility.timescales import from_unix_s, to_unix_s
+from openocs.visibility.timescales import ERA_RATE_RAD_S, from_unix_s, to_unix_s
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -69,6 +70,18 @@ MOON_PHASE_GRID_S: Final = 3600.0
 MOON_DISTANCE_GRID_S: Final = 3600.0
 DEG: Final = math.pi / 180.0
 HALF_TURN_S: Final = math.pi / astro.EARTH_ROTATION_RAD_S
+ALTITUDE_SLACK_RAD: Final = 3e-5
+"""How far (6″) a predicted altitude may be from the exact one (polar motion, diurnal
+aberration, the declination's drift within a day: together under 1.5″)."""
+HOUR_ANGLE_SLACK_S: Final = 0.05
+"""How far a predicted hour-angle crossing may be from the exact one (under 0.02 s)."""
+MOON_DISTANCE_SLACK_S: Final = 20.0
+"""How far the cubic through the hourly Moon-distance samples may miss the crossing."""
+ROUGH_MOON_DISTANCE_MARGIN: Final = 5e-6
+"""Diurnal aberration (0.32″ at most) moves a star–Moon cosine by less than this."""
+MIN_PREDICTION_WIDTH_S: Final = 0.05
+MAX_PREDICTION_WIDTH_S: Final = 600.0
+"""Beyond this (a grazing crossing near culmination) the bracket search is used directly."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,6 +138,8 @@ class _SiteContext:
             (window.range_start_s, window.range_end_s),
         )
         self._cache: dict[tuple[str, float], Edges] = {}
+        self._moon_distance_table: tuple[FloatArray, FloatArray, FloatArray] | None = None
+        self._moon_table: astro.BodyTable | None = None
 
     def body_altitude_rad(self, body: str, t: FloatArray) -> FloatArray:
         return astro.body_topocentric(body, t, self.geometry).altitude_rad
@@ -184,6 +199,35 @@ class _SiteContext:
     def moon_direction(self, t: FloatArray) -> FloatArray:
         """Apparent topocentric Moon direction (with diurnal aberration)."""
         return astro.body_topocentric("moon", t, self.geometry).direction
+
+    def moon_and_site_velocity(self, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """The Moon's apparent topocentric direction and the site's velocity (for the stars'
+        diurnal aberration) at ``t``: :meth:`moon_direction` and :meth:`diurnal`'s velocity with
+        the Earth's rotation angle computed once and no altitude (root finding needs neither)."""
+        if self._moon_table is None:
+            self._moon_table = astro.body_table(
+                "moon", self.window.range_start_s, self.window.range_end_s
+            )
+        table = self._moon_table
+        geocentric = astro.interp_rows(table.nodes_s, table.position_au, t)
+        earth_velocity = astro.interp_rows(table.nodes_s, table.earth_velocity_au_day, t)
+        eral = astro.local_era_rad(self.geometry, t)
+        site_p, site_v = astro.site_position_velocity_cirs(self.geometry, eral, t)
+        relative = geocentric - site_p
+        distance = np.linalg.norm(relative, axis=-1)
+        moon = astro.aberrate(relative / distance[:, None], earth_velocity + site_v)
+        _, site_velocity = astro.site_position_velocity_cirs(self.geometry, eral)
+        return moon, site_velocity
+
+    def moon_distance_table(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """The hourly grid of Moon-distance brackets with the Moon's direction and the site's
+        velocity on it: the same for every target, so computed once per site and range."""
+        if self._moon_distance_table is None:
+            grid = _uniform_grid(self.window, MOON_DISTANCE_GRID_S)
+            eral = astro.local_era_rad(self.geometry, grid[0])
+            _, site_velocity = astro.site_position_velocity_cirs(self.geometry, eral)
+            self._moon_distance_table = (grid, self.moon_direction(grid[0]), site_velocity)
+        return self._moon_distance_table
 
     def diurnal(self, directions: FloatArray, t: FloatArray) -> FloatArray:
         """Add diurnal aberration to geocentric apparent star directions (…, len(t), 3), so
@@ -260,56 +304,236 @@ class _SiderealGroup:
         return index, grid.ravel(), altitude.reshape(grid.shape), hour_angle.reshape(grid.shape)
 
     def edges(self, constraints: Constraints) -> dict[str, Edges]:
+        """Edges of the altitude, zenith blind spot, hour-angle and Moon-distance limits.
+
+        The first three are bracketed on culmination-aligned grids, and their roots are
+        predicted from spherical trigonometry (the hour angle where the altitude or the hour
+        angle reaches its limit) and confirmed and refined by :func:`refine_from_guesses`: two
+        evaluations of the exact functions, for all limits and targets at once, instead of a
+        dozen per limit. A prediction that does not hold falls back to the bracket search.
+        """
         site = self.context.site
         window = self.context.window
-        result: dict[str, Edges] = {}
-        grid = _phase_grid(self.hour_angle0, 0.0, window)
-        _, _, altitude, _ = self._sample(grid)
         threshold = target_threshold_deg(site.horizon_deg, constraints.max_airmass) * DEG
-
-        def up(index: IntArray, t: FloatArray) -> FloatArray:
-            return self.altitude_ha(index, t)[0] - threshold
-
-        result["altitude"] = edges_from_grid(up, grid, altitude - threshold)
+        limits: list[tuple[str, float, float]] = [("altitude", 1.0, threshold)]
         if site.zenith_blind_spot_deg > 0:
-            ceiling = (90.0 - site.zenith_blind_spot_deg) * DEG
-
-            def below_ceiling(index: IntArray, t: FloatArray) -> FloatArray:
-                return ceiling - self.altitude_ha(index, t)[0]
-
-            result["zenith"] = edges_from_grid(below_ceiling, grid, ceiling - altitude)
+            limits.append(("zenith", -1.0, (90.0 - site.zenith_blind_spot_deg) * DEG))
         lo, hi = site.ha_window_hours
         half = 0.5 * (hi - lo) * 15.0 * DEG
-        if half < math.pi - 1e-9:
-            mid = 0.5 * (hi + lo) * 15.0 * DEG
-            cos_half = math.cos(half)
-            ha_grid = _phase_grid(self.hour_angle0, mid, window)
-            _, _, _, hour_angle = self._sample(ha_grid)
+        mid = 0.5 * (hi + lo) * 15.0 * DEG
+        checks_ha = half < math.pi - 1e-9
+        cos_half = math.cos(half)
 
-            def inside_ha(index: IntArray, t: FloatArray) -> FloatArray:
-                return np.cos(self.altitude_ha(index, t)[1] - mid) - cos_half
+        grid = _phase_grid(self.hour_angle0, 0.0, window)
+        grids = [grid]
+        if checks_ha:
+            grids.append(_phase_grid(self.hour_angle0, mid, window))
+        samples = [g.size for g in grids]
+        index = np.concatenate(
+            [np.repeat(np.arange(self.n, dtype=np.intp), g.shape[1]) for g in grids]
+        )
+        altitude_all, hour_angle_all = self.altitude_ha(
+            index, np.concatenate([g.ravel() for g in grids])
+        )
+        altitude = altitude_all[: samples[0]].reshape(grid.shape)
+        hour_angle = hour_angle_all[: samples[0]].reshape(grid.shape)
 
-            result["hour_angle"] = edges_from_grid(
-                inside_ha, ha_grid, np.cos(hour_angle - mid) - cos_half
+        kinds: list[tuple[str, FloatArray, FloatArray, FloatArray]] = [
+            (name, grid, sign * (altitude - level), hour_angle) for name, sign, level in limits
+        ]
+        if checks_ha:
+            ha_grid = grids[1]
+            ha_values = hour_angle_all[samples[0] :].reshape(ha_grid.shape)
+            kinds.append(("hour_angle", ha_grid, np.cos(ha_values - mid) - cos_half, ha_values))
+
+        rows, firsts, a_s, b_s, fa_s, fb_s, guesses, widths = [], [], [], [], [], [], [], []
+        kind_of, sign_of, level_of = [], [], []
+        for k, (name, kind_grid, values, hour_angles) in enumerate(kinds):
+            on = values >= 0
+            row, col = np.nonzero(on[:, 1:] != on[:, :-1])
+            row = row.astype(np.intp)
+            a, b = kind_grid[row, col], kind_grid[row, col + 1]
+            fa, fb = values[row, col], values[row, col + 1]
+            if name == "hour_angle":
+                guess, width = self._predict_hour_angle(a, hour_angles[row, col], mid, half)
+                sign, level = 0.0, 0.0
+            else:
+                sign, level = limits[k][1], limits[k][2]
+                rising = sign * (fb - fa) > 0
+                guess, width = self._predict_altitude(
+                    row, a, b, hour_angles[row, col], level, rising
+                )
+            rows.append(row)
+            firsts.append(on[:, 0].copy())
+            a_s.append(a)
+            b_s.append(b)
+            fa_s.append(fa)
+            fb_s.append(fb)
+            guesses.append(guess)
+            widths.append(width)
+            kind_of.append(np.full(row.size, k, dtype=np.intp))
+            sign_of.append(np.full(row.size, sign))
+            level_of.append(np.full(row.size, level))
+        row_all = np.concatenate(rows)
+        kind_all = np.concatenate(kind_of)
+        sign_all = np.concatenate(sign_of)
+        level_all = np.concatenate(level_of)
+        is_ha = sign_all == 0.0
+
+        def limit_values(position: IntArray, t: FloatArray) -> FloatArray:
+            altitude_t, hour_angle_t = self.altitude_ha(row_all[position], t)
+            return np.asarray(
+                np.where(
+                    is_ha[position],
+                    np.cos(hour_angle_t - mid) - cos_half,
+                    sign_all[position] * (altitude_t - level_all[position]),
+                )
+            )
+
+        roots = refine_from_guesses(
+            limit_values,
+            np.arange(row_all.size, dtype=np.intp),
+            np.concatenate(a_s),
+            np.concatenate(b_s),
+            np.concatenate(fa_s),
+            np.concatenate(fb_s),
+            np.concatenate(guesses),
+            np.concatenate(widths),
+        )
+        result: dict[str, Edges] = {}
+        for k, (name, _, _, _) in enumerate(kinds):
+            mine = kind_all == k
+            on_after = np.concatenate(fb_s)[mine] >= 0
+            result[name] = Edges(
+                initially_on=firsts[k],
+                index=row_all[mine],
+                time_s=roots[mine],
+                delta=np.where(on_after, 1, -1).astype(np.intp),
             )
         if constraints.checks_moon_distance:
             assert constraints.min_lunar_distance_deg is not None  # noqa: S101
-            cos_limit = math.cos(constraints.min_lunar_distance_deg * DEG)
-            moon_grid = _uniform_grid(window, MOON_DISTANCE_GRID_S)
-            moon = self.context.moon_direction(moon_grid[0])
-            grid_n = np.repeat(moon_grid, self.n, axis=0)
-            index = np.repeat(np.arange(self.n, dtype=np.intp), moon_grid.shape[1])
-            stars = self.stars.at(index, grid_n.ravel()).reshape(self.n, -1, 3)
-            stars = self.context.diurnal(stars, moon_grid[0])
-            values = cos_limit - np.einsum("ngk,gk->ng", stars, moon)
-
-            def far_from_moon(index: IntArray, t: FloatArray) -> FloatArray:
-                star = self.context.diurnal(self.stars.at(index, t), t)
-                dot = np.sum(star * self.context.moon_direction(t), axis=-1)
-                return np.asarray(cos_limit - dot)
-
-            result["moon_distance"] = edges_from_grid(far_from_moon, grid_n, values)
+            result["moon_distance"] = self._moon_distance_edges(constraints.min_lunar_distance_deg)
         return result
+
+    def _predict_altitude(
+        self,
+        row: IntArray,
+        a: FloatArray,
+        b: FloatArray,
+        hour_angle_a: FloatArray,
+        level_rad: float,
+        rising: npt.NDArray[np.bool_],
+    ) -> tuple[FloatArray, FloatArray]:
+        """When the altitude reaches ``level_rad`` inside culmination brackets: from
+        sin h = sin φ sin δ + cos φ cos δ cos H, with δ at the nearest daily node. Polar motion
+        and diurnal aberration (under 1″) are left out, hence the margin of ``ALTITUDE_SLACK``."""
+        geometry = self.context.geometry
+        nodes = self.stars.nodes_s
+        k = np.clip(np.rint((0.5 * (a + b) - nodes[0]) / DAY_S).astype(np.intp), 0, nodes.size - 1)
+        sin_dec = np.clip(self.stars.vectors[row, k, 2], -1.0, 1.0)
+        cos_dec = np.sqrt(1.0 - sin_dec * sin_dec)
+        scale = geometry.cos_lat * cos_dec
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cos_h = (math.sin(level_rad) - geometry.sin_lat * sin_dec) / scale
+            target = np.arccos(cos_h)  # NaN where the prediction says "no crossing"
+            target = np.where(rising, -target, target)
+            rate = ERA_RATE_RAD_S * scale * np.abs(np.sin(target)) / math.cos(level_rad)
+            width = np.maximum(ALTITUDE_SLACK_RAD / rate, MIN_PREDICTION_WIDTH_S)
+        guess = a + np.mod(target - hour_angle_a, 2.0 * math.pi) / ERA_RATE_RAD_S
+        return guess, np.where(width <= MAX_PREDICTION_WIDTH_S, width, np.nan)
+
+    @staticmethod
+    def _predict_hour_angle(
+        a: FloatArray, hour_angle_a: FloatArray, mid: float, half: float
+    ) -> tuple[FloatArray, FloatArray]:
+        """When the hour angle next reaches ``mid ± half`` after ``a`` (the star's apparent
+        right ascension drifts by well under a second of time per day)."""
+        to_low = np.mod(mid - half - hour_angle_a, 2.0 * math.pi)
+        to_high = np.mod(mid + half - hour_angle_a, 2.0 * math.pi)
+        guess = a + np.minimum(to_low, to_high) / ERA_RATE_RAD_S
+        return guess, np.full(a.size, HOUR_ANGLE_SLACK_S)
+
+    def _moon_distance_edges(self, min_distance_deg: float) -> Edges:
+        cos_limit = math.cos(min_distance_deg * DEG)
+        moon_grid, moon, site_velocity = self.context.moon_distance_table()
+        grid = moon_grid[0]
+        # The grid's signs from the star places without diurnal aberration (one product per
+        # sample; aberration moves the cosine by under 1.6e-6): exact where that is too close.
+        nodes = self.stars.nodes_s
+        position = (grid - nodes[0]) / DAY_S
+        k = np.clip(np.floor(position).astype(np.intp), 0, nodes.size - 2)
+        w = (position - k)[None, :, None]
+        vectors = self.stars.vectors
+        rough_stars = vectors[:, k] * (1.0 - w) + vectors[:, k + 1] * w
+        values = cos_limit - np.einsum("ngk,gk->ng", rough_stars, moon)
+
+        def on_grid(row: IntArray, col: IntArray) -> FloatArray:
+            stars = astro.aberrate(self.stars.at(row, grid[col]), site_velocity[col])
+            return np.asarray(cos_limit - np.sum(stars * moon[col], axis=-1))
+
+        unsure_row, unsure_col = np.nonzero(np.abs(values) < ROUGH_MOON_DISTANCE_MARGIN)
+        if unsure_row.size:
+            values[unsure_row, unsure_col] = on_grid(unsure_row.astype(np.intp), unsure_col)
+        on = values >= 0
+        row, col = np.nonzero(on[:, 1:] != on[:, :-1])
+        row = row.astype(np.intp)
+        if row.size == 0:
+            return Edges(on[:, 0].copy(), row, np.zeros(0), row.copy())
+        grid_n = np.broadcast_to(moon_grid, (self.n, grid.size))
+        guess = _cubic_crossing(grid_n, values, row, col)
+        fa = on_grid(row, col)
+        fb = on_grid(row, col + 1)
+
+        def far_from_moon(index: IntArray, t: FloatArray) -> FloatArray:
+            moon_t, velocity = self.context.moon_and_site_velocity(t)
+            star = astro.aberrate(self.stars.at(index, t), velocity)
+            return np.asarray(cos_limit - np.sum(star * moon_t, axis=-1))
+
+        on = values >= 0
+        row, col = np.nonzero(on[:, 1:] != on[:, :-1])
+        row = row.astype(np.intp)
+        if row.size == 0:
+            return Edges(on[:, 0].copy(), row, np.zeros(0), row.copy())
+        guess = _cubic_crossing(grid_n, values, row, col)
+        roots = refine_from_guesses(
+            far_from_moon,
+            row,
+            grid[col],
+            grid[col + 1],
+            fa,
+            fb,
+            guess,
+            np.full(row.size, MOON_DISTANCE_SLACK_S),
+        )
+        delta = np.where(on[row, col + 1], 1, -1).astype(np.intp)
+        return Edges(initially_on=on[:, 0].copy(), index=row, time_s=roots, delta=delta)
+
+
+def _cubic_crossing(
+    grid: FloatArray, values: FloatArray, row: IntArray, col: IntArray
+) -> FloatArray:
+    """Zero of the cubic through four neighbouring grid samples inside [col, col + 1] (a uniform
+    grid): the Moon-distance function is smooth on the scale of hours, so this predicts its root
+    to a few seconds without evaluating it."""
+    y0, y1 = values[row, col], values[row, col + 1]
+    step = grid[row, col + 1] - grid[row, col]
+    if values.shape[1] < 4:  # pragma: no cover - grids span whole days (25 hourly samples)
+        return np.asarray(grid[row, col] + np.clip(y0 / (y0 - y1), 0.0, 1.0) * step)
+    last = values.shape[1] - 1
+    first = np.clip(col - 1, 0, last - 3)
+    nodes = np.minimum(first[:, None] + np.arange(4)[None, :], last)
+    x = (nodes - col[:, None]).astype(np.float64)  # the bracket is u in [0, 1]
+    vandermonde = x[:, :, None] ** np.arange(4)[None, None, :]
+    y = values[row[:, None], nodes]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.linalg.solve(vandermonde, y[:, :, None])[:, :, 0]
+        u = np.clip(y0 / (y0 - y1), 0.0, 1.0)
+        for _ in range(4):  # Newton on the interpolating cubic (no exact evaluations)
+            p = ((c[:, 3] * u + c[:, 2]) * u + c[:, 1]) * u + c[:, 0]
+            dp = (3.0 * c[:, 3] * u + 2.0 * c[:, 2]) * u + c[:, 1]
+            u = np.clip(u - p / dp, 0.0, 1.0)
+    u = np.where(np.isfinite(u), u, 0.5)
+    return np.asarray(grid[row, col] + u * step)
 
 
 # --------------------------------------------------------------------------------------------
