@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from openocs.portal.notifications import conf
+from openocs.portal.notifications.destinations import destination_resolve
 from openocs.portal.notifications.models import EmailPreference, Webhook, WebhookDelivery
 
 EVENT_KINDS = [
@@ -43,6 +45,12 @@ class WebhookSerializer(serializers.ModelSerializer[Webhook]):
     def validate_url(self, value: str) -> str:
         if not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("The URL must start with http:// or https://")
+        # Checked when created or changed, and again at each delivery (DNS may change).
+        if conf.webhook_allow_private_networks():
+            return value
+        refused = destination_resolve(value, allow_private=False).refused
+        if refused:
+            raise serializers.ValidationError(f"This destination is not allowed: {refused}.")
         return value
 
     def validate_proposal(self, value: str | None) -> str | None:

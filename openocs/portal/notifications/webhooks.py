@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import secrets
-import socket
 import time
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from django.db import transaction
@@ -29,6 +26,7 @@ from django.utils import timezone
 
 from openocs.portal.events import event_document
 from openocs.portal.notifications import conf
+from openocs.portal.notifications.destinations import destination_resolve
 from openocs.portal.notifications.models import ChangeEvent, Webhook, WebhookDelivery
 
 SIGNATURE_HEADER = "X-OCS-Signature"
@@ -123,20 +121,9 @@ def retry_delay_s(attempt: int) -> float:
 
 def refused_destination(url: str) -> str:
     """Why ``url`` may not be called (empty when it may): unless
-    ``OCS_WEBHOOK_ALLOW_PRIVATE_NETWORKS``, every address the host resolves to must be public."""
-    if conf.webhook_allow_private_networks():
-        return ""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as error:
-        return f"cannot resolve {host}: {error}"
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]))
-        if not address.is_global or address.is_multicast:
-            return f"{host} resolves to the non-public address {address}"
-    return ""
+    ``OCS_WEBHOOK_ALLOW_PRIVATE_NETWORKS``, every address the host resolves to must be public
+    (:mod:`~openocs.portal.notifications.destinations`)."""
+    return destination_resolve(url, allow_private=conf.webhook_allow_private_networks()).refused
 
 
 def deliver(*, webhook_id: int, event_id: int, attempt: int) -> WebhookDelivery | None:
@@ -158,29 +145,32 @@ def deliver(*, webhook_id: int, event_id: int, attempt: int) -> WebhookDelivery 
     }
     status_code: int | None = None
     started = time.perf_counter()
-    refused = refused_destination(hook.url)
-    if refused:  # permanent: logged once, never retried
+    # Resolved once: the connection goes to the address that was checked (no second lookup).
+    destination = destination_resolve(hook.url, allow_private=conf.webhook_allow_private_networks())
+    if destination.refused and not destination.unresolved:  # permanent: logged, never retried
         return WebhookDelivery.objects.create(
             webhook=hook,
             event=event,
             event_kind=event.kind,
             attempt=attempt,
-            error=f"Refused: {refused}"[:500],
+            error=f"Refused: {destination.refused}"[:500],
         )
-    error = ""
-    try:
-        response = httpx.post(
-            hook.url,
-            content=body,
-            headers=headers,
-            timeout=conf.webhook_timeout_s(),
-            follow_redirects=False,
-        )
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}: {response.text[:200]}"
-    except httpx.HTTPError as failure:
-        error = f"{type(failure).__name__}: {failure}"[:500]
+    error = destination.refused[:500]  # a failed lookup is retried like a failed connection
+    if not error:
+        pinned_url, host_header, extensions = destination.connection()
+        try:
+            with httpx.Client(timeout=conf.webhook_timeout_s(), follow_redirects=False) as client:
+                response = client.post(
+                    pinned_url,
+                    content=body,
+                    headers={**headers, **host_header},
+                    extensions=extensions,
+                )
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}: {response.text[:200]}"
+        except httpx.HTTPError as failure:
+            error = f"{type(failure).__name__}: {failure}"[:500]
     duration_ms = (time.perf_counter() - started) * 1000.0
     success = not error
     retry = not success and attempt < conf.webhook_max_attempts()
