@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/scheduler_instances.py            # small, medium, large
     .venv/bin/python benchmarks/scheduler_instances.py xlarge     # also the 10,000-request one
+    .venv/bin/python benchmarks/scheduler_instances.py contended200 contended1k contended3k \
+        contended10k andoneof400                                  # the contended ones
 
 Files over ~2 MB are written gzip-compressed (``.json.gz``).
 """
@@ -12,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from openocs.scheduler.generator import generate_preset
+from openocs.scheduler.generator import demand_ratio, generate_preset
 from openocs.scheduler.serialization import dump_problem, problem_to_dict
 
 HERE = Path(__file__).parent / "instances"
@@ -29,7 +31,7 @@ def main(names: list[str]) -> None:
         requests = sum(len(g.requests) for g in problem.groups)
         print(
             f"{path.name}: {requests} requests, {len(problem.telescopes)} telescopes, "
-            f"{path.stat().st_size / 1e6:.2f} MB"
+            f"demand {demand_ratio(problem):.2f}× the dark time, {path.stat().st_size / 1e6:.2f} MB"
         )
 
 

@@ -14,7 +14,8 @@ they stay valid bounds of the objective with stability.
   (non-overlapping observations inside one segment fit in its length), so the LP optimum bounds
   every schedule. Energetic cuts add, for every window spanned by one column's candidate time
   on a telescope, ``Σ duration·y ≤ window length`` over the columns lying inside it. On
-  oversubscribed networks this is far tighter than the trivial bound.
+  oversubscribed networks this is far tighter than the trivial bound. The members of an AND
+  group are placed to the same extent (``Σ y`` equal), since all or none of them run.
 """
 
 from __future__ import annotations
@@ -60,9 +61,20 @@ def trivial_bound(prepared: Prepared) -> float:
 
 
 def segment_lp_bound(
-    prepared: Prepared, *, time_limit_s: float = 30.0, max_cut_entries: int = 200_000
+    prepared: Prepared,
+    *,
+    time_limit_s: float = 30.0,
+    max_cut_entries: int = 200_000,
+    iteration_limit: int | None = None,
 ) -> float | None:
-    """The segment LP bound (module docstring), or None when HiGHS does not reach optimality."""
+    """The segment LP bound (module docstring), or None when HiGHS does not reach optimality.
+
+    The work is bounded by a count, not a clock, so that the bound of an input does not depend
+    on the machine's load: at most ``iteration_limit`` simplex iterations (default
+    ``50 × (rows + columns)``, far above what these LPs need: about ``0.5 × rows``).
+    ``time_limit_s`` is only a safety net (the caller's deadline): when either ends the solve
+    first, there is no LP bound (None) and the caller keeps the trivial one. (HiGHS keeps one
+    thread pool per process, so the thread count is left alone.)"""
     from openocs.scheduler.timesliced import new_highs
 
     problem = prepared.problem
@@ -105,11 +117,19 @@ def segment_lp_bound(
         request_rows[options.request.id] = mine
 
     rows: list[tuple[list[int], list[float], float]] = []
+    equalities: list[tuple[list[int], list[float]]] = []
     for group in problem.groups:
         members = [r.id for r in group.requests if r.id in request_rows]
         if group.operator is GroupOperator.ONEOF and len(members) > 1:
             cols = [c for rid in members for c in request_rows.pop(rid)]
             rows.append((cols, [1.0] * len(cols), 1.0))
+        elif group.operator is GroupOperator.AND and len(members) > 1:
+            # all or nothing: every member is placed to the same (fractional) extent
+            leader = request_rows[members[0]]
+            for other in members[1:]:
+                cols = leader + request_rows[other]
+                coefficients = [1.0] * len(leader) + [-1.0] * len(request_rows[other])
+                equalities.append((cols, coefficients))
     rows.extend((cols, [1.0] * len(cols), 1.0) for cols in request_rows.values() if len(cols) > 1)
     for (key, index), entries in capacity_cols.items():
         start_s, end_s = segments[key][index]
@@ -132,6 +152,11 @@ def segment_lp_bound(
 
     highs = new_highs()
     highs.setOptionValue("time_limit", float(time_limit_s))
+    highs.setOptionValue("solver", "simplex")
+    budget_iterations = (
+        iteration_limit if iteration_limit is not None else 50 * (len(rows) + len(costs) + 1)
+    )
+    highs.setOptionValue("simplex_iteration_limit", int(budget_iterations))
     num_cols = len(costs)
     highs.addCols(
         num_cols, np.array(costs), np.zeros(num_cols), np.ones(num_cols), 0,
@@ -144,9 +169,15 @@ def segment_lp_bound(
         starts.append(len(indices))
         indices.extend(cols)
         values.extend(coefficients)
-    if rows:
+    for cols, coefficients in equalities:
+        starts.append(len(indices))
+        indices.extend(cols)
+        values.extend(coefficients)
+    lower = [-highs.inf] * len(rows) + [0.0] * len(equalities)
+    upper = [float(r[2]) for r in rows] + [0.0] * len(equalities)
+    if lower:
         highs.addRows(
-            len(rows), np.full(len(rows), -highs.inf), np.array([float(r[2]) for r in rows]),
+            len(lower), np.array(lower), np.array(upper),
             len(indices), np.array(starts, dtype=np.int32), np.array(indices, dtype=np.int32),
             np.array(values),
         )  # fmt: skip

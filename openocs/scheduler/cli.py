@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from openocs.scheduler.candidates import prepare
+from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.errors import InvalidProblemError
 from openocs.scheduler.explain import Explanation, explain
 from openocs.scheduler.kernels import solve
@@ -53,7 +54,8 @@ def scheduler_group() -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=30.0,
     show_default=True,
-    help="Solver time limit, seconds.",
+    help="Time limit, seconds: from reading the problem to the schedule (explaining and "
+    "printing it come after).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -69,12 +71,15 @@ def plan(input_path: Path, kernel: str, time_limit_s: float, seed: int, as_json:
     Exit codes: 0 a schedule was found; 2 bad command line; 3 the problem file is invalid;
     4 the solver produced no usable schedule.
     """
+    deadline = Deadline(time_limit_s)  # the limit covers reading the problem too
     try:
         problem = load_problem(input_path)
     except InvalidProblemError as error:
         click.echo(f"error: {input_path}: {error}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
-    schedule = solve(problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
+    schedule = solve(
+        problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed, deadline=deadline
+    )
     prepared = prepare(problem)
     left_out = explain(problem, schedule, prepared=prepared)
     if as_json:

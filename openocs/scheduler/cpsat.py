@@ -52,6 +52,7 @@ from ortools.sat.python import cp_model
 
 from openocs.scheduler.bounds import segment_lp_bound, trivial_bound
 from openocs.scheduler.candidates import Prepared, prepare
+from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.greedy import best_greedy
 from openocs.scheduler.intervals import normalise
 from openocs.scheduler.kernels import (
@@ -62,6 +63,7 @@ from openocs.scheduler.kernels import (
     objective_of,
     relative_gap,
 )
+from openocs.scheduler.lns import large_neighbourhood_search
 from openocs.scheduler.model import Assignment, GroupOperator, Problem, Schedule, SolveStatus
 
 __all__ = ["CpSatKernel"]
@@ -94,24 +96,34 @@ class CpSatKernel:
         num_workers: int = 2,
         relative_gap_limit: float = 0.001,
         deterministic: bool = True,
-        wall_factor: float = 1.0,
         capacity_cuts: bool = True,
         interval_cuts: bool = False,
         hint: bool = True,
         max_restarts: int = 200,
         repair_limit: int = 500,
         log_search: bool = False,
+        construction_share: float = 0.25,
+        full_model_max_candidates: int = 4000,
+        full_model_share: float = 0.5,
+        lns: bool = True,
+        lns_step_limit_s: float = 2.0,
+        lp_iteration_limit: int | None = None,
     ) -> None:
         self.max_restarts = max_restarts
         self.repair_limit = repair_limit
         self.num_workers = num_workers
         self.relative_gap_limit = relative_gap_limit
         self.deterministic = deterministic
-        self.wall_factor = wall_factor
         self.capacity_cuts = capacity_cuts
         self.interval_cuts = interval_cuts
         self.hint = hint
         self.log_search = log_search
+        self.construction_share = construction_share
+        self.full_model_max_candidates = full_model_max_candidates
+        self.full_model_share = full_model_share
+        self.lns = lns
+        self.lns_step_limit_s = lns_step_limit_s
+        self.lp_iteration_limit = lp_iteration_limit
 
     def solve(
         self,
@@ -120,12 +132,16 @@ class CpSatKernel:
         time_limit_s: float,
         seed: int = 0,
         stop: StopToken | None = None,
+        deadline: Deadline | None = None,
     ) -> Schedule:
+        """Schedule ``problem``; ``deadline`` (default: ``time_limit_s`` from now) bounds every
+        phase, and ``stop`` ends the solve early (``FAILED``, ``"stopped"``)."""
         why = invalid_time_limit(time_limit_s)
         if why is not None:
             return Schedule(self.name, SolveStatus.FAILED, message=why)
         token = stop or StopToken()
-        started = time.perf_counter()
+        clock = (deadline or Deadline(time_limit_s)).with_stop(token)
+        started = clock.started
         prepared = prepare(problem)
         if token.stopped:
             return self._stopped(started)
@@ -136,33 +152,45 @@ class CpSatKernel:
                 build_time_s=time.perf_counter() - started,
                 message="no request has a candidate interval",
             )
+        stats: dict[str, float] = {}
+        num_candidates = prepared.num_candidate_intervals()
+
+        def construction_over() -> bool:
+            return clock.expired() or clock.before(self.construction_share) <= 0
+
         trivial = trivial_bound(prepared)
-        hint = best_greedy(prepared, repair_limit=self.repair_limit)
+        hint = best_greedy(prepared, repair_limit=self.repair_limit, should_stop=construction_over)
         _, hint_objective = objective_of(problem, hint)
         upper = trivial
+        stats["greedy_objective"] = hint_objective
         if token.stopped:
             return self._stopped(started)
-        if hint_objective < upper * (1.0 - self.relative_gap_limit):
-            lp_bound = segment_lp_bound(prepared, time_limit_s=max(1.0, 0.2 * time_limit_s))
-            if lp_bound is not None:
-                upper = min(upper, lp_bound)
-        if hint_objective < upper * (1.0 - self.relative_gap_limit):
-            # GRASP restarts: about a tenth of the time limit at ~5 µs per candidate interval
-            # (a count, not a clock, so that the result stays deterministic)
-            restarts = min(
-                self.max_restarts,
-                int(time_limit_s * 20_000 / max(prepared.num_candidate_intervals(), 1)),
+        if hint_objective < upper * (1.0 - self.relative_gap_limit) and not clock.expired():
+            lp = segment_lp_bound(
+                prepared,
+                time_limit_s=max(clock.remaining_s(), 0.01),
+                iteration_limit=self.lp_iteration_limit,
             )
+            stats["lp_bound_complete"] = float(lp is not None)
+            if lp is not None:
+                upper = min(upper, lp)
+        if hint_objective < upper * (1.0 - self.relative_gap_limit) and not construction_over():
+            # GRASP restarts: about a tenth of the time limit at ~5 µs per candidate interval
+            # (a count, so that the result stays deterministic when the deadline does not cut it)
+            restarts = min(self.max_restarts, int(time_limit_s * 20_000 / max(num_candidates, 1)))
             grasp = best_greedy(
                 prepared,
                 restarts=restarts,
                 seed=seed,
                 repair_limit=self.repair_limit,
-                should_stop=lambda: token.stopped,
+                should_stop=construction_over,
             )
             _, grasp_objective = objective_of(problem, grasp)
             if grasp_objective > hint_objective:
                 hint, hint_objective = grasp, grasp_objective
+        stats["construction_objective"] = hint_objective
+        stats["construction_s"] = clock.elapsed_s()
+        built = time.perf_counter()
         if hint_objective >= upper * (1.0 - self.relative_gap_limit):
             return self._schedule(
                 problem,
@@ -170,57 +198,145 @@ class CpSatKernel:
                 hint,
                 upper,
                 started,
+                built,
                 time.perf_counter(),
-                time.perf_counter(),
-                prepared.num_candidate_intervals(),
+                num_candidates,
                 "warm start within the gap limit of the segment LP / trivial bound; "
                 "CP-SAT not needed",
+                stats,
             )
         if token.stopped:
             return self._stopped(started)
-        model, candidates, scale = self._build(prepared, hint, upper)
-        built = time.perf_counter()
+        best, bound, status, message = hint, upper, SolveStatus.FEASIBLE, "greedy warm start"
+        if num_candidates <= self.full_model_max_candidates and not clock.expired():
+            share = 1.0 if not self.lns else self.full_model_share
+            outcome = self._solve_full(
+                prepared, hint, upper, clock.remaining_s() * share, seed, token, stats
+            )
+            if token.stopped:
+                return self._stopped(started)
+            if isinstance(outcome, str):
+                return Schedule(
+                    self.name,
+                    SolveStatus.FAILED,
+                    build_time_s=built - started,
+                    solve_time_s=time.perf_counter() - built,
+                    num_candidates=num_candidates,
+                    message=outcome,
+                )
+            found, cp_bound, cp_status, message = outcome
+            bound = min(bound, cp_bound)
+            if objective_of(problem, found)[1] >= hint_objective:
+                best = found
+            if cp_status is SolveStatus.OPTIMAL:
+                return self._schedule(
+                    problem, cp_status, best, bound, started, built, time.perf_counter(),
+                    num_candidates, message, stats,
+                )  # fmt: skip
+        if self.lns and not clock.expired():
+            target = bound * (1.0 - self.relative_gap_limit)
+
+            def sub_solver(
+                sub: Prepared, sub_hint: list[Assignment], limit_s: float, sub_seed: int
+            ) -> tuple[list[Assignment], bool]:
+                return self._solve_sub(sub, sub_hint, limit_s, sub_seed, token)
+
+            best, lns_stats = large_neighbourhood_search(
+                prepared,
+                best,
+                sub_solver,
+                deadline=clock,
+                seed=seed,
+                step_limit_s=self.lns_step_limit_s,
+                target=target,
+            )
+            stats.update(
+                lns_steps=float(lns_stats.steps),
+                lns_improvements=float(lns_stats.improvements),
+                lns_gain=lns_stats.gain,
+            )
+            message = (
+                f"{message}; large-neighbourhood search: {lns_stats.steps} steps, "
+                f"{lns_stats.improvements} improvements"
+            )
+            if token.stopped:
+                return self._stopped(started)
+        _, best_objective = objective_of(problem, best)
+        if best_objective >= bound * (1.0 - self.relative_gap_limit):
+            status = SolveStatus.OPTIMAL
+        return self._schedule(
+            problem, status, best, bound, started, built, time.perf_counter(), num_candidates,
+            message, stats,
+        )  # fmt: skip
+
+    def _solver(self, time_limit_s: float, seed: int, *, workers: int) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         parameters = solver.parameters
-        parameters.num_workers = self.num_workers
+        parameters.num_workers = workers
         parameters.random_seed = seed
         parameters.relative_gap_limit = self.relative_gap_limit
         parameters.log_search_progress = self.log_search
-        elapsed_s = time.perf_counter() - started
-        parameters.max_time_in_seconds = max(
-            time_limit_s * self.wall_factor - elapsed_s, 0.1 * time_limit_s
-        )
+        parameters.max_time_in_seconds = max(time_limit_s, 0.01)
         if self.deterministic:
-            parameters.interleave_search = True
-            parameters.max_deterministic_time = time_limit_s
+            parameters.interleave_search = workers > 1
+            parameters.max_deterministic_time = max(time_limit_s, 0.01)
+        return solver
+
+    def _solve_full(
+        self,
+        prepared: Prepared,
+        hint: list[Assignment],
+        upper: float,
+        time_limit_s: float,
+        seed: int,
+        token: StopToken,
+        stats: dict[str, float],
+    ) -> tuple[list[Assignment], float, SolveStatus, str] | str:
+        """The whole problem in one CP-SAT model: ``(assignments, bound, status, message)``,
+        the warm start when CP-SAT found nothing in time, or the message of a failure."""
+        started = time.perf_counter()
+        model, candidates, scale = self._build(prepared, hint, upper)
+        remaining_s = time_limit_s - (time.perf_counter() - started)
+        solver = self._solver(remaining_s, seed, workers=self.num_workers)
         with token.on_stop(solver.stop_search):
             status = solver.solve(model)
-        solved = time.perf_counter()
-        if token.stopped:
-            return self._stopped(started)
+        stats["deterministic_time"] = solver.deterministic_time
+        stats["branches"] = float(solver.num_branches)
         if status == cp_model.UNKNOWN and hint:
             # the limit ended the search before CP-SAT produced a solution (e.g. presolve of a
             # huge model on a loaded machine): the verified warm start is a valid incumbent
-            return self._schedule(
-                problem,
-                SolveStatus.FEASIBLE,
+            return (
                 hint,
                 upper,
-                started,
-                built,
-                solved,
-                len(candidates),
+                SolveStatus.FEASIBLE,
                 "CP-SAT found no solution within the limit; the greedy warm start is kept",
             )
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Schedule(
-                self.name,
-                SolveStatus.FAILED,
-                build_time_s=built - started,
-                solve_time_s=solved - built,
-                num_candidates=len(candidates),
-                message=f"CP-SAT returned {solver.status_name(status)}",
-            )
+            return f"CP-SAT returned {solver.status_name(status)}"
+        found = self._read(solver, candidates)
+        bound = min(solver.best_objective_bound / scale, upper)
+        status_out = SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE
+        return found, bound, status_out, f"CP-SAT {solver.status_name(status)}"
+
+    def _solve_sub(
+        self,
+        sub: Prepared,
+        hint: list[Assignment],
+        time_limit_s: float,
+        seed: int,
+        token: StopToken,
+    ) -> tuple[list[Assignment], bool]:
+        """One large-neighbourhood step: the sub-problem solved exactly (if time allows)."""
+        model, candidates, _ = self._build(sub, hint, trivial_bound(sub))
+        solver = self._solver(time_limit_s, seed, workers=1)
+        with token.on_stop(solver.stop_search):
+            status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return hint, False
+        return self._read(solver, candidates), status == cp_model.OPTIMAL
+
+    @staticmethod
+    def _read(solver: cp_model.CpSolver, candidates: list[_Candidate]) -> list[Assignment]:
         placed: list[tuple[Assignment, int]] = []
         for candidate in candidates:
             if solver.boolean_value(candidate.present):
@@ -237,22 +353,7 @@ class CpSatKernel:
                     candidate.priority,
                 )
                 placed.append((assignment, candidate.low_s))
-        bound = min(solver.best_objective_bound / scale, upper)
-        return self._schedule(
-            problem,
-            SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE,
-            left_justify(placed),
-            bound,
-            started,
-            built,
-            solved,
-            len(candidates),
-            f"CP-SAT {solver.status_name(status)}",
-            {
-                "deterministic_time": solver.deterministic_time,
-                "branches": float(solver.num_branches),
-            },
-        )
+        return left_justify(placed)
 
     def _stopped(self, started: float) -> Schedule:
         return Schedule(

@@ -38,7 +38,14 @@ from openocs.scheduler.model import (
     Telescope,
 )
 
-__all__ = ["PRESETS", "GeneratorSpec", "generate", "generate_preset", "load_network"]
+__all__ = [
+    "PRESETS",
+    "GeneratorSpec",
+    "demand_ratio",
+    "generate",
+    "generate_preset",
+    "load_network",
+]
 
 GRID_S = 300
 DEFAULT_EPOCH = datetime(2030, 3, 1, tzinfo=UTC)
@@ -54,6 +61,21 @@ _LARGE_NETWORK = (
 )  # fmt: skip
 
 
+_MEDIUM_NETWORK = (
+    "1m0a.doma.lsc", "1m0a.domb.lsc", "1m0a.domc.lsc",
+    "1m0a.doma.cpt", "1m0a.domb.cpt", "1m0a.domc.cpt",
+)  # fmt: skip
+_ONE_METRE_NETWORK = (
+    "1m0a.doma.coj", "1m0a.domb.coj", "1m0a.doma.cpt", "1m0a.domb.cpt", "1m0a.domc.cpt",
+    "1m0a.doma.tfn", "1m0a.domb.tfn", "1m0a.doma.lsc", "1m0a.domb.lsc", "1m0a.domc.lsc",
+)  # fmt: skip
+_C200 = (900, 14_400)
+_C1K = (1800, 28_800)
+_C3K = (600, 10_800)
+_C10K = (300, 2400)
+_CAND = (1200, 12_600)
+
+
 @dataclass(frozen=True, slots=True)
 class GeneratorSpec:
     """What to generate."""
@@ -66,6 +88,12 @@ class GeneratorSpec:
     many_fraction: float = 0.1
     time_critical_fraction: float = 0.02
     downtime_per_telescope: float = 0.25
+    duration_range_s: tuple[int, int] = (300, 7200)
+    """Durations are drawn log-uniform in this range (sets the oversubscription)."""
+    and_fraction: float = 0.0
+    """Share of groups that are all-or-nothing (AND, 2–4 members, windows of 1–8 h)."""
+    oneof_fraction: float = 0.0
+    """Share of groups that are one-of (ONEOF, 2–4 alternatives, windows of 1–8 h)."""
 
 
 PRESETS: dict[str, GeneratorSpec] = {
@@ -89,6 +117,21 @@ PRESETS: dict[str, GeneratorSpec] = {
     # the same network and request count over a 2-day horizon: a contended 1000-request case
     "large2d": GeneratorSpec(1000, _LARGE_NETWORK, 2.0, seed=5),
     "xlarge": GeneratorSpec(10_000, _LARGE_NETWORK, 7.0, seed=4),
+    # contended instances: requested time 1.7–2.5× the dark time (``demand_ratio``)
+    "contended200": GeneratorSpec(200, _MEDIUM_NETWORK, 2.0, seed=11, duration_range_s=_C200),
+    "contended1k": GeneratorSpec(1000, _LARGE_NETWORK, 7.0, seed=12, duration_range_s=_C1K),
+    "contended3k": GeneratorSpec(3000, _LARGE_NETWORK, 7.0, seed=13, duration_range_s=_C3K),
+    "contended10k": GeneratorSpec(10_000, _LARGE_NETWORK, 7.0, seed=14, duration_range_s=_C10K),
+    # many all-or-nothing and one-of groups with tight windows
+    "andoneof400": GeneratorSpec(
+        400,
+        _ONE_METRE_NETWORK,
+        3.0,
+        seed=15,
+        duration_range_s=_CAND,
+        and_fraction=0.25,
+        oneof_fraction=0.25,
+    ),
 }
 
 
@@ -226,10 +269,27 @@ def generate(spec: GeneratorSpec) -> Problem:
             if rng.random() < spec.time_critical_fraction
             else ObservationType.NORMAL
         )
-        is_many = observation_type is ObservationType.NORMAL and rng.random() < spec.many_fraction
-        count = min(int(rng.integers(2, 5)) if is_many else 1, spec.num_requests - request_id + 1)
+        compound: GroupOperator | None = None
+        if observation_type is ObservationType.NORMAL and (
+            spec.and_fraction or spec.oneof_fraction
+        ):
+            draw = rng.random()
+            if draw < spec.and_fraction:
+                compound = GroupOperator.AND
+            elif draw < spec.and_fraction + spec.oneof_fraction:
+                compound = GroupOperator.ONEOF
+        is_many = (
+            compound is None
+            and observation_type is ObservationType.NORMAL
+            and rng.random() < spec.many_fraction
+        )
+        count = min(
+            int(rng.integers(2, 5)) if is_many or compound else 1,
+            spec.num_requests - request_id + 1,
+        )
         max_airmass = float(rng.choice([1.6, 1.6, 1.6, 2.0, 2.0, 3.0]))
-        duration_s = int(round(math.exp(rng.uniform(math.log(300), math.log(7200))) / 10) * 10)
+        low_s, high_s = spec.duration_range_s
+        duration_s = int(round(math.exp(rng.uniform(math.log(low_s), math.log(high_s))) / 10) * 10)
         site = None
         if rng.random() < 0.05:
             sites = sorted({t.site for t in telescopes if t.telescope_class == telescope_class})
@@ -248,6 +308,8 @@ def generate(spec: GeneratorSpec) -> Problem:
         for index in range(count):
             if observation_type is ObservationType.TIME_CRITICAL:
                 length_s = int(rng.uniform(2, 6) * 3600)
+            elif compound is not None:  # tight windows
+                length_s = int(rng.uniform(1, 8) * 3600)
             else:
                 kind = rng.random()
                 if kind < 0.25:
@@ -282,7 +344,13 @@ def generate(spec: GeneratorSpec) -> Problem:
         groups.append(
             RequestGroup(
                 id=group_id,
-                operator=GroupOperator.MANY if len(requests) > 1 else GroupOperator.SINGLE,
+                operator=(
+                    GroupOperator.SINGLE
+                    if len(requests) == 1
+                    else compound
+                    if compound is not None
+                    else GroupOperator.MANY
+                ),
                 requests=tuple(requests),
                 tac_priority=float(rng.choice([10, 15, 20, 30, 40])),
                 ipp_value=1.0 if rng.random() < 0.7 else round(float(rng.uniform(0.5, 2.0)), 2),
@@ -318,6 +386,18 @@ def generate(spec: GeneratorSpec) -> Problem:
         groups=tuple(groups),
         downtimes=tuple(downtimes),
     )
+
+
+def demand_ratio(problem: Problem) -> float:
+    """Requested telescope time over dark time: the sum of the requests' durations divided by
+    the sum of the telescopes' nights inside the horizon (above 1: oversubscribed)."""
+    requested_s = sum(r.duration_s for g in problem.groups for r in g.requests)
+    dark_s = sum(
+        max(0, min(b, problem.end_s) - max(a, problem.start_s))
+        for t in problem.telescopes
+        for a, b in t.night
+    )
+    return requested_s / max(dark_s, 1)
 
 
 def generate_preset(name: str, *, seed: int | None = None) -> Problem:

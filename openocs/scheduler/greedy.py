@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from openocs.scheduler.candidates import Prepared, RequestOptions, prepare
+from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.intervals import Interval
 from openocs.scheduler.model import Assignment, GroupOperator, Problem, Schedule, SolveStatus
 
@@ -210,8 +211,8 @@ def best_greedy(
     hours, or priority order with multiplicative noise). The random orders come from a generator
     seeded with ``seed``, so the result is deterministic. With ``repair_limit`` the three best
     schedules are improved by ``repair`` before the best is chosen. ``should_stop`` is asked
-    before every randomised restart; when it answers true, the restarts end (the result is then
-    the best so far, and the caller decides what to do with it).
+    before every order but the first and inside the repair; when it answers true, the search ends
+    with the best schedule so far (the first order always completes, so there is one).
 
     With incumbents (``Problem.incumbent``), every greedy first keeps the feasible incumbents
     (``greedy_schedule``), the ``ORDERS`` are also tried from scratch, "most valuable" means the
@@ -228,7 +229,7 @@ def best_greedy(
     latest = {o.request.id: _latest_end(o) for o in candidates}
     results: list[tuple[float, int, int, list[Assignment]]] = []
     for attempt in range(len(fixed_attempts) + restarts):
-        if attempt >= len(fixed_attempts) and should_stop is not None and should_stop():
+        if attempt >= 1 and should_stop is not None and should_stop():
             break
         keep = True
         if attempt < len(fixed_attempts):
@@ -251,7 +252,7 @@ def best_greedy(
                 to_repair.append(kept[0])
         repaired = []
         for _, attempt, _, assignments in to_repair:
-            better = repair(prepared, assignments, limit=repair_limit)
+            better = repair(prepared, assignments, limit=repair_limit, should_stop=should_stop)
             repaired.append((greedy_score(prepared, better), attempt, 0, better))
             if with_incumbents:  # repairing moves observations: the unrepaired one competes
                 repaired.append((greedy_score(prepared, assignments), attempt, 1, assignments))
@@ -423,7 +424,11 @@ class _Repairer:
 
 
 def repair(
-    prepared: Prepared, assignments: list[Assignment], *, limit: int = 500
+    prepared: Prepared,
+    assignments: list[Assignment],
+    *,
+    limit: int = 500,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Assignment]:
     """Insert left-out requests by re-sequencing a telescope's neighbouring observations.
 
@@ -435,7 +440,8 @@ def repair(
     that, the request takes the place of one lower-priority observation (which is inserted
     elsewhere if it fits, else left out). Every
     observation stays inside one of its own candidate intervals, so the schedule remains valid.
-    A schedule holding AND or ONEOF requests is returned unchanged.
+    A schedule holding AND or ONEOF requests is returned unchanged. ``should_stop`` is asked
+    before each insertion; every step keeps the schedule valid, so stopping early is safe.
     """
     simple = (GroupOperator.SINGLE, GroupOperator.MANY)
     if any(prepared.requests[a.request_id].group.operator not in simple for a in assignments):
@@ -450,6 +456,8 @@ def repair(
         key=lambda o: (-o.priority, o.request.id),
     )[:limit]
     for options in left_out:
+        if should_stop is not None and should_stop():
+            break
         if options.request.id in repairer.placed:
             continue
         if not repairer.insert(options.request.id) and not repairer.insert_with_ejection(
@@ -464,7 +472,16 @@ class GreedyKernel:
 
     name = "greedy"
 
-    def solve(self, problem: Problem, *, time_limit_s: float, seed: int = 0) -> Schedule:
+    def solve(
+        self,
+        problem: Problem,
+        *,
+        time_limit_s: float,
+        seed: int = 0,
+        deadline: Deadline | None = None,
+    ) -> Schedule:
+        """The greedy schedule; the orders after the first and the repair stop at the
+        ``deadline`` (default: ``time_limit_s`` from now)."""
         from openocs.scheduler.bounds import trivial_bound
         from openocs.scheduler.kernels import invalid_time_limit, objective_of, relative_gap
 
@@ -472,10 +489,11 @@ class GreedyKernel:
         why = invalid_time_limit(time_limit_s)
         if why is not None:
             return Schedule(self.name, SolveStatus.FAILED, message=why)
-        started = time.perf_counter()
+        clock = deadline or Deadline(time_limit_s)
+        started = clock.started
         prepared = prepare(problem)
         built = time.perf_counter()
-        assignments = best_greedy(prepared, repair_limit=500)
+        assignments = best_greedy(prepared, repair_limit=500, should_stop=clock.expired)
         value, objective = objective_of(problem, assignments)
         bound = max(trivial_bound(prepared), objective)
         return Schedule(

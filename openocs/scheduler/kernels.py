@@ -17,8 +17,9 @@ import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Protocol, cast
+from typing import Protocol
 
+from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.errors import UnknownKernelError
 from openocs.scheduler.model import Assignment, Problem, Schedule, SolveStatus
 
@@ -151,6 +152,11 @@ def accepts_stop(kernel: Kernel) -> bool:
     return "stop" in inspect.signature(kernel.solve).parameters
 
 
+def accepts_deadline(kernel: Kernel) -> bool:
+    """Whether ``kernel.solve`` takes a ``deadline`` (``openocs.scheduler.deadline.Deadline``)."""
+    return "deadline" in inspect.signature(kernel.solve).parameters
+
+
 def solve(
     problem: Problem,
     *,
@@ -158,19 +164,28 @@ def solve(
     time_limit_s: float | None,
     seed: int = 0,
     stop: StopToken | None = None,
+    deadline: Deadline | None = None,
 ) -> Schedule:
     """Solve ``problem`` with the kernel registered as ``kernel``. ``stop`` is handed to a kernel
     that accepts it; another kernel runs to its time limit. A missing or unusable time limit
-    (``invalid_time_limit``) gives a ``FAILED`` schedule, whatever the kernel."""
+    (``invalid_time_limit``) gives a ``FAILED`` schedule, whatever the kernel.
+
+    ``deadline`` says when the clock of ``time_limit_s`` started (e.g. before the problem was
+    read; see ``openocs.scheduler.deadline``): a kernel that accepts it checks it in every
+    phase; another is given what is left of the limit."""
     instance = get_kernel(kernel)
     why = invalid_time_limit(time_limit_s)
     if why is not None or time_limit_s is None:
         return Schedule(instance.name, SolveStatus.FAILED, message=why or "no time limit")
+    extra: dict[str, object] = {}
+    if deadline is not None:
+        if accepts_deadline(instance):
+            extra["deadline"] = deadline
+        else:
+            time_limit_s = max(deadline.limit_s - deadline.elapsed_s(), 0.01)
     if stop is not None and accepts_stop(instance):
-        return cast(StoppableKernel, instance).solve(
-            problem, time_limit_s=time_limit_s, seed=seed, stop=stop
-        )
-    return instance.solve(problem, time_limit_s=time_limit_s, seed=seed)
+        extra["stop"] = stop
+    return instance.solve(problem, time_limit_s=time_limit_s, seed=seed, **extra)
 
 
 def earliness_bonus(problem: Problem, start_s: int) -> float:

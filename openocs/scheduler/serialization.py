@@ -94,6 +94,15 @@ class _Reader:
     def intervals(self, value: Any, field: str) -> tuple[Interval, ...]:
         if not isinstance(value, list):
             raise ProblemFormatError(field, "expected a list of [start, end] pairs")
+        if all(
+            type(pair) is list
+            and len(pair) == 2
+            and type(pair[0]) is int
+            and type(pair[1]) is int
+            and pair[0] <= pair[1]
+            for pair in value
+        ):  # the common case (integer seconds, as ``dump_problem`` writes them), read at once
+            return tuple((pair[0], pair[1]) for pair in value)
         result: list[Interval] = []
         for index, pair in enumerate(value):
             where = f"{field}[{index}]"

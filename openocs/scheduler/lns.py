@@ -1,0 +1,273 @@
+"""Large-neighbourhood search: free a part of the schedule, re-solve it exactly, keep gains.
+
+A *neighbourhood* is a set of telescopes and a time window ``[t0, t1)``. Every observation lying
+entirely inside it is freed; everything else stays where it is and blocks its time. The
+sub-problem holds the freed requests and the unplaced ones, each restricted to its candidate
+time inside the window on those telescopes, minus the time the fixed observations take; CP-SAT
+(the ``cpsat`` kernel's own model, ``CpSatKernel.build``) solves it from the freed placement as a
+hint, and the result replaces the freed part only when the whole schedule's objective grows.
+
+Group semantics hold by construction:
+
+- an AND group is in a sub-problem whole or not at all: when any member is placed outside the
+  neighbourhood, its members inside stay fixed; an unplaced AND group enters only when every
+  member has candidate time inside; the model keeps its members all-or-nothing;
+- a ONEOF group with a member placed outside the neighbourhood sends no other member in; an
+  unplaced (or freed) ONEOF group enters with all its members, at most one of which is placed.
+
+Neighbourhoods are drawn (seeded) around a left-out request or a placed observation: the
+telescopes of one site that can serve it, or a few telescopes of its class, over a window whose
+length adapts — longer after a sub-problem solved to optimality, shorter after one cut by its
+time limit. The search never returns a worse schedule than its start, and stops at the deadline.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from openocs.scheduler.candidates import Prepared, RequestOptions, Stage
+from openocs.scheduler.deadline import Deadline
+from openocs.scheduler.intervals import Interval, normalise, subtract
+from openocs.scheduler.kernels import objective_of
+from openocs.scheduler.model import Assignment, GroupOperator
+
+__all__ = ["LnsStats", "Neighbourhood", "large_neighbourhood_search", "solve_neighbourhood"]
+
+_HOUR_S = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """The telescopes and the half-open time window ``[start_s, end_s)`` that are re-solved."""
+
+    telescopes: frozenset[str]
+    start_s: int
+    end_s: int
+
+
+@dataclass(slots=True)
+class LnsStats:
+    """What the search did (reported in ``Schedule.stats``)."""
+
+    steps: int = 0
+    improvements: int = 0
+    optimal_steps: int = 0
+    gain: float = 0.0
+
+
+def _inside(assignment: Assignment, hood: Neighbourhood) -> bool:
+    return (
+        assignment.telescope_key in hood.telescopes
+        and hood.start_s <= assignment.start_s
+        and assignment.end_s <= hood.end_s
+    )
+
+
+def sub_problem(
+    prepared: Prepared, assignments: Sequence[Assignment], hood: Neighbourhood
+) -> tuple[Prepared, list[Assignment], list[Assignment]]:
+    """``(sub-problem, fixed assignments, freed assignments)`` for ``hood`` (module docstring)."""
+    placed = {a.request_id: a for a in assignments}
+    freed = {a.request_id for a in assignments if _inside(a, hood)}
+    groups = {o.group.id: o.group for o in prepared.requests.values()}
+    for group in groups.values():
+        members = [r.id for r in group.requests]
+        if group.operator is GroupOperator.AND and any(
+            rid in placed and rid not in freed for rid in members
+        ):
+            freed.difference_update(members)  # partly outside: the whole group stays fixed
+    fixed = [a for a in assignments if a.request_id not in freed]
+    busy: dict[str, list[Interval]] = {key: [] for key in hood.telescopes}
+    for assignment in fixed:
+        if assignment.telescope_key in busy:
+            busy[assignment.telescope_key].append((assignment.start_s, assignment.end_s))
+    free_time = {
+        key: subtract([(hood.start_s, hood.end_s)], normalise(b)) for key, b in busy.items()
+    }
+    blocked_groups = {
+        prepared.requests[a.request_id].group.id
+        for a in fixed
+        if prepared.requests[a.request_id].group.operator is GroupOperator.ONEOF
+    }
+
+    def restricted(options: RequestOptions) -> dict[str, list[Interval]]:
+        duration_s = options.request.duration_s
+        result: dict[str, list[Interval]] = {}
+        for key, spans in options.options.items():
+            if key not in free_time:
+                continue
+            inside = [(a, b) for a, b in _intersect(spans, free_time[key]) if b - a >= duration_s]
+            if inside:
+                result[key] = inside
+        return result
+
+    chosen: dict[int, RequestOptions] = {}
+    for group in groups.values():
+        if group.id in blocked_groups:
+            continue
+        member_options = [prepared.requests[r.id] for r in group.requests]
+        entering: list[RequestOptions] = []
+        for options in member_options:
+            rid = options.request.id
+            if not options.schedulable or (rid in placed and rid not in freed):
+                continue
+            spans = restricted(options)
+            if spans:
+                incumbent = options.incumbent
+                if incumbent is not None and not any(
+                    a <= incumbent[1] and incumbent[1] + options.request.duration_s <= b
+                    for a, b in spans.get(incumbent[0], ())
+                ):
+                    incumbent = None
+                entering.append(replace(options, options=spans, incumbent=incumbent))
+        if group.operator is GroupOperator.AND and len(entering) < len(member_options):
+            continue  # all or nothing: every member must be able to enter
+        for options in entering:
+            chosen[options.request.id] = options
+    requests = {
+        rid: chosen.get(rid) or replace(options, stage=Stage.NOT_PENDING, options={})
+        for rid, options in prepared.requests.items()
+    }
+    freed_assignments = [a for a in assignments if a.request_id in freed]
+    return Prepared(prepared.problem, requests), fixed, freed_assignments
+
+
+def _intersect(first: Sequence[Interval], second: Sequence[Interval]) -> list[Interval]:
+    result: list[Interval] = []
+    for a, b in first:
+        index = max(bisect.bisect_right(second, (a, 2**62)) - 1, 0)
+        while index < len(second) and second[index][0] < b:
+            low, high = max(a, second[index][0]), min(b, second[index][1])
+            if high > low:
+                result.append((low, high))
+            index += 1
+    return result
+
+
+SubSolver = Callable[[Prepared, list[Assignment], float, int], tuple[list[Assignment], bool]]
+"""``(sub-problem, hint, time limit s, seed) -> (assignments, proven optimal)``."""
+
+
+def solve_neighbourhood(
+    prepared: Prepared,
+    assignments: Sequence[Assignment],
+    hood: Neighbourhood,
+    sub_solver: SubSolver,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+) -> tuple[list[Assignment], bool, int]:
+    """Re-solve ``hood``: ``(the better schedule or the given one, sub-problem proven optimal,
+    number of requests in the sub-problem)``. Never returns a schedule worth less."""
+    sub, fixed, freed = sub_problem(prepared, assignments, hood)
+    size = len(sub.candidates())
+    if not size:
+        return list(assignments), True, 0
+    found, optimal = sub_solver(sub, freed, time_limit_s, seed)
+    candidate = fixed + found
+    problem = prepared.problem
+    if objective_of(problem, candidate)[1] > objective_of(problem, assignments)[1] + 1e-9:
+        return sorted(candidate, key=lambda a: (a.telescope_key, a.start_s)), optimal, size
+    return list(assignments), optimal, size
+
+
+class _Sampler:
+    """Seeded neighbourhood draws with an adaptive window length."""
+
+    def __init__(self, prepared: Prepared, seed: int) -> None:
+        self.prepared = prepared
+        self.rng = random.Random(seed)  # noqa: S311 - search diversification, not security
+        problem = prepared.problem
+        self.sites: dict[str, list[str]] = {}
+        self.classes: dict[str, list[str]] = {}
+        for telescope in problem.telescopes:
+            self.sites.setdefault(telescope.site, []).append(telescope.key)
+            self.classes.setdefault(telescope.telescope_class, []).append(telescope.key)
+        self.by_key = {t.key: t for t in problem.telescopes}
+        self.window_s = 6.0 * _HOUR_S
+        self.width = 3
+
+    def draw(self, assignments: Sequence[Assignment]) -> Neighbourhood:
+        rng = self.rng
+        placed = {a.request_id for a in assignments}
+        candidates = self.prepared.candidates()
+        left_out = [o for o in candidates if o.request.id not in placed]
+        if left_out and (rng.random() < 0.7 or not assignments):
+            # around a left-out request, weighted towards high priority
+            sample = rng.sample(left_out, min(len(left_out), 8))
+            options = max(sample, key=lambda o: o.priority)
+            key = rng.choice(sorted(options.options))
+            low_s, high_s = rng.choice(options.options[key])
+            centre_s = rng.randint(low_s, max(low_s, high_s - options.request.duration_s))
+        elif assignments:
+            anchor = rng.choice(list(assignments))
+            key, centre_s = anchor.telescope_key, anchor.start_s
+        else:
+            key = rng.choice(sorted(self.by_key))
+            problem = self.prepared.problem
+            centre_s = rng.randint(problem.start_s, problem.end_s - 1)
+        telescope = self.by_key[key]
+        if rng.random() < 0.5:
+            keys = list(self.sites[telescope.site])
+        else:
+            same = [k for k in self.classes[telescope.telescope_class] if k != key]
+            keys = [key, *rng.sample(same, min(len(same), self.width - 1))]
+        half_s = int(self.window_s * rng.uniform(0.35, 0.65))
+        start_s = centre_s - half_s
+        return Neighbourhood(frozenset(keys), start_s, start_s + int(self.window_s))
+
+    def adapt(self, optimal: bool, size: int) -> None:
+        if optimal and size < 120:
+            self.window_s = min(self.window_s * 1.15, 96 * _HOUR_S)
+            self.width = min(self.width + 1, 8)
+        elif not optimal:
+            self.window_s = max(self.window_s / 1.3, 1 * _HOUR_S)
+            self.width = max(self.width - 1, 1)
+
+
+def large_neighbourhood_search(
+    prepared: Prepared,
+    assignments: Sequence[Assignment],
+    sub_solver: SubSolver,
+    *,
+    deadline: Deadline,
+    seed: int = 0,
+    step_limit_s: float = 2.0,
+    max_steps: int | None = None,
+    target: float | None = None,
+) -> tuple[list[Assignment], LnsStats]:
+    """Improve ``assignments`` until ``deadline`` (or ``max_steps``, or an objective of at least
+    ``target``), each step solving one neighbourhood for at most ``step_limit_s``. Returns the
+    best schedule found (never worse than ``assignments``) and what the search did."""
+    sampler = _Sampler(prepared, seed)
+    current = list(assignments)
+    stats = LnsStats()
+    problem = prepared.problem
+    start_objective = best = objective_of(problem, current)[1]
+    while not deadline.expired() and (max_steps is None or stats.steps < max_steps):
+        if target is not None and best >= target:
+            break
+        remaining_s = deadline.remaining_s()
+        if remaining_s < 0.05:
+            break
+        hood = sampler.draw(current)
+        current, optimal, size = solve_neighbourhood(
+            prepared,
+            current,
+            hood,
+            sub_solver,
+            time_limit_s=min(step_limit_s, remaining_s),
+            seed=seed + stats.steps,
+        )
+        stats.steps += 1
+        stats.optimal_steps += optimal
+        sampler.adapt(optimal, size)
+        objective = objective_of(problem, current)[1]
+        if objective > best + 1e-9:
+            stats.improvements += 1
+            best = objective
+    stats.gain = best - start_objective
+    return current, stats
