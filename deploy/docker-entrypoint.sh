@@ -23,6 +23,9 @@ port="${OCS_PORT:-8000}"
 case "$role" in
     web)
         echo web > "${TMPDIR:-/tmp}/openocs-role"
+        # The gunicorn workers share their Prometheus metrics through this folder.
+        export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${TMPDIR:-/tmp}/openocs-metrics}"
+        mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
         run gunicorn openocs.server.wsgi:application --bind "${OCS_HOST:-0.0.0.0}:${port}" \
             --workers "${OCS_WEB_WORKERS:-4}" --threads "${OCS_WEB_THREADS:-4}" \
             --timeout "${OCS_WEB_TIMEOUT:-120}" --access-logfile - \

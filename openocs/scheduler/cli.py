@@ -7,7 +7,9 @@ The group is exposed as ``scheduler_group`` and mounted into the ``ocs`` CLI by
 from __future__ import annotations
 
 import json
+import os
 import signal
+import time
 from pathlib import Path
 
 import click
@@ -234,6 +236,14 @@ def _with_slash(url: str) -> str:
     help="Only schedule these telescope classes (repeatable; TELESCOPE_CLASSES).",
 )
 @click.option("--dry-run", is_flag=True, help="Plan and report, but cancel and create nothing.")
+@click.option(
+    "--metrics-port",
+    envvar="OCS_SCHEDULER_METRICS_PORT",
+    type=click.IntRange(min=0, max=65535),
+    default=0,
+    help="Serve Prometheus metrics on this port at /metrics (env OCS_SCHEDULER_METRICS_PORT; "
+    "0: off).",
+)
 def run(
     portal_url: str,
     configdb_url: str,
@@ -248,6 +258,7 @@ def run(
     horizon_days: float,
     telescope_classes: tuple[str, ...],
     dry_run: bool,
+    metrics_port: int,
 ) -> None:
     """Keep the network schedule current: read the portal's schedulable requests, configdb and
     downtime, plan (rapid-response pass, then normal and time-critical), and write observations
@@ -281,7 +292,12 @@ def run(
             "the portal needs a staff token with staff_view: pass --token or set "
             "OCS_SCHEDULER_TOKEN (`ocs up` creates one for its `scheduler` account)"
         )
+    from openocs.logformat import JsonFormatter, default_log_format
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if os.environ.get("OCS_LOG_FORMAT", default_log_format()) == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     portal_url = _with_slash(portal_url)
     portal = PortalSchedulingClient(portal_url, token=token)
@@ -318,9 +334,19 @@ def run(
         else:
             click.echo(f"cycle ({report.reason}) failed, nothing more written: {report.error}")
 
+    metrics = None
+    if metrics_port:
+        from openocs.scheduler.metrics import SchedulerMetrics
+
+        metrics = SchedulerMetrics()
+        metrics.serve(metrics_port)
+
     class _ReportingDaemon(SchedulerDaemon):
         def run_cycle(self, reason: str = "", *, interruptible: bool = True) -> CycleReport:
+            started = time.monotonic()
             report = super().run_cycle(reason, interruptible=interruptible)
+            if metrics is not None:
+                metrics.record(report, time.monotonic() - started)
             echo_report(report)
             return report
 

@@ -203,6 +203,8 @@ class CycleReport:
     aborted: int = 0
     error: str = ""
     plan: CyclePlan | None = None
+    requests: int = 0
+    """Schedulable requests the cycle read (placed or left out)."""
     superseded: bool = False
     """A rapid-response change arrived while the normal pass was solving: that pass was stopped
     and nothing of it was written (the rapid-response pass of this cycle was); the next cycle
@@ -491,7 +493,7 @@ class SchedulerDaemon:
             time_limit_s=config.rapid_response_time_limit_s,
             seed=config.seed,
         )
-        report = CycleReport(True, True, reason)
+        report = CycleReport(True, True, reason, requests=sum(len(g.requests) for g in groups))
         try:
             if rapid_response.ok and not config.dry_run:
                 self._apply(rapid_response, epoch, report)

@@ -14,7 +14,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from openocs.server.logs import JsonFormatter, default_log_format, is_idle_poll
+from openocs.logformat import JsonFormatter, default_log_format, is_idle_poll
 
 
 def _status_code(resp: Any) -> int:

@@ -29,6 +29,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "ingest": "openocs.ingester.cli:ingest_command",
     "accounting": "openocs.portal.cli:accounting_group",
     "archive": "openocs.archive.cli:archive_group",
+    "backup": "openocs.server.backup:backup_command",
+    "restore": "openocs.server.backup:restore_command",
 }
 
 
@@ -317,7 +319,11 @@ def up(
     web = web_server_command(
         python=python, host=host, port=port, workers=workers, data_dir=Path(settings.DATA_DIR)
     )
-    processes.append(subprocess.Popen(web))  # noqa: S603 - fixed argv built from our own values
+    web_env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder(Path(settings.DATA_DIR))),
+    }
+    processes.append(subprocess.Popen(web, env=web_env))  # noqa: S603 - argv of our own values
     if not no_worker:
         worker = [python, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
         processes.append(
@@ -341,6 +347,15 @@ def up(
         processes.append(subprocess.Popen(scheduler, env=environment))  # noqa: S603
     click.echo(f"OpenOCS is serving on http://{host}:{port}/ (Ctrl-C stops it)")
     _supervise(processes)
+
+
+def metrics_folder(data_dir: Path) -> Path:
+    """An empty folder where the web workers share their Prometheus metrics (multiprocess)."""
+    folder = data_dir / "run" / "metrics"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):  # counters of a previous run
+        stale.unlink()
+    return folder
 
 
 # A Unix socket path must fit in sockaddr_un.sun_path (108 bytes on Linux, 104 on macOS).

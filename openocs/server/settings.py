@@ -60,9 +60,9 @@ if USE_X_FORWARDED_HOST:
 
 # --- HTTPS (docs/security.md) -------------------------------------------------------------------
 # Redirect plain HTTP to HTTPS and send Strict-Transport-Security; on by default in production.
-# Health probes are exempt so a load balancer may check a worker over plain HTTP.
+# Health probes (and Prometheus scrapes) are exempt so they may reach a worker over plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("OCS_SSL_REDIRECT", PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^(.+/)?health/?$", r"^zpages/health/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^(.+/)?health/?$", r"^zpages/health/?$", r"^metrics/?$"]
 SECURE_HSTS_SECONDS = env_int("OCS_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("OCS_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("OCS_HSTS_PRELOAD", False)
@@ -104,6 +104,7 @@ for _name in OCS_COMPONENTS:
     INSTALLED_APPS += COMPONENTS[_name].django_apps()
 
 MIDDLEWARE = [
+    "openocs.server.metrics.MetricsMiddleware",  # first: it times everything below it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -311,6 +312,9 @@ if CORS_ALLOW_CREDENTIALS and CORS_ALLOW_ALL_ORIGINS:
     )
 CORS_URLS_REGEX = r"^/(api|accounts|o|media|archive|frames|configdb|downtime)/.*$"
 
+# Prometheus metrics at /metrics: open in development; in production only with this bearer token.
+OCS_METRICS_TOKEN = env_str("OCS_METRICS_TOKEN", "")
+
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
@@ -336,14 +340,14 @@ OCS_CLIENT_TIMEOUT_S = env_float("OCS_CLIENT_TIMEOUT", 10.0, minimum=0.1)
 # How often (seconds) consumers revalidate their cached configdb/downtime copies.
 OCS_CONFIG_REFRESH_S = env_float("OCS_CONFIG_REFRESH", 15 * 60.0, minimum=0.0)
 
-# One line per event: JSON in production (openocs.server.logs), plain text in development.
+# One line per event: JSON in production (openocs.logformat), plain text in development.
 OCS_LOG_FORMAT = env_choice("OCS_LOG_FORMAT", "json" if PRODUCTION else "plain", ["json", "plain"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "json": {"()": "openocs.server.logs.JsonFormatter"},
+        "json": {"()": "openocs.logformat.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": OCS_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("OCS_LOG_LEVEL", "INFO")},

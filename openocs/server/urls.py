@@ -21,6 +21,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from openocs.server.components import COMPONENTS, mount_prefix
 from openocs.server.health import health
+from openocs.server.metrics import metrics_view
 
 
 def _slashless(route: str) -> str:
@@ -73,6 +74,7 @@ def component_urlpatterns(name: str) -> list[URLPattern | URLResolver]:
 urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^health/?$", health, name="health"),
     re_path(r"^zpages/health/?$", health, name="zpages-health"),
+    re_path(r"^metrics/?$", metrics_view, name="metrics"),
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^api/schema/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     re_path(

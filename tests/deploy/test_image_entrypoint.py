@@ -62,7 +62,13 @@ def test_each_role_runs_its_process(tmp_path: Path, role: str, expected: str) ->
 
 def test_a_web_container_serves_health_and_static_files(tmp_path: Path) -> None:
     port = _free_port()
-    env = _image_env(tmp_path, OCS_PORT=str(port), OCS_HOST="127.0.0.1", OCS_WEB_WORKERS="1")
+    env = _image_env(
+        tmp_path,
+        OCS_PORT=str(port),
+        OCS_HOST="127.0.0.1",
+        OCS_WEB_WORKERS="2",
+        OCS_METRICS_TOKEN="scrape",
+    )
     subprocess.run(
         [str(BIN / "django-admin"), "collectstatic", "--noinput", "-v", "0"], env=env, check=True
     )
@@ -81,6 +87,15 @@ def test_a_web_container_serves_health_and_static_files(tmp_path: Path) -> None:
             headers={"Host": "ocs.example.org", "X-Forwarded-Proto": "https"},
         )
         assert response.status_code in (200, 301)  # 301: an HTTPS redirect, if configured
+        metrics = httpx.get(
+            f"http://127.0.0.1:{port}/metrics",
+            headers={"Host": "ocs.example.org", "Authorization": "Bearer scrape"},
+        )
+        assert metrics.status_code == 200
+        # Both workers' requests, summed through the shared folder (multiprocess mode).
+        assert 'ocs_http_requests_total{method="GET",route="^health/?$",status="200"}' in (
+            metrics.text
+        )
     finally:
         web.terminate()
         web.wait(timeout=30)

@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from gunicorn.config import Config
 
+from openocs.logformat import JsonFormatter, default_log_format, is_idle_poll
 from openocs.server.accesslog import GunicornLogger
-from openocs.server.logs import JsonFormatter, default_log_format, is_idle_poll
 
 
 def test_json_formatter_writes_one_object_per_line_with_extras_and_traceback() -> None:
