@@ -219,6 +219,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
+# API tokens (docs/security.md): accepted this many days after they were made; 0: forever.
+OCS_API_TOKEN_LIFETIME_DAYS = env_float("OCS_API_TOKEN_LIFETIME_DAYS", 0.0, minimum=0.0)
 # D1: 401 with WWW-Authenticate for missing/invalid credentials; 403 restores the reference.
 OCS_UNAUTHENTICATED_STATUS = int(env_choice("OCS_UNAUTHENTICATED_STATUS", "401", ["401", "403"]))
 

@@ -23,6 +23,7 @@ from openocs.portal.accounts.serializers import (
     UserProfileSerializer,
     UsersBulkSerializer,
 )
+from openocs.web.authentication import api_token_expires
 
 _TRUE_STRINGS = {"1", "true", "yes", "on", "t", "y"}
 _MESSAGE = inline_serializer("AccountMessage", fields={"message": serializers.CharField()})
@@ -71,6 +72,37 @@ class RevokeTokenApi(APIView):
     def post(self, request: Request) -> Response:
         services.api_token_revoke(user=request.user)  # type: ignore[arg-type]
         return Response({"message": "API token revoked."})
+
+
+class RotateTokenApi(APIView):
+    """``POST /api/rotate_token/``: replace the caller's API token and answer the new one (the
+    old key stops working at once) with when it expires (``null``: never)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "RotatedApiToken",
+                fields={
+                    "token": serializers.CharField(),
+                    "expires": serializers.DateTimeField(allow_null=True),
+                },
+            )
+        },
+    )
+    def post(self, request: Request) -> Response:
+        token = services.api_token_revoke(user=request.user)  # type: ignore[arg-type]
+        expires = api_token_expires(token.created)
+        return Response(
+            {
+                "token": token.key,
+                "expires": serializers.DateTimeField().to_representation(expires)
+                if expires is not None
+                else None,
+            }
+        )
 
 
 def _caller_pk(request: Request) -> int:

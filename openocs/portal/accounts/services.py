@@ -34,6 +34,7 @@ from openocs.portal.accounts.errors import (
 )
 from openocs.portal.accounts.models import Profile
 from openocs.portal.proposals import services as proposal_services
+from openocs.web.authentication import api_token_expires
 
 ACTIVATION_SALT = "openocs.portal.accounts.activation"
 GENERATED_PASSWORD_LENGTH = 12
@@ -220,9 +221,14 @@ def user_activate(*, token: str) -> User:
 # --- Tokens ---------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def api_token_get_or_create(*, user: User) -> Token:
-    """The user's API token (``Authorization: Token <key>``), created on first use."""
-    token, _ = Token.objects.get_or_create(user=user)
+    """The user's API token (``Authorization: Token <key>``), created on first use and replaced
+    once older than ``OCS_API_TOKEN_LIFETIME_DAYS`` (the caller proved who they are otherwise)."""
+    token, created = Token.objects.get_or_create(user=user)
+    expires = api_token_expires(token.created)
+    if not created and expires is not None and expires <= timezone.now():
+        return api_token_revoke(user=user)
     return token
 
 

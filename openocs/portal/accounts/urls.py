@@ -15,6 +15,7 @@ from openocs.web.routers import optional_slash_path
 api_urlpatterns: list[URLPattern | URLResolver] = [
     optional_slash_path("api/api-token-auth/", apis.ApiTokenAuthApi.as_view(), "api-token-auth"),
     optional_slash_path("api/revoke_token/", apis.RevokeTokenApi.as_view(), "revoke-token"),
+    optional_slash_path("api/rotate_token/", apis.RotateTokenApi.as_view(), "rotate-token"),
     optional_slash_path("api/profile/", apis.ProfileApi.as_view(), "profile"),
     optional_slash_path(
         "api/profile/accept_terms/", apis.AcceptTermsApi.as_view(), "profile-accept-terms"
