@@ -31,3 +31,14 @@ class ValidationContext:
     def configuration(self) -> PortalConfiguration:
         """Loaded on first use, so field errors never wait on configdb."""
         return self._configuration or load_portal_configuration()
+
+    @cached_property
+    def _semesters(self) -> list[Any]:
+        from openocs.portal.proposals.models import Semester
+
+        return list(Semester.objects.order_by("start"))
+
+    def semester_for(self, start: datetime, end: datetime) -> Any:
+        """The earliest-starting semester that holds [start, end], or None. The semesters are
+        read once per submission (a handful of rows), not once per window."""
+        return next((s for s in self._semesters if s.start <= start and s.end >= end), None)

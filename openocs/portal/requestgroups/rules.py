@@ -489,24 +489,20 @@ def location_rules(attrs: dict[str, Any], ocs: ValidationContext) -> dict[str, A
     return attrs
 
 
-def _semester_for(start: datetime, end: datetime) -> Any:
-    from openocs.portal.proposals.models import Semester
-
-    return Semester.objects.filter(start__lte=start, end__gte=end).order_by("start").first()
-
-
 def window_rules(attrs: dict[str, Any], ocs: ValidationContext) -> dict[str, Any]:
     start = attrs.get("start") or ocs.now
     end = attrs["end"]
     if end <= start:
         raise ValidationError(f"Window end '{end}' cannot be earlier than window start '{start}'")
-    if _semester_for(start, end) is None:
+    if ocs.semester_for(start, end) is None:
         raise ValidationError("The observation window does not fit within any defined semester.")
     return {"start": start, "end": end}
 
 
-def check_windows_in_one_semester(windows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    semesters = {_semester_for(w["start"], w["end"]).pk for w in windows}
+def check_windows_in_one_semester(
+    windows: list[dict[str, Any]], ocs: ValidationContext
+) -> list[dict[str, Any]]:
+    semesters = {ocs.semester_for(w["start"], w["end"]).pk for w in windows}
     if len(semesters) > 1:
         raise ValidationError("The observation windows must all be in the same semester")
     return windows

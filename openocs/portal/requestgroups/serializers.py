@@ -253,7 +253,7 @@ class RequestSerializer(ExtraParamsMixin, LenientSerializer):
     def validate_windows(self, value: list[Any]) -> list[Any]:
         if not value:
             raise serializers.ValidationError("You must specify at least 1 window")
-        return rules.check_windows_in_one_semester(value)
+        return rules.check_windows_in_one_semester(value, self.ocs)
 
     def validate_cadence(self, value: Any) -> Any:
         raise serializers.ValidationError(

@@ -35,12 +35,15 @@ from openocs.clients.errors import ClientError
 from openocs.portal.requestgroups import duration as durations
 from openocs.portal.requestgroups.configuration import TelescopeInfo
 from openocs.portal.requestgroups.context import ValidationContext
+from openocs.visibility.intervals import intersect_lists
 from openocs.web.exceptions import ServiceUnavailable
 
 Interval = tuple[dt.datetime, dt.datetime]
 
 VISIBILITY_CACHE_S = 300.0
 VISIBILITY_CACHE_SIZE = 512
+SPAN_GAP = dt.timedelta(days=3)
+"""Windows closer than this are computed in one visibility call (see :func:`_spans`)."""
 
 DOWNTIME_DOWN_MESSAGE = (
     "The downtime database cannot be reached, so the visibility of this request cannot be "
@@ -236,25 +239,43 @@ def _compute_by_site(
     downtime: Mapping[str, Sequence[Interval]],
 ) -> dict[str, list[Interval]]:
     targets, constraints = _targets_and_constraints(request)
+    merged_windows = _merge(windows)
+    spans = _spans(merged_windows)
     by_site: dict[str, list[Interval]] = {}
     computed: list[tuple[visibility.Site, list[Interval]]] = []  # one per distinct sky
     for telescope in telescopes:
         site = _site_of(telescope)
         sky = next((found for known, found in computed if site.same_sky_as(known)), None)
         if sky is None:
-            sky = _merge(
+            # Once per span of nearby windows, then cut to the windows: the cost follows the
+            # time the windows cover, not their number (intervals do not depend on the window
+            # they were computed in: the library's bounds only clip).
+            observable = _merge(
                 [
                     interval
-                    for start, end in windows
+                    for start, end in spans
                     for interval in visibility.observable_intervals(
                         site, targets, start, end, constraints
                     )
                 ]
             )
+            sky = intersect_lists(observable, merged_windows)
             computed.append((site, sky))
         intervals = subtract(sky, downtime.get(telescope.key, []))
         by_site.setdefault(telescope.site, []).extend(intervals)
     return {code: _merge(intervals) for code, intervals in by_site.items()}
+
+
+def _spans(windows: Sequence[Interval]) -> list[Interval]:
+    """Sorted, merged windows joined into spans where the gap between them is at most
+    :data:`SPAN_GAP`: computing the gap costs less than another call's fixed work."""
+    spans: list[Interval] = []
+    for start, end in windows:
+        if spans and start - spans[-1][1] <= SPAN_GAP:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def largest_interval_s(

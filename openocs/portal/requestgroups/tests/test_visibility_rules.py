@@ -4,6 +4,7 @@ metres apart."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -14,6 +15,7 @@ from openocs import visibility
 from openocs.portal.conftest import Persona
 from openocs.portal.requestgroups import visibility as portal_visibility
 from openocs.portal.requestgroups.tests.conftest import imaging_group
+from openocs.visibility.intervals import intersect_lists
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,53 @@ def test_validate_then_submit_computes_the_sky_once(
     monkeypatch.setattr(portal_visibility, "VISIBILITY_CACHE_S", 0.0)
     client.post("/api/requestgroups/validate/", imaging_group(), format="json")
     assert len(calls) == 4 * computed  # expired entries are recomputed
+
+
+def test_many_windows_cost_one_sky_per_site_and_keep_each_windows_intervals(
+    submitter: Persona, monkeypatch: pytest.MonkeyPatch, demo_sites_document: bytes
+) -> None:
+    """Issue 14/17: visibility is computed once per site over the span of the windows and cut to
+    each window, so the cost of validation no longer grows with the number of windows."""
+    payload = imaging_group()
+    windows = [
+        {"start": f"2026-12-0{2 + k // 24}T{k % 24:02d}:00:00Z",
+         "end": f"2026-12-0{2 + k // 24}T{k % 24:02d}:40:00Z"}
+        for k in range(0, 6 * 24, 2)
+    ]  # fmt: skip
+    payload["requests"][0]["windows"] = windows
+    calls = _count_skies(monkeypatch)
+    response = submitter.client.post("/api/requestgroups/validate/", payload, format="json")
+    assert response.status_code == 200, response.content
+    sites = {site for site, _, _ in _one_1m0_telescopes(demo_sites_document)}
+    assert response.json()["errors"] == {}, response.json()
+    assert len(windows) == 72 and len(calls) == len(sites)
+
+    # The same intervals as computing each window on its own.
+    site = calls[0]
+    target = visibility.SiderealTarget(49.921, -19.411)
+    limits = visibility.Constraints(max_airmass=2.0, min_lunar_distance_deg=30.0)
+    parsed = [
+        (dt.datetime.fromisoformat(w["start"]), dt.datetime.fromisoformat(w["end"]))
+        for w in windows
+    ]
+    each = portal_visibility._merge(
+        [i for s, e in parsed for i in visibility.observable_intervals(site, target, s, e, limits)]
+    )
+    spans = portal_visibility._spans(portal_visibility._merge(parsed))
+    assert len(spans) == 1
+    whole = visibility.observable_intervals(site, target, spans[0][0], spans[0][1], limits)
+    assert intersect_lists(whole, portal_visibility._merge(parsed)) == each
+
+
+def test_windows_far_apart_are_computed_apart() -> None:
+    day = dt.timedelta(days=1)
+    start = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    windows = [
+        (start, start + day),
+        (start + 2 * day, start + 3 * day),
+        (start + 30 * day, start + 31 * day),
+    ]
+    assert portal_visibility._spans(windows) == [
+        (start, start + 3 * day),
+        (start + 30 * day, start + 31 * day),
+    ]
