@@ -28,11 +28,16 @@ install: $(INSTALLED) ## Create .venv and install the pinned dependencies
 run: $(INSTALLED) ## Set up and start the whole system on http://127.0.0.1:8000
 	$(BIN)/ocs up
 
+CHROMIUM ?= $(or $(OCS_CHROMIUM),/usr/bin/chromium)
+
 test: $(INSTALLED) ## Run the tests on SQLite, then the database tests on PostgreSQL if it answers
+	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running in $(CHROMIUM)"; \
+	elif [ -n "$(OCS_REQUIRE_BROWSER)" ]; then echo "Browser tests: no Chromium at $(CHROMIUM), and OCS_REQUIRE_BROWSER is set: they will fail"; \
+	else echo "Browser tests: SKIPPED, no Chromium at $(CHROMIUM) (apt-get install chromium, or set OCS_CHROMIUM)"; fi
 	OCS_TEST_DATABASE_URL= $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 	@if OCS_TEST_DATABASE_URL="$(OCS_TEST_DATABASE_URL)" $(BIN)/python -m openocs.server.dbcheck; then \
 		echo "Running the database tests on PostgreSQL ($(OCS_TEST_DATABASE_URL))"; \
-		OCS_TEST_DATABASE_URL="$(OCS_TEST_DATABASE_URL)" $(BIN)/pytest -n 2 -q -m database $(PYTEST_ARGS) $(if $(findstring --cov,$(PYTEST_ARGS)),--cov-append,); \
+		OCS_TEST_DATABASE_URL="$(OCS_TEST_DATABASE_URL)" $(BIN)/pytest -n 2 -q -m "database and not browser" $(PYTEST_ARGS) $(if $(findstring --cov,$(PYTEST_ARGS)),--cov-append,); \
 	else \
 		echo "PostgreSQL does not answer at $(OCS_TEST_DATABASE_URL): database tests ran on SQLite only"; \
 	fi

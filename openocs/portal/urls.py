@@ -30,3 +30,7 @@ urlpatterns += notifications_urlpatterns  # api/changes/, api/webhooks/, api/not
 from openocs.portal.telescopestates.urls import urlpatterns as telescopestates_urlpatterns  # noqa: E402
 
 urlpatterns += telescopestates_urlpatterns  # api/telescope_states/, api/telescope_availability/
+
+from openocs.portal.home.urls import urlpatterns as home_urlpatterns  # noqa: E402
+
+urlpatterns += home_urlpatterns  # / (the front page and dashboard)

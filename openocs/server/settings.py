@@ -92,10 +92,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "openocs.web",  # the shared page layout; before drf_spectacular, whose Redoc page it overrides
+    "django_htmx",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc and Swagger UI files, served by us (no CDN)
     "corsheaders",
     "huey.contrib.djhuey",
     "openocs.server",
@@ -114,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 if "portal" in OCS_COMPONENTS:  # a throttled login on a web form answers a 429 page
     MIDDLEWARE.append("openocs.portal.accounts.login_throttle.LoginThrottledMiddleware")
@@ -132,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "openocs.server.navigation.navigation",
             ],
         },
     },
@@ -245,6 +250,11 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("OCS_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "openocs.web.staticfiles.PackageFileFinder",  # plotly/plotly.min.js from the plotly wheel
+]
 
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -299,6 +309,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The reference pages work offline: their scripts come from drf-spectacular-sidecar.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Cross-origin reads (docs/security.md): only the listed origins ("*": any origin, which is

@@ -1,0 +1,91 @@
+/* OpenOCS: the one script of every page. It only presents: no rule of the observatory lives here.
+   - <time data-utc datetime="…Z">: adds the reader's local time as a tooltip.
+   - <div data-plot="json-script-id" data-plotly-src="…">: draws a Plotly figure prepared on the
+     server; Plotly.js is loaded the first time a page (or an htmx swap) has a plot.
+   Runs on page load and on every piece of page htmx swaps in. */
+(function () {
+  "use strict";
+
+  var localFormat = new Intl.DateTimeFormat(undefined, {
+    year: "numeric", month: "short", day: "numeric",
+    hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+  });
+
+  function showLocalTimes(root) {
+    root.querySelectorAll("time[data-utc]").forEach(function (element) {
+      var moment = new Date(element.getAttribute("datetime"));
+      if (isNaN(moment.getTime())) { return; }
+      var local = "Your local time: " + localFormat.format(moment);
+      element.setAttribute("title", local);
+      element.setAttribute("aria-label", element.textContent + " (" + local + ")");
+    });
+  }
+
+  var plotlyLoading = null;
+
+  function loadPlotly(source) {
+    if (window.Plotly) { return Promise.resolve(window.Plotly); }
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = source;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = function () { plotlyLoading = null; reject(new Error("Plotly did not load")); };
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+
+  var baseLayout = {
+    font: { family: getComputedStyle(document.body).fontFamily, size: 13, color: "#1c2733" },
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    margin: { l: 56, r: 16, t: 24, b: 48 },
+    colorway: ["#1f5fae", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a2b8", "#7f8c8d"],
+    hoverlabel: { font: { family: getComputedStyle(document.body).fontFamily } },
+    legend: { orientation: "h", y: -0.2 }
+  };
+
+  function merge(base, extra) {
+    var result = {};
+    Object.keys(base).forEach(function (key) { result[key] = base[key]; });
+    Object.keys(extra || {}).forEach(function (key) {
+      var value = extra[key];
+      var isObject = value && typeof value === "object" && !Array.isArray(value);
+      result[key] = isObject && base[key] && typeof base[key] === "object" ? merge(base[key], value) : value;
+    });
+    return result;
+  }
+
+  function drawPlots(root) {
+    var plots = root.querySelectorAll("[data-plot]:not([data-drawn])");
+    if (!plots.length) { return; }
+    loadPlotly(plots[0].getAttribute("data-plotly-src")).then(function (Plotly) {
+      plots.forEach(function (element) {
+        var source = document.getElementById(element.getAttribute("data-plot"));
+        if (!source) { return; }
+        var figure = JSON.parse(source.textContent);
+        element.textContent = "";
+        Plotly.newPlot(element, figure.data || [], merge(baseLayout, figure.layout), {
+          responsive: true, displayModeBar: false, displaylogo: false
+        });
+        element.setAttribute("data-drawn", "true");
+      });
+    }).catch(function () {
+      plots.forEach(function (element) { element.textContent = "The plot could not be drawn."; });
+    });
+  }
+
+  function enhance(root) {
+    showLocalTimes(root);
+    drawPlots(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance(document);
+    if (window.htmx) {
+      document.body.addEventListener("htmx:afterSettle", function (event) { enhance(event.target); });
+    }
+  });
+})();
