@@ -42,6 +42,7 @@ Interval = tuple[dt.datetime, dt.datetime]
 
 VISIBILITY_CACHE_S = 300.0
 VISIBILITY_CACHE_SIZE = 512
+WARM_UP_SPAN = dt.timedelta(days=7)
 SPAN_GAP = dt.timedelta(days=3)
 """Windows closer than this are computed in one visibility call (see :func:`_spans`)."""
 
@@ -276,6 +277,21 @@ def _spans(windows: Sequence[Interval]) -> list[Interval]:
         else:
             spans.append((start, end))
     return spans
+
+
+def warm_up(telescopes: Sequence[TelescopeInfo], now: dt.datetime) -> int:
+    """Compute each distinct sky's tables for the week from ``now`` (the usual window of a new
+    request) with one target under the usual constraints; return the number of skies."""
+    target = visibility.SiderealTarget(ra_deg=0.0, dec_deg=0.0)
+    constraints = visibility.Constraints(max_airmass=1.6, min_lunar_distance_deg=30.0)
+    skies: list[visibility.Site] = []
+    for telescope in telescopes:
+        site = _site_of(telescope)
+        if any(site.same_sky_as(known) for known in skies):
+            continue
+        skies.append(site)
+        visibility.observable_intervals(site, target, now, now + WARM_UP_SPAN, constraints)
+    return len(skies)
 
 
 def largest_interval_s(

@@ -1,0 +1,61 @@
+"""Start-up warm-up (issue 17): the first request after start finds the caches filled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+import pytest
+
+from openocs.clients.configdb import ConfigDBClient
+from openocs.portal import warmup as portal_warmup
+from openocs.portal.requestgroups import visibility as portal_visibility
+from openocs.portal.requestgroups.configuration import load_portal_configuration
+from openocs.server import warmup as server_warmup
+from openocs.visibility import observability
+from openocs.web.clients import install_client, reset_clients
+
+pytestmark = pytest.mark.django_db
+
+
+def test_portal_warm_up_fills_the_digests_and_one_week_of_each_sky(network: None) -> None:
+    observability._cached_context.cache_clear()
+    now = dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC)
+    portal_warmup.warm_up(now)
+    configuration = load_portal_configuration()
+    assert {(False, None), (True, None)} <= set(configuration._digests)
+    skies = observability._cached_context.cache_info().currsize
+    assert 0 < skies < len(configuration.telescopes)  # telescopes of a site share a sky
+    # A request's usual week (starting later the same day) finds its sky computed.
+    before = observability._cached_context.cache_info()
+    again = portal_visibility.warm_up(configuration.telescopes, now + dt.timedelta(hours=3))
+    after = observability._cached_context.cache_info()
+    assert again == skies and after.misses == before.misses and after.hits > before.hits
+
+
+def test_portal_warm_up_leaves_the_caches_empty_when_configdb_is_down(
+    db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    reset_clients()
+    install_client(
+        "configdb",
+        ConfigDBClient(
+            "http://configdb.test/",
+            transport=httpx.MockTransport(lambda request: httpx.Response(503)),
+        ),
+    )
+    try:
+        portal_warmup.warm_up()
+    finally:
+        reset_clients()
+    assert "configdb did not answer" in caplog.text
+
+
+def test_server_warm_up_runs_each_installed_components_hook(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[str] = []
+    monkeypatch.setattr(portal_warmup, "warm_up", lambda: ran.append("portal"))
+    assert "portal" in server_warmup.warm_up()  # components without a warm-up are skipped
+    assert ran == ["portal"]
