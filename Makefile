@@ -18,15 +18,17 @@ help: ## List the targets
 
 $(INSTALLED): requirements/lock.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "OpenOCS needs Python 3.11 or newer")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { echo "==> Creating the virtual environment $(VENV)…"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> Installing the pinned dependencies into $(VENV) (the first time takes a few minutes)…"
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements/lock.txt -e .
 	@touch $@
+	@echo "==> Installed. The command line is $(BIN)/ocs (also $(BIN)/openocs)."
 
 install: $(INSTALLED) ## Create .venv and install the pinned dependencies
 
-run: $(INSTALLED) ## Set up and start the whole system on http://127.0.0.1:8000
-	$(BIN)/ocs up
+run: $(INSTALLED) ## Set up and start the whole system on http://127.0.0.1:8000 (OCS_PORT to change)
+	@$(BIN)/ocs up
 
 CHROMIUM ?= $(or $(OCS_CHROMIUM),/usr/bin/chromium)
 

@@ -100,3 +100,13 @@ def env_choice(
     if value not in choices:
         raise SettingError(name, value, "one of " + ", ".join(choices))
     return value
+
+
+def local_base_url(environ: Mapping[str, str] | None = None) -> str:
+    """``http://HOST:PORT`` where ``ocs up`` serves (``OCS_HOST``, ``OCS_PORT``): the default of
+    the public URLs, so they follow ``ocs up --port``. A wildcard host becomes ``127.0.0.1``."""
+    host = env_str("OCS_HOST", "127.0.0.1", environ)
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - naming the wildcard, not binding it
+        host = "127.0.0.1"
+    port = env_int("OCS_PORT", 8000, environ, minimum=1)
+    return f"http://{host}:{port}"

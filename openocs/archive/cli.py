@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
 import click
@@ -40,8 +41,11 @@ def thumbnails_command(missing: bool) -> None:
     if missing:
         frames = frames.filter(thumbnails__isnull=True)
     count = 0
-    for frame_id in frames.values_list("id", flat=True).order_by("id"):
-        count += len(thumbnails_generate(frame_id=frame_id))
+    frame_ids = list(frames.values_list("id", flat=True).order_by("id"))
+    # click draws the bar only on a terminal
+    with click.progressbar(frame_ids, label="thumbnails", file=sys.stderr) as bar:
+        for frame_id in bar:
+            count += len(thumbnails_generate(frame_id=frame_id))
     click.echo(f"{count} thumbnails written")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from openocs.progress import elapsed
 from openocs.server.cli import setup_django
 
 
@@ -36,7 +37,8 @@ def export_command(file: Path | None) -> None:
     from openocs.configdb.errors import ExportError
 
     try:
-        document = services.configuration_export()
+        with elapsed("exporting the configuration"):  # on a terminal only
+            document = services.configuration_export()
     except ExportError as error:
         raise click.ClickException(error.message) from error
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -69,7 +71,8 @@ def import_command(file: Path) -> None:
     from openocs.configdb.errors import ImportDocumentError
 
     try:
-        counts = services.configuration_import_file(path=file)
+        with elapsed("importing the configuration"):  # on a terminal only
+            counts = services.configuration_import_file(path=file)
     except ImportDocumentError as error:
         raise click.ClickException(f"Nothing imported. {error}") from error
     click.echo(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from openocs.env import env_int, env_list, env_str
+from openocs.env import env_int, env_list, env_str, local_base_url
 from openocs.storage import StorageConfig, config_from_env
 
 RELATED_FRAME_KEYS = [
@@ -81,7 +81,8 @@ class IngesterSettings:
         def listed(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(env_list(name, list(default), environ))
 
-        api_root = env_str("API_ROOT", defaults.api_root, environ)
+        # By default the archive of `ocs up` on this machine (OCS_HOST, OCS_PORT).
+        api_root = env_str("API_ROOT", local_base_url(environ) + "/", environ)
         return cls(
             required_headers=listed("REQUIRED_HEADERS", defaults.required_headers),
             header_blacklist=listed("HEADER_BLACKLIST", defaults.header_blacklist),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from openocs.progress import elapsed
 from openocs.scheduler.candidates import prepare
 from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.errors import InvalidProblemError
@@ -79,11 +80,13 @@ def plan(input_path: Path, kernel: str, time_limit_s: float, seed: int, as_json:
     except InvalidProblemError as error:
         click.echo(f"error: {input_path}: {error}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
-    schedule = solve(
-        problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed, deadline=deadline
-    )
-    prepared = prepare(problem)
-    left_out = explain(problem, schedule, prepared=prepared)
+    with elapsed(f"solving ({kernel})", time_limit_s):  # on a terminal only
+        schedule = solve(
+            problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed, deadline=deadline
+        )
+    with elapsed("explaining the left-out requests"):
+        prepared = prepare(problem)
+        left_out = explain(problem, schedule, prepared=prepared)
     if as_json:
         document = schedule_to_dict(problem, schedule)
         document["left_out"] = [

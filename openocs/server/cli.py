@@ -291,8 +291,10 @@ def up(
     """Set up and start the whole system: web server, task worker and scheduler.
 
     Migrates the database, collects static files, loads the demo observatory (unless
-    --no-demo) and serves on http://HOST:PORT until interrupted. Running it again is safe
-    and fast: every step is idempotent.
+    --no-demo) and serves on http://HOST:PORT until interrupted, printing each step and, once
+    the web server answers, the URLs and the staff account. Running it again is safe and fast:
+    every step is idempotent. OCS_HOST and OCS_PORT set the defaults of --host and --port; the
+    links in e-mails (OCS_PORTAL_PUBLIC_URL) follow them unless set.
 
     \b
     Example:
@@ -304,31 +306,38 @@ def up(
     from django.db import transaction
 
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
-    click.echo("Migrating the database…")
+    _step("Migrating the database")
     call_command("migrate", interactive=False, verbosity=0)
+    _step("Collecting static files")
     call_command("collectstatic", interactive=False, verbosity=0)
+    credentials: tuple[str, str | None, str] | None = None
     if not no_demo:
-        click.echo("Loading the demo observatory…")
+        _step("Loading the demo observatory")
         with transaction.atomic():
             run_demo_loaders()
-            username, password, token = ensure_demo_staff()
-        _print_credentials(username, password, token)
+            credentials = ensure_demo_staff()
 
     processes: list[subprocess.Popen[bytes]] = []
     python = sys.executable
+    # Every process started below (and the links it writes) follows the chosen address.
+    child_env = {**os.environ, "OCS_HOST": host, "OCS_PORT": str(port)}
+    local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    base_url = f"http://{local_host}:{port}/"
     web = web_server_command(
         python=python, host=host, port=port, workers=workers, data_dir=Path(settings.DATA_DIR)
     )
     web_env = {
-        **os.environ,
+        **child_env,
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder(Path(settings.DATA_DIR))),
     }
+    _step(f"Starting the web server on http://{host}:{port}/ ({workers} workers)")
     processes.append(subprocess.Popen(web, env=web_env))  # noqa: S603 - argv of our own values
     if not no_worker:
+        _step("Starting the task worker")
         worker = [python, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
         processes.append(
             subprocess.Popen(  # noqa: S603 - fixed argv built from our own values
-                worker, env={**os.environ, "DJANGO_SETTINGS_MODULE": "openocs.server.settings"}
+                worker, env={**child_env, "DJANGO_SETTINGS_MODULE": "openocs.server.settings"}
             )
         )
     if (
@@ -336,17 +345,60 @@ def up(
         and _load_lazy("scheduler") is not None
         and "portal" in settings.OCS_COMPONENTS
     ):
-        local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        _step("Starting the scheduler daemon")
         scheduler = [
             python, "-m", "openocs.server.cli", "scheduler", "run",
-            "--portal-url", f"http://{local_host}:{port}/",
+            "--portal-url", base_url,
         ]  # fmt: skip
-        environment = {**os.environ}
+        environment = dict(child_env)
         if not environment.get("OCS_SCHEDULER_TOKEN"):
             environment["OCS_SCHEDULER_TOKEN"] = ensure_scheduler_account()
         processes.append(subprocess.Popen(scheduler, env=environment))  # noqa: S603
-    click.echo(f"OpenOCS is serving on http://{host}:{port}/ (Ctrl-C stops it)")
-    _supervise(processes)
+    banner = ready_banner(base_url, list(settings.OCS_COMPONENTS), credentials)
+    _supervise(processes, ready_url=base_url + "health/", banner=banner)
+
+
+def _step(text: str) -> None:
+    click.secho(f"==> {text}…", bold=True)
+
+
+def ready_banner(
+    base_url: str, components: list[str], credentials: tuple[str, str | None, str] | None
+) -> str:
+    """What ``ocs up`` prints once the web server answers: where everything is, who to be."""
+    links = [("Portal API", "api/")] if "portal" in components else []
+    links += [
+        (name, f"{name}/") for name in ("configdb", "downtime", "archive") if name in components
+    ]
+    links += [
+        ("Admin", "admin/"),
+        ("API reference", "api/schema/redoc/"),
+        ("Health", "health/"),
+        ("Metrics", "metrics"),
+    ]
+    lines = ["", "OpenOCS is ready:"]
+    lines += [f"  {label:<15}{base_url}{path}" for label, path in links]
+    if credentials is not None:
+        username, password, token = credentials
+        account = username + (f" / password {password}" if password else "")
+        lines += [f"  {'Staff account':<15}{account}", f"  {'API token':<15}{token}"]
+        lines.append(f"  {'':<15}curl -H 'Authorization: Token {token}' {base_url}api/profile/")
+    lines += ["Ctrl-C stops it.", ""]
+    return "\n".join(lines)
+
+
+def _answers(url: str) -> bool:
+    """Whether a web server answers at ``url`` (any HTTP status counts)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own http:// URL
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
 
 
 def metrics_folder(data_dir: Path) -> Path:
@@ -388,9 +440,13 @@ def web_server_command(
     return command
 
 
-def _supervise(processes: list[subprocess.Popen[bytes]]) -> None:
-    """Wait until one process exits or we are interrupted, then stop them all."""
+def _supervise(
+    processes: list[subprocess.Popen[bytes]], *, ready_url: str = "", banner: str = ""
+) -> None:
+    """Wait until one process exits or we are interrupted, then stop them all. Once
+    ``ready_url`` answers, print ``banner``."""
     stopping = False
+    announced = not ready_url
 
     def _stop(signum: int, frame: object) -> None:
         nonlocal stopping
@@ -407,6 +463,9 @@ def _supervise(processes: list[subprocess.Popen[bytes]]) -> None:
                     exit_code = code or 1
                     stopping = True
                     break
+            if not stopping and not announced and _answers(ready_url):
+                click.echo(banner)
+                announced = True
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass

@@ -8,6 +8,7 @@ from openocs.env import (
     env_int,
     env_list,
     env_str,
+    local_base_url,
 )
 
 
@@ -58,3 +59,11 @@ def test_choice_accepts_only_listed_values() -> None:
     assert env_choice("MODE", "a", ["a", "b"], {"MODE": "b"}) == "b"
     with pytest.raises(SettingError, match="one of a, b"):
         env_choice("MODE", "a", ["a", "b"], {"MODE": "c"})
+
+
+def test_the_local_base_url_follows_ocs_host_and_port() -> None:
+    assert local_base_url({}) == "http://127.0.0.1:8000"
+    assert local_base_url({"OCS_PORT": "8080"}) == "http://127.0.0.1:8080"
+    wildcard = {"OCS_HOST": "0.0.0.0", "OCS_PORT": "9000"}  # noqa: S104
+    assert local_base_url(wildcard) == "http://127.0.0.1:9000"
+    assert local_base_url({"OCS_HOST": "obs.local"}) == "http://obs.local:8000"

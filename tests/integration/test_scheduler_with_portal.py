@@ -364,7 +364,7 @@ def test_ocs_up_starts_the_daemon_with_the_scheduler_account_token(
             started.append((argv, env))
 
     monkeypatch.setattr("openocs.server.cli.subprocess.Popen", _Process)
-    monkeypatch.setattr(server_cli, "_supervise", lambda processes: None)
+    monkeypatch.setattr(server_cli, "_supervise", lambda processes, **banner: None)
     monkeypatch.delenv("OCS_SCHEDULER_TOKEN", raising=False)
 
     result = CliRunner().invoke(
