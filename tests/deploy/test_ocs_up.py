@@ -98,9 +98,15 @@ def test_ocs_up_prints_its_progress_then_the_urls_once_serving(tmp_path: Path) -
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
-    assert process.stdout is not None
+    stdout = process.stdout
+    assert stdout is not None
     lines: queue.Queue[str] = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout])
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+
+    reader = threading.Thread(target=read)
     reader.start()
     output: list[str] = []
     try:
@@ -116,7 +122,7 @@ def test_ocs_up_prints_its_progress_then_the_urls_once_serving(tmp_path: Path) -
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
         reader.join(timeout=30)
-        process.stdout.close()
+        stdout.close()
     text = "\n".join(output)
     assert text.index("==> Migrating") < text.index("==> Starting the web server")
     assert text.index("==> Starting the web server") < text.index("OpenOCS is ready:")
