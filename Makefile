@@ -11,7 +11,7 @@ OCS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 COVERAGE_GATE := 88
 
-.PHONY: help install run test test-sqlite test-postgres check lint format typecheck imports lock bench docs clean
+.PHONY: help install run test test-sqlite test-postgres check lint format typecheck imports lock bench docs release clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ bench: $(INSTALLED) ## Run the benchmarks (prints figures; see benchmarks/RESULT
 
 docs: $(INSTALLED) ## Regenerate the API reference from the OpenAPI schema
 	$(BIN)/python -m openocs.server.apidocs docs/reference/api
+
+release: $(INSTALLED) ## Check the changelog and versions, build the wheel (and image), tag (CONTRIBUTING.md)
+	$(BIN)/python tools/release.py $(RELEASE_ARGS)
 
 clean: ## Remove the virtual environment, caches and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
+import openocs
 from openocs.env import (
     SettingError,
     env_bool,
@@ -306,7 +307,7 @@ OCS_TELESCOPE_STATES_STALE_S = env_float("OCS_TELESCOPE_STATES_STALE_S", 900.0, 
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenOCS API",
     "DESCRIPTION": "The HTTP API of the OpenOCS Observatory Control System.",
-    "VERSION": "0.1.0",
+    "VERSION": openocs.__version__,  # the package metadata: one place
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # The reference pages work offline: their scripts come from drf-spectacular-sidecar.
