@@ -110,6 +110,7 @@ for _name in OCS_COMPONENTS:
 MIDDLEWARE = [
     "openocs.server.metrics.MetricsMiddleware",  # first: it times everything below it
     "django.middleware.security.SecurityMiddleware",
+    "openocs.server.middleware.ApiErrorMiddleware",  # body limit, JSON errors under the APIs
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -275,6 +276,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "openocs.web.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 10,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Bounded depth, finite numbers, no NUL characters (issue 14).
+    "DEFAULT_PARSER_CLASSES": [
+        "openocs.web.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "openocs.web.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
@@ -303,6 +310,23 @@ OCS_TELESCOPE_STATES_PROVIDER = env_choice(
 )
 # Seconds after its latest sample a telescope becomes SITE_AGENT_UNRESPONSIVE (database provider).
 OCS_TELESCOPE_STATES_STALE_S = env_float("OCS_TELESCOPE_STATES_STALE_S", 900.0, minimum=1.0)
+
+# --- Limits on one call's work (issue 14; docs/limits.md) -------------------------------------
+# Bodies larger than this (multipart uploads excepted) are refused with 413 before they are read.
+OCS_MAX_REQUEST_BYTES = env_int("OCS_MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = OCS_MAX_REQUEST_BYTES
+# JSON bodies nested deeper than this are refused with 400.
+OCS_MAX_JSON_DEPTH = env_int("OCS_MAX_JSON_DEPTH", 32, minimum=8)
+# The request language: each limit answers 400 naming the field.
+OCS_MAX_REQUESTS_PER_GROUP = env_int("OCS_MAX_REQUESTS_PER_GROUP", 500, minimum=1)
+OCS_MAX_WINDOWS_PER_REQUEST = env_int("OCS_MAX_WINDOWS_PER_REQUEST", 100, minimum=1)
+OCS_MAX_CONFIGURATIONS_PER_REQUEST = env_int("OCS_MAX_CONFIGURATIONS_PER_REQUEST", 50, minimum=1)
+OCS_MAX_INSTRUMENT_CONFIGS = env_int("OCS_MAX_INSTRUMENT_CONFIGS", 50, minimum=1)
+OCS_MAX_EXPOSURE_COUNT = env_int("OCS_MAX_EXPOSURE_COUNT", 10_000, minimum=1)
+OCS_MAX_EXPOSURE_TIME_S = env_float("OCS_MAX_EXPOSURE_TIME_S", 86_400.0, minimum=1.0)
+# Items in one call to a bulk endpoint (observations, direct submissions, telescope states).
+OCS_MAX_BULK_ITEMS = env_int("OCS_MAX_BULK_ITEMS", 1000, minimum=1)
+OCS_MAX_CONFIGURATION_REPEATS = env_int("OCS_MAX_CONFIGURATION_REPEATS", 100, minimum=1)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenOCS API",

@@ -17,11 +17,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from openocs.server.components import COMPONENTS, mount_prefix
 from openocs.server.health import health
 from openocs.server.metrics import metrics_view
+from openocs.server.schema_views import CachedSchemaView, RedocView, SwaggerView
 
 
 def _offline(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -61,12 +61,12 @@ def component_urlpatterns(name: str) -> list[URLPattern | URLResolver]:
         re_path(_slashless(f"{prefix}health/"), health, name=f"{name}-health"),
         re_path(
             _slashless(f"{prefix}openapi/"),
-            SpectacularAPIView.as_view(urlconf=urlconf, custom_settings={"TITLE": component.title}),
+            CachedSchemaView.as_view(urlconf=urlconf, custom_settings={"TITLE": component.title}),
             name=schema_name,
         ),
         re_path(
             _slashless(f"{prefix}redoc/"),
-            _offline(SpectacularRedocView.as_view(url_name=schema_name)),
+            _offline(RedocView.as_view(url_name=schema_name)),
             name=f"{name}-redoc",
         ),
     ]
@@ -87,15 +87,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^health/?$", health, name="health"),
     re_path(r"^zpages/health/?$", health, name="zpages-health"),
     re_path(r"^metrics/?$", metrics_view, name="metrics"),
-    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^api/schema/?$", CachedSchemaView.as_view(), name="schema"),
     re_path(
         r"^api/schema/redoc/?$",
-        _offline(SpectacularRedocView.as_view(url_name="schema")),
+        _offline(RedocView.as_view(url_name="schema")),
         name="redoc",
     ),
     re_path(
         r"^api/schema/swagger-ui/?$",
-        _offline(SpectacularSwaggerView.as_view(url_name="schema")),
+        _offline(SwaggerView.as_view(url_name="schema")),
         name="swagger-ui",
     ),
     path("admin/", admin.site.urls),

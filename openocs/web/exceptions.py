@@ -28,19 +28,48 @@ class PlainTextBadRequest(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
 
 
-def compatible_errors(detail: Any) -> Any:
+def compatible_errors(detail: Any, data: Any = None) -> Any:
     """The compatible error tree: errors of list items as a list with ``{}`` for valid items.
 
     DRF 3.18 reports the errors of a list of objects as a dict keyed by item index; the
-    reference (and every client) expects ``[{}, {"field": [...]}]`` (spec README §4.7).
+    reference (and every client) expects one entry per item, ``[{}, {"field": [...]}]`` (spec
+    README §4.7). ``data`` is the input the errors describe: with it each list keeps the length
+    of its input (valid items after the last invalid one included); without it the list ends at
+    the last invalid item.
     """
     if isinstance(detail, dict):
         if detail and all(isinstance(key, int) for key in detail):
-            return [compatible_errors(detail.get(index, {})) for index in range(max(detail) + 1)]
-        return {key: compatible_errors(value) for key, value in detail.items()}
+            length = max(detail) + 1
+            if isinstance(data, list):
+                length = max(length, len(data))
+            return [
+                compatible_errors(detail.get(index, {}), _item(data, index))
+                for index in range(length)
+            ]
+        return {key: compatible_errors(value, _item(data, key)) for key, value in detail.items()}
     if isinstance(detail, list):
-        return [compatible_errors(value) for value in detail]
+        return [compatible_errors(value, _item(data, index)) for index, value in enumerate(detail)]
     return detail
+
+
+def _item(data: Any, key: Any) -> Any:
+    """``data[key]`` when the input has it (a dict key or a list index), else ``None``."""
+    if isinstance(data, dict) and not isinstance(key, int):
+        return data.get(key)
+    if isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+        return data[key]
+    return None
+
+
+def _request_data(context: dict[str, Any]) -> Any:
+    """The parsed body of the failing request, or ``None`` when it has none (or cannot parse)."""
+    request = context.get("request")
+    if request is None:
+        return None
+    try:
+        return request.data
+    except exceptions.APIException:
+        return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -56,7 +85,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
-        response.data = compatible_errors(response.data)
+        response.data = compatible_errors(response.data, _request_data(context))
     if (
         response is not None
         and isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +24,7 @@ from openocs.portal.accounts.serializers import (
     UsersBulkSerializer,
 )
 from openocs.web.authentication import api_token_expires
+from openocs.web.parsers import JSONParser
 
 _TRUE_STRINGS = {"1", "true", "yes", "on", "t", "y"}
 _MESSAGE = inline_serializer("AccountMessage", fields={"message": serializers.CharField()})

@@ -51,7 +51,9 @@ class WebhookViewSet(
     def create(self, request: HttpRequest) -> Response:
         serializer = WebhookSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
-            return Response(compatible_errors(serializer.errors), status=400)
+            return Response(
+                compatible_errors(serializer.errors, serializer.initial_data), status=400
+            )
         data = serializer.validated_data
         hook = webhooks.webhook_create(
             owner=request.user,
@@ -107,7 +109,7 @@ class ChangesView(APIView):
     def get(self, request: HttpRequest) -> Response:
         query = ChangesQuerySerializer(data=request.query_params)
         if not query.is_valid():
-            return Response(compatible_errors(query.errors), status=400)
+            return Response(compatible_errors(query.errors, query.initial_data), status=400)
         options = query.validated_data
         if "after" not in options:
             return Response({"last_seq": selectors.latest_seq(), "events": []})
@@ -135,6 +137,8 @@ class EmailPreferenceView(APIView):
         preference, _ = EmailPreference.objects.get_or_create(user=cast(Any, request.user))
         serializer = EmailPreferenceSerializer(preference, data=request.data, partial=True)
         if not serializer.is_valid():
-            return Response(compatible_errors(serializer.errors), status=400)
+            return Response(
+                compatible_errors(serializer.errors, serializer.initial_data), status=400
+            )
         serializer.save()
         return Response(serializer.data)

@@ -23,7 +23,7 @@ from openocs.portal.observations.changes import mark_changed
 from openocs.portal.observations.models import Observation
 from openocs.portal.observations.services import observation_create
 from openocs.portal.observations.validation import _instruments_at
-from openocs.portal.requestgroups import rules
+from openocs.portal.requestgroups import limits, rules
 from openocs.portal.requestgroups.configuration import (
     PortalConfiguration,
     load_portal_configuration,
@@ -108,6 +108,15 @@ class DirectRequestSerializer(LenientSerializer):
     configuration_repeats = serializers.IntegerField(min_value=1, required=False, default=1)
     extra_params = serializers.JSONField(required=False, default=dict)
     configurations = DirectConfigurationSerializer(many=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        errors = limits.request_limit_errors(data, limits.current_limits())
+        if errors:
+            raise ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def validate_configuration_repeats(self, value: int) -> int:
+        return limits.check_configuration_repeats(value)
 
     def validate_configurations(self, value: list[Any]) -> list[Any]:
         if not value:
@@ -236,7 +245,7 @@ def validate_direct(item: Any, *, user: Any) -> dict[str, Any]:
     context = ValidationContext(user=user, _configuration=configuration)
     serializer = DirectSubmissionSerializer(data=item, context={"ocs": context})
     if not serializer.is_valid():
-        raise ValidationError(compatible_errors(serializer.errors))
+        raise ValidationError(compatible_errors(serializer.errors, serializer.initial_data))
     data: dict[str, Any] = serializer.validated_data
     return data
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openocs.portal.observations import changes, services
+from openocs.portal.observations.direct import DirectSubmissionSerializer
 from openocs.portal.observations.filters import ConfigurationStatusFilter, ObservationFilter
 from openocs.portal.observations.models import ConfigurationStatus, Observation
 from openocs.portal.observations.selectors import (
@@ -31,6 +32,7 @@ from openocs.portal.observations.serializers import (
     render_status,
 )
 from openocs.web.exceptions import compatible_errors
+from openocs.web.limits import check_bulk_size
 from openocs.web.pagination import AnonymousLimitedPagination
 
 
@@ -77,13 +79,16 @@ class ObservationViewSet(viewsets.GenericViewSet[Observation]):
 
         serializer = ObservationInputSerializer(data=item, context={"user": self.request.user})
         if not serializer.is_valid():
-            raise serializers.ValidationError(compatible_errors(serializer.errors))
+            raise serializers.ValidationError(
+                compatible_errors(serializer.errors, serializer.initial_data)
+            )
         data: dict[str, Any] = serializer.validated_data
         return data
 
     def create(self, request: HttpRequest) -> Response:
         from rest_framework import serializers
 
+        check_bulk_size(request.data)
         if isinstance(request.data, list):
             result = services.observations_create_many(
                 items=request.data, validate=self._validate_item
@@ -104,7 +109,9 @@ class ObservationViewSet(viewsets.GenericViewSet[Observation]):
         observation = get_object_or_404(queryset, pk=pk)
         serializer = ObservationPatchSerializer(data=request.data, context={"user": request.user})
         if not serializer.is_valid():
-            return Response(compatible_errors(serializer.errors), status=400)
+            return Response(
+                compatible_errors(serializer.errors, serializer.initial_data), status=400
+            )
         data = serializer.validated_data
         if data.get("state") == "BAD_DATA":
             services.observation_mark_bad_data(observation=observation)
@@ -118,7 +125,9 @@ class ObservationViewSet(viewsets.GenericViewSet[Observation]):
     def cancel(self, request: HttpRequest) -> Response:
         serializer = ObservationCancelSerializer(data=request.data)
         if not serializer.is_valid():
-            return Response(compatible_errors(serializer.errors), status=400)
+            return Response(
+                compatible_errors(serializer.errors, serializer.initial_data), status=400
+            )
         queryset = direct_submission_only(observations_visible_to(request.user), request.user)
         try:
             count = services.observations_cancel(
@@ -157,7 +166,9 @@ class ConfigurationStatusViewSet(viewsets.GenericViewSet[ConfigurationStatus]):
             data=request.data, context={"status": configuration_status}
         )
         if not serializer.is_valid():
-            return Response(compatible_errors(serializer.errors), status=400)
+            return Response(
+                compatible_errors(serializer.errors, serializer.initial_data), status=400
+            )
         updated = services.configuration_status_update(
             status=configuration_status, data=serializer.validated_data
         )
@@ -201,6 +212,8 @@ class ScheduleViewSet(viewsets.GenericViewSet[Observation]):
     """``/api/schedule/``: list and show observations like ``/api/observations/``; ``POST``
     places observations directly on a telescope (§15)."""
 
+    # The direct-submission shape: OPTIONS describes it (without it OPTIONS answered 500).
+    serializer_class = DirectSubmissionSerializer
     pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ObservationFilter
@@ -230,6 +243,7 @@ class ScheduleViewSet(viewsets.GenericViewSet[Observation]):
         from openocs.portal.observations import direct
 
         many = isinstance(request.data, list)
+        check_bulk_size(request.data)
         items = request.data if many else [request.data]
         validated: list[dict[str, Any]] = []
         errors: list[Any] = []

@@ -59,7 +59,7 @@ class CadenceSerializer(serializers.Serializer[Any]):
 def _validated_group(data: dict[str, Any], ocs: ValidationContext) -> dict[str, Any]:
     serializer = RequestGroupSerializer(data=data, context={"ocs": ocs})
     if not serializer.is_valid():
-        raise ValidationError(compatible_errors(serializer.errors))
+        raise ValidationError(compatible_errors(serializer.errors, serializer.initial_data))
     validated: dict[str, Any] = serializer.validated_data
     return validated
 
@@ -185,12 +185,14 @@ def expand_dither(data: dict[str, Any], ocs: ValidationContext) -> dict[str, Any
     """The configuration with its instrument configs repeated for every offset (offset-major)."""
     serializer = DitherSerializer(data=data)
     if not serializer.is_valid():
-        raise ValidationError(compatible_errors(serializer.errors))
+        raise ValidationError(compatible_errors(serializer.errors, serializer.initial_data))
     attrs = serializer.validated_data
     configuration = copy.deepcopy(attrs["configuration"])
     check = ConfigurationSerializer(data=copy.deepcopy(configuration), context={"ocs": ocs})
     if not check.is_valid():
-        raise ValidationError({"configuration": compatible_errors(check.errors)})
+        raise ValidationError(
+            {"configuration": compatible_errors(check.errors, check.initial_data)}
+        )
     instrument_configs = configuration.get("instrument_configs") or []
     expanded = []
     for x, y in offsets_for(attrs):
@@ -227,7 +229,7 @@ def expand_mosaic(data: dict[str, Any], ocs: ValidationContext) -> dict[str, Any
     """The request with one configuration per pattern offset (§11.4)."""
     serializer = MosaicSerializer(data=data)
     if not serializer.is_valid():
-        raise ValidationError(compatible_errors(serializer.errors))
+        raise ValidationError(compatible_errors(serializer.errors, serializer.initial_data))
     attrs = dict(serializer.validated_data)
     request = copy.deepcopy(attrs["request"])
     configurations = request.get("configurations") or []
@@ -250,7 +252,7 @@ def expand_mosaic(data: dict[str, Any], ocs: ValidationContext) -> dict[str, Any
         )
     check = RequestSerializer(data=copy.deepcopy(request), context={"ocs": ocs})
     if not check.is_valid():
-        raise ValidationError({"request": compatible_errors(check.errors)})
+        raise ValidationError({"request": compatible_errors(check.errors, check.initial_data)})
     if attrs.get("point_spacing") is None:
         instrument_type = configurations[0]["instrument_type"]
         entry = ocs.configuration.digest(staff=True).get(instrument_type.upper(), {})
@@ -286,7 +288,7 @@ def airmass_data(request_data: dict[str, Any], ocs: ValidationContext) -> dict[s
     """Airmass every 10 minutes inside each visible interval, per site (§17.2)."""
     serializer = RequestSerializer(data=request_data, context={"ocs": ocs})
     if not serializer.is_valid():
-        return compatible_errors(serializer.errors)  # type: ignore[no-any-return]
+        return compatible_errors(serializer.errors, serializer.initial_data)  # type: ignore[no-any-return]
     request = serializer.validated_data
     first = request["configurations"][0]
     if first["target"]["type"] not in ("ICRS", "ORBITAL_ELEMENTS"):

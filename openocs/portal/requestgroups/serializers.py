@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from openocs.portal.requestgroups import rules
+from openocs.portal.requestgroups import limits, rules
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.models import (
     Configuration,
@@ -110,6 +110,12 @@ class InstrumentConfigSerializer(ExtraParamsMixin, LenientSerializer):
     extra_params = _extra_params()
     rois = RegionOfInterestSerializer(many=True, required=False, default=list)
 
+    def validate_exposure_time(self, value: float) -> float:
+        return limits.check_exposure_time(value)
+
+    def validate_exposure_count(self, value: int) -> int:
+        return limits.check_exposure_count(value)
+
 
 TARGET_TYPES = ["ICRS", "ORBITAL_ELEMENTS", "HOUR_ANGLE", "SATELLITE"]
 ORBITAL_SCHEMES = [
@@ -185,6 +191,9 @@ class ConfigurationSerializer(ExtraParamsMixin, LenientSerializer):
     fill_window = serializers.BooleanField(required=False, default=False, write_only=True)
     extra_params = _extra_params()
 
+    def validate_repeat_duration(self, value: float | None) -> float | None:
+        return limits.check_duration(value)
+
     def validate_instrument_configs(self, value: list[Any]) -> list[Any]:
         if not value:
             raise serializers.ValidationError(
@@ -250,6 +259,9 @@ class RequestSerializer(ExtraParamsMixin, LenientSerializer):
             raise serializers.ValidationError("Only one configuration can have `fill_window` set")
         return value
 
+    def validate_configuration_repeats(self, value: int) -> int:
+        return limits.check_configuration_repeats(value)
+
     def validate_windows(self, value: list[Any]) -> list[Any]:
         if not value:
             raise serializers.ValidationError("You must specify at least 1 window")
@@ -291,6 +303,7 @@ class RequestGroupSerializer(LenientSerializer):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and data.get("proposal", "") is None:
             raise serializers.ValidationError({"proposal": ["Please provide a proposal."]})
+        limits.check_group_limits(data)  # before any work that grows with the payload
         return super().to_internal_value(data)
 
     def validate_proposal(self, value: str) -> Any:

@@ -46,7 +46,9 @@ def requestgroup_validate(*, data: Any, user: Any) -> GroupValidation:
     if serializer.is_valid():
         return GroupValidation(errors={}, validated_data=serializer.validated_data, context=context)
     return GroupValidation(
-        errors=compatible_errors(serializer.errors), validated_data=None, context=context
+        errors=compatible_errors(serializer.errors, serializer.initial_data),
+        validated_data=None,
+        context=context,
     )
 
 

@@ -143,7 +143,9 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
         context = ValidationContext(user=request.user)
         serializer = RequestGroupSerializer(data=data, context={"ocs": context})
         if not serializer.is_valid():
-            return Response({"errors": compatible_errors(serializer.errors)})
+            return Response(
+                {"errors": compatible_errors(serializer.errors, serializer.initial_data)}
+            )
         return Response(max_allowable_ipp(serializer.validated_data))
 
 
@@ -183,7 +185,9 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
         row = get_object_or_404(Request.objects.all(), pk=pk)  # staff may suspend any request
         serializer = RequestSuspendSerializer(data=request.data)
         if not serializer.is_valid():
-            return Response(compatible_errors(serializer.errors), status=400)
+            return Response(
+                compatible_errors(serializer.errors, serializer.initial_data), status=400
+            )
         try:
             services.request_suspend(
                 request=row,

@@ -15,7 +15,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +31,7 @@ from openocs.portal.sciapplications.serializers import (
     CallSerializer,
     ScienceApplicationSerializer,
 )
+from openocs.web.parsers import JSONParser
 
 T = TypeVar("T")
 

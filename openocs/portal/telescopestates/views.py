@@ -22,6 +22,7 @@ from openocs.portal.telescopestates.serializers import (
     render_states,
 )
 from openocs.web.exceptions import ServiceUnavailable, compatible_errors
+from openocs.web.limits import check_bulk_size
 from openocs.web.permissions import IsStaffOrReadOnly
 
 STATES_ERROR = "ConnectionError - Error retrieving telescope states"
@@ -74,6 +75,7 @@ class TelescopeStatesView(APIView):
     @extend_schema(request=SampleReportSerializer, responses={201: dict})
     def post(self, request: HttpRequest) -> Response:
         many = isinstance(request.data, list)
+        check_bulk_size(request.data)
         try:
             keys = services.known_telescope_keys()
         except ClientError as error:
@@ -82,7 +84,9 @@ class TelescopeStatesView(APIView):
             data=request.data, many=many, context={"telescope_keys": keys}
         )
         if not serializer.is_valid():
-            return Response(compatible_errors(serializer.errors), status=400)
+            return Response(
+                compatible_errors(serializer.errors, serializer.initial_data), status=400
+            )
         items = serializer.validated_data if many else [serializer.validated_data]
         samples = services.telescope_states_record(
             reports=[services.SampleReport(**item) for item in items]

@@ -72,3 +72,14 @@ def test_errors_of_list_items_are_a_list_with_empty_objects_for_valid_items() ->
             {"count": ["A valid integer is required."]},
         ]
     }
+
+
+def test_list_errors_keep_one_entry_per_input_item() -> None:
+    from openocs.web.exceptions import compatible_errors
+
+    detail = {"configurations": {0: {"non_field_errors": ["bad"]}}}
+    data = {"configurations": [{"type": "BIAS"}, {"type": "EXPOSE"}]}
+    assert compatible_errors(detail, data) == {
+        "configurations": [{"non_field_errors": ["bad"]}, {}]
+    }
+    assert compatible_errors(detail) == {"configurations": [{"non_field_errors": ["bad"]}]}
