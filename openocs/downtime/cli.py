@@ -25,7 +25,7 @@ class _UtcDateTime(click.ParamType):  # type: ignore[type-arg]
     ) -> datetime:
         if isinstance(value, datetime):
             return value
-        from openocs.downtime.filters import parse_utc_datetime
+        from openocs.downtime.datetimes import parse_utc_datetime
 
         parsed = parse_utc_datetime(str(value))
         if parsed is None:

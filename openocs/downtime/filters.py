@@ -6,45 +6,20 @@ without an offset (UTC) and a date alone (midnight UTC); offsets are converted t
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from openocs.downtime.datetimes import parse_utc_datetime
 from openocs.downtime.models import Downtime, DowntimeCategory
 
 ORDER_FIELDS = ("start", "end", "modified", "created")
-# "…T10:00:00 02:00": a "+" offset that arrived unencoded in a query string became a space.
-_LOST_PLUS = re.compile(r"^(.+\d:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
-
-
-def parse_utc_datetime(text: str) -> datetime | None:
-    """Parse a README §4.5 date-time (or date) as an aware UTC datetime; None if unparseable."""
-    text = text.strip()
-    candidates = [text]
-    lost_plus = _LOST_PLUS.match(text)
-    if lost_plus:
-        candidates.append(f"{lost_plus.group(1)}+{lost_plus.group(2)}")
-    for candidate in candidates:
-        try:
-            parsed = parse_datetime(candidate)
-            if parsed is None:
-                day = parse_date(candidate)
-                parsed = datetime.combine(day, time.min) if day else None
-        except ValueError:  # well formed but impossible (month 13)
-            parsed = None
-        if parsed is not None:
-            if parsed.tzinfo is None:
-                return parsed.replace(tzinfo=UTC)
-            return parsed.astimezone(UTC)
-    return None
 
 
 class UtcDateTimeField(forms.Field):

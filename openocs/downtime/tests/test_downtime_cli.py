@@ -82,3 +82,22 @@ def test_list_shows_current_downtimes(configdb):
     assert "current" in result.output and "old" not in result.output
     assert str(current.pk) in result.output
     assert "old" in run("list", "--all").output
+
+
+def test_start_and_end_parse_before_django_is_set_up(tmp_path):
+    """``--start``/``--end`` are converted before ``setup_django()``: the parser may not need
+    settings (it imported the filters module and crashed with a configuration error)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from openocs.downtime.cli import UTC_DATETIME;"
+        "print(UTC_DATETIME.convert('2030-01-01T06:00:00+02:00', None, None).isoformat())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2030-01-01T04:00:00+00:00"

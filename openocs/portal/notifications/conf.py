@@ -23,6 +23,14 @@ def archive_url() -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def portal_public_url() -> str:
+    """``OCS_PORTAL_PUBLIC_URL``: the base that relative links in e-mails are made absolute on."""
+    value = str(
+        _setting("OCS_PORTAL_PUBLIC_URL", env_str("OCS_PORTAL_PUBLIC_URL", "http://127.0.0.1:8000"))
+    )
+    return value if value.endswith("/") else value + "/"
+
+
 def request_detail_url() -> str:
     """``REQUEST_DETAIL_URL``: link to a request in e-mails, formatted with ``request_id``."""
     return str(_setting("REQUEST_DETAIL_URL", env_str("REQUEST_DETAIL_URL", "")))

@@ -11,6 +11,7 @@ Every e-mail is queued through :mod:`openocs.portal.mail` (sent after the commit
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -65,8 +66,11 @@ def data_download_url(group: Any, request_id: int | None = None) -> str:
     if request_id is None:
         request_id = group.requests.order_by("id").values_list("id", flat=True).first()
     if template:
-        return template.format(requestgroup_id=group.pk, request_id=request_id)
-    return f"{conf.archive_url()}frames/?request_id={request_id}"
+        link = template.format(requestgroup_id=group.pk, request_id=request_id)
+    else:
+        link = f"{conf.archive_url()}frames/?request_id={request_id}"
+    # Co-hosted, the archive is "/archive/": an e-mail needs the public host in front of it.
+    return urljoin(conf.portal_public_url(), link)
 
 
 def _request_link(request_id: int) -> str:

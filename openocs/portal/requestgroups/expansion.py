@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from rest_framework import serializers
 
 from openocs import visibility
@@ -36,6 +38,11 @@ class NoVisibleCadenceError(Exception):
     message = "No visible requests within cadence window parameters"
 
 
+# Candidate windows a cadence may produce, per request a group may hold (most are usually
+# dropped as not visible; the expanded group is then held to OCS_MAX_REQUESTS_PER_GROUP).
+CADENCE_CANDIDATES_PER_REQUEST_LIMIT = 10
+
+
 class CadenceSerializer(serializers.Serializer[Any]):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
@@ -52,6 +59,19 @@ class CadenceSerializer(serializers.Serializer[Any]):
             raise ValidationError(
                 f"Cadence end '{attrs['end']}' cannot be earlier than cadence start "
                 f"'{attrs['start']}'."
+            )
+        span_h = (attrs["end"] - attrs["start"]).total_seconds() / 3600.0
+        candidates = math.ceil(span_h / attrs["period"])
+        limit = CADENCE_CANDIDATES_PER_REQUEST_LIMIT * settings.OCS_MAX_REQUESTS_PER_GROUP
+        if candidates > limit:
+            raise ValidationError(
+                {
+                    "period": [
+                        f"A period of {attrs['period']:g} h over this span makes {candidates} "
+                        f"cadence windows; at most {limit} are allowed "
+                        f"({CADENCE_CANDIDATES_PER_REQUEST_LIMIT} × OCS_MAX_REQUESTS_PER_GROUP)."
+                    ]
+                }
             )
         return attrs
 
@@ -152,6 +172,24 @@ class PatternSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+def check_pattern_size(attrs: dict[str, Any], *, copies: int, limit: int, setting: str) -> None:
+    """Refuse a pattern whose expansion would hold more than ``limit`` items (issue 14), before
+    any offset is computed: ``copies`` items are made per point."""
+    if attrs["pattern"] == "grid":
+        points, field = attrs["num_rows"] * attrs["num_columns"], "num_rows"
+    else:
+        points, field = attrs["num_points"], "num_points"
+    if points * max(copies, 1) > limit:
+        raise ValidationError(
+            {
+                field: [
+                    f"This pattern expands to {points * max(copies, 1)} items; "
+                    f"at most {limit} are allowed ({setting})."
+                ]
+            }
+        )
+
+
 def offsets_for(attrs: dict[str, Any]) -> list[tuple[float, float]]:
     pattern = attrs["pattern"]
     spacing = float(attrs["point_spacing"])
@@ -194,6 +232,12 @@ def expand_dither(data: dict[str, Any], ocs: ValidationContext) -> dict[str, Any
             {"configuration": compatible_errors(check.errors, check.initial_data)}
         )
     instrument_configs = configuration.get("instrument_configs") or []
+    check_pattern_size(
+        attrs,
+        copies=len(instrument_configs),
+        limit=settings.OCS_MAX_INSTRUMENT_CONFIGS,
+        setting="OCS_MAX_INSTRUMENT_CONFIGS",
+    )
     expanded = []
     for x, y in offsets_for(attrs):
         for ic in instrument_configs:
@@ -268,6 +312,12 @@ def expand_mosaic(data: dict[str, Any], ocs: ValidationContext) -> dict[str, Any
             line_overlap_percent=point_overlap if line_overlap is None else float(line_overlap),
             pattern_orientation_deg=attrs["orientation"],
         )
+    check_pattern_size(
+        attrs,
+        copies=1,
+        limit=settings.OCS_MAX_CONFIGURATIONS_PER_REQUEST,
+        setting="OCS_MAX_CONFIGURATIONS_PER_REQUEST",
+    )
     original = configurations[0]
     target = original["target"]
     expanded = []

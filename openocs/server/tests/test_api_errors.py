@@ -204,7 +204,7 @@ def test_the_schema_is_built_once_per_process(anonymous: Client, monkeypatch: An
 
     def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        return original(self, *args, **kwargs)
+        return original(self, *args, **kwargs)  # type: ignore[no-untyped-call]
 
     monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
     first = anonymous.get("/configdb/openapi/", HTTP_ACCEPT="application/json")

@@ -53,7 +53,8 @@ def test_completion_email_carries_the_archive_link_and_is_sent_once(
     message = completed[0]
     assert message.subject == "Request ngc1300-monitoring has completed"
     assert message.to == ["carol@example.org"]
-    assert f"/archive/frames/?request_id={request['id']}" in message.body
+    # An absolute link: an e-mail has no host to resolve "/archive/…" against (issue 14).
+    assert f"http://127.0.0.1:8000/archive/frames/?request_id={request['id']}" in message.body
     # D14: re-saving the completed observation (pyobs-core retries) sends nothing more
     with django_capture_on_commit_callbacks(execute=True):
         observation = staff_view_user.client.get(f"/api/observations/?request_id={request['id']}")
@@ -175,3 +176,17 @@ def test_a_cancelled_many_group_with_a_completed_child_gets_no_completion_email(
         )
         submitter.client.post(f"/api/requestgroups/{group['id']}/cancel/")
     assert [m.subject for m in mail.outbox if "has completed" in m.subject] == []
+
+
+def test_the_data_link_is_made_absolute_on_the_public_url(settings: Any) -> None:
+    from types import SimpleNamespace
+
+    from openocs.portal.notifications.emails import data_download_url
+
+    settings.OCS_PORTAL_PUBLIC_URL = "https://portal.example.org"
+    group = SimpleNamespace(pk=7)
+    assert data_download_url(group, 42) == (
+        "https://portal.example.org/archive/frames/?request_id=42"
+    )
+    settings.REQUESTGROUP_DATA_DOWNLOAD_URL = "https://data.example.org/{requestgroup_id}"
+    assert data_download_url(group, 42) == "https://data.example.org/7"
