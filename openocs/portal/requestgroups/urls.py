@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from openocs.portal.requestgroups.drafts import DraftViewSet
+from openocs.portal.requestgroups.pages import compose
 from openocs.portal.requestgroups.views import (
     AirmassView,
     ContentionView,
@@ -32,4 +33,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "api/configurations/dither/", DitherView.as_view(), name="configurations-dither"
     ),
     path("api/", include(router.urls)),
+    # Web pages: Compose (TOM Toolkit's redirect flow opens /create?target_…&redirect_uri=…)
+    optional_slash_path("create/", compose.compose, name="compose"),
+    path("create/validate", compose.compose_validate, name="compose-validate"),
+    path("create/form", compose.compose_form, name="compose-form"),
+    path("create/draft", compose.compose_draft, name="compose-draft"),
+    path("create/visibility", compose.compose_visibility, name="compose-visibility"),
+    path("create/pattern", compose.compose_pattern, name="compose-pattern"),
+    path("create/resolve", compose.compose_resolve, name="compose-resolve"),
 ]

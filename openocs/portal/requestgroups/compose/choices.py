@@ -28,6 +28,8 @@ class InstrumentChoices:
     configuration_types: list[Choice]
     optical_element_groups: dict[str, list[Choice]]
     """Singular group type (``filter``, ``slit``) → elements."""
+    default_optical_elements: dict[str, str]
+    """Singular group type → the element configdb marks as the default."""
     readout_modes: list[Choice]
     acquisition_modes: list[Choice]
     guiding_modes: list[Choice]
@@ -72,6 +74,12 @@ def _instrument(code: str, entry: dict[str, Any], max_rois: int) -> InstrumentCh
                 if e.get("schedulable", True)
             ]
             for group, elements in (entry.get("optical_elements") or {}).items()
+        },
+        default_optical_elements={
+            _singular(group): str(e["code"])
+            for group, elements in (entry.get("optical_elements") or {}).items()
+            for e in elements
+            if e.get("default")
         },
         readout_modes=_modes(entry, "readout"),
         acquisition_modes=_modes(entry, "acquisition"),

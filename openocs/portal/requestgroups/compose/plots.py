@@ -68,7 +68,7 @@ def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[s
             )
         )
     }
-    sites = sorted(code for code in by_site if code in telescopes)
+    sites = sorted(code for code, intervals in by_site.items() if intervals and code in telescopes)
     if not sites:
         return None
     start, end = min(w[0] for w in windows), max(w[1] for w in windows)
@@ -164,24 +164,10 @@ def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[s
             value.pop("matches")
     layout.update(
         {
-            "height": 90 + 130 * count,
-            "margin": {"l": 56, "r": 12, "t": 28, "b": 40},
+            "height": 60 + 120 * count,
+            "margin": {"l": 56, "r": 12, "t": 12, "b": 40},
             "shapes": shapes,
-            "showlegend": True,
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-            "annotations": [
-                {
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": 1,
-                    "y": 1.02,
-                    "yanchor": "bottom",
-                    "xanchor": "right",
-                    "showarrow": False,
-                    "font": {"size": 11, "color": _LIMIT},
-                    "text": f"airmass limit {limit:g} (dashed) · shaded: day and twilight",
-                }
-            ],
+            "showlegend": False,
         }
     )
     return {"data": data, "layout": layout}

@@ -1,0 +1,1 @@
+"""Web pages of request groups (server-rendered, htmx for the live parts)."""

@@ -1,0 +1,96 @@
+"""Compose in real Chromium, as a person writes a request: a name looked up, a second
+configuration, a mistake and its fix, the duration and the plot, a draft, the submission; TOM
+Toolkit's redirect flow; no serious accessibility violation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from playwright.sync_api import expect
+
+from openocs.portal.requestgroups.models import Draft, RequestGroup
+from tests.browser.conftest import assert_accessible, login, screenshot
+
+FIRST = "requests-0-configurations-0"
+SECOND = "requests-0-configurations-1"
+
+
+def test_compose_a_multi_configuration_request_fix_a_mistake_save_and_submit(
+    page: Any, demo: Any
+) -> None:
+    login(page, "alice")
+    page.goto("/create")
+    assert page.get_by_role("heading", name="Compose a request").is_visible()
+    page.get_by_label("Name of this request group").fill("M31 in two filters")
+    page.locator(f"#f-{FIRST}-target-name").fill("M31")
+    page.get_by_role("button", name="Look up the name").click()
+    page.wait_for_selector("text=its coordinates are filled in")
+    assert page.locator(f"#f-{FIRST}-target-ra").input_value() == "10.6847917"
+
+    page.get_by_role("button", name="Add a configuration").click()
+    page.wait_for_selector(f"#f-{SECOND}-type")
+    exposure = page.locator(f"#f-{SECOND}-instrument_configs-0-exposure_time")
+    exposure.fill("twenty")
+    error = page.locator(f"#f-{SECOND}-instrument_configs-0-exposure_time-error")
+    expect(error).to_contain_text("Please enter a number")  # within a second of typing
+    expect(exposure).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#compose-feedback")).to_contain_text("1 thing to fix")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "compose-error")
+
+    exposure.fill("20")
+    expect(error).to_have_text("")
+    expect(page.locator("#compose-feedback")).to_contain_text("Ready to submit")
+    expect(page.locator('[data-duration-for="requests.0"]')).to_have_text(re.compile(r"\d+ min"))
+    second = page.locator('[data-duration-for="requests.0.configurations.1"]')
+    expect(second).to_have_text(re.compile(r"\d+ (min|s)"))
+    page.wait_for_selector("#compose-visibility-plot .main-svg", timeout=20_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "compose")
+    assert_accessible(page)
+
+    page.locator(".compose-save > summary").click()
+    page.get_by_label("Draft title").fill("M31 draft")
+    page.get_by_role("button", name="Save the draft").click()
+    page.wait_for_url("**/create?draft=*")
+    assert Draft.objects.get().title == "M31 draft"
+    assert page.locator(f"#f-{SECOND}-instrument_configs-0-exposure_time").input_value() == "20"
+
+    page.get_by_role("button", name="Submit request group").click()
+    page.wait_for_url(lambda url: "/create?draft" not in url)
+    group = RequestGroup.objects.get()
+    assert group.name == "M31 in two filters"
+    assert group.requests.get().configurations.count() == 2
+    assert str(group.pk) in page.url or page.get_by_text(str(group.pk)).first.is_visible()
+
+
+def test_tom_toolkit_redirect_flow(page: Any, demo: Any, live_server: Any, settings: Any) -> None:
+    settings.OCS_COMPOSE_REDIRECT_ORIGINS = [live_server.url]
+    callback = f"{live_server.url}/accounts/login/?target_id=7&facility=LCO"
+    login(page, "alice")
+    query = {
+        "target_name": "NGC 1300",
+        "target_type": "SIDEREAL",
+        "target_ra": "49.921",
+        "target_dec": "-19.411",
+        "redirect_uri": callback,
+    }
+    page.goto("/create?" + urlencode(query))
+    assert page.locator(f"#f-{FIRST}-target-ra").input_value() == "49.921"
+    assert page.get_by_text("you will be taken back to").is_visible()
+    page.get_by_label("Name of this request group").fill("from my TOM")
+    expect(page.locator("#compose-feedback")).to_contain_text("Ready to submit")
+    page.get_by_role("button", name="Submit request group").click()
+    page.wait_for_url("**observation_id=*")
+    group = RequestGroup.objects.get()
+    assert f"target_id=7&facility=LCO&observation_id={group.pk}" in page.url
+
+
+def test_compose_on_a_phone(page: Any, demo: Any) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, "alice")
+    page.goto("/create")
+    assert page.get_by_role("button", name="Submit request group").is_visible()
+    assert_accessible(page)
