@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from openocs.portal.observations.models import ConfigurationStatus, Observation
 from openocs.portal.proposals.selectors import is_staff_view
-from openocs.portal.requestgroups.models import Configuration, InstrumentConfig
+from openocs.portal.requestgroups.models import Configuration, InstrumentConfig, Window
 
 
 def _statuses() -> QuerySet[ConfigurationStatus]:
@@ -34,6 +34,8 @@ def observations_visible_to(user: Any) -> QuerySet[Observation]:
     ).prefetch_related(
         Prefetch("configuration_statuses", queryset=_statuses()),
         Prefetch("request__configurations", queryset=configurations),
+        # render_request reads the windows (one query per row without this prefetch).
+        Prefetch("request__windows", queryset=Window.objects.order_by("start", "id")),
     )
     if is_staff_view(user):
         return queryset.order_by("-id")

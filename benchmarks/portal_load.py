@@ -1,0 +1,400 @@
+"""Benchmark: the portal under gunicorn (2 workers) on PostgreSQL with 100,000 request groups.
+
+Issue 17's targets: ``GET /api/requestgroups/?limit=100`` ≤ 60 ms median and ≥ 50 requests/s;
+a request's detail ≤ 20 ms; validate a typical one-request group ≤ 40 ms median warm (≤ 150 ms
+with 100 windows); submit ≤ 80 ms; ``schedulable_requests`` with 5,000 pending requests ≤ 2 s;
+the first request after start-up within 10 % of the rest.
+
+Creates the scratch database of ``OCS_BENCH_DATABASE_URL`` (default
+``postgres://postgres@127.0.0.1:5432/bench_speed``), imports the demo network, bulk-inserts
+``--groups`` groups of 1–5 requests each (seeded; about 5,000 requests PENDING in the current
+semester, the rest COMPLETED with past windows), starts gunicorn on 127.0.0.1:``--port`` with
+``--workers`` workers, and measures from a client on the loopback interface only: the first
+call of each kind right after start-up, then ``--runs`` sequential calls of each (medians: on
+loopback this is the server's time plus well under a millisecond), then a bounded load run
+(``--clients`` threads for at most ``--seconds`` and ``--max-requests``) for the request rate.
+The server and the database are removed at the end (``--keep`` keeps the database).
+
+    .venv/bin/python benchmarks/portal_load.py [--groups 100000] [--port 8710]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_speed"
+PENDING_REQUESTS = 5000
+
+
+def _recreate(url: str, *, drop_only: bool = False) -> None:
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=config.get("HOST") or "127.0.0.1",
+        port=int(config.get("PORT") or 5432),
+        user=config.get("USER") or "postgres",
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+        if not drop_only:
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def _payload(index: int, now: datetime, windows: int = 1) -> dict[str, Any]:
+    if windows == 1:
+        spans = [(now, now + timedelta(days=7))]
+    else:
+        step = timedelta(days=7) / windows
+        spans = [(now + k * step, now + k * step + timedelta(minutes=40)) for k in range(windows)]
+    return {
+        "name": f"load-{index}",
+        "proposal": "BENCH-000",
+        "ipp_value": 1.0,
+        "operator": "SINGLE",
+        "observation_type": "NORMAL",
+        "requests": [
+            {
+                "location": {"telescope_class": "1m0"},
+                "windows": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in spans],
+                "configurations": [
+                    {
+                        "type": "EXPOSE",
+                        "instrument_type": "1M0-SCICAM-SINISTRO",
+                        "target": {
+                            "type": "ICRS",
+                            "name": "target",
+                            "ra": (index * 13.0) % 120.0,
+                            "dec": -30.0 + (index % 7) * 10.0,
+                        },
+                        "constraints": {"max_airmass": 2.0},
+                        "instrument_configs": [
+                            {
+                                "exposure_time": 60 if windows == 1 else 10,
+                                "exposure_count": 1,
+                                "optical_elements": {"filter": "rp"},
+                            }
+                        ],
+                        "acquisition_config": {},
+                        "guiding_config": {},
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _populate(groups: int, now: datetime) -> dict[str, Any]:
+    """Users, proposals and ``groups`` groups of 1–5 requests; returns tokens and ids."""
+    from click.testing import CliRunner
+    from django.contrib.auth.models import User
+    from django.db import connection, transaction
+    from rest_framework.authtoken.models import Token
+
+    import openocs
+    from openocs.portal.proposals import accounting, services
+    from openocs.portal.proposals.models import Membership, Proposal
+    from openocs.portal.requestgroups import models as m
+    from openocs.server.cli import main as ocs
+
+    network = Path(openocs.__file__).parent / "configdb" / "demo" / "lco-network.json"
+    result = CliRunner().invoke(ocs, ["configdb", "import", str(network)])
+    if result.exit_code != 0:
+        raise SystemExit(result.output)
+    semester = services.semester_create(
+        semester_id="BENCH", start=now - timedelta(days=60), end=now + timedelta(days=120)
+    )
+    member = User.objects.create_user("member")
+    staff = User.objects.create_user("staff", is_staff=True)
+    staff.profile.staff_view = True
+    staff.profile.save()
+    proposals = []
+    for i in range(20):
+        proposal = services.proposal_create(proposal_id=f"BENCH-{i:03d}", title=f"Bench {i}")
+        accounting.allocation_create(
+            proposal=proposal,
+            semester=semester,
+            instrument_types=["1M0-SCICAM-SINISTRO"],
+            std_allocation=100000.0,
+        )
+        proposals.append(proposal)
+    Membership.objects.create(proposal=proposals[0], user=member, role=Membership.PI)
+    Proposal.objects.update(active=True)
+    rng = random.Random(17)
+    pending_left = PENDING_REQUESTS
+    batch = 2000
+    began = time.perf_counter()
+    for first in range(0, groups, batch):
+        count = min(batch, groups - first)
+        sizes = [rng.randint(1, 5) for _ in range(count)]
+        with transaction.atomic():
+            made = []
+            for i, size in enumerate(sizes):
+                pending = pending_left > 0 and (first + i) % 20 == 0
+                if pending:
+                    pending_left -= size
+                made.append((pending, size))
+            group_rows = m.RequestGroup.objects.bulk_create(
+                [
+                    m.RequestGroup(
+                        submitter=member,
+                        proposal=proposals[(first + i) % len(proposals)],
+                        name=f"group-{first + i}",
+                        observation_type="NORMAL",
+                        operator="MANY" if size > 1 else "SINGLE",
+                        ipp_value=1.0,
+                        state="PENDING" if pending else "COMPLETED",
+                    )
+                    for i, (pending, size) in enumerate(made)
+                ]
+            )
+            request_rows = m.Request.objects.bulk_create(
+                [
+                    m.Request(
+                        request_group=g,
+                        duration=600,
+                        state="PENDING" if pending else "COMPLETED",
+                    )
+                    for g, (pending, size) in zip(group_rows, made, strict=True)
+                    for _ in range(size)
+                ]
+            )
+            starts = []
+            for pending, size in made:
+                start = now + timedelta(hours=1) if pending else now - timedelta(days=30)
+                starts += [start] * size
+            m.Location.objects.bulk_create(
+                [m.Location(request=r, telescope_class="1m0") for r in request_rows]
+            )
+            m.Window.objects.bulk_create(
+                [
+                    m.Window(request=r, start=s, end=s + timedelta(days=7))
+                    for r, s in zip(request_rows, starts, strict=True)
+                ]
+            )
+            configurations = m.Configuration.objects.bulk_create(
+                [
+                    m.Configuration(request=r, instrument_type="1M0-SCICAM-SINISTRO", type="EXPOSE")
+                    for r in request_rows
+                ]
+            )
+            m.Target.objects.bulk_create(
+                [
+                    m.Target(configuration=c, name="t", type="ICRS", ra=10.0, dec=-20.0)
+                    for c in configurations
+                ]
+            )
+            m.Constraints.objects.bulk_create(
+                [m.Constraints(configuration=c) for c in configurations]
+            )
+            m.AcquisitionConfig.objects.bulk_create(
+                [m.AcquisitionConfig(configuration=c) for c in configurations]
+            )
+            m.GuidingConfig.objects.bulk_create(
+                [m.GuidingConfig(configuration=c, mode="ON") for c in configurations]
+            )
+            m.InstrumentConfig.objects.bulk_create(
+                [
+                    m.InstrumentConfig(
+                        configuration=c,
+                        exposure_time=60,
+                        exposure_count=1,
+                        optical_elements={"filter": "rp"},
+                        mode="full_frame",
+                    )
+                    for c in configurations
+                ]
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    total_requests = m.Request.objects.count()
+    pending_requests = m.Request.objects.filter(state="PENDING").count()
+    print(
+        f"inserted {groups} groups, {total_requests} requests ({pending_requests} PENDING) in "
+        f"{time.perf_counter() - began:.0f} s"
+    )
+    request_id = m.Request.objects.filter(request_group__proposal=proposals[0]).values_list(
+        "id", flat=True
+    )[1000]
+    return {
+        "member": Token.objects.create(user=member).key,
+        "staff": Token.objects.create(user=staff).key,
+        "request_id": request_id,
+    }
+
+
+def _start_server(port: int, workers: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "gunicorn", "openocs.server.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4",
+        "--timeout", "120", "--no-control-socket",
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=environment)
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes], limit_s: float = 180.0) -> float:
+    began = time.perf_counter()
+    while time.perf_counter() - began < limit_s:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            if httpx.get(base + "/health/", timeout=2.0).status_code < 500:
+                return time.perf_counter() - began
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer in time")
+
+
+def _timed(client: httpx.Client, method: str, path: str, **kwargs: Any) -> float:
+    began = time.perf_counter()
+    response = client.request(method, path, **kwargs)
+    elapsed = time.perf_counter() - began
+    if response.status_code >= 300:
+        raise SystemExit(f"{method} {path} -> {response.status_code}: {response.text[:300]}")
+    if path.endswith("validate/") and response.json()["errors"]:
+        raise SystemExit(f"invalid: {response.json()['errors']}")
+    return 1000 * elapsed
+
+
+def _load(base: str, token: str, path: str, clients: int, seconds: float, cap: int) -> str:
+    done: list[float] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Token {token}"}) as client:
+            while time.perf_counter() < stop:
+                with lock:
+                    if len(done) >= cap:
+                        return
+                elapsed = _timed(client, "GET", path)
+                with lock:
+                    done.append(elapsed)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    return (
+        f"{len(done)} requests in {wall:.1f} s = {len(done) / wall:.1f} req/s with {clients} "
+        f"clients, median latency {statistics.median(done):.1f} ms"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--groups", type=int, default=100_000)
+    parser.add_argument("--port", type=int, default=8710)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--max-requests", type=int, default=3000)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    url = os.environ.get("OCS_BENCH_DATABASE_URL", DEFAULT_URL)
+    _recreate(url)
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "openocs.server.settings",
+        "DATABASE_URL": url,
+        "OCS_DATA_DIR": tempfile.mkdtemp(prefix="ocs-bench-"),
+        "OCS_LOG_LEVEL": "WARNING",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    os.environ.update(environment)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        call_command("migrate", verbosity=0)
+        now = datetime.now(tz=UTC)
+        ids = _populate(args.groups, now)
+        connection.close()
+        base = f"http://127.0.0.1:{args.port}"
+        server = _start_server(args.port, args.workers, environment)
+        print(f"gunicorn ready after {_wait_ready(base, server):.1f} s")
+        member = httpx.Client(base_url=base, headers={"Authorization": f"Token {ids['member']}"})
+        staff = httpx.Client(base_url=base, headers={"Authorization": f"Token {ids['staff']}"})
+        cases: list[tuple[str, httpx.Client, str, str, Any]] = [
+            ("list ?limit=100 (member)", member, "GET", "/api/requestgroups/?limit=100", None),
+            ("list ?limit=100 (staff view)", staff, "GET", "/api/requestgroups/?limit=100", None),
+            ("request detail", member, "GET", f"/api/requests/{ids['request_id']}/", None),
+            ("instruments", member, "GET", "/api/instruments/", None),
+            ("validate", member, "POST", "/api/requestgroups/validate/", 1),
+            ("validate, 100 windows", member, "POST", "/api/requestgroups/validate/", 100),
+            ("submit, never validated", member, "POST", "/api/requestgroups/", 1),
+        ]
+        counter = iter(range(100_000))
+        print("first call after start-up, then the median of the next calls:")
+        for label, client, method, path, windows in cases:
+            first_offset = next(counter) * 1000
+
+            def call(
+                k: int,
+                client: httpx.Client = client,
+                request: tuple[str, str, Any, int] = (method, path, windows, first_offset),
+            ) -> float:
+                verb, where, count, offset = request
+                body = None if count is None else _payload(offset + k, now, count)
+                return _timed(client, verb, where, json=body)
+
+            first = call(0)
+            rest = [call(k) for k in range(1, args.runs + 1)]
+            median = statistics.median(rest)
+            print(
+                f"  {label:30s} first {first:7.1f} ms  median {median:7.1f} ms  "
+                f"p90 {sorted(rest)[int(0.9 * (len(rest) - 1))]:7.1f} ms  "
+                f"first/median {first / median:4.2f}"
+            )
+        feed = "/api/requestgroups/schedulable_requests/"
+        samples = [_timed(staff, "GET", feed, timeout=60.0) for _ in range(3)]
+        size = len(staff.get(feed, timeout=60.0).json())
+        print(f"  schedulable_requests ({size} groups): median {statistics.median(samples):.0f} ms")
+        print(
+            "load, list ?limit=100 (member): "
+            + _load(
+                base,
+                ids["member"],
+                "/api/requestgroups/?limit=100",
+                args.clients,
+                args.seconds,
+                args.max_requests,
+            )
+        )
+        print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if not args.keep:
+            _recreate(url, drop_only=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
