@@ -34,3 +34,7 @@ urlpatterns += telescopestates_urlpatterns  # api/telescope_states/, api/telesco
 from openocs.portal.home.urls import urlpatterns as home_urlpatterns  # noqa: E402
 
 urlpatterns += home_urlpatterns  # / (the front page and dashboard)
+
+from openocs.portal.requestgroups.page_urls import urlpatterns as request_pages  # noqa: E402
+
+urlpatterns += request_pages  # requestgroups/, requests/ (web pages)

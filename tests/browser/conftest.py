@@ -153,3 +153,70 @@ def assert_accessible(
         for v in bad
     )
     assert not bad, f"accessibility violations on {page.url}:\n{report}"
+
+
+def night_sky_target() -> dict[str, Any]:
+    """An ICRS target high in tonight's sky from every site: opposite the Sun, on the equator
+    (the Sun's mean longitude is good to a few degrees, which is plenty here)."""
+    from datetime import UTC, datetime
+
+    days = (datetime.now(UTC) - datetime(2000, 1, 1, 12, tzinfo=UTC)).total_seconds() / 86400
+    sun_ra_deg = (280.46 + 0.9856474 * days) % 360
+    return {"name": "Night field", "type": "ICRS", "ra": (sun_ra_deg + 180) % 360, "dec": 0.0}
+
+
+def submit_group(username: str, name: str, *, requests: int = 1) -> Any:
+    """Submit a request group of ``requests`` imaging requests on DEMO-001 through the same
+    validation and service as ``POST /api/requestgroups/``; returns the group."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from openocs.portal.requestgroups import services
+    from openocs.portal.requestgroups.validation import requestgroup_validate
+
+    user = get_user_model().objects.get(username=username)
+    start = datetime.now(UTC)
+    request = {
+        "configurations": [
+            {
+                "type": "EXPOSE",
+                "instrument_type": "1M0-SCICAM-SINISTRO",
+                "target": night_sky_target(),
+                "constraints": {"max_airmass": 2.0, "min_lunar_distance": 10},
+                "instrument_configs": [
+                    {"exposure_time": 60, "exposure_count": 2, "optical_elements": {"filter": "v"}}
+                ],
+                "acquisition_config": {},
+                "guiding_config": {},
+            }
+        ],
+        "windows": [{"start": start.isoformat(), "end": (start + timedelta(days=5)).isoformat()}],
+        "location": {"telescope_class": "1m0"},
+    }
+    data = {
+        "name": name,
+        "proposal": "DEMO-001",
+        "ipp_value": 1.0,
+        "operator": "MANY" if requests > 1 else "SINGLE",
+        "observation_type": "NORMAL",
+        "requests": [request] * requests,
+    }
+    validation = requestgroup_validate(data=data, user=user)
+    assert validation.validated_data is not None, validation.errors
+    return services.requestgroup_submit(data=validation.validated_data, user=user)
+
+
+def make_user(username: str, password: str = "another-long-password-1") -> str:  # noqa: S107
+    """A signed-up user who belongs to no proposal; returns the password."""
+    from openocs.portal.accounts import services
+
+    services.user_create(
+        username=username,
+        email=f"{username}@example.org",
+        password=password,
+        first_name=username.capitalize(),
+        last_name="Outsider",
+        terms_accepted=None,
+    )
+    return password

@@ -66,3 +66,16 @@ def events_wait(
             return chosen, cursor
         after = cursor
         sleep(min(POLL_INTERVAL_S, max(deadline - clock(), 0.0)))
+
+
+HISTORY_KINDS = ("requestgroup.submitted", "requestgroup.state_changed", "request.state_changed")
+
+
+def requestgroup_history(*, group_id: int, limit: int = 200) -> list[ChangeEvent]:
+    """The recorded state changes of one request group and its requests, oldest first (as long
+    as the events are kept)."""
+    return list(
+        ChangeEvent.objects.filter(
+            kind__in=HISTORY_KINDS, payload__request_group_id=group_id
+        ).order_by("id")[:limit]
+    )

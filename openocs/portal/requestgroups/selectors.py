@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from openocs.portal.proposals.selectors import is_staff_view
@@ -218,3 +218,58 @@ def requestgroups_visible_to_staff() -> QuerySet[RequestGroup]:
         .prefetch_related(Prefetch("requests", queryset=_requests()))
         .order_by("id")
     )
+
+
+def requestgroups_with_windows_between(
+    queryset: QuerySet[RequestGroup], *, after: datetime | None, before: datetime | None
+) -> QuerySet[RequestGroup]:
+    """Groups with a window that ends after ``after`` and starts before ``before``."""
+    windows = Window.objects.all()
+    if after is not None:
+        windows = windows.filter(end__gte=after)
+    if before is not None:
+        windows = windows.filter(start__lte=before)
+    if after is None and before is None:
+        return queryset
+    return queryset.filter(pk__in=windows.values("request__request_group_id"))
+
+
+def requestgroup_state_counts(queryset: QuerySet[RequestGroup]) -> dict[str, int]:
+    """How many groups of ``queryset`` are in each state (in state order)."""
+    rows = queryset.order_by().values("state").annotate(count=Count("id"))
+    counts = {row["state"]: row["count"] for row in rows}
+    return {state: counts[state] for state in State.values if counts.get(state)}
+
+
+def request_waiting_reasons(
+    request: Request, *, now: datetime, observations: Sequence[Any], visible: bool | None
+) -> list[str]:
+    """Why a PENDING request has no observation coming, in words, from what the portal knows
+    (its suspension, its windows, the target's visibility); empty when it is scheduled or not
+    pending. ``visible`` is whether the target is visible in a window (None: unknown)."""
+    if request.state != State.PENDING:
+        return []
+    if any(o.state in ("PENDING", "IN_PROGRESS") and o.end > now for o in observations):
+        return []
+    reasons = []
+    if request.suspend_until is not None and request.suspend_until > now:
+        reasons.append(
+            f"Staff have suspended its scheduling until {request.suspend_until:%Y-%m-%d %H:%M} UTC."
+        )
+    windows = list(request.windows.all())
+    if windows and all(w.end <= now for w in windows):
+        reasons.append("All its windows have ended: it will be marked WINDOW_EXPIRED.")
+    elif windows and all(w.start > now for w in windows):
+        first = min(w.start for w in windows)
+        reasons.append(f"Its first window opens on {first:%Y-%m-%d %H:%M} UTC.")
+    if visible is False:
+        reasons.append(
+            "The target is not visible (within its constraints) from any telescope with its "
+            "instrument during its windows."
+        )
+    if not reasons:
+        reasons.append(
+            "It is waiting for telescope time: the scheduler has not placed it yet, which usually "
+            "means higher-priority work fills its windows, or bad weather or downtime."
+        )
+    return reasons

@@ -11,7 +11,7 @@
 - ``{% plot figure "element-id" "What the plot shows" %}``: a Plotly figure (``{"data": [...],
   "layout": {...}}``) prepared in Python, embedded with ``json_script`` and drawn by openocs.js,
   which loads Plotly.js only on pages that have a plot.
-- ``{{ seconds|hours }}``: ``5400`` → ``1.5 h``.
+- ``{{ seconds|hours }}``: ``5400`` → ``1.5 h``, ``900`` → ``15 min``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def utc(moment: datetime | str | None, style: str = "datetime") -> SafeString:
 def hours(seconds: float | int | None) -> str:
     if seconds is None:
         return "—"
+    if abs(float(seconds)) < 3600:
+        return f"{float(seconds) / 60.0:.0f} min"
     value = float(seconds) / 3600.0
     return f"{value:,.1f} h" if abs(value) < 100 else f"{value:,.0f} h"
 

@@ -57,6 +57,7 @@ def test_hours_filter() -> None:
     assert render("{{ s|hours }}", s=5400) == "1.5 h"
     assert render("{{ s|hours }}", s=3600 * 250) == "250 h"
     assert render("{{ s|hours }}", s=None) == "—"
+    assert render("{{ s|hours }}", s=900) == "15 min"
 
 
 class _Form(forms.Form):
