@@ -56,6 +56,6 @@ def test_keyboard_users_can_skip_to_the_content(page: Any, demo: dict[str, str])
 
 def test_the_api_reference_works_offline(page: Any, demo: dict[str, str]) -> None:
     page.goto("/api/schema/redoc/")
-    page.wait_for_selector("h1", timeout=20_000)  # Redoc rendered the schema from local files
+    page.wait_for_selector("h1", timeout=60_000)  # Redoc rendered the schema from local files
     page.goto("/api/schema/swagger-ui/")
-    page.wait_for_selector(".swagger-ui .info", timeout=20_000)
+    page.wait_for_selector(".swagger-ui .info", timeout=60_000)

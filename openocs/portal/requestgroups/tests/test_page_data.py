@@ -99,27 +99,39 @@ def test_why_a_request_waits() -> None:
     assert request_waiting_reasons(
         _request(windows=[(-3, -1)]), now=NOW, observations=[], visible=None
     ) == ["All its windows have ended: it will be marked WINDOW_EXPIRED."]
-    assert "first window opens on 2026-12-09" in request_waiting_reasons(
-        _request(windows=[(2, 3)]), now=NOW, observations=[], visible=True
-    )[0]
+    assert (
+        "first window opens on 2026-12-09"
+        in request_waiting_reasons(
+            _request(windows=[(2, 3)]), now=NOW, observations=[], visible=True
+        )[0]
+    )
     suspended = request_waiting_reasons(
         _request(windows=[(-1, 3)], suspend=1), now=NOW, observations=[], visible=False
     )
     assert suspended[0].startswith("Staff have suspended its scheduling until 2026-12-08")
     assert "not visible" in suspended[1]
-    assert "waiting for telescope time" in request_waiting_reasons(
-        _request(windows=[(-1, 3)]), now=NOW, observations=[], visible=True
-    )[0]
+    assert (
+        "waiting for telescope time"
+        in request_waiting_reasons(
+            _request(windows=[(-1, 3)]), now=NOW, observations=[], visible=True
+        )[0]
+    )
 
 
 def test_a_scheduled_or_finished_request_does_not_wait() -> None:
     coming = SimpleNamespace(state="PENDING", end=NOW + timedelta(hours=2))
-    assert request_waiting_reasons(
-        _request(windows=[(-1, 3)]), now=NOW, observations=[coming], visible=True
-    ) == []
-    assert request_waiting_reasons(
-        _request(state="COMPLETED", windows=[(-1, 3)]), now=NOW, observations=[], visible=True
-    ) == []
+    assert (
+        request_waiting_reasons(
+            _request(windows=[(-1, 3)]), now=NOW, observations=[coming], visible=True
+        )
+        == []
+    )
+    assert (
+        request_waiting_reasons(
+            _request(state="COMPLETED", windows=[(-1, 3)]), now=NOW, observations=[], visible=True
+        )
+        == []
+    )
 
 
 def test_airmass_lines_break_between_visible_intervals() -> None:
