@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.http import HttpResponseBase
 from django.urls import URLPattern, path, re_path
 
-from openocs.portal.requestgroups import pages
+from openocs.portal.requestgroups.pages import requests as pages
 
 
 def _page(regex: str, view: Callable[..., HttpResponseBase], name: str) -> list[URLPattern]:
