@@ -1,0 +1,521 @@
+"""Who may call what: every API route of every component × five roles (docs/security.md).
+
+The routes come from the URL resolver (drf-spectacular's endpoint enumerator, the same list the
+OpenAPI schema is built from), so a route added without a row in :data:`MATRIX` fails the test.
+Each call runs in a savepoint that is rolled back, so the calls are independent; a refused call
+(401, 403, 404, 405) must not have written a single row.
+
+Roles, in the order of each row: anonymous, a member (PI) of proposal A, a member of proposal B,
+staff without ``staff_view``, staff with ``staff_view``. Path parameters name objects of
+proposal A (its request group, request, observation, frame …) or of the shared network. Writes
+send an empty JSON body, so an allowed write usually answers 400 (it got past the permission
+check and failed validation) rather than changing anything.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from drf_spectacular.generators import EndpointEnumerator
+from rest_framework.test import APIClient
+
+from openocs.portal.conftest import (
+    Persona,
+    PersonaFactory,
+    make_persona,  # noqa: F401  (fixture)
+)
+from openocs.portal.observations.tests.helpers import schedule, submit
+from openocs.portal.proposals import services as proposal_services
+from openocs.portal.proposals.models import Membership, Proposal
+from openocs.portal.requestgroups.tests.conftest import (  # noqa: F401  (fixtures)
+    SINISTRO,
+    frozen_now,
+    live_network,
+)
+
+DEMO_FRAME = "coj1m011-fl08-20151216-0049-b00.fits.fz"
+ROLES = ("anonymous", "member_a", "member_b", "staff", "staff_view")
+REFUSALS = {401, 403, 404, 405}
+
+# "METHOD /path/": the statuses answered to anonymous, member_a, member_b, staff and staff_view,
+# each followed by "*" when the answer shows proposal A's private data (its id, its frame, its
+# member's webhook or science application).
+MATRIX: dict[str, str] = {
+    "DELETE /api/drafts/{pk}/": "401 204 404 404 204",
+    "DELETE /api/invitations/{pk}/": "401 204 404 404 403",
+    "DELETE /api/memberships/{pk}/": "401 204 404 404 403",
+    "DELETE /api/scienceapplications/{pk}/": "401 204 404 404 204",
+    "DELETE /api/webhooks/{pk}/": "401 204 404 404 404",
+    "DELETE /archive/frames/{pk}/": "401 403 403 403 403",
+    "DELETE /configdb/cameras/{pk}/": "401 403 403 400 400",
+    "DELETE /configdb/cameratypes/{pk}/": "401 403 403 400 400",
+    "DELETE /configdb/configurationtypeproperties/{pk}/": "401 403 403 204 204",
+    "DELETE /configdb/configurationtypes/{pk}/": "401 403 403 400 400",
+    "DELETE /configdb/enclosures/{pk}/": "401 403 403 204 204",
+    "DELETE /configdb/genericmodegroups/{pk}/": "401 403 403 204 204",
+    "DELETE /configdb/genericmodes/{pk}/": "401 403 403 400 400",
+    "DELETE /configdb/instrumentcategories/{pk}/": "401 403 403 400 400",
+    "DELETE /configdb/instruments/{pk}/": "401 403 403 204 204",
+    "DELETE /configdb/instrumenttypes/{pk}/": "401 403 403 400 400",
+    "DELETE /configdb/opticalelementgroups/{pk}/": "401 403 403 204 204",
+    "DELETE /configdb/opticalelements/{pk}/": "401 403 403 204 204",
+    "DELETE /configdb/sites/{pk}/": "401 403 403 204 204",
+    "DELETE /configdb/telescopes/{pk}/": "401 403 403 204 204",
+    "DELETE /downtime/api/{pk}/": "401 403 403 204 204",
+    "DELETE /frames/{pk}/": "401 403 403 403 403",
+    "GET /api/calls/": "401 200 200 200 200",
+    "GET /api/calls/{pk}/": "401 200 200 200 200",
+    "GET /api/changes/": "401 403 403 200 200",
+    "GET /api/configurationstatus/": "401 403 403 200 200",
+    "GET /api/configurationstatus/{pk}/": "401 403 403 200 200",
+    "GET /api/contention/{instrument_type}/": "200 200 200 200* 200*",
+    "GET /api/drafts/": "401 200* 200 200 200*",
+    "GET /api/drafts/{pk}/": "401 200* 404 404 200*",
+    "GET /api/instruments/": "200 200 200 200 200",
+    "GET /api/invitations/": "401 200* 200 200 200*",
+    "GET /api/invitations/{pk}/": "401 200* 404 404 200*",
+    "GET /api/last_changed/": "401 403 403 200 200",
+    "GET /api/last_scheduled/": "401 403 403 200 200",
+    "GET /api/memberships/": "401 200* 200 200 200*",
+    "GET /api/memberships/{pk}/": "401 200* 404 404 200*",
+    "GET /api/notifications/preferences/": "401 200 200 200 200",
+    "GET /api/observations/": "200 200* 200 200 200*",
+    "GET /api/observations/{pk}/": "404 200* 404 404 200*",
+    "GET /api/pressure/": "200 200 200 200* 200*",
+    "GET /api/profile/": "401 200* 200 200 200",
+    "GET /api/proposals/": "401 200* 200 200 200*",
+    "GET /api/proposals/tags/": "401 200 200 200 200",
+    "GET /api/proposals/{pk}/": "401 200* 404 404 200*",
+    "GET /api/requestgroups/": "200 200* 200 200 200*",
+    "GET /api/requestgroups/schedulable_requests/": "401 403 403 200* 200*",
+    "GET /api/requestgroups/{pk}/": "404 200* 404 404 200*",
+    "GET /api/requests/": "200 200 200 200 200",
+    "GET /api/requests/{pk}/": "404 200 404 404 200",
+    "GET /api/requests/{pk}/airmass/": "404 200 404 404 200",
+    "GET /api/requests/{pk}/observations/": "404 200 404 404 200",
+    "GET /api/schedule/": "200 200* 200 200 200*",
+    "GET /api/schedule/{pk}/": "404 200* 404 404 200*",
+    "GET /api/schema/": "200 200 200 200 200",
+    "GET /api/scienceapplications/": "401 200* 200 200 200*",
+    "GET /api/scienceapplications/{pk}/": "401 200* 404 404 200*",
+    "GET /api/scienceapplications/{pk}/pdf/": "401 404 404 404 404",
+    "GET /api/semesters/": "200 200 200 200 200",
+    "GET /api/semesters/{pk}/": "200 200 200 200 200",
+    "GET /api/semesters/{pk}/proposals/": "200* 200* 200* 200* 200*",
+    "GET /api/semesters/{pk}/timeallocations/": "401 403 403 200* 200*",
+    "GET /api/telescope_availability/": "200 200 200 200 200",
+    "GET /api/telescope_states/": "200 200 200 200 200",
+    "GET /api/webhooks/": "401 200* 200 200 200",
+    "GET /api/webhooks/{pk}/": "401 200* 404 404 404",
+    "GET /api/webhooks/{pk}/deliveries/": "401 200 404 404 404",
+    "GET /archive/frame-catalog/{pk}/catalog/": "404 404 404 404 404",
+    "GET /archive/frame-funpack/{pk}/funpack/": "404 200* 404 200* 200*",
+    "GET /archive/frames/": "200 200* 200 200* 200*",
+    "GET /archive/frames/aggregate/": "200 200* 200 200* 200*",
+    "GET /archive/frames/{pk}/": "404 200* 404 200* 200*",
+    "GET /archive/frames/{pk}/download/": "404 302 404 302 302",
+    "GET /archive/frames/{pk}/headers/": "404 200 404 200 200",
+    "GET /archive/frames/{pk}/related/": "404 200 404 200 200",
+    "GET /archive/openapi/": "200 200 200 200 200",
+    "GET /archive/profile/": "200 200* 200 200 200",
+    "GET /archive/thumbnails/": "200 200 200 200 200",
+    "GET /archive/thumbnails/{pk}/": "404 404 404 404 404",
+    "GET /archive/versions/": "401 403 403 200* 200*",
+    "GET /archive/versions/{pk}/": "401 403 403 200* 200*",
+    "GET /configdb/api/availability_history/": "400 400 400 400 400",
+    "GET /configdb/cameras/": "200 200 200 200 200",
+    "GET /configdb/cameras/{pk}/": "200 200 200 200 200",
+    "GET /configdb/cameratypes/": "200 200 200 200 200",
+    "GET /configdb/cameratypes/{pk}/": "200 200 200 200 200",
+    "GET /configdb/configurationtypeproperties/": "200 200 200 200 200",
+    "GET /configdb/configurationtypeproperties/{pk}/": "200 200 200 200 200",
+    "GET /configdb/configurationtypes/": "200 200 200 200 200",
+    "GET /configdb/configurationtypes/{pk}/": "200 200 200 200 200",
+    "GET /configdb/enclosures/": "200 200 200 200 200",
+    "GET /configdb/enclosures/{pk}/": "200 200 200 200 200",
+    "GET /configdb/genericmodegroups/": "200 200 200 200 200",
+    "GET /configdb/genericmodegroups/{pk}/": "200 200 200 200 200",
+    "GET /configdb/genericmodes/": "200 200 200 200 200",
+    "GET /configdb/genericmodes/{pk}/": "200 200 200 200 200",
+    "GET /configdb/instrumentcategories/": "200 200 200 200 200",
+    "GET /configdb/instrumentcategories/{pk}/": "200 200 200 200 200",
+    "GET /configdb/instruments/": "200 200 200 200 200",
+    "GET /configdb/instruments/{pk}/": "200 200 200 200 200",
+    "GET /configdb/instrumenttypes/": "200 200 200 200 200",
+    "GET /configdb/instrumenttypes/{pk}/": "200 200 200 200 200",
+    "GET /configdb/modetypes/": "200 200 200 200 200",
+    "GET /configdb/modetypes/{pk}/": "200 200 200 200 200",
+    "GET /configdb/openapi/": "200 200 200 200 200",
+    "GET /configdb/opticalelementgroups/": "200 200 200 200 200",
+    "GET /configdb/opticalelementgroups/{pk}/": "200 200 200 200 200",
+    "GET /configdb/opticalelements/": "200 200 200 200 200",
+    "GET /configdb/opticalelements/{pk}/": "200 200 200 200 200",
+    "GET /configdb/sites/": "200 200 200 200 200",
+    "GET /configdb/sites/{pk}/": "200 200 200 200 200",
+    "GET /configdb/telescopes/": "200 200 200 200 200",
+    "GET /configdb/telescopes/{pk}/": "200 200 200 200 200",
+    "GET /downtime/api/": "200 200 200 200 200",
+    "GET /downtime/api/categories/": "200 200 200 200 200",
+    "GET /downtime/api/overlaps/": "400 400 400 400 400",
+    "GET /downtime/api/{pk}/": "200 200 200 200 200",
+    "GET /downtime/openapi/": "200 200 200 200 200",
+    "GET /frames/": "200 200* 200 200* 200*",
+    "GET /frames/aggregate/": "200 200* 200 200* 200*",
+    "GET /frames/{pk}/": "404 200* 404 200* 200*",
+    "GET /frames/{pk}/download/": "404 302 404 302 302",
+    "GET /frames/{pk}/headers/": "404 200 404 200 200",
+    "GET /frames/{pk}/related/": "404 200 404 200 200",
+    "GET /openapi/": "200 200 200 200 200",
+    "PATCH /api/configurationstatus/{pk}/": "401 403 403 200 200",
+    "PATCH /api/drafts/{pk}/": "401 200* 404 404 200*",
+    "PATCH /api/notifications/preferences/": "401 200 200 200 200",
+    "PATCH /api/observations/{pk}/": "401 404 404 404 400",
+    "PATCH /api/profile/": "401 200* 200 200 200",
+    "PATCH /api/requests/{pk}/": "401 403 403 400 400",
+    "PATCH /api/scienceapplications/{pk}/": "401 200* 404 404 200*",
+    "PATCH /api/webhooks/{pk}/": "401 200* 404 404 404",
+    "PATCH /archive/frames/{pk}/": "401 403 403 403 403",
+    "PATCH /configdb/cameras/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/cameratypes/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/configurationtypeproperties/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/configurationtypes/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/enclosures/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/genericmodegroups/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/genericmodes/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/instrumentcategories/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/instruments/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/instrumenttypes/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/opticalelementgroups/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/opticalelements/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/sites/{pk}/": "401 403 403 200 200",
+    "PATCH /configdb/telescopes/{pk}/": "401 403 403 200 200",
+    "PATCH /downtime/api/{pk}/": "401 403 403 200 200",
+    "PATCH /frames/{pk}/": "401 403 403 403 403",
+    "POST /accounts/api-login/": "400 400 400 400 400",
+    "POST /api/account_removal_request/": "401 400 400 400 400",
+    "POST /api/airmass/": "200 200 200 200 200",
+    "POST /api/api-token-auth/": "400 400 400 400 400",
+    "POST /api/configurations/dither/": "401 400 400 400 400",
+    "POST /api/drafts/": "401 400 400 400 400",
+    "POST /api/memberships/{pk}/limit/": "401 400 404 404 403",
+    "POST /api/observations/": "401 400 400 400 400",
+    "POST /api/observations/cancel/": "401 400 400 400 400",
+    "POST /api/profile/accept_terms/": "401 200 200 200 200",
+    "POST /api/proposals/{pk}/globallimit/": "401 400 404 404 403",
+    "POST /api/proposals/{pk}/invite/": "401 400 404 404 403",
+    "POST /api/proposals/{pk}/notification/": "401 400 404 404 400",
+    "POST /api/requestgroups/": "401 400 400 400 400",
+    "POST /api/requestgroups/cadence/": "401 400 400 400 400",
+    "POST /api/requestgroups/max_allowable_ipp/": "401 200 200 200 200",
+    "POST /api/requestgroups/validate/": "401 200 200 200 200",
+    "POST /api/requestgroups/{pk}/cancel/": "401 200* 404 404 200*",
+    "POST /api/requests/mosaic/": "401 400 400 400 400",
+    "POST /api/requests/{pk}/cancel/": "401 200 404 404 200",
+    "POST /api/revoke_token/": "401 200 200 200 200",
+    "POST /api/rotate_token/": "401 200 200 200 200",
+    "POST /api/schedule/": "401 400 400 400 400",
+    "POST /api/scienceapplications/": "401 400 400 400 400",
+    "POST /api/scienceapplications/{pk}/accept/": "401 403 403 400 400",
+    "POST /api/scienceapplications/{pk}/copy/": "401 201* 404 404 201*",
+    "POST /api/scienceapplications/{pk}/port/": "401 403 403 400 400",
+    "POST /api/scienceapplications/{pk}/reject/": "401 403 403 400 400",
+    "POST /api/telescope_states/": "401 403 403 400 400",
+    "POST /api/users-bulk/": "401 400 400 400 400",
+    "POST /api/webhooks/": "401 400 400 400 400",
+    "POST /archive/api-token-auth/": "400 200 200 200 200",
+    "POST /archive/authprofile/addupdateuser/": "403 403 403 403 403",
+    "POST /archive/frames/": "401 403 403 403 403",
+    "POST /archive/frames/zip/": "400 400 400 400 400",
+    "POST /archive/revoke_token/": "401 200 200 200 200",
+    "POST /archive/thumbnails/": "401 403 403 403 403",
+    "POST /archive/versions/exists/": "401 403 403 200 200",
+    "POST /configdb/cameras/": "401 403 403 400 400",
+    "POST /configdb/cameratypes/": "401 403 403 400 400",
+    "POST /configdb/configurationtypeproperties/": "401 403 403 400 400",
+    "POST /configdb/configurationtypes/": "401 403 403 400 400",
+    "POST /configdb/enclosures/": "401 403 403 400 400",
+    "POST /configdb/genericmodegroups/": "401 403 403 400 400",
+    "POST /configdb/genericmodes/": "401 403 403 400 400",
+    "POST /configdb/import/": "401 403 403 400 400",
+    "POST /configdb/instrumentcategories/": "401 403 403 400 400",
+    "POST /configdb/instruments/": "401 403 403 400 400",
+    "POST /configdb/instrumenttypes/": "401 403 403 400 400",
+    "POST /configdb/opticalelementgroups/": "401 403 403 400 400",
+    "POST /configdb/opticalelements/": "401 403 403 400 400",
+    "POST /configdb/sites/": "401 403 403 400 400",
+    "POST /configdb/telescopes/": "401 403 403 400 400",
+    "POST /downtime/api/": "401 403 403 400 400",
+    "POST /frames/": "401 403 403 403 403",
+    "POST /frames/zip/": "400 400 400 400 400",
+    "PUT /api/drafts/{pk}/": "401 400 404 404 400",
+    "PUT /api/profile/": "401 200* 200 200 200",
+    "PUT /api/scienceapplications/{pk}/": "401 400 404 404 400",
+    "PUT /api/webhooks/{pk}/": "401 400 404 404 404",
+    "PUT /archive/frames/{pk}/": "401 403 403 403 403",
+    "PUT /configdb/cameras/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/cameratypes/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/configurationtypeproperties/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/configurationtypes/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/enclosures/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/genericmodegroups/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/genericmodes/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/instrumentcategories/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/instruments/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/instrumenttypes/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/opticalelementgroups/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/opticalelements/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/sites/{pk}/": "401 403 403 400 400",
+    "PUT /configdb/telescopes/{pk}/": "401 403 403 400 400",
+    "PUT /downtime/api/{pk}/": "401 403 403 400 400",
+    "PUT /frames/{pk}/": "401 403 403 403 403",
+}
+
+
+@dataclass
+class World:
+    clients: dict[str, APIClient]
+    ids: dict[str, str]
+    markers: tuple[bytes, ...]  # found only in answers that show proposal A's private data
+
+
+def _writes() -> int:
+    """Rows inserted, updated or deleted so far on this connection (rolled back or not)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT total_changes()")
+        else:
+            cursor.execute(
+                "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+                " FROM pg_stat_xact_user_tables"
+            )
+        return int(cursor.fetchone()[0])
+
+
+def _allocate(proposal: Proposal) -> None:
+    from openocs.portal.proposals import accounting
+    from openocs.portal.proposals.models import Semester
+
+    accounting.allocation_create(
+        proposal=proposal,
+        semester=Semester.objects.get(id="2026B"),
+        instrument_types=[SINISTRO],
+        std_allocation=50.0,
+        rr_allocation=2.0,
+        tc_allocation=5.0,
+    )
+
+
+def _build_world(make: PersonaFactory) -> World:
+    from openocs.downtime.models import Downtime
+    from openocs.portal.notifications.models import Webhook
+    from openocs.portal.notifications.webhooks import webhook_create
+    from openocs.portal.sciapplications import services as sciapp_services
+    from openocs.portal.sciapplications.models import Call
+
+    semester = proposal_services.semester_create(
+        semester_id="2026B",
+        start=datetime(2026, 8, 1, tzinfo=UTC),
+        end=datetime(2027, 2, 1, tzinfo=UTC),
+    )
+    proposal_a = proposal_services.proposal_create(proposal_id="LCO2026B-001", title="A")
+    proposal_b = proposal_services.proposal_create(proposal_id="LCO2026B-002", title="B")
+    _allocate(proposal_a)
+    _allocate(proposal_b)
+    personas: dict[str, Persona] = {
+        "member_a": make("carol"),
+        "member_b": make("dave"),
+        "staff": make("stan", is_staff=True),
+        "staff_view": make("sasha", is_staff=True, staff_view=True),
+    }
+    ingester = make("ingester", is_superuser=True)
+    membership_a = Membership.objects.create(
+        proposal=proposal_a, user=personas["member_a"].user, role=Membership.PI
+    )
+    Membership.objects.create(
+        proposal=proposal_b, user=personas["member_b"].user, role=Membership.PI
+    )
+    group = submit(personas["member_a"])
+    request = group["requests"][0]
+    observation = schedule(
+        personas["staff_view"], request, datetime(2026, 12, 1, 23, 0, tzinfo=UTC), site="lsc"
+    )
+    a = personas["member_a"].client
+    draft = a.post("/api/drafts/", {"proposal": proposal_a.pk, "title": "d", "content": "{}"})
+    assert draft.status_code == 201, draft.json()
+    invited = a.post(f"/api/proposals/{proposal_a.pk}/invite/", {"emails": ["x@example.org"]})
+    assert invited.status_code == 200, invited.json()
+    from openocs.portal.proposals.models import ProposalInvite
+
+    call = Call.objects.create(
+        semester=semester,
+        opens=datetime(2026, 11, 1, tzinfo=UTC),
+        deadline=datetime(2027, 1, 1, tzinfo=UTC),
+        call_url="https://example.org/call",
+        instruments=[SINISTRO],
+        proposal_type=Call.SCI,
+    )
+    call.eligible_semesters.add(semester)
+    application = sciapp_services.application_create(
+        submitter=personas["member_a"].user,
+        call=call,
+        title="Kilonovae",
+        fields={"abstract": "We look.", "tags": ["transients"]},
+    )
+    hook: Webhook = webhook_create(owner=personas["member_a"].user, url="https://x.example/h")
+    downtime = Downtime.objects.create(
+        start=datetime(2026, 12, 2, tzinfo=UTC),
+        end=datetime(2026, 12, 3, tzinfo=UTC),
+        site="lsc",
+        enclosure="domb",
+        telescope="1m0a",
+        reason="matrix",
+    )
+    frame = ingester.client.post("/archive/frames/", _frame_body(proposal_a.pk), format="json")
+    assert frame.status_code == 201, frame.json()
+    frame_id = frame.json()["id"]
+    version_id = frame.json()["version_set"][0]["id"]
+    ids = {
+        "calls": str(call.pk),
+        "configurationstatus": str(
+            observation["request"]["configurations"][0]["configuration_status"]
+        ),
+        "drafts": str(draft.json()["id"]),
+        "invitations": str(ProposalInvite.objects.get(proposal=proposal_a).pk),
+        "memberships": str(membership_a.pk),
+        "observations": str(observation["id"]),
+        "schedule": str(observation["id"]),
+        "proposals": proposal_a.pk,
+        "requestgroups": str(group["id"]),
+        "requests": str(request["id"]),
+        "scienceapplications": str(application.pk),
+        "semesters": semester.pk,
+        "webhooks": str(hook.pk),
+        "frames": str(frame_id),
+        "frame-catalog": str(frame_id),
+        "frame-funpack": str(frame_id),
+        "versions": str(version_id),
+        "thumbnails": "999999",
+        "downtime": str(downtime.pk),
+        "instrument_type": SINISTRO,
+    }
+    clients = {"anonymous": APIClient(), **{k: p.client for k, p in personas.items()}}
+    markers = (
+        proposal_a.pk.encode(),
+        DEMO_FRAME.removesuffix(".fits.fz").encode(),
+        hook.url.encode(),
+        application.title.encode(),
+    )
+    return World(clients=clients, ids=ids, markers=markers)
+
+
+def _frame_body(proposal_id: str) -> dict[str, Any]:
+    """A private frame of ``proposal_id`` whose file (a real demo frame) is in the store."""
+    from openocs.archive import files
+
+    demo = Path(__file__).parents[3] / "data" / "demo-fits" / DEMO_FRAME
+    with demo.open("rb") as handle:
+        stored = files.storage().put(f"lsc/fa15/20261201/processed/{DEMO_FRAME}", handle)
+    return {
+        "basename": DEMO_FRAME.removesuffix(".fits.fz"),
+        "observation_date": "2026-12-01T23:10:00Z",
+        "observation_day": "20261201",
+        "proposal_id": proposal_id,
+        "instrument_id": "fa15",
+        "target_name": "M31",
+        "reduction_level": 91,
+        "site_id": "lsc",
+        "telescope_id": "1m0a",
+        "exposure_time": 30.0,
+        "primary_optical_element": "rp",
+        "public_date": "2099-01-01T00:00:00Z",
+        "configuration_type": "EXPOSE",
+        "observation_id": 1,
+        "request_id": 2,
+        "area": None,
+        "version_set": [{"key": stored.key, "md5": stored.md5, "extension": ".fits.fz"}],
+        "headers": {"USERID": "carol"},
+        "related_frame_filenames": [],
+    }
+
+
+def _concrete(path: str, ids: dict[str, str], configdb_ids: dict[str, str]) -> str:
+    if "{instrument_type}" in path:
+        return path.replace("{instrument_type}", ids["instrument_type"])
+    if "{pk}" not in path:
+        return path
+    parts = path.strip("/").split("/")
+    if parts[0] == "configdb":
+        return path.replace("{pk}", configdb_ids[parts[1]])
+    if parts[0] == "downtime":
+        return path.replace("{pk}", ids["downtime"])
+    key = parts[1] if parts[0] in ("api", "archive") else parts[0]
+    return path.replace("{pk}", ids[key])
+
+
+def _configdb_ids(endpoints: list[Any]) -> dict[str, str]:
+    """The first object of each configdb model with a detail route."""
+    ids = {}
+    for path, _, _, view in endpoints:
+        parts = path.strip("/").split("/")
+        if parts[0] == "configdb" and "{pk}" in path and parts[1] not in ids:
+            viewset = view.cls(**getattr(view, "initkwargs", {}))
+            first = viewset.get_queryset().order_by("pk").first()
+            ids[parts[1]] = str(first.pk) if first is not None else "999999"
+    return ids
+
+
+@pytest.mark.django_db
+def test_every_route_answers_each_role_as_the_matrix_says(request: pytest.FixtureRequest) -> None:
+    request.getfixturevalue("live_network")  # the demo network in the co-hosted configdb
+    request.getfixturevalue("frozen_now")
+    world = _build_world(request.getfixturevalue("make_persona"))
+    endpoints = EndpointEnumerator().get_api_endpoints()  # type: ignore[no-untyped-call]
+    routes = sorted({f"{method} {path}" for path, _, method, _ in endpoints})
+    configdb_ids = _configdb_ids(endpoints)
+    # A caller's first archive request records who they are (the archive's copy of the portal
+    # identity): make it before counting writes.
+    for client in world.clients.values():
+        client.get("/archive/profile/")
+    observed: dict[str, str] = {}
+    leaks: list[str] = []
+    for route in routes:
+        method, path = route.split(" ", 1)
+        url = _concrete(path, world.ids, configdb_ids)
+        statuses = []
+        for role in ROLES:
+            client = world.clients[role]
+            before = _writes()
+            with transaction.atomic():
+                call = getattr(client, method.lower())
+                response = call(url, {}, format="json") if method != "GET" else call(url)
+                transaction.set_rollback(True)
+            if response.status_code in REFUSALS and _writes() != before:
+                leaks.append(f"{route} as {role}: refused with {response.status_code} but wrote")
+            if getattr(response, "streaming", False):
+                content = b"".join(response.streaming_content)
+            else:
+                content = response.content
+            response.close()
+            shows_a = any(marker in content for marker in world.markers)
+            statuses.append(f"{response.status_code}{'*' if shows_a else ''}")
+        observed[route] = " ".join(statuses)
+    if os.environ.get("OCS_PRINT_PERMISSION_MATRIX"):
+        for route, answers in observed.items():
+            print(f'    "{route}": "{answers}",')
+    missing = sorted(set(observed) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(observed))
+    wrong = [
+        f"{route}: expected {MATRIX[route]}, got {observed[route]}"
+        for route in sorted(set(MATRIX) & set(observed))
+        if MATRIX[route] != observed[route]
+    ]
+    assert not missing, "routes without a row in MATRIX:\n" + "\n".join(missing)
+    assert not stale, "rows of MATRIX for routes that no longer exist:\n" + "\n".join(stale)
+    assert not wrong, "\n".join(wrong)
+    assert not leaks, "\n".join(leaks)
