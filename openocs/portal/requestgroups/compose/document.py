@@ -274,16 +274,16 @@ def apply_action(document: JSON, action: str, *, now: datetime) -> JSON:
     document = copy.deepcopy(document)
     try:
         if verb == "add":
-            items = _node_at(document, path)
-            key = path.rsplit(".", 1)[-1]
-            items.append(copy.deepcopy(items[-1]) if items else _blank_item(key, now=now))
-            if key == "rois" and not items[-1]:
-                items[-1] = {}
+            parent_path, _, key = path.rpartition(".")
+            parent = _node_at(document, parent_path)
+            items = parent.setdefault(key, []) if isinstance(parent, dict) else None
+            if key in _LISTS and isinstance(items, list):
+                items.append(copy.deepcopy(items[-1]) if items else _blank_item(key, now=now))
         elif verb == "remove":
             parent_path, _, index = path.rpartition(".")
             items = _node_at(document, parent_path)
             key = parent_path.rsplit(".", 1)[-1]
-            if len(items) > 1 or key in ("rois", "windows"):
+            if isinstance(items, list) and (len(items) > 1 or key in ("rois", "windows")):
                 del items[int(index)]
     except (KeyError, IndexError, ValueError, TypeError):
         pass  # a stale button (the item is already gone): nothing to change

@@ -263,7 +263,9 @@ def _node(document: Document, path: str) -> Any:
 def _resolve(document: Document, path: str, notices: list[str], problems: list[str]) -> None:
     try:
         target = _node(document, path)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, TypeError):
+        return  # a stale button
+    if not isinstance(target, dict):
         return
     name = str(target.get("name", "")).strip()
     found = target_resolve(name)
@@ -280,8 +282,10 @@ def _read_mpc(
     text = request.POST.get(f"mpc.{path}", "")
     try:
         target = _node(document, path)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, TypeError):
         return  # a stale button
+    if not isinstance(target, dict):
+        return
     try:
         elements = elements_from_mpc(text)
     except MpcElementsError as error:

@@ -136,3 +136,11 @@ def test_a_clone_drops_ids_states_and_durations_and_marks_the_name() -> None:
     assert request["configurations"][0]["type"] == "EXPOSE"
     assert "priority" not in request["configurations"][0]
     assert "repeat_duration" not in request["configurations"][0]
+
+
+def test_a_region_of_interest_can_be_added_to_exposures_that_had_none() -> None:
+    document = blank_group(now=NOW)
+    path = "requests.0.configurations.0.instrument_configs.0.rois"
+    with_roi = apply_action(document, f"add:{path}", now=NOW)
+    assert with_roi["requests"][0]["configurations"][0]["instrument_configs"][0]["rois"] == [{}]
+    assert apply_action(document, "add:name", now=NOW) == document  # not a list: nothing

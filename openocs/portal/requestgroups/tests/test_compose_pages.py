@@ -217,6 +217,27 @@ def test_adds_and_removes_configurations(browser: Client) -> None:
     assert "Configuration 2" not in body
 
 
+@pytest.mark.parametrize(
+    "action",
+    [
+        "resolve:name",
+        "mpc:requests.7.target",
+        "dither:ipp_value",
+        "mosaic:requests.x",
+        "cadence:name",
+        "remove:requests",
+        "add:name",
+        "nonsense",
+    ],
+)
+def test_a_stale_or_forged_action_changes_nothing_and_never_fails(
+    browser: Client, action: str
+) -> None:
+    response = post_form(browser, "/create/form", imaging_group(), action=action)
+    assert response.status_code == 200
+    assert 'name="g.name" value="ngc1300-monitoring"' in response.content.decode()
+
+
 def test_looks_up_a_target_name_from_the_shipped_catalogues(browser: Client) -> None:
     document = imaging_group()
     document["requests"][0]["configurations"][0]["target"] = {"type": "ICRS", "name": "M31"}
