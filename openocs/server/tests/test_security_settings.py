@@ -79,7 +79,7 @@ def test_production_redirects_to_https_and_sends_hsts_but_not_for_health(tmp_pat
     probe = (
         "import django, json; django.setup(); from django.test import Client; c = Client();"
         "r = c.get('/api/', HTTP_HOST='ocs.example.org');"
-        "s = c.get('/api/', HTTP_HOST='ocs.example.org', secure=True);"
+        "s = c.get('/health/', HTTP_HOST='ocs.example.org', secure=True);"
         "h = c.get('/health/', HTTP_HOST='ocs.example.org');"
         "print(json.dumps([r.status_code, r.get('Location'), "
         "s.get('Strict-Transport-Security'), h.status_code]))"
