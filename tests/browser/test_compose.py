@@ -63,11 +63,18 @@ def test_compose_a_multi_configuration_request_fix_a_mistake_save_and_submit(
     assert page.locator(f"#f-{SECOND}-instrument_configs-0-exposure_time").input_value() == "20"
 
     page.get_by_role("button", name="Submit request group").click()
-    page.wait_for_url(lambda url: "/create?draft" not in url)
+    page.wait_for_url("**/requestgroups/*/")  # the new group's page
     group = RequestGroup.objects.get()
     assert group.name == "M31 in two filters"
     assert group.requests.get().configurations.count() == 2
-    assert str(group.pk) in page.url or page.get_by_text(str(group.pk)).first.is_visible()
+    assert page.url.endswith(f"/requestgroups/{group.pk}/")
+    expect(page.get_by_text("was submitted")).to_be_visible()
+    page.get_by_role("link", name="Copy into Compose").click()  # clone it
+    expect(page.get_by_label("Name of this request group")).to_have_value(
+        "M31 in two filters (copy)"
+    )
+    page.goto("/requestgroups/")  # and find it in the list
+    expect(page.get_by_role("link", name="M31 in two filters")).to_be_visible()
 
 
 def test_tom_toolkit_redirect_flow(page: Any, demo: Any, live_server: Any, settings: Any) -> None:
