@@ -228,9 +228,8 @@ def _populate(groups: int, now: datetime) -> dict[str, Any]:
         f"inserted {groups} groups, {total_requests} requests ({pending_requests} PENDING) in "
         f"{time.perf_counter() - began:.0f} s"
     )
-    request_id = m.Request.objects.filter(request_group__proposal=proposals[0]).values_list(
-        "id", flat=True
-    )[1000]
+    request_ids = m.Request.objects.filter(request_group__proposal=proposals[0]).order_by("id")
+    request_id = list(request_ids.values_list("id", flat=True)[:1001])[-1]
     return {
         "member": Token.objects.create(user=member).key,
         "staff": Token.objects.create(user=staff).key,

@@ -68,3 +68,25 @@ def test_list_pages_run_a_fixed_number_of_queries(
         with django_assert_num_queries(expected):
             body = readers[who].client.get(path).json()
         assert body["count"] > 1, (who, path)  # the page really grew
+
+
+def test_the_scheduler_feed_runs_a_fixed_number_of_queries(
+    submitter: Persona,
+    staff_view_user: Persona,
+    frozen_now: datetime,
+    django_assert_num_queries: Callable[..., Any],
+) -> None:
+    feed = "/api/requestgroups/schedulable_requests/"
+    _post(submitter, _group(1))
+    staff_view_user.client.get(feed)  # the same first call for both counts
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_view_user.client.get(feed)
+    assert response.status_code == 200, response.content
+    assert len(response.json()) == 1
+    expected = len(captured.captured_queries)
+    assert expected > 0
+    for n in (3, 5, 2):
+        _post(submitter, _group(n))
+    staff_view_user.client.get(feed)
+    with django_assert_num_queries(expected):
+        assert len(staff_view_user.client.get(feed).json()) == 4
