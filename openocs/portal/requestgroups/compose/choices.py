@@ -19,6 +19,17 @@ Choice = tuple[str, str]
 
 
 @dataclass(frozen=True)
+class ModeParameter:
+    """One ``extra_params`` entry a mode (or the instrument type) describes in its validation
+    schema: the form shows an input for it, and the API's schema check judges the value."""
+
+    name: str
+    kind: str  # float | integer | boolean | string
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
 class InstrumentChoices:
     """One instrument type as the form shows it."""
 
@@ -36,6 +47,10 @@ class InstrumentChoices:
     rotator_modes: list[Choice]
     max_rois: int
     default_configuration_type: str
+    mode_parameters: dict[tuple[str, str], list[ModeParameter]] = field(default_factory=dict)
+    """``(mode group, mode code)`` → the parameters that mode's schema asks for."""
+    exposure_parameters: list[ModeParameter] = field(default_factory=list)
+    """Parameters every instrument config of the type may give (e.g. ``defocus``)."""
 
 
 @dataclass
@@ -56,6 +71,41 @@ def _singular(group_type: str) -> str:
 def _modes(entry: dict[str, Any], group: str) -> list[Choice]:
     modes = (entry.get("modes") or {}).get(group) or {}
     return [(str(m["code"]), str(m.get("name") or m["code"])) for m in modes.get("modes", [])]
+
+
+def _parameters(schema: Any) -> list[ModeParameter]:
+    """The described or required, settable entries of an ``extra_params`` schema."""
+    entries = ((schema or {}).get("extra_params") or {}).get("schema") or {}
+    found = []
+    for name, rule in entries.items():
+        if not isinstance(rule, dict) or len(rule.get("allowed") or [None, None]) == 1:
+            continue  # a fixed value (e.g. the binning of a readout mode) is not a choice
+        if not (rule.get("required") or rule.get("description")):
+            continue
+        found.append(
+            ModeParameter(
+                name=str(name),
+                kind=str(rule.get("type", "string")),
+                required=bool(rule.get("required")),
+                description=str(rule.get("description") or ""),
+            )
+        )
+    return found
+
+
+def _mode_parameters(entry: dict[str, Any]) -> dict[tuple[str, str], list[ModeParameter]]:
+    found = {}
+    for group, modes in (entry.get("modes") or {}).items():
+        for mode in modes.get("modes", []):
+            parameters = _parameters(mode.get("validation_schema"))
+            if parameters:
+                found[(str(group), str(mode["code"]))] = parameters
+    return found
+
+
+def _exposure_parameters(entry: dict[str, Any]) -> list[ModeParameter]:
+    schema = (entry.get("validation_schema") or {}).get("instrument_configs") or {}
+    return _parameters((schema.get("schema") or {}).get("schema") or {})
 
 
 def _instrument(code: str, entry: dict[str, Any], max_rois: int) -> InstrumentChoices:
@@ -87,6 +137,8 @@ def _instrument(code: str, entry: dict[str, Any], max_rois: int) -> InstrumentCh
         rotator_modes=_modes(entry, "rotator"),
         max_rois=max_rois,
         default_configuration_type=str(entry.get("default_configuration_type") or ""),
+        mode_parameters=_mode_parameters(entry),
+        exposure_parameters=_exposure_parameters(entry),
     )
 
 

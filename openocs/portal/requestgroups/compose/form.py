@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from openocs.portal.requestgroups.compose.choices import Choice, ComposeChoices, InstrumentChoices
+from openocs.portal.requestgroups.compose.choices import (
+    Choice,
+    ComposeChoices,
+    InstrumentChoices,
+    ModeParameter,
+)
 from openocs.portal.requestgroups.compose.document import FORM_PREFIX
 from openocs.portal.requestgroups.rules import TARGET_FIELDS_BY_TYPE, target_required_fields
 from openocs.portal.requestgroups.serializers import ORBITAL_SCHEMES, TARGET_TYPES
@@ -444,14 +449,25 @@ class _Builder:
                     "Readout / binning",
                     instrument.readout_modes,
                     blank="Default",
+                    trigger=STRUCTURE,
                 )
             )
+            fields += self.parameters(node, path, instrument, "readout", node.get("mode"))
         if instrument and instrument.rotator_modes:
             fields.append(
                 self.select(
-                    node, path, "rotator_mode", "Rotator", instrument.rotator_modes, blank="Default"
+                    node,
+                    path,
+                    "rotator_mode",
+                    "Rotator",
+                    instrument.rotator_modes,
+                    blank="Default",
+                    trigger=STRUCTURE,
                 )
             )
+            fields += self.parameters(node, path, instrument, "rotator", node.get("rotator_mode"))
+        if instrument:
+            fields += self.parameter_fields(node, path, instrument.exposure_parameters)
         rois_raw = _list(node, "rois")
         rois = [
             (
@@ -490,9 +506,12 @@ class _Builder:
         modes = list(instrument.acquisition_modes) if instrument else []
         if "OFF" not in {code for code, _ in modes}:
             modes.insert(0, ("OFF", "Off"))
+        fields = [self.select(node, path, "mode", "Acquisition", modes, trigger=STRUCTURE)]
+        if instrument:
+            fields += self.parameters(node, path, instrument, "acquisition", node.get("mode"))
         return Section(
             title="Acquisition",
-            fields=[self.select(node, path, "mode", "Acquisition", modes)],
+            fields=fields,
             more=[self.field(node, path, "exposure_time", "Acquisition exposure", help="seconds")],
         )
 
@@ -515,6 +534,54 @@ class _Builder:
             ],
             more=[self.field(node, path, "exposure_time", "Guider exposure", help="seconds")],
         )
+
+    def parameters(
+        self,
+        node: dict[str, Any],
+        path: str,
+        instrument: InstrumentChoices,
+        group: str,
+        mode: Any,
+    ) -> list[Field]:
+        """Inputs for the ``extra_params`` the chosen mode of ``group`` asks for."""
+        chosen = str(mode or "")
+        for (kind, code), parameters in instrument.mode_parameters.items():
+            if kind == group and code.lower() == chosen.lower():
+                return self.parameter_fields(node, path, parameters)
+        return []
+
+    def parameter_fields(
+        self, node: dict[str, Any], path: str, parameters: list[ModeParameter]
+    ) -> list[Field]:
+        extra = _dict(node, "extra_params")
+        fields = []
+        for parameter in parameters:
+            label = parameter.name.replace("_", " ").capitalize()
+            if parameter.kind == "boolean":
+                fields.append(
+                    self.select(
+                        extra,
+                        f"{path}.extra_params",
+                        parameter.name,
+                        label,
+                        [("true", "Yes"), ("false", "No")],
+                        blank="Default",
+                        help=parameter.description,
+                    )
+                )
+                continue
+            fields.append(
+                self.field(
+                    extra,
+                    f"{path}.extra_params",
+                    parameter.name,
+                    label,
+                    kind="number" if parameter.kind in ("float", "integer") else "text",
+                    help=parameter.description,
+                    required=parameter.required,
+                )
+            )
+        return fields
 
     def hidden(self) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []

@@ -159,3 +159,41 @@ def test_the_pattern_figure_numbers_every_pointing() -> None:
     figure = pattern_figure(offsets, title="grid")
     assert figure["data"][0]["text"] == ["1", "2", "3", "4", "5", "6"]
     assert len(figure["data"][0]["x"]) == 6
+
+
+def test_the_chosen_modes_ask_for_the_parameters_their_schemas_describe(
+    submitter: Persona, proposal: Any, semester: Any
+) -> None:
+    from openocs.portal.proposals import accounting
+
+    floyds = "2M0-FLOYDS-SCICAM"
+    accounting.allocation_create(
+        proposal=proposal, semester=semester, instrument_types=[floyds], std_allocation=10.0
+    )
+    document = imaging_group()
+    configuration = document["requests"][0]["configurations"][0]
+    configuration.update(
+        type="SPECTRUM",
+        instrument_type=floyds,
+        acquisition_config={"mode": "BRIGHTEST", "extra_params": {"acquire_radius": "5"}},
+        instrument_configs=[
+            {
+                "exposure_time": 60,
+                "exposure_count": 1,
+                "rotator_mode": "SKY",
+                "extra_params": {"rotator_angle": "30"},
+                "optical_elements": {"slit": "slit_2.0as"},
+            }
+        ],
+    )
+    document["requests"][0]["location"] = {"telescope_class": "2m0"}
+    choices = compose_choices(user=submitter.user, proposal_id="LCO2026B-001")
+    form = build_form(document, choices, {})
+    names = {field.name for field in _all_fields(form)}
+    prefix = "g.requests.0.configurations.0"
+    assert f"{prefix}.acquisition_config.extra_params.acquire_radius" in names
+    assert f"{prefix}.instrument_configs.0.extra_params.rotator_angle" in names
+    assert f"{prefix}.instrument_configs.0.extra_params.defocus" in names  # the type's own
+    posted = [(field.name, field.value) for field in _all_fields(form)] + form.hidden
+    validation = requestgroup_validate(data=document_from_form(posted), user=submitter.user)
+    assert validation.errors == {}
