@@ -38,3 +38,11 @@ urlpatterns += home_urlpatterns  # / (the front page and dashboard)
 from openocs.portal.requestgroups.page_urls import urlpatterns as request_pages  # noqa: E402
 
 urlpatterns += request_pages  # requestgroups/, requests/ (web pages)
+
+from openocs.portal.accounts.page_urls import urlpatterns as profile_pages  # noqa: E402
+
+urlpatterns += profile_pages  # profile/ (web page)
+
+from openocs.portal.proposals.page_urls import urlpatterns as proposal_pages  # noqa: E402
+
+urlpatterns += proposal_pages  # proposals/<id>/ (web page)

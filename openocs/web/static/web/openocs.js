@@ -82,6 +82,14 @@
     drawPlots(root);
   }
 
+  // <form data-confirm="Question?">: ask before submitting (without JavaScript it just submits;
+  // every such action can be undone or is also guarded on the server)
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
     if (window.htmx) {
