@@ -148,6 +148,11 @@ def _current_downtimes(now: dt.datetime) -> list[Any]:
     return list(rows)
 
 
+def current_downtimes(now: dt.datetime) -> list[Any]:
+    """The downtimes that have not ended (cached as validation reads them)."""
+    return _current_downtimes(now)
+
+
 def clear_downtime_cache() -> None:
     """Forget the cached downtime list (tests, or when downtime is known to have changed)."""
     with _downtime_lock:

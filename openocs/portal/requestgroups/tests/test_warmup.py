@@ -15,6 +15,7 @@ from openocs.portal.requestgroups.configuration import load_portal_configuration
 from openocs.server import warmup as server_warmup
 from openocs.visibility import observability
 from openocs.web.clients import install_client, reset_clients
+from openocs.web.exceptions import ServiceUnavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,22 @@ def test_server_warm_up_runs_each_installed_components_hook(
     monkeypatch.setattr(portal_warmup, "warm_up", lambda: ran.append("portal"))
     assert "portal" in server_warmup.warm_up()  # components without a warm-up are skipped
     assert ran == ["portal"]
+
+
+def test_portal_warm_up_reads_the_downtimes_and_goes_on_without_them(
+    network: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    read: list[dt.datetime] = []
+    monkeypatch.setattr(portal_visibility, "current_downtimes", read.append)
+    now = dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC)
+    portal_warmup.warm_up(now)
+    assert read == [now]
+
+    def down(moment: dt.datetime) -> list[Any]:
+        raise ServiceUnavailable("down")
+
+    monkeypatch.setattr(portal_visibility, "current_downtimes", down)
+    observability._cached_context.cache_clear()
+    portal_warmup.warm_up(now)
+    assert "downtime database did not answer" in caplog.text
+    assert observability._cached_context.cache_info().currsize > 0  # the skies all the same
