@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import highspy
@@ -81,6 +82,7 @@ def segment_lp_bound(
     energetic_rounds: int = 3,
     max_cuts_per_round: int = 3000,
     separation_budget: int = 30_000_000,
+    should_stop: Callable[[], bool] | None = None,
 ) -> float | None:
     """The segment LP bound (module docstring), or None when HiGHS does not reach optimality.
 
@@ -88,8 +90,10 @@ def segment_lp_bound(
     on the machine's load: at most ``iteration_limit`` simplex iterations (default
     ``50 × (rows + columns)``, far above what these LPs need: about ``0.5 × rows``).
     ``time_limit_s`` is only a safety net (the caller's deadline): when either ends the solve
-    first, there is no LP bound (None) and the caller keeps the trivial one. (HiGHS keeps one
-    thread pool per process, so the thread count is left alone.)"""
+    first, there is no LP bound (None) and the caller keeps the trivial one. ``should_stop``
+    (the caller's deadline) is asked before each round of cuts: a round not started leaves the
+    previous round's bound, valid but looser. (HiGHS keeps one thread pool per process, so the
+    thread count is left alone.)"""
     from openocs.scheduler.timesliced import new_highs
 
     problem = prepared.problem
@@ -206,6 +210,8 @@ def segment_lp_bound(
     value = float(highs.getInfo().objective_function_value)
     windows = [_HullArrays.of(items) for items in hulls.values() if len(items) > 1]
     for _ in range(energetic_rounds):
+        if should_stop is not None and should_stop():
+            break
         solution = np.asarray(highs.getSolution().col_value)
         cuts = []
         work = separation_budget  # entries of overlap matrices: a count, not a clock

@@ -140,6 +140,7 @@ class CpSatKernel:
         if why is not None:
             return Schedule(self.name, SolveStatus.FAILED, message=why)
         token = stop or StopToken()
+        cpu_started = time.process_time(), time.perf_counter()
         clock = (deadline or Deadline(time_limit_s)).with_stop(token)
         started = clock.started
         prepared = prepare(problem)
@@ -152,7 +153,7 @@ class CpSatKernel:
                 build_time_s=time.perf_counter() - started,
                 message="no request has a candidate interval",
             )
-        stats: dict[str, float] = {}
+        stats: dict[str, float] = {"lp_bound_complete": 0.0}
         num_candidates = prepared.num_candidate_intervals()
 
         def construction_over() -> bool:
@@ -165,11 +166,14 @@ class CpSatKernel:
         stats["greedy_objective"] = hint_objective
         if token.stopped:
             return self._stopped(started)
-        if hint_objective < upper * (1.0 - self.relative_gap_limit) and not clock.expired():
+        if hint_objective < upper * (1.0 - self.relative_gap_limit) and _lp_fits(
+            clock, cpu_started, num_candidates
+        ):
             lp = segment_lp_bound(
                 prepared,
                 time_limit_s=max(clock.remaining_s(), 0.01),
                 iteration_limit=self.lp_iteration_limit,
+                should_stop=clock.expired,
             )
             stats["lp_bound_complete"] = float(lp is not None)
             if lp is not None:
@@ -514,6 +518,24 @@ class CpSatKernel:
                         assignment.start_s if hit and assignment else candidate.low_s,
                     )
         return model, candidates, scale
+
+
+_LP_CPU_S_PER_CANDIDATE = 60e-6
+"""CPU seconds the segment LP (building and first solve) takes per candidate interval, about
+(measured: 36 µs on 1,000 contended requests, 22 µs on 3,000), with a margin."""
+
+
+def _lp_fits(clock: Deadline, cpu_started: tuple[float, float], num_candidates: int) -> bool:
+    """Whether the segment LP's first solve is expected to end before the deadline: its CPU
+    estimate, scaled by the share of a core this solve has had so far (a loaded machine gives it
+    less), fits in the time left. When it does not, the trivial bound stands (reported by
+    ``stats["lp_bound_complete"] = 0``) rather than the limit being overrun."""
+    if clock.expired():
+        return False
+    cpu_s, wall_s = time.process_time() - cpu_started[0], time.perf_counter() - cpu_started[1]
+    cpu_share = cpu_s / wall_s if wall_s > 0.05 else 1.0
+    cpu_share = min(max(cpu_share, 0.02), 1.0)
+    return _LP_CPU_S_PER_CANDIDATE * num_candidates / cpu_share < clock.remaining_s()
 
 
 def left_justify(placed: list[tuple[Assignment, int]]) -> list[Assignment]:

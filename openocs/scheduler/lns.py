@@ -28,7 +28,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from openocs.scheduler.candidates import Prepared, RequestOptions, Stage
+from openocs.scheduler.candidates import Prepared, RequestOptions
 from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.intervals import Interval, normalise, subtract
 from openocs.scheduler.kernels import objective_of
@@ -127,12 +127,9 @@ def sub_problem(
             continue  # all or nothing: every member must be able to enter
         for options in entering:
             chosen[options.request.id] = options
-    requests = {
-        rid: chosen.get(rid) or replace(options, stage=Stage.NOT_PENDING, options={})
-        for rid, options in prepared.requests.items()
-    }
+    # the sub-problem holds only the requests that enter it (a kernel reads its candidates)
     freed_assignments = [a for a in assignments if a.request_id in freed]
-    return Prepared(prepared.problem, requests), fixed, freed_assignments
+    return Prepared(prepared.problem, chosen), fixed, freed_assignments
 
 
 def _intersect(first: Sequence[Interval], second: Sequence[Interval]) -> list[Interval]:

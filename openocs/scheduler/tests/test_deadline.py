@@ -108,3 +108,17 @@ def test_the_lp_bound_does_not_depend_on_the_time_it_took(contended):
     prepared = prepare(contended)
     assert segment_lp_bound(prepared) == segment_lp_bound(prepared, time_limit_s=1000.0)
     assert segment_lp_bound(prepared, iteration_limit=1) is None  # out of budget: no bound
+
+
+def test_a_deadline_too_close_for_the_lp_keeps_the_trivial_bound_and_says_so(
+    contended, monkeypatch
+):
+    from openocs.scheduler import cpsat
+
+    monkeypatch.setattr(cpsat, "_LP_CPU_S_PER_CANDIDATE", 1.0)  # an LP that would take hours
+    schedule = CpSatKernel(full_model_max_candidates=0, lns=False).solve(
+        contended, time_limit_s=2.0
+    )
+    assert schedule.ok and not schedule_violations(contended, schedule)
+    assert schedule.stats["lp_bound_complete"] == 0.0
+    assert schedule.bound >= schedule.objective
