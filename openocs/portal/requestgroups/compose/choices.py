@@ -45,6 +45,9 @@ class InstrumentChoices:
     acquisition_modes: list[Choice]
     guiding_modes: list[Choice]
     rotator_modes: list[Choice]
+    exposure_modes: list[Choice]
+    """Modes of the ``exposure`` group (MuSCAT's synchronous/asynchronous channels), chosen in an
+    instrument config's ``extra_params.exposure_mode``."""
     max_rois: int
     default_configuration_type: str
     mode_parameters: dict[tuple[str, str], list[ModeParameter]] = field(default_factory=dict)
@@ -135,6 +138,7 @@ def _instrument(code: str, entry: dict[str, Any], max_rois: int) -> InstrumentCh
         acquisition_modes=_modes(entry, "acquisition"),
         guiding_modes=_modes(entry, "guiding"),
         rotator_modes=_modes(entry, "rotator"),
+        exposure_modes=_modes(entry, "exposure"),
         max_rois=max_rois,
         default_configuration_type=str(entry.get("default_configuration_type") or ""),
         mode_parameters=_mode_parameters(entry),

@@ -466,6 +466,22 @@ class _Builder:
                 )
             )
             fields += self.parameters(node, path, instrument, "rotator", node.get("rotator_mode"))
+        if instrument and instrument.exposure_modes:
+            extra = _dict(node, "extra_params")
+            fields.append(
+                self.select(
+                    extra,
+                    f"{path}.extra_params",
+                    "exposure_mode",
+                    "Exposure mode",
+                    instrument.exposure_modes,
+                    blank="Default",
+                    trigger=STRUCTURE,
+                )
+            )
+            fields += self.parameters(
+                node, path, instrument, "exposure", extra.get("exposure_mode")
+            )
         if instrument:
             fields += self.parameter_fields(node, path, instrument.exposure_parameters)
         rois_raw = _list(node, "rois")

@@ -197,3 +197,23 @@ def test_the_chosen_modes_ask_for_the_parameters_their_schemas_describe(
     posted = [(field.name, field.value) for field in _all_fields(form)] + form.hidden
     validation = requestgroup_validate(data=document_from_form(posted), user=submitter.user)
     assert validation.errors == {}
+
+
+def test_muscat_offers_its_exposure_modes_and_their_channel_times(
+    submitter: Persona, proposal: Any, semester: Any
+) -> None:
+    from openocs.portal.proposals import accounting
+
+    muscat = "2M0-SCICAM-MUSCAT"
+    accounting.allocation_create(
+        proposal=proposal, semester=semester, instrument_types=[muscat], std_allocation=10.0
+    )
+    document = imaging_group()
+    configuration = document["requests"][0]["configurations"][0]
+    configuration["instrument_type"] = muscat
+    configuration["instrument_configs"][0]["extra_params"] = {"exposure_mode": "ASYNCHRONOUS"}
+    choices = compose_choices(user=submitter.user, proposal_id="LCO2026B-001")
+    names = {field.name for field in _all_fields(build_form(document, choices, {}))}
+    prefix = "g.requests.0.configurations.0.instrument_configs.0.extra_params"
+    assert f"{prefix}.exposure_mode" in names
+    assert f"{prefix}.exposure_time_g" in names and f"{prefix}.exposure_time_z" in names
