@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from openocs.portal.requestgroups.rules import coerce_extra_params
+
 JSON = dict[str, Any]
 
 _FLOATS = {
@@ -157,6 +159,9 @@ def document_from_form(form: Mapping[str, Any] | Iterable[tuple[str, str]]) -> J
         parts = name[len(FORM_PREFIX) :].split(".")
         if text.strip() == "":  # empty optional → the API's default; required → "required"
             _insert(tree, parts, _NOTHING)
+            continue
+        if "extra_params" in parts[:-1]:  # free-form: numbers and booleans as the API reads them
+            _insert(tree, parts, coerce_extra_params({parts[-1]: text.strip()})[parts[-1]])
             continue
         _insert(tree, parts, wire_value(parts[-1], text))
     return _tidy(tree)

@@ -144,3 +144,22 @@ def test_a_region_of_interest_can_be_added_to_exposures_that_had_none() -> None:
     with_roi = apply_action(document, f"add:{path}", now=NOW)
     assert with_roi["requests"][0]["configurations"][0]["instrument_configs"][0]["rois"] == [{}]
     assert apply_action(document, "add:name", now=NOW) == document  # not a list: nothing
+
+
+def test_extra_parameters_are_read_as_the_api_reads_them() -> None:
+    prefix = "g.requests.0.configurations.0.instrument_configs.0.extra_params"
+    document = document_from_form(
+        {
+            f"{prefix}.rotator_angle": "30",
+            f"{prefix}.defocus": "-1.5",
+            f"{prefix}.sub_expose": "true",
+            f"{prefix}.exposure_mode": "ASYNCHRONOUS",
+        }
+    )
+    extra = document["requests"][0]["configurations"][0]["instrument_configs"][0]["extra_params"]
+    assert extra == {
+        "rotator_angle": 30,
+        "defocus": -1.5,
+        "sub_expose": True,
+        "exposure_mode": "ASYNCHRONOUS",
+    }
