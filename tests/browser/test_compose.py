@@ -91,6 +91,12 @@ def test_tom_toolkit_redirect_flow(page: Any, demo: Any, live_server: Any, setti
     page.goto("/create?" + urlencode(query))
     assert page.locator(f"#f-{FIRST}-target-ra").input_value() == "49.921"
     assert page.get_by_text("you will be taken back to").is_visible()
+    page.get_by_text("Dither: repeat the exposures at offsets").click()  # preview a pattern
+    page.locator("#pat-requests0configurations0-pattern").select_option("spiral")
+    page.locator("#pat-requests0configurations0-points").fill("7")
+    page.locator("#pat-requests0configurations0-spacing").fill("15")
+    page.get_by_role("button", name="Preview the pattern").click()
+    expect(page.locator("#pattern-requests0configurations0 .main-svg").first).to_be_visible()
     page.get_by_label("Name of this request group").fill("from my TOM")
     expect(page.locator("#compose-feedback")).to_contain_text("Ready to submit")
     page.get_by_role("button", name="Submit request group").click()
