@@ -11,7 +11,7 @@ OCS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 COVERAGE_GATE := 88
 
-.PHONY: help install run test test-sqlite test-postgres check lint format typecheck imports lock bench docs release clean
+.PHONY: help install run test test-distributed test-sqlite test-postgres check lint format typecheck imports lock bench docs release clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ test: $(INSTALLED) ## Run the tests on SQLite, then the database tests on Postgr
 		echo "PostgreSQL does not answer at $(OCS_TEST_DATABASE_URL): database tests ran on SQLite only"; \
 	fi
 
+test-distributed: $(INSTALLED) ## Every component its own process on PostgreSQL, Redis and S3 (CI)
+	$(BIN)/pytest -n 0 -q -m distributed tests/distributed $(PYTEST_ARGS)
+
 format: $(INSTALLED) ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -58,7 +61,7 @@ typecheck: $(INSTALLED) ## mypy (strict for the libraries)
 imports: $(INSTALLED) ## Component boundaries (import-linter)
 	$(BIN)/lint-imports
 
-check: lint typecheck imports ## What CI runs: lint, types, boundaries, tests with coverage gate
+check: lint typecheck imports docs ## What CI runs: lint, types, boundaries, docs, tests with coverage gate
 	$(MAKE) test PYTEST_ARGS="--cov --cov-report=term:skip-covered --cov-fail-under=0"
 	$(BIN)/coverage report --fail-under=$(COVERAGE_GATE) > /dev/null || { $(BIN)/coverage report | tail -n 1; echo "Coverage is below the gate of $(COVERAGE_GATE)%"; exit 1; }
 	@$(BIN)/coverage report | grep "^TOTAL"
@@ -69,8 +72,9 @@ lock: ## Recompile requirements/lock.txt from pyproject.toml
 bench: $(INSTALLED) ## Run the benchmarks (prints figures; see benchmarks/RESULTS.md)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-docs: $(INSTALLED) ## Regenerate the API reference from the OpenAPI schema
+docs: $(INSTALLED) ## Regenerate the API reference, then build the docs site (site/) with --strict
 	$(BIN)/python -m openocs.server.apidocs docs/reference/api
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 release: $(INSTALLED) ## Check the changelog and versions, build the wheel (and image), tag (CONTRIBUTING.md)
 	$(BIN)/python tools/release.py $(RELEASE_ARGS)
