@@ -54,7 +54,8 @@ def feedback_of(response: Any) -> dict[str, Any]:
         response.content.decode(),
     )
     assert match, response.content.decode()[:2000]
-    return json.loads(match.group(1))
+    feedback: dict[str, Any] = json.loads(match.group(1))
+    return feedback
 
 
 def test_the_page_needs_a_signed_in_user(client: Client) -> None:
