@@ -18,6 +18,8 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
@@ -50,6 +52,7 @@ from openocs.archive.zipping import ZipEntry, zip_stream
 from openocs.storage import ObjectNotFound, content_type_for
 from openocs.storage.local import verify_signature
 from openocs.web.exceptions import ServiceUnavailable
+from openocs.web.schema import LIST_OF_OBJECTS
 
 logger = logging.getLogger("openocs.archive")
 
@@ -217,6 +220,7 @@ class FrameHeadersView(ArchiveView):
 class FrameRelatedView(ArchiveView):
     """Unpaginated list of the visible related frames (spec §4.4)."""
 
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     def get(self, request: Request, pk: int) -> Response:
         frame, viewer = _visible_or_404(request, pk)
         related = selectors.frames_with_relations(
@@ -231,9 +235,18 @@ class FrameRelatedView(ArchiveView):
         return Response(body)
 
 
+_FITS_FILE = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
+
+
 class FrameDownloadView(ArchiveView):
     """``GET frames/{id}/download/``: 302 to the signed URL, or the decompressed file."""
 
+    @extend_schema(
+        responses={
+            **_FITS_FILE,
+            302: OpenApiResponse(description="Redirect to the file's signed URL."),
+        }
+    )
     def get(self, request: Request, pk: int) -> HttpResponse | StreamingHttpResponse:
         frame, _viewer = _visible_or_404(request, pk)
         version = _newest_version(frame, request)
@@ -263,6 +276,7 @@ def _funpack_response(frame: Frame, version: Version) -> HttpResponse | Streamin
 class FunpackView(ArchiveView):
     """``GET frame-funpack/{id}/funpack/``: rights-checked (D19)."""
 
+    @extend_schema(responses=_FITS_FILE)
     def get(self, request: Request, pk: int) -> HttpResponse | StreamingHttpResponse:
         frame, _viewer = _visible_or_404(request, pk)
         return _funpack_response(frame, _newest_version(frame, request))
@@ -271,6 +285,7 @@ class FunpackView(ArchiveView):
 class CatalogView(ArchiveView):
     """``GET frame-catalog/{id}/catalog/``: rights-checked (D19)."""
 
+    @extend_schema(responses=_FITS_FILE)
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
         frame, _viewer = _visible_or_404(request, pk)
         version = _newest_version(frame, request)

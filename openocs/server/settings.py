@@ -338,6 +338,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "openocs.server.schema_hooks.add_error_responses",
+        "openocs.server.schema_hooks.describe_times",
+    ],
 }
 
 # Cross-origin reads (docs/security.md): only the listed origins ("*": any origin, which is

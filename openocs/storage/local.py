@@ -1,7 +1,9 @@
 """Local file-system store with HMAC-signed, expiring URLs (deviation D20).
 
 Each version lives at ``<root>/<dir of path>/<key>/<file name>`` where the key is the md5, so
-versions of one path never overwrite each other and the layout stays browsable. URLs are
+versions of one path never overwrite each other and the layout stays browsable. Files written by
+the reference ingester's local store sit at ``<root>/<path>`` (no key folder): reads fall back
+to that place, so they download too. URLs are
 ``<base_url><path>?key=<key>&expires=<unix time>&signature=<hex HMAC-SHA256>``; the archive's
 file view checks them with ``verify_signature``.
 """
@@ -96,9 +98,18 @@ class LocalStorage(Storage):
             raise StorageConnectionError(f"Could not write {path}: {error}") from error
         return StoredObject(path=path, key=computed, md5=computed, size=size)
 
+    def stored_file(self, path: str, key: str) -> Path:
+        """The file of one version: ours (``<dir>/<key>/<name>``) or, failing that, the
+        reference ingester's (``<dir>/<name>``)."""
+        ours = self.location(path, key)
+        if ours.is_file():
+            return ours
+        flat = self.root / _safe_relative(path)
+        return flat if flat.is_file() else ours
+
     def open(self, path: str, key: str) -> BinaryIO:
         try:
-            return self.location(path, key).open("rb")
+            return self.stored_file(path, key).open("rb")
         except FileNotFoundError:
             raise ObjectNotFound(path, key) from None
         except OSError as error:
@@ -106,12 +117,12 @@ class LocalStorage(Storage):
 
     def size(self, path: str, key: str) -> int:
         try:
-            return self.location(path, key).stat().st_size
+            return self.stored_file(path, key).stat().st_size
         except FileNotFoundError:
             raise ObjectNotFound(path, key) from None
 
     def exists(self, path: str, key: str) -> bool:
-        return self.location(path, key).is_file()
+        return self.stored_file(path, key).is_file()
 
     def delete(self, path: str, key: str) -> None:
         target = self.location(path, key)

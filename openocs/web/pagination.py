@@ -17,6 +17,31 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     max_limit = 10000
 
+    def get_limit(self, request: Request) -> int | None:
+        _check_non_negative_int(request, self.limit_query_param, allow_zero=False)
+        return super().get_limit(request)
+
+    def get_offset(self, request: Request) -> int:
+        _check_non_negative_int(request, self.offset_query_param, allow_zero=True)
+        return super().get_offset(request)
+
+
+def _check_non_negative_int(request: Request, name: str, *, allow_zero: bool) -> None:
+    """Refuse a ``limit``/``offset`` that is given but not a usable integer with 400, instead
+    of silently using the default (issue 14)."""
+    from rest_framework.exceptions import ValidationError
+
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0 or (value == 0 and not allow_zero):
+        kind = "A non-negative" if allow_zero else "A positive"
+        raise ValidationError({name: [f"{kind} integer is required."]})
+
 
 class LargePagePagination(LimitOffsetPagination):
     """Page size 1000: configdb and downtime lists (consumers read only the first page)."""

@@ -225,6 +225,16 @@ class ConfigurationStatusPatchSerializer(serializers.Serializer[Any]):
         if "end" in attrs and "exposures_start_at" in attrs:
             raise ValidationError("Cannot specify both an end time and an exposures_start_at time")
         status: ConfigurationStatus = self.context["status"]
+        observation_start = status.observation.start
+        if attrs.get("state") == StatusState.COMPLETED and timezone.now() < observation_start:
+            raise ValidationError(
+                {
+                    "state": [
+                        "A configuration cannot be COMPLETED before its observation starts "
+                        f"({observation_start.strftime('%Y-%m-%dT%H:%M:%SZ')})"
+                    ]
+                }
+            )
         start = attrs.get("exposures_start_at")
         if start is not None and start < status.observation.start:
             raise ValidationError(

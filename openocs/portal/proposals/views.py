@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -36,6 +37,7 @@ from openocs.portal.proposals.serializers import (
     TimeLimitInputSerializer,
 )
 from openocs.web.pagination import AnonymousLimitedPagination
+from openocs.web.schema import LIST_OF_OBJECTS, LIST_OF_STRINGS
 
 T = TypeVar("T")
 
@@ -138,6 +140,7 @@ class ProposalViewSet(ServiceErrorMixin, viewsets.ReadOnlyModelViewSet[Proposal]
         )
         return Response({"message": f"All CI time limits set to {hours} hours"})
 
+    @extend_schema(responses={200: LIST_OF_STRINGS})
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def tags(self, request: Request) -> Response:
         return Response(selectors.proposal_tags_visible_to(request.user))
@@ -152,10 +155,12 @@ class SemesterViewSet(viewsets.ReadOnlyModelViewSet[Semester]):
     filterset_class = SemesterFilter
     queryset = Semester.objects.order_by("-start")
 
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     @action(detail=True, methods=["get"], pagination_class=None)
     def proposals(self, request: Request, pk: str | None = None) -> Response:
         return Response(selectors.semester_proposals(self.get_object()))
 
+    @extend_schema(responses={200: SemesterAllocationSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, permission_classes=[IsAdminUser])
     def timeallocations(self, request: Request, pk: str | None = None) -> Response:
         allocations = selectors.semester_timeallocations(self.get_object())

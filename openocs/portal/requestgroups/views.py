@@ -40,6 +40,7 @@ from openocs.portal.requestgroups.states import TransitionError
 from openocs.portal.requestgroups.validation import requestgroup_validate
 from openocs.web.exceptions import compatible_errors
 from openocs.web.pagination import AnonymousLimitedPagination
+from openocs.web.schema import LIST_OF_OBJECTS
 
 
 class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
@@ -122,7 +123,7 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
             )
         return Response(body)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     @action(detail=False, methods=["get"])
     def schedulable_requests(self, request: HttpRequest) -> Response:
         from openocs.portal.requestgroups.feed import schedulable_requests_response

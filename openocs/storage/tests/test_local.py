@@ -68,3 +68,20 @@ def test_paths_cannot_escape_the_root(store):
 
     with pytest.raises(StorageConfigurationError):
         store.put("../escape.fits", io.BytesIO(b"x"))
+
+
+def test_a_file_the_reference_ingester_wrote_flat_is_read(store, tmp_path):
+    """The reference's local store writes ``<dir>/<file name>``, without the key folder."""
+    flat = tmp_path / PATH
+    flat.parent.mkdir(parents=True)
+    flat.write_bytes(b"reference bytes")
+    key = "0123456789abcdef0123456789abcdef"
+    assert store.exists(PATH, key)
+    assert store.get(PATH, key) == b"reference bytes"
+    assert store.size(PATH, key) == len(b"reference bytes")
+
+
+def test_our_own_version_wins_over_a_flat_file(store, tmp_path):
+    stored = store.put(PATH, io.BytesIO(b"ours"))
+    (tmp_path / PATH).write_bytes(b"flat")
+    assert store.get(PATH, stored.key) == b"ours"

@@ -270,3 +270,28 @@ def test_repeated_refunds_never_credit_more_than_was_charged(
     refund_status(status=ConfigurationStatus.objects.get(), percent=100.0, reason="again")
     assert abs(_used_h() - before_h) * 3600 < 1e-6
     assert ConfigurationStatus.objects.get().time_charged == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_configuration_cannot_complete_before_its_observation_starts(
+    submitter: Persona, staff_view_user: Persona, frozen_now: datetime
+) -> None:
+    group = submit(submitter)
+    start = frozen_now + timedelta(hours=12)
+    observation = schedule(staff_view_user, group["requests"][0], start)
+    status_id = status_ids(observation)[0]
+    response = staff_view_user.client.patch(
+        f"/api/configurationstatus/{status_id}/", {"state": "COMPLETED"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "state": [
+            "A configuration cannot be COMPLETED before its observation starts "
+            f"({start.strftime('%Y-%m-%dT%H:%M:%SZ')})"
+        ]
+    }
+    assert ConfigurationStatus.objects.get(pk=status_id).state == "PENDING"
+    with time_machine.travel(start + timedelta(minutes=1), tick=False):
+        response = staff_view_user.client.patch(
+            f"/api/configurationstatus/{status_id}/", {"state": "ATTEMPTED"}, format="json"
+        )
+        assert response.status_code == 200
