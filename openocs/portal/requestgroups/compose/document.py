@@ -127,6 +127,9 @@ def _looks_decimal(text: str) -> bool:
 
 
 _NOTHING = object()
+MAX_ITEMS = 1000
+"""Highest list index a form may name: an input called ``requests.999999999.name`` must not make
+the server build a billion empty requests (the API's own limits judge what is left)."""
 
 
 def _insert(tree: JSON, parts: list[str], value: Any) -> None:
@@ -136,6 +139,8 @@ def _insert(tree: JSON, parts: list[str], value: Any) -> None:
     for index, part in enumerate(parts[:-1]):
         following = parts[index + 1]
         if isinstance(node, list):
+            if not part.isdigit() or int(part) >= MAX_ITEMS:
+                return  # not an item of the list, or an absurd one: the input is ignored
             position = int(part)
             while len(node) <= position:
                 node.append({})

@@ -163,3 +163,17 @@ def test_extra_parameters_are_read_as_the_api_reads_them() -> None:
         "sub_expose": True,
         "exposure_mode": "ASYNCHRONOUS",
     }
+
+
+def test_an_absurd_list_index_is_ignored_instead_of_building_a_huge_document() -> None:
+    document = document_from_form(
+        [
+            ("g.requests.0.observation_note", "kept"),
+            ("g.requests.999999999.observation_note", "x"),
+            ("g.requests.first.observation_note", "y"),
+            ("g.name", "n"),
+        ]
+    )
+    assert document["requests"] == [
+        {"observation_note": "kept", "configurations": [], "windows": []}
+    ]
