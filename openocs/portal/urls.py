@@ -46,3 +46,7 @@ urlpatterns += profile_pages  # profile/ (web page)
 from openocs.portal.proposals.page_urls import urlpatterns as proposal_pages  # noqa: E402
 
 urlpatterns += proposal_pages  # proposals/<id>/ (web page)
+
+from openocs.portal.telescopestates.page_urls import urlpatterns as telescope_pages  # noqa: E402
+
+urlpatterns += telescope_pages  # telescopes/ (web page)

@@ -9,6 +9,7 @@ from django.http import HttpResponseBase
 from django.urls import URLPattern, path, re_path
 
 from openocs.portal.requestgroups.pages import requests as pages
+from openocs.portal.requestgroups.pages import tools
 
 
 def _page(regex: str, view: Callable[..., HttpResponseBase], name: str) -> list[URLPattern]:
@@ -26,4 +27,5 @@ urlpatterns: list[URLPattern] = [
     *_page("requests", pages.request_list, "page-requests"),
     *_page(r"requests/(?P<pk>\d+)", pages.request_detail, "page-request"),
     *_page(r"requests/(?P<pk>\d+)/cancel", pages.request_cancel, "page-request-cancel"),
+    *_page("tools", tools.tools, "page-tools"),
 ]

@@ -174,3 +174,14 @@ def test_observations_show_with_their_configuration_statuses(submitter: Persona)
     assert "Clouds closed the dome" in html
     assert "30 s exposed" in html
     assert "rgba(166, 27, 27, 0.18)" in html  # the failed block on the airmass plot
+
+
+def test_the_tools_page_plots_pressure_and_contention(submitter: Persona) -> None:
+    _submit(submitter)
+    html = _browser("carol").get("/tools/?instrument=1M0-SCICAM-SINISTRO").content.decode()
+    assert 'data-plot="pressure-data"' in html
+    assert 'data-plot="contention-data"' in html
+    assert "Contention by right ascension · 1M0-SCICAM-SINISTRO" in html
+    assert '"site_nights"' not in html  # figures, not the raw API answer
+    everyone = Client().get("/tools/")
+    assert everyone.status_code == 200  # the API's data is public, so is the page

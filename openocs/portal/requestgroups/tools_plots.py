@@ -1,0 +1,96 @@
+"""The figures of the tools page, from the same functions as ``/api/pressure/`` and
+``/api/contention/<instrument>/`` (:mod:`openocs.portal.requestgroups.information`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+SITE_SHADES = [
+    "rgba(31,95,174,0.10)",
+    "rgba(217,130,43,0.12)",
+    "rgba(46,139,87,0.12)",
+    "rgba(142,68,173,0.10)",
+    "rgba(192,57,43,0.10)",
+    "rgba(22,162,184,0.12)",
+]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def pressure_figure(body: dict[str, Any]) -> dict[str, Any]:
+    """Stacked pressure per 15-minute bin (per proposal for staff), the sites' nights shaded."""
+    times = [_iso(t) for t in body["time_bins"]]
+    proposals = sorted({p for bin_ in body["pressure_data"] for p in bin_})
+    data = [
+        {
+            "type": "bar",
+            "name": proposal if proposal != "all" else "pending requests",
+            "x": times,
+            "y": [round(bin_.get(proposal, 0.0), 3) for bin_ in body["pressure_data"]],
+            "hovertemplate": "%{x|%H:%M} UTC: %{y:.2f}<extra>" + proposal + "</extra>",
+        }
+        for proposal in proposals
+    ]
+    sites = sorted({night["name"] for night in body["site_nights"]})
+    shapes = [
+        {
+            "type": "rect", "xref": "x", "yref": "paper", "y0": 0, "y1": 1, "line": {"width": 0},
+            "x0": _iso(night["start"]), "x1": _iso(night["stop"]), "layer": "below",
+            "fillcolor": SITE_SHADES[sites.index(night["name"]) % len(SITE_SHADES)],
+        }
+        for night in body["site_nights"]
+    ]  # fmt: skip
+    annotations = [
+        {
+            "x": _iso(night["start"]), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
+            "text": night["name"], "showarrow": False, "font": {"size": 11},
+        }
+        for night in body["site_nights"]
+    ]  # fmt: skip
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "stack",
+            "bargap": 0.05,
+            "height": 340,
+            "xaxis": {"type": "date", "title": {"text": "UTC, next 24 hours"}},
+            "yaxis": {"title": {"text": "telescopes' worth of requests"}, "rangemode": "tozero"},
+            "shapes": shapes,
+            "annotations": annotations,
+            "margin": {"t": 36},
+            "showlegend": len(proposals) > 1,
+        },
+    }
+
+
+def contention_figure(body: dict[str, Any]) -> dict[str, Any]:
+    """Hours of pending work per right-ascension hour for one instrument, stacked per proposal."""
+    hours = body["ra_hours"]
+    proposals = sorted({p for bin_ in body["contention_data"] for p in bin_})
+    data = [
+        {
+            "type": "bar",
+            "name": proposal if proposal != "all" else "pending requests",
+            "x": hours,
+            "y": [round(bin_.get(proposal, 0.0) / 3600.0, 3) for bin_ in body["contention_data"]],
+            "hovertemplate": "RA %{x} h: %{y:.2f} h<extra>" + proposal + "</extra>",
+        }
+        for proposal in proposals
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "stack",
+            "height": 300,
+            "xaxis": {
+                "title": {"text": "right ascension (hours)"},
+                "dtick": 2,
+                "range": [-0.5, 23.5],
+            },
+            "yaxis": {"title": {"text": "hours requested"}, "rangemode": "tozero"},
+            "showlegend": len(proposals) > 1,
+        },
+    }
