@@ -402,7 +402,11 @@ class _Repairer:
                     (
                         a
                         for a in on_telescope.values()
-                        if a.start_s < high_s and low_s < a.end_s and a.priority < options.priority
+                        if a.start_s < high_s
+                        and low_s < a.end_s
+                        and a.priority < options.priority
+                        and self.prepared.requests[a.request_id].group.operator
+                        in (GroupOperator.SINGLE, GroupOperator.MANY)
                     ),
                     key=lambda a: (a.priority, a.request_id),
                 )
@@ -440,12 +444,13 @@ def repair(
     that, the request takes the place of one lower-priority observation (which is inserted
     elsewhere if it fits, else left out). Every
     observation stays inside one of its own candidate intervals, so the schedule remains valid.
-    A schedule holding AND or ONEOF requests is returned unchanged. ``should_stop`` is asked
+    Members of AND and ONEOF groups may be re-sequenced or moved to another telescope like any
+    observation (that keeps the set of placed requests, hence the groups' meaning) but are
+    never displaced: only SINGLE and MANY requests are inserted or left out here (the
+    large-neighbourhood search re-solves compound groups whole). ``should_stop`` is asked
     before each insertion; every step keeps the schedule valid, so stopping early is safe.
     """
     simple = (GroupOperator.SINGLE, GroupOperator.MANY)
-    if any(prepared.requests[a.request_id].group.operator not in simple for a in assignments):
-        return assignments  # compound groups stay exactly as the greedy placed them
     repairer = _Repairer(prepared, assignments)
     left_out = sorted(
         (

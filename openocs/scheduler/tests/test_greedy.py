@@ -52,9 +52,31 @@ def test_repair_moves_a_blocker_to_another_telescope():
     assert repaired == {only_first.id: first.key, movable.id: second.key}
 
 
-def test_repair_leaves_compound_groups_alone():
-    pair = [request(duration_h=1), request(duration_h=1)]
-    prob = problem([group(*pair, operator=GroupOperator.AND), group(request(duration_h=9))])
+def test_repair_resequences_around_an_and_group_and_keeps_it_whole():
+    first, second = request(duration_h=2), request(duration_h=2)
+    early_only = request(duration_h=2, windows=((0, 2),))
+    prob = problem([group(first, second, operator=GroupOperator.AND), group(early_only)])
     prepared = prepare(prob)
-    assignments = best_greedy(prepared)
-    assert repair(prepared, assignments) == assignments
+    placed = [
+        Assignment(first.id, KEY, 0, 2 * HOUR, prepared.requests[first.id].priority),
+        Assignment(second.id, KEY, 2 * HOUR, 4 * HOUR, prepared.requests[second.id].priority),
+    ]
+    repaired = repair(prepared, placed)
+    assert {a.request_id for a in repaired} == {first.id, second.id, early_only.id}
+    schedule = Schedule("greedy", SolveStatus.FEASIBLE, tuple(repaired))
+    assert schedule_violations(prob, schedule, prepared=prepared) == []
+
+
+def test_repair_never_displaces_a_member_of_an_and_group():
+    first, second = request(duration_h=2), request(duration_h=2)
+    urgent = group(request(duration_h=2), tac_priority=100)
+    prob = problem(
+        [group(first, second, operator=GroupOperator.AND), urgent],
+        [telescope(night=((0, 4),))],
+    )
+    prepared = prepare(prob)
+    placed = [
+        Assignment(first.id, KEY, 0, 2 * HOUR, prepared.requests[first.id].priority),
+        Assignment(second.id, KEY, 2 * HOUR, 4 * HOUR, prepared.requests[second.id].priority),
+    ]
+    assert repair(prepared, placed) == placed
