@@ -221,7 +221,7 @@ def _populate(groups: int, now: datetime) -> dict[str, Any]:
                 ]
             )
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     total_requests = m.Request.objects.count()
     pending_requests = m.Request.objects.filter(state="PENDING").count()
     print(
@@ -234,6 +234,19 @@ def _populate(groups: int, now: datetime) -> dict[str, Any]:
         "member": Token.objects.create(user=member).key,
         "staff": Token.objects.create(user=staff).key,
         "request_id": request_id,
+    }
+
+
+def _existing() -> dict[str, Any]:
+    from rest_framework.authtoken.models import Token
+
+    from openocs.portal.requestgroups import models as m
+
+    request_ids = m.Request.objects.filter(request_group__proposal_id="BENCH-000").order_by("id")
+    return {
+        "member": Token.objects.get(user__username="member").key,
+        "staff": Token.objects.get(user__username="staff").key,
+        "request_id": list(request_ids.values_list("id", flat=True)[:1001])[-1],
     }
 
 
@@ -277,7 +290,9 @@ def _load(base: str, token: str, path: str, clients: int, seconds: float, cap: i
     stop = time.perf_counter() + seconds
 
     def worker() -> None:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Token {token}"}) as client:
+        with httpx.Client(
+            base_url=base, headers={"Authorization": f"Token {token}"}, timeout=120.0
+        ) as client:
             while time.perf_counter() < stop:
                 with lock:
                     if len(done) >= cap:
@@ -309,9 +324,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--max-requests", type=int, default=3000)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="the database of a --keep run")
     args = parser.parse_args()
     url = os.environ.get("OCS_BENCH_DATABASE_URL", DEFAULT_URL)
-    _recreate(url)
+    if not args.reuse:
+        _recreate(url)
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "openocs.server.settings",
@@ -330,15 +347,22 @@ def main() -> int:
 
     server: subprocess.Popen[bytes] | None = None
     try:
-        call_command("migrate", verbosity=0)
         now = datetime.now(tz=UTC)
-        ids = _populate(args.groups, now)
+        if args.reuse:
+            ids = _existing()
+        else:
+            call_command("migrate", verbosity=0)
+            ids = _populate(args.groups, now)
         connection.close()
         base = f"http://127.0.0.1:{args.port}"
         server = _start_server(args.port, args.workers, environment)
         print(f"gunicorn ready after {_wait_ready(base, server):.1f} s")
-        member = httpx.Client(base_url=base, headers={"Authorization": f"Token {ids['member']}"})
-        staff = httpx.Client(base_url=base, headers={"Authorization": f"Token {ids['staff']}"})
+        member = httpx.Client(
+            base_url=base, headers={"Authorization": f"Token {ids['member']}"}, timeout=120.0
+        )
+        staff = httpx.Client(
+            base_url=base, headers={"Authorization": f"Token {ids['staff']}"}, timeout=120.0
+        )
         cases: list[tuple[str, httpx.Client, str, str, Any]] = [
             ("list ?limit=100 (member)", member, "GET", "/api/requestgroups/?limit=100", None),
             ("list ?limit=100 (staff view)", staff, "GET", "/api/requestgroups/?limit=100", None),

@@ -17,10 +17,11 @@ from openocs.portal.requestgroups.models import Configuration, Request
 from openocs.portal.requestgroups.serializers import render_configuration, render_request
 
 ValidationError = serializers.ValidationError
+_DATETIME = serializers.DateTimeField()
 
 
 def _dt(value: Any) -> str | None:
-    return serializers.DateTimeField().to_representation(value) if value is not None else None
+    return _DATETIME.to_representation(value) if value is not None else None
 
 
 def render_summary(status: ConfigurationStatus) -> dict[str, Any]:

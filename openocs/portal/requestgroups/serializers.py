@@ -416,8 +416,12 @@ def render_configuration(configuration: Configuration, *, list_shape: bool) -> d
     return data
 
 
+_DATETIME = serializers.DateTimeField()
+"""One stateless field for every rendered time (building a field per value cost ~20 % of a list)."""
+
+
 def _datetime(value: Any) -> str | None:
-    return serializers.DateTimeField().to_representation(value) if value is not None else None
+    return _DATETIME.to_representation(value) if value is not None else None
 
 
 def render_location(request: Request) -> dict[str, Any]:
