@@ -35,6 +35,7 @@ def component_schema(name: str) -> dict[str, Any]:
 def route_table(name: str, schema: dict[str, Any]) -> str:
     """A markdown page listing every route of a component."""
     from openocs.server.components import COMPONENTS
+    from openocs.web.descriptions import summary
 
     component = COMPONENTS[name]
     lines = [
@@ -52,8 +53,8 @@ def route_table(name: str, schema: dict[str, Any]) -> str:
             operation = operations.get(method)
             if operation is None:
                 continue
-            summary = operation.get("summary") or operation.get("description", "").split("\n")[0]
-            lines.append(f"| {method.upper()} | `{path}` | {summary.replace('|', '/')} |")
+            text = summary(operation.get("summary") or operation.get("description", ""))
+            lines.append(f"| {method.upper()} | `{path}` | {text.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
 

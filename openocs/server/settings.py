@@ -289,6 +289,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Docstrings shown as prose in the browsable API: no raw reST, no contract section numbers.
+    "VIEW_DESCRIPTION_FUNCTION": "openocs.web.descriptions.view_description",
     # Per-user throttles of the request-group endpoints (spec README §4.8).
     "DEFAULT_THROTTLE_RATES": {
         "requestgroups.create": env_str("REQUESTGROUPS_CREATE_DEFAULT_THROTTLE", "5000/day"),
