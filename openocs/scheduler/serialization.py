@@ -443,6 +443,7 @@ def schedule_to_dict(problem: Problem, schedule: Schedule) -> dict[str, Any]:
         "solve_time_s": schedule.solve_time_s,
         "num_candidates": schedule.num_candidates,
         "message": schedule.message,
+        "stats": dict(schedule.stats),
         "assignments": [
             {
                 "request": a.request_id,

@@ -46,3 +46,13 @@ def test_plan_rejects_an_invalid_problem_naming_the_field(tmp_path):
 def test_plan_help_shows_an_example():
     result = CliRunner().invoke(scheduler_group, ["plan", "--help"])
     assert "ocs scheduler plan --input" in result.output
+
+
+def test_plan_json_says_how_far_the_bound_and_the_search_got():
+    result = CliRunner().invoke(
+        scheduler_group, ["plan", "--input", str(SMALL), "--time-limit", "5", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)["stats"]
+    assert stats["lp_bound_complete"] in (0.0, 1.0)
+    assert "construction_objective" in stats
