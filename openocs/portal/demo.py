@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openocs.portal.accounts import services
+from openocs.portal.accounts.models import Profile
 
 # Demo accounts with well-known passwords: for a local demonstration only.
 DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -39,6 +40,9 @@ def load_users_demo() -> list[str]:
                 terms_accepted=timezone.now(),
             )
             services.api_token_get_or_create(user=user)
+            # the demo shows the completion e-mails: notifications on (only at creation, so a
+            # demo user who turns them off keeps that choice)
+            Profile.objects.filter(user=user).update(notifications_enabled=True)
         described.append(f"{username} ({role}) / password {password}")
     return described
 

@@ -238,6 +238,16 @@ def _with_slash(url: str) -> str:
     multiple=True,
     help="Only schedule these telescope classes (repeatable; TELESCOPE_CLASSES).",
 )
+@click.option(
+    "--pass-estimate",
+    "pass_estimate_s",
+    envvar="OCS_SCHEDULER_PASS_ESTIMATE",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Initial estimate of a pass, seconds: the first cycles plan from now + this "
+    "(default 360 for the normal pass, 120 for rapid response; later cycles adapt it; "
+    "env OCS_SCHEDULER_PASS_ESTIMATE).",
+)
 @click.option("--dry-run", is_flag=True, help="Plan and report, but cancel and create nothing.")
 @click.option(
     "--metrics-port",
@@ -260,6 +270,7 @@ def run(
     time_limit_s: float,
     horizon_days: float,
     telescope_classes: tuple[str, ...],
+    pass_estimate_s: float | None,
     dry_run: bool,
     metrics_port: int,
 ) -> None:
@@ -283,6 +294,7 @@ def run(
     5 --once and the cycle failed.
     """
     import logging
+    from dataclasses import replace
 
     from openocs.clients.configdb import ConfigDBClient
     from openocs.clients.downtime import DowntimeClient
@@ -321,6 +333,14 @@ def run(
         replan_interval_s=interval_min * 60,
         dry_run=dry_run,
     )
+    if pass_estimate_s is not None:
+        config = replace(
+            config,
+            initial_pass_estimate_s=pass_estimate_s,
+            initial_rapid_response_estimate_s=min(
+                pass_estimate_s, config.initial_rapid_response_estimate_s
+            ),
+        )
 
     def echo_report(report: CycleReport) -> None:
         if report.ok and report.superseded:

@@ -31,6 +31,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "archive": "openocs.archive.cli:archive_group",
     "backup": "openocs.server.backup:backup_command",
     "restore": "openocs.server.backup:restore_command",
+    "site": "openocs.simulator.cli:site_group",
 }
 
 
@@ -207,6 +208,59 @@ def scheduler_account() -> None:
     )
 
 
+SITE_USERNAME = "site"
+
+
+def ensure_site_account() -> str:
+    """Create the demo sites' staff service account once (``staff_view`` on, no password, may
+    register frames with the archive: ``archive.ingest``) and return its API token key."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db import transaction
+    from rest_framework.authtoken.models import Token
+
+    user_model = get_user_model()
+    with transaction.atomic():
+        user, created = user_model.objects.get_or_create(
+            username=SITE_USERNAME, defaults={"email": "site@localhost", "is_staff": True}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        elif not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        _grant_staff_view(user)
+        ingest = Permission.objects.filter(
+            content_type__app_label="archive", codename="ingest"
+        ).first()
+        if ingest is not None:
+            user.user_permissions.add(ingest)
+        token, _ = Token.objects.get_or_create(user=user)
+    return str(token.key)
+
+
+def _service_account_token(name: str) -> str:
+    return ensure_site_account() if name == SITE_USERNAME else ensure_scheduler_account()
+
+
+@main.command()
+@click.argument("name", type=click.Choice([SCHEDULER_USERNAME, SITE_USERNAME]))
+def serviceaccount(name: str) -> None:
+    """Print the API token of the NAME service account, creating the account if needed.
+
+    The `scheduler` account is staff with staff_view; the `site` account also may register
+    frames with the archive (what `ocs site simulate` and a real site need). `ocs up` creates
+    both for the processes it starts.
+
+    \b
+    Example:
+      OCS_SITE_TOKEN=$(ocs serviceaccount site) ocs site simulate --site coj --demo
+    """
+    setup_django()
+    click.echo(_service_account_token(name))
+
+
 def run_demo_loaders(echo: Any = click.echo) -> None:
     """Run each installed component's idempotent demo loader (``<component>.demo.load_demo``)."""
     from django.conf import settings
@@ -285,20 +339,38 @@ def createtoken(username: str, reset: bool) -> None:
 @click.option("--no-demo", is_flag=True, help="Do not load the demo observatory.")
 @click.option("--no-worker", is_flag=True, help="Do not start the task-queue worker.")
 @click.option("--no-scheduler", is_flag=True, help="Do not start the scheduler daemon.")
+@click.option(
+    "--simulator/--no-simulator",
+    envvar="OCS_SIMULATOR",
+    default=True,
+    show_default=True,
+    help="With the demo: start a simulated site for every demo site (env OCS_SIMULATOR).",
+)
 def up(
-    host: str, port: int, workers: int, no_demo: bool, no_worker: bool, no_scheduler: bool
+    host: str,
+    port: int,
+    workers: int,
+    no_demo: bool,
+    no_worker: bool,
+    no_scheduler: bool,
+    simulator: bool,
 ) -> None:
-    """Set up and start the whole system: web server, task worker and scheduler.
+    """Set up and start the whole system: web server, task worker, scheduler and, with the demo,
+    simulated sites that observe what is scheduled.
 
     Migrates the database, collects static files, loads the demo observatory (unless
     --no-demo) and serves on http://HOST:PORT until interrupted, printing each step and, once
     the web server answers, the URLs and the staff account. Running it again is safe and fast:
     every step is idempotent. OCS_HOST and OCS_PORT set the defaults of --host and --port; the
-    links in e-mails (OCS_PORTAL_PUBLIC_URL) follow them unless set.
+    links in e-mails (OCS_PORTAL_PUBLIC_URL) follow them unless set. With the demo,
+    `ocs site simulate --demo` observes every demo site's schedule (shortened exposures),
+    ingests the frames into the archive and reports the telescopes' states; --no-simulator (or
+    OCS_SIMULATOR=false) leaves it out.
 
     \b
     Example:
       ocs up --port 8080
+      ocs up --no-simulator
     """
     setup_django()
     from django.conf import settings
@@ -317,10 +389,19 @@ def up(
             run_demo_loaders()
             credentials = ensure_demo_staff()
 
+    simulate = (
+        simulator
+        and not no_demo
+        and _load_lazy("site") is not None
+        and {"portal", "archive", "configdb"} <= set(settings.OCS_COMPONENTS)
+    )
     processes: list[subprocess.Popen[bytes]] = []
     python = sys.executable
     # Every process started below (and the links it writes) follows the chosen address.
     child_env = {**os.environ, "OCS_HOST": host, "OCS_PORT": str(port)}
+    if simulate:
+        # the simulated sites report their telescopes' states: let the portal serve them
+        child_env.setdefault("OCS_TELESCOPE_STATES_PROVIDER", "database")
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
     base_url = f"http://{local_host}:{port}/"
     web = web_server_command(
@@ -350,10 +431,23 @@ def up(
             python, "-m", "openocs.server.cli", "scheduler", "run",
             "--portal-url", base_url,
         ]  # fmt: skip
+        if simulate:
+            # plan from "now + a short pass estimate" so a demo request is observed in minutes
+            scheduler += ["--pass-estimate", "20"]
         environment = dict(child_env)
         if not environment.get("OCS_SCHEDULER_TOKEN"):
             environment["OCS_SCHEDULER_TOKEN"] = ensure_scheduler_account()
         processes.append(subprocess.Popen(scheduler, env=environment))  # noqa: S603
+    if simulate:
+        _step("Starting the simulated sites")
+        sites = [
+            python, "-m", "openocs.server.cli", "site", "simulate", "--demo",
+            "--portal-url", base_url,
+        ]  # fmt: skip
+        environment = dict(child_env)
+        if not environment.get("OCS_SITE_TOKEN"):
+            environment["OCS_SITE_TOKEN"] = ensure_site_account()
+        processes.append(subprocess.Popen(sites, env=environment))  # noqa: S603
     banner = ready_banner(base_url, list(settings.OCS_COMPONENTS), credentials)
     _supervise(processes, ready_url=base_url + "health/", banner=banner)
 

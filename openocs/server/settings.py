@@ -369,9 +369,13 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# EMAIL_FILE_PATH (a folder): write each e-mail to a file there instead (demos, tests)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+    if EMAIL_FILE_PATH
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenOCS <noreply@localhost>")
