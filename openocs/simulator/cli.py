@@ -242,7 +242,7 @@ def _simulate(
     from openocs.clients.portal import PortalClient
     from openocs.clients.site import PortalSiteClient
     from openocs.ingester import Ingester, IngesterSettings
-    from openocs.simulator.retry import Backoff
+    from openocs.simulator.retry import Backoff, GaveUpError
     from openocs.simulator.site import SimulatorSettings, SiteSimulator
     from openocs.simulator.weather import WeatherModel
 
@@ -255,10 +255,15 @@ def _simulate(
     logging.getLogger("httpx").setLevel(logging.WARNING)
     portal_url = _with_slash(portal_url)
     archive_url = _with_slash(archive_url or portal_url + "archive/")
-    configdb = ConfigDBClient(_with_slash(configdb_url or portal_url + "configdb/"))
-    try:
-        network = configdb.network()
-    except ClientError as error:
+    backoff = Backoff(base_delay_s=1.0, max_delay_s=30.0, deadline_s=retry_deadline_s)
+    configdb = ConfigDBClient(
+        _with_slash(configdb_url or portal_url + "configdb/"),
+        timeout_s=60.0,
+        retry_after_failure_s=0.0,
+    )
+    try:  # the portal may still be starting (``ocs up``): wait for it like for an outage
+        network = backoff.call("read configdb", configdb.network)
+    except (ClientError, GaveUpError) as error:
         click.echo(f"error: configdb could not be read: {error}", err=True)
         raise SystemExit(3) from None
     chosen = list(sites) or sorted(site.code for site in network.sites if site.active)
@@ -276,7 +281,7 @@ def _simulate(
         poll_s=poll_s,
         calibrations=calibrations,
         keep_frames=keep_frames,
-        backoff=Backoff(base_delay_s=1.0, max_delay_s=30.0, deadline_s=retry_deadline_s),
+        backoff=backoff,
     )
     weather = WeatherModel(
         seed=seed,
