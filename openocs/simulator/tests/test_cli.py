@@ -37,9 +37,7 @@ def test_simulate_names_the_bad_option(option: str, value: str, message: str) ->
 
 
 def test_simulate_exits_3_when_configdb_cannot_be_read() -> None:
-    code, output = _run(
-        "simulate", "--token", "t", "--portal-url", CLOSED, "--retry-deadline", "0"
-    )
+    code, output = _run("simulate", "--token", "t", "--portal-url", CLOSED, "--retry-deadline", "0")
     assert code == 3
     assert "configdb could not be read" in output
 
