@@ -420,6 +420,7 @@ def demo_request(
     if not dark:
         click.echo("error: no site of the network is dark now; try again later", err=True)
         raise SystemExit(4)
+    start = now.replace(microsecond=0)
     group = {
         "name": name,
         "proposal": proposal,
@@ -431,8 +432,8 @@ def demo_request(
                 "location": {"telescope_class": "1m0", "site": dark[0].site},
                 "windows": [
                     {
-                        "start": format_datetime(now.replace(microsecond=0)),
-                        "end": format_datetime(now + timedelta(minutes=window_minutes)),
+                        "start": format_datetime(start),
+                        "end": format_datetime(start + timedelta(minutes=window_minutes)),
                     }
                 ],
                 "configurations": [

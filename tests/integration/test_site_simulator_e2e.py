@@ -136,8 +136,12 @@ def test_a_submission_is_observed_archived_and_announced(
         assert listed["count"] == 0
         hidden = outsider.get(f"archive/frames/{frames['results'][0]['id']}/")
         assert hidden.status_code == 404
-    mails = [path.read_text(encoding="utf-8") for path in observatory.outbox.glob("*")]
-    assert any("Request e2e-first-light has completed" in mail for mail in mails), mails
+
+    def announced() -> bool:  # the task worker sends it after the completion
+        mails = [path.read_text(encoding="utf-8") for path in observatory.outbox.glob("*")]
+        return any("Subject: Request e2e-first-light has completed" in mail for mail in mails)
+
+    wait_for(announced, timeout_s=30.0, what="the completion e-mail")
 
 
 def test_an_injected_failure_is_re_placed_and_then_completed(

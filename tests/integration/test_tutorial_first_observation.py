@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.observatory import REPOSITORY, Observatory, running
+from tests.integration.observatory import REPOSITORY, Observatory, running, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -57,5 +57,9 @@ def test_the_first_observation_tutorial_runs_as_written(
     assert request_id is not None
     assert f"REQNUM {request_id.group(1)} OBJECT zenith-field FILTER rp" in result.stdout
     assert (tmp_path / "first-light.fits.fz").read_bytes()[:6] == b"SIMPLE"
-    mails = [path.read_text(encoding="utf-8") for path in observatory.outbox.glob("*")]
-    assert any("Subject: Request first-light has completed" in mail for mail in mails)
+
+    def announced() -> bool:  # the task worker sends it after the completion
+        mails = [path.read_text(encoding="utf-8") for path in observatory.outbox.glob("*")]
+        return any("Subject: Request first-light has completed" in mail for mail in mails)
+
+    wait_for(announced, timeout_s=30.0, what="the completion e-mail")
