@@ -428,7 +428,7 @@ def test_ocs_up_starts_a_simulated_site_with_the_site_account_token(
             started.append((argv, env))
 
     monkeypatch.setattr("openocs.server.cli.subprocess.Popen", _Process)
-    monkeypatch.setattr(server_cli, "_supervise", lambda processes: None)
+    monkeypatch.setattr(server_cli, "_supervise", lambda *_args, **_kwargs: None)
     monkeypatch.setattr(server_cli, "run_demo_loaders", lambda: None)
     monkeypatch.delenv("OCS_SITE_TOKEN", raising=False)
     monkeypatch.delenv("OCS_SIMULATOR", raising=False)
@@ -439,8 +439,9 @@ def test_ocs_up_starts_a_simulated_site_with_the_site_account_token(
     assert result.exit_code == 0, result.output
     [(argv, env)] = [(a, e) for a, e in started if "simulate" in a]
     assert argv[-5:] == ["site", "simulate", "--demo", "--portal-url", "http://127.0.0.1:8123/"]
-    assert os.environ["OCS_TELESCOPE_STATES_PROVIDER"] == "database"
-    monkeypatch.delenv("OCS_TELESCOPE_STATES_PROVIDER")
+    [web_env] = [e for a, e in started if "gunicorn" in a]
+    assert web_env is not None and web_env["OCS_TELESCOPE_STATES_PROVIDER"] == "database"
+    assert "OCS_TELESCOPE_STATES_PROVIDER" not in os.environ
     [(scheduler, _)] = [(a, e) for a, e in started if "scheduler" in a]
     assert scheduler[-2:] == ["--pass-estimate", "20"]
     assert env is not None
