@@ -12,7 +12,9 @@ the dark; a run then is skipped, because nothing can be observed.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -113,10 +115,39 @@ def _observations(observatory: Observatory, token: str, request_id: int) -> list
     return list(answer if isinstance(answer, list) else answer["results"])
 
 
+@pytest.fixture
+def webhook_receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A local HTTP endpoint recording the JSON bodies POSTed to it: ``(url, bodies)``."""
+    bodies: list[dict[str, Any]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            bodies.append(json.loads(self.rfile.read(length) or b"{}"))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", bodies
+    server.shutdown()
+    server.server_close()
+
+
 def test_a_submission_is_observed_archived_and_announced(
-    simulators: Observatory, tokens: dict[str, str]
+    simulators: Observatory,
+    tokens: dict[str, str],
+    webhook_receiver: tuple[str, list[dict[str, Any]]],
 ) -> None:
     observatory = simulators
+    hook_url, deliveries = webhook_receiver
+    with observatory.client(tokens["alice"]) as alice:
+        created = alice.post("api/webhooks/", json={"url": hook_url, "event_kinds": []})
+        assert created.status_code == 201, created.text
     group = _demo_request(observatory, "e2e-first-light")
     site = group["requests"][0]["location"]["site"]
     observatory.simulate("--site", site, "--demo", token=tokens["site"])
@@ -149,6 +180,15 @@ def test_a_submission_is_observed_archived_and_announced(
         return any("Subject: Request e2e-first-light has completed" in mail for mail in mails)
 
     wait_for(announced, timeout_s=30.0, what="the completion e-mail")
+
+    def hooked() -> bool:  # the webhook got the group's completion
+        return any(
+            body.get("kind") == "requestgroup.state_changed"
+            and body.get("data", {}).get("new_state") == "COMPLETED"
+            for body in deliveries
+        )
+
+    wait_for(hooked, timeout_s=30.0, what="the completion webhook")
 
 
 def test_an_injected_failure_is_re_placed_and_then_completed(
