@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 
 from openocs.archive import files
 from openocs.clients.archive import ArchiveClient
@@ -89,6 +90,7 @@ def store(settings: Any, tmp_path: Path) -> Path:
     )
     settings.ARCHIVE_THUMBNAILS = False
     settings.OCS_TELESCOPE_STATES_PROVIDER = "database"
+    cache.clear()  # the archive caches users' proposals by name: earlier tests had a "carol"
     return root
 
 
