@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow
 
 #: Submission → COMPLETED takes 10–40 s on an idle machine; the scheduler plans from "now + its
 #: pass estimate", which doubles whenever a cycle is slow, so a loaded machine needs longer.
-OBSERVE_TIMEOUT_S = 180.0
+OBSERVE_TIMEOUT_S = 240.0
 
 
 @pytest.fixture(scope="module")
