@@ -45,7 +45,7 @@ def test_the_first_observation_tutorial_runs_as_written(
         env=environment,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
         check=False,
     )
 
