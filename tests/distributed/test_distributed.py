@@ -5,7 +5,7 @@ and production settings, and find each other only through their ``OCS_*_URL``; t
 and the scheduler daemon are processes of their own; state lives in PostgreSQL, Redis and an
 S3-compatible store (moto's server process: no real S3 server installs from the package
 registries here). The test then runs an observation's loop over HTTP (configure, submit,
-schedule, observe, cancel), and an outage.
+schedule, observe, ingest to S3, find and download by signed URL, cancel), and an outage.
 
 Run with ``make test-distributed`` (``.ci/run`` does); it needs PostgreSQL and Redis on
 127.0.0.1 and is skipped in ``make test``.
@@ -368,20 +368,45 @@ def test_an_observation_goes_around_the_whole_loop_over_http(
         lambda: _scheduled(staff, request_id), timeout_s=120, what="the scheduler to place it"
     )[0]
 
-    # Observe: the site reports its configuration done.
+    # Observe: the site's software reports on the configuration. The observation lies in the
+    # future (the portal refuses COMPLETED before its start), so the site reports what it can
+    # at any hour: the night was clouded out. The observation fails, the request stays PENDING
+    # for the scheduler to place again, and no time is charged.
     status_id = observation["configuration_statuses"][0]["id"]
     summary = {
         "start": observation["start"],
         "end": observation["end"],
-        "state": "COMPLETED",
-        "time_completed": 30.0,
+        "state": "FAILED",
+        "reason": "Clouds",
+        "time_completed": 0.0,
         "events": {},
     }
     reported = staff.patch(
-        f"api/configurationstatus/{status_id}/", json={"state": "COMPLETED", "summary": summary}
+        f"api/configurationstatus/{status_id}/", json={"state": "FAILED", "summary": summary}
     )
     assert reported.status_code == 200, reported.text
-    assert alice.get(f"api/requests/{request_id}").json()["state"] == "COMPLETED"
+    assert staff.get(f"api/observations/{observation['id']}/").json()["state"] == "FAILED"
+    assert alice.get(f"api/requests/{request_id}").json()["state"] == "PENDING"
+
+    # Ingest a frame: the ingester uploads it to S3 and registers it with the archive (which
+    # checks the token with the portal). One upload thread: with the default two, one run of
+    # this test hung in `ocs ingest` (not yet understood; the single-thread run never has).
+    frame = ROOT / "data" / "demo-fits" / "ogg2m001-ep02-20210708-0132-e00.fits.fz"
+    cluster.run(
+        "ocs", "ingest", str(frame), "--workers", "1", "--api-root", cluster.url("archive"),
+        "--auth-token", cluster.tokens["admin"], components="archive",
+    )  # fmt: skip
+
+    # Find it, and download it by its signed URL straight from the store.
+    archive = clients("archive", "admin")
+    found = archive.get("frames/", params={"basename": "ogg2m001-ep02-20210708-0132-e00"})
+    assert found.status_code == 200, found.text
+    [record] = found.json()["results"]
+    assert record["url"].startswith(cluster.env["S3_ENDPOINT_URL"])
+    assert "X-Amz-Signature=" in record["url"]
+    downloaded = httpx.get(record["url"], timeout=60)
+    assert downloaded.status_code == 200
+    assert downloaded.content == frame.read_bytes()
 
     # Cancel a second group once it is scheduled: its observations go too.
     second = alice.post("api/requestgroups/", json=_imaging_group("m42-cancel", now))
