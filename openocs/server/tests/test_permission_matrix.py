@@ -1,4 +1,5 @@
-"""Who may call what: every API route of every component × five roles (docs/security.md).
+"""Who may call what: every API route and page of every component × five roles
+(docs/security.md).
 
 The routes come from the URL resolver (drf-spectacular's endpoint enumerator, the same list the
 OpenAPI schema is built from), so a route added without a row in :data:`MATRIX` fails the test.
@@ -15,16 +16,22 @@ check and failed validation) rather than changing anything.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.signals import request_finished
 from django.db import close_old_connections, connection, transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver
 from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
 from openocs.portal.conftest import (
     Persona,
@@ -277,10 +284,95 @@ MATRIX: dict[str, str] = {
     "PUT /frames/{pk}/": "401 403 403 403 403",
 }
 
+# The same for the components' own pages (signed in with a session), GET and POST (empty form).
+PAGES: dict[str, str] = {
+    "GET /": "200 200* 200 200 200*",
+    "GET /accounts/activate/resend/": "200 200 200 200 200",
+    "GET /accounts/activate/{token}/": "400 400 400 400 400",
+    "GET /accounts/login/": "200 200 200 200 200",
+    "GET /accounts/logout/": "405 405 405 405 405",
+    "GET /accounts/password_change/": "302 200 200 200 200",
+    "GET /accounts/password_change/done/": "302 200 200 200 200",
+    "GET /accounts/password_reset/": "200 200 200 200 200",
+    "GET /accounts/password_reset/done/": "200 200 200 200 200",
+    "GET /accounts/register/": "200 200 200 200 200",
+    "GET /accounts/register/done/": "200 200 200 200 200",
+    "GET /accounts/reset/done/": "200 200 200 200 200",
+    "GET /accounts/reset/{uidb64}/{token}/": "200 200 200 200 200",
+    "GET /archive": "404 404 404 404 404",
+    "GET /archive/files/{path}": "404 404 404 404 404",
+    "GET /configdb": "200 200 200 200 200",
+    "GET /configdb/": "200 200 200 200 200",
+    "GET /create/": "302 200* 200 200 200",
+    "GET /create/draft": "302 405 405 405 405",
+    "GET /create/form": "302 405 405 405 405",
+    "GET /create/pattern": "302 405 405 405 405",
+    "GET /create/resolve": "302 404 404 404 404",
+    "GET /create/validate": "302 405 405 405 405",
+    "GET /create/visibility": "302 405 405 405 405",
+    "GET /downtime": "200 200 200 200 200",
+    "GET /downtime/": "200 200 200 200 200",
+    "GET /downtime/api/calendar.ics/": "200 200 200 200 200",
+    "GET /metrics/": "200 200 200 200 200",
+    "GET /requestgroups": "302 200* 200 200 200*",
+    "GET /requestgroups/": "302 200* 200 200 200*",
+    "GET /requestgroups/{pk}": "302 200* 404 404 200*",
+    "GET /requestgroups/{pk}/": "302 200* 404 404 200*",
+    "GET /requestgroups/{pk}/cancel": "302 200 404 404 200",
+    "GET /requestgroups/{pk}/cancel/": "302 200 404 404 200",
+    "GET /requests": "302 200* 200 200 200*",
+    "GET /requests/": "302 200* 200 200 200*",
+    "GET /requests/{pk}": "302 200* 404 404 200*",
+    "GET /requests/{pk}/": "302 200* 404 404 200*",
+    "GET /requests/{pk}/cancel": "302 200 404 404 200",
+    "GET /requests/{pk}/cancel/": "302 200 404 404 200",
+    "POST /": "200 200* 200 200 200*",
+    "POST /accounts/activate/resend/": "200 200 200 200 200",
+    "POST /accounts/activate/{token}/": "400 400 400 400 400",
+    "POST /accounts/login/": "200 200 200 200 200",
+    "POST /accounts/logout/": "302 302 302 302 302",
+    "POST /accounts/password_change/": "302 200 200 200 200",
+    "POST /accounts/password_change/done/": "302 405 405 405 405",
+    "POST /accounts/password_reset/": "200 200 200 200 200",
+    "POST /accounts/password_reset/done/": "405 405 405 405 405",
+    "POST /accounts/register/": "200 200 200 200 200",
+    "POST /accounts/register/done/": "405 405 405 405 405",
+    "POST /accounts/reset/done/": "405 405 405 405 405",
+    "POST /accounts/reset/{uidb64}/{token}/": "200 200 200 200 200",
+    "POST /archive": "404 404 404 404 404",
+    "POST /archive/files/{path}": "404 404 404 404 404",
+    "POST /configdb": "200 200 200 200 200",
+    "POST /configdb/": "200 200 200 200 200",
+    "POST /create/": "302 400* 400 400 400",
+    "POST /create/draft": "302 400* 400 400 400",
+    "POST /create/form": "302 200* 200 200 200",
+    "POST /create/pattern": "302 200 200 200 200",
+    "POST /create/resolve": "302 405 405 405 405",
+    "POST /create/validate": "302 200 200 200 200",
+    "POST /create/visibility": "302 200 200 200 200",
+    "POST /downtime": "405 405 405 405 405",
+    "POST /downtime/": "405 405 405 405 405",
+    "POST /downtime/api/calendar.ics/": "405 405 405 405 405",
+    "POST /metrics/": "200 200 200 200 200",
+    "POST /requestgroups": "302 200* 200 200 200*",
+    "POST /requestgroups/": "302 200* 200 200 200*",
+    "POST /requestgroups/{pk}": "302 200* 404 404 200*",
+    "POST /requestgroups/{pk}/": "302 200* 404 404 200*",
+    "POST /requestgroups/{pk}/cancel": "302 302 404 404 302",
+    "POST /requestgroups/{pk}/cancel/": "302 302 404 404 302",
+    "POST /requests": "302 200* 200 200 200*",
+    "POST /requests/": "302 200* 200 200 200*",
+    "POST /requests/{pk}": "302 200* 404 404 200*",
+    "POST /requests/{pk}/": "302 200* 404 404 200*",
+    "POST /requests/{pk}/cancel": "302 302 404 404 302",
+    "POST /requests/{pk}/cancel/": "302 302 404 404 302",
+}
+
 
 @dataclass
 class World:
     clients: dict[str, APIClient]
+    users: dict[str, Any]
     ids: dict[str, str]
     markers: tuple[bytes, ...]  # found only in answers that show proposal A's private data
 
@@ -422,7 +514,8 @@ def _build_world(make: PersonaFactory) -> World:
         hook.url.encode(),
         application.title.encode(),
     )
-    return World(clients=clients, ids=ids, markers=markers)
+    users = {role: persona.user for role, persona in personas.items()}
+    return World(clients=clients, users=users, ids=ids, markers=markers)
 
 
 def _frame_body(proposal_id: str) -> dict[str, Any]:
@@ -481,30 +574,65 @@ def _configdb_ids(endpoints: list[Any]) -> dict[str, str]:
     return ids
 
 
-@pytest.mark.django_db
-def test_every_route_answers_each_role_as_the_matrix_says(request: pytest.FixtureRequest) -> None:
-    request.getfixturevalue("live_network")  # the demo network in the co-hosted configdb
-    request.getfixturevalue("frozen_now")
-    world = _build_world(request.getfixturevalue("make_persona"))
-    endpoints = EndpointEnumerator().get_api_endpoints()  # type: ignore[no-untyped-call]
-    routes = sorted({f"{method} {path}" for path, _, method, _ in endpoints})
-    configdb_ids = _configdb_ids(endpoints)
-    # A caller's first archive request records who they are (the archive's copy of the portal
-    # identity): make it before counting writes.
-    for client in world.clients.values():
-        client.get("/archive/profile/")
+def _page_routes() -> list[str]:
+    """Every route of the components' own Django views (pages, feeds, file links): the URL
+    resolver minus the API views above, the admin, the OAuth2 provider and the docs pages."""
+    routes: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+                continue
+            view = getattr(pattern.callback, "cls", None) or getattr(
+                pattern.callback, "view_class", None
+            )
+            route = _page_template(prefix + str(pattern.pattern))
+            if view is not None and issubclass(view, APIView):
+                continue
+            if route.startswith(("/admin/", "/o/")) or route.endswith(_OUTSIDE_PAGES):
+                continue
+            routes.update({f"GET {route}", f"POST {route}"})
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(routes)
+
+
+_OUTSIDE_PAGES = ("health/", "health", "redoc/", "redoc", "swagger-ui/", "swagger-ui")
+
+
+def _page_template(raw: str) -> str:
+    """``requestgroups/(?P<pk>\\d+)$`` → ``/requestgroups/{pk}``: one spelling for both syntaxes."""
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", raw)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+    route = route.replace("^", "").replace("$", "").replace("/?", "/").replace("\\.", ".")
+    return "/" + route.lstrip("/")
+
+
+def _page_url(route: str, ids: dict[str, str]) -> str:
+    kind = route.strip("/").split("/")[0]
+    values = {
+        "pk": ids.get(kind, "999999"),
+        "token": "not-a-token",
+        "uidb64": "MQ",
+        "path": "lsc/fa15/x.fits.fz",
+    }
+    return re.sub(r"{(\w+)}", lambda match: values[match.group(1)], route)
+
+
+def _run(
+    world: World, routes: list[str], call: Callable[[str, str, str], Any]
+) -> tuple[dict[str, str], list[str]]:
+    """Each route as each role, in a savepoint rolled back: the answers and the refused writes."""
     observed: dict[str, str] = {}
     leaks: list[str] = []
     for route in routes:
-        method, path = route.split(" ", 1)
-        url = _concrete(path, world.ids, configdb_ids)
+        method, url = route.split(" ", 1)
         statuses = []
         for role in ROLES:
-            client = world.clients[role]
             before = _writes()
             with transaction.atomic():
-                call = getattr(client, method.lower())
-                response = call(url, {}, format="json") if method != "GET" else call(url)
+                response = call(role, method, url)
                 transaction.set_rollback(True)
             if response.status_code in REFUSALS and _writes() != before:
                 leaks.append(f"{route} as {role}: refused with {response.status_code} but wrote")
@@ -516,17 +644,66 @@ def test_every_route_answers_each_role_as_the_matrix_says(request: pytest.Fixtur
             shows_a = any(marker in content for marker in world.markers)
             statuses.append(f"{response.status_code}{'*' if shows_a else ''}")
         observed[route] = " ".join(statuses)
+    return observed, leaks
+
+
+def _compare(
+    name: str, expected: dict[str, str], observed: dict[str, str], leaks: list[str]
+) -> None:
     if os.environ.get("OCS_PRINT_PERMISSION_MATRIX"):
+        print(f"{name} = {{")
         for route, answers in observed.items():
             print(f'    "{route}": "{answers}",')
-    missing = sorted(set(observed) - set(MATRIX))
-    stale = sorted(set(MATRIX) - set(observed))
+        print("}")
+    missing = sorted(set(observed) - set(expected))
+    stale = sorted(set(expected) - set(observed))
     wrong = [
-        f"{route}: expected {MATRIX[route]}, got {observed[route]}"
-        for route in sorted(set(MATRIX) & set(observed))
-        if MATRIX[route] != observed[route]
+        f"{route}: expected {expected[route]}, got {observed[route]}"
+        for route in sorted(set(expected) & set(observed))
+        if expected[route] != observed[route]
     ]
-    assert not missing, "routes without a row in MATRIX:\n" + "\n".join(missing)
-    assert not stale, "rows of MATRIX for routes that no longer exist:\n" + "\n".join(stale)
+    assert not missing, f"routes without a row in {name}:\n" + "\n".join(missing)
+    assert not stale, f"rows of {name} for routes that no longer exist:\n" + "\n".join(stale)
     assert not wrong, "\n".join(wrong)
     assert not leaks, "\n".join(leaks)
+
+
+@pytest.mark.django_db
+def test_every_route_answers_each_role_as_the_matrix_says(request: pytest.FixtureRequest) -> None:
+    request.getfixturevalue("live_network")  # the demo network in the co-hosted configdb
+    request.getfixturevalue("frozen_now")
+    world = _build_world(request.getfixturevalue("make_persona"))
+    endpoints = EndpointEnumerator().get_api_endpoints()  # type: ignore[no-untyped-call]
+    configdb_ids = _configdb_ids(endpoints)
+    # A caller's first archive request records who they are (the archive's copy of the portal
+    # identity): make it before counting writes.
+    for client in world.clients.values():
+        client.get("/archive/profile/")
+
+    def api_call(role: str, method: str, path: str) -> Any:
+        call = getattr(world.clients[role], method.lower())
+        url = _concrete(path, world.ids, configdb_ids)
+        return call(url, {}, format="json") if method != "GET" else call(url)
+
+    api_routes = sorted({f"{method} {path}" for path, _, method, _ in endpoints})
+    api_observed, api_leaks = _run(world, api_routes, api_call)
+
+    sessions = {role: _session_cookie(world, role) for role in ROLES}
+
+    def page_call(role: str, method: str, route: str) -> Any:
+        browser = Client()  # a fresh browser each call: a logout must not outlive its call
+        if sessions[role]:
+            browser.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+        return getattr(browser, method.lower())(_page_url(route, world.ids))
+
+    page_observed, page_leaks = _run(world, _page_routes(), page_call)
+    _compare("MATRIX", MATRIX, api_observed, api_leaks)
+    _compare("PAGES", PAGES, page_observed, page_leaks)
+
+
+def _session_cookie(world: World, role: str) -> str:
+    if role == "anonymous":
+        return ""
+    browser = Client()
+    browser.force_login(world.users[role])
+    return browser.cookies[settings.SESSION_COOKIE_NAME].value
