@@ -52,8 +52,8 @@ ROLES = ("anonymous", "member_a", "member_b", "staff", "staff_view")
 REFUSALS = {401, 403, 404, 405}
 
 # "METHOD /path/": the statuses answered to anonymous, member_a, member_b, staff and staff_view,
-# each followed by "*" when the answer shows proposal A's private data (its id, its frame, its
-# member's webhook or science application).
+# each followed by "*" when the answer shows proposal A's private data (its id or title, its
+# frame, its member's webhook or science application) beyond what the URL itself names.
 MATRIX: dict[str, str] = {
     "DELETE /api/drafts/{pk}/": "401 204 404 404 204",
     "DELETE /api/invitations/{pk}/": "401 204 404 404 403",
@@ -314,6 +314,20 @@ PAGES: dict[str, str] = {
     "GET /downtime/": "200 200 200 200 200",
     "GET /downtime/api/calendar.ics/": "200 200 200 200 200",
     "GET /metrics/": "200 200 200 200 200",
+    "GET /profile": "302 200* 200 200 200",
+    "GET /profile/": "302 200* 200 200 200",
+    "GET /profile/notifications": "302 405 405 405 405",
+    "GET /profile/token/rotate": "302 405 405 405 405",
+    "GET /profile/webhooks": "302 405 405 405 405",
+    "GET /profile/webhooks/{pk}/delete": "302 405 405 405 405",
+    "GET /proposals/{proposal_id}": "302 200* 404 404 200*",
+    "GET /proposals/{proposal_id}/": "302 200* 404 404 200*",
+    "GET /proposals/{proposal_id}/invitations/{invitation_id}/withdraw": "302 405 405 405 405",
+    "GET /proposals/{proposal_id}/invite": "302 405 405 405 405",
+    "GET /proposals/{proposal_id}/limit": "302 405 405 405 405",
+    "GET /proposals/{proposal_id}/members/{membership_id}/limit": "302 405 405 405 405",
+    "GET /proposals/{proposal_id}/members/{membership_id}/remove": "302 405 405 405 405",
+    "GET /proposals/{proposal_id}/notifications": "302 405 405 405 405",
     "GET /requestgroups": "302 200* 200 200 200*",
     "GET /requestgroups/": "302 200* 200 200 200*",
     "GET /requestgroups/{pk}": "302 200* 404 404 200*",
@@ -354,6 +368,20 @@ PAGES: dict[str, str] = {
     "POST /downtime/": "405 405 405 405 405",
     "POST /downtime/api/calendar.ics/": "405 405 405 405 405",
     "POST /metrics/": "200 200 200 200 200",
+    "POST /profile": "302 200* 200 200 200",
+    "POST /profile/": "302 200* 200 200 200",
+    "POST /profile/notifications": "302 302 302 302 302",
+    "POST /profile/token/rotate": "302 302 302 302 302",
+    "POST /profile/webhooks": "302 400* 400 400 400",
+    "POST /profile/webhooks/{pk}/delete": "302 302 404 404 404",
+    "POST /proposals/{proposal_id}": "302 200* 404 404 200*",
+    "POST /proposals/{proposal_id}/": "302 200* 404 404 200*",
+    "POST /proposals/{proposal_id}/invitations/{invitation_id}/withdraw": "302 302 404 404 302",
+    "POST /proposals/{proposal_id}/invite": "302 400* 404 404 400*",
+    "POST /proposals/{proposal_id}/limit": "302 302 404 404 302",
+    "POST /proposals/{proposal_id}/members/{membership_id}/limit": "302 302 404 404 302",
+    "POST /proposals/{proposal_id}/members/{membership_id}/remove": "302 302 404 404 302",
+    "POST /proposals/{proposal_id}/notifications": "302 302 404 404 302",
     "POST /requestgroups": "302 200* 200 200 200*",
     "POST /requestgroups/": "302 200* 200 200 200*",
     "POST /requestgroups/{pk}": "302 200* 404 404 200*",
@@ -426,7 +454,9 @@ def _build_world(make: PersonaFactory) -> World:
         start=datetime(2026, 8, 1, tzinfo=UTC),
         end=datetime(2027, 2, 1, tzinfo=UTC),
     )
-    proposal_a = proposal_services.proposal_create(proposal_id="LCO2026B-001", title="A")
+    proposal_a = proposal_services.proposal_create(
+        proposal_id="LCO2026B-001", title="Kilonova survey A"
+    )
     proposal_b = proposal_services.proposal_create(proposal_id="LCO2026B-002", title="B")
     _allocate(proposal_a)
     _allocate(proposal_b)
@@ -510,6 +540,7 @@ def _build_world(make: PersonaFactory) -> World:
     clients = {"anonymous": APIClient(), **{k: p.client for k, p in personas.items()}}
     markers = (
         proposal_a.pk.encode(),
+        proposal_a.title.encode(),
         DEMO_FRAME.removesuffix(".fits.fz").encode(),
         hook.url.encode(),
         application.title.encode(),
@@ -610,12 +641,15 @@ def _page_template(raw: str) -> str:
 
 
 def _page_url(route: str, ids: dict[str, str]) -> str:
-    kind = route.strip("/").split("/")[0]
+    kind = "webhooks" if "/webhooks/" in route else route.strip("/").split("/")[0]
     values = {
         "pk": ids.get(kind, "999999"),
+        "membership_id": ids["memberships"],
+        "invitation_id": ids["invitations"],
         "token": "not-a-token",
         "uidb64": "MQ",
         "path": "lsc/fa15/x.fits.fz",
+        "proposal_id": ids["proposals"],
     }
     return re.sub(r"{(\w+)}", lambda match: values[match.group(1)], route)
 
@@ -641,7 +675,12 @@ def _run(
             else:
                 content = response.content
             _close(response)
-            shows_a = any(marker in content for marker in world.markers)
+            # An answer that only repeats what the caller asked for (a 404 page naming the id
+            # in the URL) shows nothing.
+            asked = str(response.request.get("PATH_INFO", ""))
+            shows_a = any(
+                marker in content and marker.decode() not in asked for marker in world.markers
+            )
             statuses.append(f"{response.status_code}{'*' if shows_a else ''}")
         observed[route] = " ".join(statuses)
     return observed, leaks
