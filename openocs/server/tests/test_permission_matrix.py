@@ -340,6 +340,10 @@ PAGES: dict[str, str] = {
     "GET /requests/{pk}/": "302 200* 404 404 200*",
     "GET /requests/{pk}/cancel": "302 200 404 404 200",
     "GET /requests/{pk}/cancel/": "302 200 404 404 200",
+    "GET /telescopes": "200 200 200 200 200",
+    "GET /telescopes/": "200 200 200 200 200",
+    "GET /tools": "200 200 200 200* 200*",
+    "GET /tools/": "200 200 200 200* 200*",
     "POST /": "200 200* 200 200 200*",
     "POST /accounts/activate/resend/": "200 200 200 200 200",
     "POST /accounts/activate/{token}/": "400 400 400 400 400",
@@ -394,6 +398,10 @@ PAGES: dict[str, str] = {
     "POST /requests/{pk}/": "302 200* 404 404 200*",
     "POST /requests/{pk}/cancel": "302 302 404 404 302",
     "POST /requests/{pk}/cancel/": "302 302 404 404 302",
+    "POST /telescopes": "200 200 200 200 200",
+    "POST /telescopes/": "200 200 200 200 200",
+    "POST /tools": "200 200 200 200* 200*",
+    "POST /tools/": "200 200 200 200* 200*",
 }
 
 
