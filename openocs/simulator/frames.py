@@ -185,8 +185,8 @@ def render_image(spec: FrameSpec) -> NDArray[np.uint16]:
     elif spec.obstype != "BIAS":
         image += spec.sky_adu_s * max(spec.exposure_time_s, 0.0) * spec.airmass
         _star_field(spec, image)
-    noise = np.sqrt(np.clip(image, 0.0, None) + READ_NOISE_ADU**2)
-    image += BIAS_LEVEL_ADU + rng.standard_normal((size, size)) * noise
+    noise = np.sqrt(np.clip(image, 0.0, None) + READ_NOISE_ADU**2).astype(np.float32)
+    image += BIAS_LEVEL_ADU + rng.standard_normal((size, size), dtype=np.float32) * noise
     return np.clip(np.rint(image), 0, SATURATION_ADU).astype(np.uint16)
 
 
@@ -272,8 +272,13 @@ def frame_bytes(spec: FrameSpec) -> bytes:
     for keyword, value in frame_header(spec).items():
         header[keyword] = value
     primary = fits.PrimaryHDU()
+    # tiles of 16 rows (any tiling is valid fpack): a third faster than row by row, and smaller
     science = fits.CompImageHDU(
-        data=render_image(spec), header=header, compression_type="RICE_1", name="SCI"
+        data=render_image(spec),
+        header=header,
+        compression_type="RICE_1",
+        name="SCI",
+        tile_shape=(min(16, spec.size_px), spec.size_px),
     )
     buffer = io.BytesIO()
     fits.HDUList([primary, science]).writeto(buffer)
