@@ -291,7 +291,7 @@ class SiteSimulator:
             self._execute(observation, report)
         except _Stopped:
             report.abandoned = "the simulator stopped"
-        except GaveUpError as error:
+        except (GaveUpError, ClientError) as error:  # down too long, or a refusal (4xx)
             report.abandoned = str(error)
             logger.error("%s: observation %s abandoned: %s", self.site, observation.id, error)
         self.reports.append(report)

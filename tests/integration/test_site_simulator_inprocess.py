@@ -468,3 +468,23 @@ def test_ocs_serviceaccount_prints_the_token_of_the_site_account(live_network: N
 
     assert result.exit_code == 0, result.output
     assert result.output.strip() == ensure_site_account()
+
+
+def test_a_refused_report_abandons_the_observation_with_the_reason(
+    make_site: Callable[..., Site],
+) -> None:
+    def refuse(request: httpx.Request) -> bool:
+        return request.method == "PATCH"
+
+    class Refusing(FlakyTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if self.matches(request):
+                return httpx.Response(400, json={"state": ["Not a valid choice."]})
+            return self.inner.handle_request(request)
+
+    site = make_site(portal_transport=Refusing(refuse, failures=0))
+
+    report = site.simulator.execute(site.observation)
+
+    assert "HTTP 400" in report.abandoned
+    assert report.configurations == []
