@@ -175,3 +175,21 @@ def server_key() -> str:
 def header_keys() -> HeaderKeys:
     """The header key mapping shared with the ingester (spec §9.9)."""
     return IngesterSettings().keys
+
+
+def portal_page_url(path: str) -> str | None:
+    """The portal's page ``path`` as a browser reaches it, for links from the archive's pages.
+
+    Co-hosted, the portal is on this site; deployed alone, the archive links to
+    ``OCS_PORTAL_PUBLIC_URL`` when it is set, and to nothing otherwise.
+    """
+    from django.urls import get_script_prefix
+
+    from openocs.env import env_str
+    from openocs.server.components import mount_prefix
+
+    components = list(settings.OCS_COMPONENTS)
+    if "portal" in components:
+        return f"{get_script_prefix()}{mount_prefix('portal', components)}{path}"
+    base = str(_setting("OCS_PORTAL_PUBLIC_URL", env_str("OCS_PORTAL_PUBLIC_URL", "")))
+    return f"{base.rstrip('/')}/{path}" if base else None

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpResponseBase
-from django.urls import URLPattern, URLResolver, include, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
-from openocs.archive import views
+from openocs.archive import pages, views
 
 root_aliases = "openocs.archive.frame_urls"
 
@@ -20,6 +20,10 @@ def _route(regex: str, view: Callable[..., HttpResponseBase], name: str) -> URLP
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # the web pages (the archive's root is its search page; the API keeps its routes)
+    path("", pages.search, name="archive-page-search"),
+    path("frame/<int:pk>/", pages.frame_detail, name="archive-page-frame"),
+    path("download-script/", pages.download_script, name="archive-page-script"),
     re_path(r"^", include("openocs.archive.frame_urls")),
     _route(r"versions", views.VersionListView.as_view(), "archive-versions"),
     _route(r"versions/(?P<pk>\d+)", views.VersionDetailView.as_view(), "archive-version"),

@@ -418,7 +418,7 @@ class FrameZipView(ArchiveView):
 
     def post(self, request: Request) -> StreamingHttpResponse:
         data = request.data
-        ids = _frame_ids(data)
+        ids = frame_ids_of(data)
         uncompress = _body_flag(data, "uncompress")
         catalog_only = _body_flag(data, "catalog_only")
         if uncompress and len(ids) > conf.zip_max_uncompressed_files():
@@ -473,7 +473,7 @@ class FrameZipView(ArchiveView):
         return response
 
 
-def _frame_ids(data: Any) -> list[int]:
+def frame_ids_of(data: Any) -> list[int]:
     raw: list[Any] = []
     if hasattr(data, "getlist"):
         raw = data.getlist("frame_ids") + data.getlist("frame_ids[]")

@@ -37,6 +37,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("portal", "Requests", "requestgroups/", signed_in=True),
     NavEntry("portal", "Telescopes", "telescopes/"),
     NavEntry("portal", "Tools", "tools/"),
+    NavEntry("archive", "Archive", ""),
 )
 
 
