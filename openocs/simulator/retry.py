@@ -34,6 +34,9 @@ class Backoff:
     base_delay_s: float = 1.0
     max_delay_s: float = 30.0
     deadline_s: float = 600.0
+    quiet: bool = False
+    """Log the retries at DEBUG instead of WARNING (for expected blips such as a server
+    closing an idle keep-alive connection as it is reused)."""
 
     def delays(self) -> list[float]:
         """The successive delays, until their sum reaches the deadline."""
@@ -63,6 +66,12 @@ class Backoff:
                     raise
                 if delay is None or should_stop():
                     raise GaveUpError(f"{what}: gave up after retries: {error}") from error
-                logger.warning("%s failed (%s); retrying in %.1f s", what, error, delay)
+                logger.log(
+                    logging.DEBUG if self.quiet else logging.WARNING,
+                    "%s failed (%s); retrying in %.1f s",
+                    what,
+                    error,
+                    delay,
+                )
                 sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -73,7 +73,7 @@ OBSTYPES = {
 CALIBRATION_PROPOSAL = "calibrate"
 #: The loop's reads and state reports are retried at once a couple of times (a server closing
 #: an idle keep-alive connection as it is reused), then left to the next pass of the loop.
-QUICK_RETRY = Backoff(base_delay_s=0.2, max_delay_s=0.4, deadline_s=0.6)
+QUICK_RETRY = Backoff(base_delay_s=0.2, max_delay_s=0.4, deadline_s=0.6, quiet=True)
 
 
 @dataclass(frozen=True)

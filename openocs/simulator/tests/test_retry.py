@@ -65,3 +65,18 @@ def test_stopping_ends_the_retries() -> None:
 
     with pytest.raises(GaveUpError):
         Backoff().call("read", down, sleep=lambda _s: None, should_stop=lambda: True)
+
+
+def test_quiet_retries_log_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    answers: list[object] = [_down(), "ok"]
+
+    def call() -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return str(answer)
+
+    with caplog.at_level("DEBUG", logger="openocs.simulator"):
+        Backoff(base_delay_s=0.001, quiet=True).call("read", call, sleep=lambda _s: None)
+
+    assert [record.levelname for record in caplog.records] == ["DEBUG"]
