@@ -91,7 +91,8 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": WIDE, "height": 900}, locale="en-GB"
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # generous: CI and shared machines are busy
+    context.set_default_navigation_timeout(60_000)
     foreign: list[str] = []
     errors: list[str] = []
     browser_page = context.new_page()

@@ -27,5 +27,6 @@ urlpatterns: list[URLPattern] = [
     *_page("requests", pages.request_list, "page-requests"),
     *_page(r"requests/(?P<pk>\d+)", pages.request_detail, "page-request"),
     *_page(r"requests/(?P<pk>\d+)/cancel", pages.request_cancel, "page-request-cancel"),
+    *_page(r"requests/(?P<pk>\d+)/airmass", pages.request_airmass, "page-request-airmass"),
     *_page("tools", tools.tools, "page-tools"),
 ]

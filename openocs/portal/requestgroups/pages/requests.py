@@ -213,8 +213,8 @@ def requestgroup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """``/requests/<id>/``: windows, configurations, airmass, observations, why it waits,
-    its data."""
+    """``/requests/<id>/``: windows, configurations, observations, why it waits, its data; the
+    airmass plot follows from ``request_airmass``."""
     row = _request_or_none(request, pk)
     if row is None:
         return not_found_page(request, f"Request {pk}")
@@ -224,13 +224,6 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "configuration_statuses__summary", "configuration_statuses__configuration"
         ).order_by("start", "id")
     )
-    try:
-        figure, no_plot_reason = airmass_figure(
-            request=row, user=request.user, observations=observations
-        )
-    except (ServiceUnavailable, ClientError):
-        figure, no_plot_reason = None, "The configuration database does not answer now."
-    visible = None if figure is None and "answer" in no_plot_reason else figure is not None
     return render(
         request,
         "requestgroups/pages/request_detail.html",
@@ -240,14 +233,33 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "configurations": list(row.configurations.all()),
             "windows": list(row.windows.all()),
             "observations": observations,
-            "figure": figure,
-            "no_plot_reason": no_plot_reason,
             "waiting": selectors.request_waiting_reasons(
-                row, now=now, observations=observations, visible=visible
+                row, now=now, observations=observations, visible=None
             ),
             "data": request_data(request_id=row.pk, user=request.user, http_request=request),
             "can_cancel": row.state == State.PENDING,
         },
+    )
+
+
+@login_required
+def request_airmass(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/requests/<id>/airmass``: the airmass plot, loaded by the request page after it shows
+    (the first computation of a week of visibility takes a moment; the portal caches it)."""
+    row = _request_or_none(request, pk)
+    if row is None:
+        return not_found_page(request, f"Request {pk}")
+    observations = list(row.observations.order_by("start", "id"))
+    try:
+        figure, no_plot_reason = airmass_figure(
+            request=row, user=request.user, observations=observations
+        )
+    except (ServiceUnavailable, ClientError):
+        figure, no_plot_reason = None, "The configuration database does not answer now."
+    return render(
+        request,
+        "requestgroups/pages/_airmass.html",
+        {"figure": figure, "no_plot_reason": no_plot_reason},
     )
 
 

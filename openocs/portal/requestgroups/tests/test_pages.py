@@ -75,8 +75,12 @@ def test_group_detail_shows_requests_and_history(submitter: Persona) -> None:
 def test_request_detail_shows_airmass_windows_and_why_it_waits(submitter: Persona) -> None:
     group = _submit(submitter)
     request_id = group["requests"][0]["id"]
-    html = _browser("carol").get(f"/requests/{request_id}/").content.decode()
-    assert 'data-plot="airmass-data"' in html
+    client = _browser("carol")
+    html = client.get(f"/requests/{request_id}/").content.decode()
+    assert f'hx-get="/requests/{request_id}/airmass/"' in html
+    assert (
+        'data-plot="airmass-data"' in client.get(f"/requests/{request_id}/airmass").content.decode()
+    )
     assert "Not scheduled yet." in html
     assert "30 s" in html  # 2 × 30 s
     assert "No observation has been scheduled" in html
@@ -123,6 +127,7 @@ def test_another_proposal_s_group_is_a_404_page(
         f"/requests/{request_id}/",
         f"/requestgroups/{group['id']}/cancel/",
         f"/requests/{request_id}/cancel/",
+        f"/requests/{request_id}/airmass",
     ):
         response = client.get(url)
         assert response.status_code == 404
@@ -169,11 +174,13 @@ def test_observations_show_with_their_configuration_statuses(submitter: Persona)
         reason="Clouds closed the dome",
         time_completed=30.0,
     )
-    html = _browser("carol").get(f"/requests/{row.pk}/").content.decode()
+    client = _browser("carol")
+    html = client.get(f"/requests/{row.pk}/").content.decode()
     assert "lsc.doma.1m0a" in html
     assert "Clouds closed the dome" in html
     assert "30 s exposed" in html
-    assert "rgba(166, 27, 27, 0.18)" in html  # the failed block on the airmass plot
+    plot = client.get(f"/requests/{row.pk}/airmass").content.decode()
+    assert "rgba(166, 27, 27, 0.18)" in plot  # the failed block on the airmass plot
 
 
 def test_the_tools_page_plots_pressure_and_contention(submitter: Persona) -> None:

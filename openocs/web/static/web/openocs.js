@@ -41,10 +41,10 @@
     font: { family: getComputedStyle(document.body).fontFamily, size: 13, color: "#1c2733" },
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
-    margin: { l: 56, r: 16, t: 24, b: 48 },
+    margin: { l: 56, r: 16, t: 40, b: 48 },
     colorway: ["#1f5fae", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a2b8", "#7f8c8d"],
     hoverlabel: { font: { family: getComputedStyle(document.body).fontFamily } },
-    legend: { orientation: "h", y: -0.2 }
+    legend: { orientation: "h", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" }
   };
 
   function merge(base, extra) {
