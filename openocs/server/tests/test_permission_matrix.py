@@ -299,8 +299,11 @@ PAGES: dict[str, str] = {
     "GET /accounts/register/done/": "200 200 200 200 200",
     "GET /accounts/reset/done/": "200 200 200 200 200",
     "GET /accounts/reset/{uidb64}/{token}/": "200 200 200 200 200",
-    "GET /archive": "404 404 404 404 404",
+    "GET /archive": "200 200* 200 200* 200*",
+    "GET /archive/": "200 200* 200 200* 200*",
+    "GET /archive/download-script/": "405 405 405 405 405",
     "GET /archive/files/{path}": "404 404 404 404 404",
+    "GET /archive/frame/{pk}/": "404 200* 404 200* 200*",
     "GET /configdb": "200 200 200 200 200",
     "GET /configdb/": "200 200 200 200 200",
     "GET /create/": "302 200* 200 200 200",
@@ -357,8 +360,11 @@ PAGES: dict[str, str] = {
     "POST /accounts/register/done/": "405 405 405 405 405",
     "POST /accounts/reset/done/": "405 405 405 405 405",
     "POST /accounts/reset/{uidb64}/{token}/": "200 200 200 200 200",
-    "POST /archive": "404 404 404 404 404",
+    "POST /archive": "405 405 405 405 405",
+    "POST /archive/": "405 405 405 405 405",
+    "POST /archive/download-script/": "400 400 400 400 400",
     "POST /archive/files/{path}": "404 404 404 404 404",
+    "POST /archive/frame/{pk}/": "405 405 405 405 405",
     "POST /configdb": "200 200 200 200 200",
     "POST /configdb/": "200 200 200 200 200",
     "POST /create/": "302 400* 400 400 400",
@@ -650,6 +656,8 @@ def _page_template(raw: str) -> str:
 
 def _page_url(route: str, ids: dict[str, str]) -> str:
     kind = "webhooks" if "/webhooks/" in route else route.strip("/").split("/")[0]
+    if route.startswith("/archive/frame/"):
+        kind = "frames"  # the archive's frame page
     values = {
         "pk": ids.get(kind, "999999"),
         "membership_id": ids["memberships"],
