@@ -135,7 +135,7 @@ def screenshot(page: Any, name: str) -> None:
     size = page.viewport_size
     for width in (WIDE, NARROW):
         page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(150)  # let responsive plots redraw
+        page.wait_for_timeout(400)  # let responsive plots redraw
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size(size)
 

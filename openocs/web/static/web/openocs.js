@@ -44,7 +44,9 @@
     margin: { l: 56, r: 16, t: 40, b: 48 },
     colorway: ["#1f5fae", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a2b8", "#7f8c8d"],
     hoverlabel: { font: { family: getComputedStyle(document.body).fontFamily } },
-    legend: { orientation: "h", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" }
+    legend: { orientation: "h", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" },
+    xaxis: { automargin: true },
+    yaxis: { automargin: true }
   };
 
   function merge(base, extra) {
@@ -67,7 +69,9 @@
         if (!source) { return; }
         var figure = JSON.parse(source.textContent);
         element.textContent = "";
-        Plotly.newPlot(element, figure.data || [], merge(baseLayout, figure.layout), {
+        var layout = merge(baseLayout, figure.layout);
+        layout.xaxis = merge(layout.xaxis || {}, narrowAxis(element));
+        Plotly.newPlot(element, figure.data || [], layout, {
           responsive: true, displayModeBar: false, displaylogo: false
         });
         element.setAttribute("data-drawn", "true");
@@ -76,6 +80,23 @@
       plots.forEach(function (element) { element.textContent = "The plot could not be drawn."; });
     });
   }
+
+  // On a phone: fewer, level tick labels on the x axis (they would overlap the caption)
+  function narrowAxis(element) {
+    return element.clientWidth < 560 ? { nticks: 4, tickangle: 0 } : { nticks: 0, tickangle: "auto" };
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      if (!window.Plotly) { return; }
+      document.querySelectorAll("[data-plot][data-drawn]").forEach(function (element) {
+        var axis = narrowAxis(element);
+        window.Plotly.relayout(element, { "xaxis.nticks": axis.nticks, "xaxis.tickangle": axis.tickangle });
+      });
+    }, 100);
+  });
 
   function enhance(root) {
     showLocalTimes(root);
