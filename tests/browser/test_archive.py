@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, login, screenshot
+from tests.browser.conftest import assert_accessible, login, screenshot, submit_group
 
 FITS_DIR = Path(__file__).resolve().parents[2] / "data" / "demo-fits"
 ALICE_FRAME = "ogg2m001-ep02-20210708-0132-e00"  # made proprietary to alice's proposal
@@ -124,3 +124,16 @@ def test_a_member_finds_previews_and_zips_their_frames(page: Any, archive: dict[
         page.get_by_role("button", name="Download a curl script").click()
     script = Path(script_info.value.path()).read_text()
     assert script.startswith("#!/bin/sh") and f"{ALICE_FRAME}.fits.fz" in script
+
+
+def test_a_frame_and_its_request_link_to_each_other(page: Any, archive: dict[str, int]) -> None:
+    from openocs.archive.models import Frame
+
+    request_id = submit_group("alice", "Pinwheel monitoring").requests.get().pk
+    Frame.objects.filter(basename=ALICE_FRAME).update(request_id=request_id)
+    login(page, "alice")
+    page.goto(f"/archive/frame/{archive[ALICE_FRAME]}/")
+    page.get_by_role("link", name=f"Request {request_id}", exact=True).click()
+    assert page.get_by_role("heading", name=f"Request {request_id}").is_visible()
+    page.get_by_role("link", name=ALICE_FRAME, exact=True).click()
+    assert page.get_by_role("heading", name=ALICE_FRAME).is_visible()

@@ -24,6 +24,7 @@ THUMBNAIL_PREFERENCE = ("small", "medium", "large")
 class RequestData:
     frames: list[dict[str, Any]] = field(default_factory=list)
     archive_url: str = ""  # the archive's own list of these frames, when there is an archive
+    archive_page_url: str = ""  # the archive's search page for these frames
     message: str = ""  # why no frames are listed, when that is not simply "none yet"
     truncated: bool = False
 
@@ -63,12 +64,14 @@ def request_data(*, request_id: int, user: Any, http_request: HttpRequest) -> Re
             frames = list(islice(archive.iter_frames(query), MAX_FRAMES + 1))
     except ClientError:
         return RequestData(message="The science archive does not answer now; try again later.")
+    archive_url = _browser_url(base_url, http_request) or base_url
     for frame in frames:
         frame["url"] = _browser_url(frame.get("url"), http_request)
         frame["thumbnail_url"] = _browser_url(_thumbnail(frame), http_request)
-    archive_url = _browser_url(base_url, http_request) or base_url
+        frame["page_url"] = f"{archive_url}frame/{frame.get('id')}/"  # the archive's frame page
     return RequestData(
         frames=frames[:MAX_FRAMES],
         archive_url=f"{archive_url}frames/?request_id={request_id}",
+        archive_page_url=f"{archive_url}?request_id={request_id}",
         truncated=len(frames) > MAX_FRAMES,
     )

@@ -54,6 +54,8 @@ def test_frames_come_with_browser_urls_and_the_smallest_thumbnail(
     assert data.frames[0]["url"] == "http://testserver/archive/files/f1.fits.fz"
     assert data.frames[0]["thumbnail_url"] == "http://testserver/archive/files/s.png"
     assert data.archive_url == "http://testserver/archive/frames/?request_id=5"
+    assert data.archive_page_url == "http://testserver/archive/?request_id=5"
+    assert data.frames[0]["page_url"] == "http://testserver/archive/frame/1/"
     assert seen[0].headers["Authorization"] == f"Token {persona.token}"  # the viewer's rights
     assert seen[0].url.params["request_id"] == "5"
 
