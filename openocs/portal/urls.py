@@ -50,3 +50,7 @@ urlpatterns += proposal_pages  # proposals/<id>/ (web page)
 from openocs.portal.telescopestates.page_urls import urlpatterns as telescope_pages  # noqa: E402
 
 urlpatterns += telescope_pages  # telescopes/ (web page)
+
+from openocs.portal.observations.page_urls import urlpatterns as schedule_pages  # noqa: E402
+
+urlpatterns += schedule_pages  # network/ (web page, staff)

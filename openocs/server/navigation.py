@@ -38,6 +38,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("portal", "Telescopes", "telescopes/"),
     NavEntry("portal", "Tools", "tools/"),
     NavEntry("archive", "Archive", ""),
+    NavEntry("portal", "Schedule", "network/", staff=True),
 )
 
 

@@ -10,7 +10,9 @@
 - ``{% data_table table %}``: a :class:`openocs.web.tables.Table`.
 - ``{% plot figure "element-id" "What the plot shows" %}``: a Plotly figure (``{"data": [...],
   "layout": {...}}``) prepared in Python, embedded with ``json_script`` and drawn by openocs.js,
-  which loads Plotly.js only on pages that have a plot.
+  which loads Plotly.js only on pages that have a plot. An optional ``"config"`` is merged into
+  Plotly's (``displayModeBar``, ``scrollZoom``…); a point whose ``customdata`` is a path on this
+  site (``/requests/7/``) opens it when clicked.
 - ``{{ seconds|hours }}``: ``5400`` → ``1.5 h``, ``900`` → ``15 min``.
 """
 
@@ -135,4 +137,7 @@ def plot(
         "data_id": f"{element_id}-data",
         "label": label or title or "A plot",
         "caption": caption,
+        # a plot with Plotly's mode bar holds buttons: a group, not an image (axe: no controls
+        # nested in an image)
+        "interactive": bool(figure.get("config", {}).get("displayModeBar")),
     }

@@ -3,11 +3,13 @@ report like a site (pyobs-core's PATCHes)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from openocs.portal.conftest import Persona
+from openocs.portal.observations.models import ConfigurationStatus, Observation
 from openocs.portal.requestgroups.configuration import load_portal_configuration
+from openocs.portal.requestgroups.models import Location, Request, RequestGroup, Window
 from openocs.portal.requestgroups.tests.conftest import SINISTRO, imaging_group
 
 
@@ -113,3 +115,41 @@ def report(
     assert response.status_code == 200, response.json()
     body: dict[str, Any] = response.json()
     return body
+
+
+def make_observation(
+    proposal: Any,
+    user: Any,
+    name: str,
+    *,
+    start: datetime = datetime(2030, 1, 1, 2, tzinfo=UTC),
+    minutes: int = 10,
+    telescope: tuple[str, str, str] = ("lsc", "doma", "1m0a"),
+    observation_type: str = "NORMAL",
+    state: str = "PENDING",
+) -> Observation:
+    """A request group with one request and one observation, written straight to the database
+    (for reads: the admin, the schedule page), skipping the submission rules."""
+    group = RequestGroup.objects.create(
+        submitter=user,
+        proposal=proposal,
+        name=name,
+        observation_type=observation_type,
+        operator="SINGLE",
+        ipp_value=1.0,
+    )
+    request = Request.objects.create(request_group=group, duration=60 * minutes)
+    Location.objects.create(request=request, telescope_class="1m0")
+    Window.objects.create(request=request, start=start, end=start + timedelta(days=1))
+    site, enclosure, code = telescope
+    observation = Observation.objects.create(
+        request=request,
+        site=site,
+        enclosure=enclosure,
+        telescope=code,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        state=state,
+    )
+    ConfigurationStatus.objects.create(observation=observation, instrument_name="fa03")
+    return observation

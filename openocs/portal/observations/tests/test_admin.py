@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openocs.portal.observations.models import ConfigurationStatus, Observation
-from openocs.portal.requestgroups.models import Location, Request, RequestGroup, Window
+from openocs.portal.observations.models import Observation
+from openocs.portal.observations.tests.helpers import make_observation
 
 pytestmark = pytest.mark.django_db
-
-START = datetime(2030, 1, 1, 2, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -23,30 +20,6 @@ def admin_client(client: Any, django_user_model: Any) -> Any:
     user = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
     client.force_login(user)
     return client
-
-
-def make_observation(proposal: Any, user: Any, name: str) -> Observation:
-    group = RequestGroup.objects.create(
-        submitter=user,
-        proposal=proposal,
-        name=name,
-        observation_type="NORMAL",
-        operator="SINGLE",
-        ipp_value=1.0,
-    )
-    request = Request.objects.create(request_group=group, duration=600)
-    Location.objects.create(request=request, telescope_class="1m0")
-    Window.objects.create(request=request, start=START, end=START + timedelta(days=1))
-    observation = Observation.objects.create(
-        request=request,
-        site="lsc",
-        enclosure="doma",
-        telescope="1m0a",
-        start=START,
-        end=START + timedelta(minutes=10),
-    )
-    ConfigurationStatus.objects.create(observation=observation, instrument_name="fa03")
-    return observation
 
 
 LISTS = [

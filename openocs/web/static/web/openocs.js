@@ -69,10 +69,19 @@
         if (!source) { return; }
         var figure = JSON.parse(source.textContent);
         element.textContent = "";
+        // keep a figure's own height when a responsive redraw follows a change of width
+        if (figure.layout && figure.layout.height) { element.style.minHeight = figure.layout.height + "px"; }
         var layout = merge(baseLayout, figure.layout);
         layout.xaxis = merge(layout.xaxis || {}, narrowAxis(element));
-        Plotly.newPlot(element, figure.data || [], layout, {
-          responsive: true, displayModeBar: false, displaylogo: false
+        var config = merge({ responsive: true, displayModeBar: false, displaylogo: false }, figure.config);
+        Plotly.newPlot(element, figure.data || [], layout, config);
+        // a point whose customdata is a path of this site opens it when clicked
+        element.on("plotly_click", function (event) {
+          var point = event.points && event.points[0];
+          var target = point && point.customdata;
+          if (typeof target === "string" && target.charAt(0) === "/" && target.charAt(1) !== "/") {
+            window.location.assign(target);
+          }
         });
         element.setAttribute("data-drawn", "true");
       });
