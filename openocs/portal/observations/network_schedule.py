@@ -21,7 +21,8 @@ DEFAULT_BEFORE = timedelta(hours=24)
 DEFAULT_AFTER = timedelta(hours=48)
 MAX_SPAN = timedelta(days=14)
 
-# the states an operator tells apart; others (not attempted, canceled, bad data) share "other"
+# the states an operator tells apart; others (not attempted, bad data) share "other";
+# canceled observations (replaced by a later plan) are not drawn
 STATE_COLOURS = {
     "PENDING": "#1f5fae",
     "IN_PROGRESS": "#d9822b",
@@ -106,6 +107,8 @@ def _observations(user: Any, start: datetime, end: datetime) -> list[Block]:
         observations_visible_to(user)
         .prefetch_related(None)  # the page needs none of the API's nested rows
         .filter(start__lt=end, end__gt=start)
+        # a re-plan cancels the scheduler's earlier blocks: they would hide the plan in force
+        .exclude(state="CANCELED")
         .order_by("start", "id")
         .values(
             "id",

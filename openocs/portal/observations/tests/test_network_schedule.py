@@ -105,6 +105,7 @@ def test_schedule_has_every_telescope_its_observations_downtime_and_nights(
         proposal, staff.user, "Urgent", start=inside, observation_type="RAPID_RESPONSE"
     )
     make_observation(proposal, staff.user, "Too late", start=datetime(2026, 9, 3, tzinfo=UTC))
+    make_observation(proposal, staff.user, "Replaced", start=inside, state="CANCELED")
     start, end = span()
     schedule = network_schedule(user=staff.user, start=start, end=end, now=frozen_now)
 
