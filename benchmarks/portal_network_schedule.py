@@ -1,0 +1,135 @@
+"""Benchmark: the network schedule page (issue 15) for 20 telescopes × 72 h with 1,500
+observations.
+
+Target: ``GET /network/`` (observations through the API's selector, downtimes through the
+downtime client, nights per site, the figure and the page) renders in ≤ 300 ms median. Runs
+against a fresh SQLite database in a temporary folder with the demo network imported through the
+``ocs`` command line, as a signed-in staff user with the staff view. Prints median, p90 and mean
+wall time, the median CPU time and the page's size. How smooth zooming is happens in the browser
+(Plotly) and is not measured here.
+
+    .venv/bin/python benchmarks/portal_network_schedule.py [--runs 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+TELESCOPES = 20
+OBSERVATIONS = 1500
+STATES = ["COMPLETED", "COMPLETED", "FAILED", "ABORTED", "IN_PROGRESS", "PENDING", "PENDING"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="openocs.server.settings",
+        OCS_DATA_DIR=tempfile.mkdtemp(prefix="ocs-bench-"),
+        OCS_TASKS_IMMEDIATE="true",
+        OCS_LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+    from click.testing import CliRunner
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.test import Client
+
+    import openocs
+    from openocs.downtime.models import Downtime
+    from openocs.portal.accounts.models import Profile
+    from openocs.portal.observations.models import Observation
+    from openocs.portal.proposals import services
+    from openocs.portal.requestgroups.configuration import load_portal_configuration
+    from openocs.portal.requestgroups.models import Request, RequestGroup
+    from openocs.server.cli import main as ocs
+
+    call_command("migrate", verbosity=0)
+    network = Path(openocs.__file__).parent / "configdb" / "demo" / "lco-network.json"
+    result = CliRunner().invoke(ocs, ["configdb", "import", str(network)])
+    if result.exit_code != 0:
+        print(result.output)
+        return 1
+    now = datetime.now(tz=UTC)
+    proposal = services.proposal_create(proposal_id="BENCH-001", title="Benchmark")
+    user = User.objects.create_user("bench", is_staff=True)
+    Profile.objects.filter(user=user).update(staff_view=True)
+    telescopes = load_portal_configuration().telescopes[:TELESCOPES]
+    groups = RequestGroup.objects.bulk_create(
+        RequestGroup(
+            submitter=user,
+            proposal=proposal,
+            name=f"bench-{index}",
+            observation_type=["NORMAL", "NORMAL", "RAPID_RESPONSE", "TIME_CRITICAL"][index % 4],
+            operator="SINGLE",
+            ipp_value=1.0,
+        )
+        for index in range(OBSERVATIONS)
+    )
+    requests = Request.objects.bulk_create(
+        Request(request_group=group, duration=1800) for group in groups
+    )
+    per_telescope = OBSERVATIONS // len(telescopes)
+    step = timedelta(hours=72) / per_telescope  # back to back over the span
+    Observation.objects.bulk_create(
+        Observation(
+            request=request,
+            site=telescopes[index % len(telescopes)].site,
+            enclosure=telescopes[index % len(telescopes)].enclosure,
+            telescope=telescopes[index % len(telescopes)].code,
+            start=now - timedelta(hours=24) + step * (index // len(telescopes)),
+            end=now - timedelta(hours=24) + step * (index // len(telescopes) + 1),
+            state=STATES[index % len(STATES)],
+        )
+        for index, request in enumerate(requests)
+    )
+    for telescope in telescopes[:5]:
+        Downtime.objects.create(
+            start=now,
+            end=now + timedelta(hours=6),
+            site=telescope.site,
+            enclosure=telescope.enclosure,
+            telescope=telescope.code,
+            reason="Benchmark",
+        )
+    client = Client()
+    client.force_login(user)
+
+    def timed() -> tuple[float, float, int]:
+        started, cpu = time.perf_counter(), time.process_time()
+        response = client.get("/network/")
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        if response.status_code != 200:
+            raise SystemExit(f"/network/ answered {response.status_code}")
+        if f"{OBSERVATIONS} observations and 5 downtimes".encode() not in response.content:
+            raise SystemExit("the page does not show every observation and downtime")
+        return elapsed, cpu, len(response.content)
+
+    first = timed()
+    print(f"first (cold) request: {1000 * first[0]:.1f} ms")
+    runs = [timed() for _ in range(args.runs)]
+    samples = sorted(1000 * wall for wall, _, _ in runs)
+    print(
+        f"network schedule /network/ {TELESCOPES} telescopes × 72 h, {OBSERVATIONS} observations, "
+        f"runs={len(samples)} median={statistics.median(samples):7.1f} ms "
+        f"p90={samples[int(0.9 * (len(samples) - 1))]:7.1f} ms "
+        f"mean={statistics.fmean(samples):7.1f} ms "
+        f"CPU median={1000 * statistics.median(cpu for _, cpu, _ in runs):7.1f} ms "
+        f"page={runs[-1][2] / 1024:.0f} KiB"
+    )
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
