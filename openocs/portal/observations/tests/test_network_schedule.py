@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,7 +36,7 @@ DOWNTIME = {
 
 
 @pytest.fixture
-def downtimes(network: None) -> Iterator[dict[str, Any]]:
+def downtimes(network: None) -> dict[str, Any]:
     """The downtime service answers with ``state["rows"]``, or 503 when ``state["down"]``."""
     state: dict[str, Any] = {"rows": [DOWNTIME], "down": False, "queries": []}
 
