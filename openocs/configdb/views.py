@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.template.response import TemplateResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, filters, permissions, status, viewsets
@@ -34,6 +33,7 @@ from openocs.configdb import filters as f
 from openocs.configdb import models as m
 from openocs.configdb import serializers as s
 from openocs.configdb.errors import ImportDocumentError
+from openocs.web.filters import DjangoFilterBackend
 from openocs.web.pagination import LargePagePagination
 
 

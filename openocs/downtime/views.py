@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, viewsets
@@ -35,6 +34,7 @@ from openocs.downtime.serializers import (
 )
 from openocs.web.clients import configdb_client
 from openocs.web.exceptions import ServiceUnavailable
+from openocs.web.filters import DjangoFilterBackend
 from openocs.web.pagination import LargePagePagination
 
 
@@ -50,7 +50,7 @@ class DowntimeWritePermission(permissions.BasePermission):
         return write_permission() == "authenticated" or bool(user.is_staff)
 
 
-class DowntimeFilterBackend(DjangoFilterBackend):  # type: ignore[misc]
+class DowntimeFilterBackend(DjangoFilterBackend):
     """Gives the filter set the codes it accepts (configdb's plus the stored ones)."""
 
     def get_filterset_kwargs(

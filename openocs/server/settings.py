@@ -275,7 +275,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "openocs.web.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 10,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["openocs.web.filters.DjangoFilterBackend"],
     # Bounded depth, finite numbers, no NUL characters (issue 14).
     "DEFAULT_PARSER_CLASSES": [
         "openocs.web.parsers.JSONParser",

@@ -99,3 +99,8 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(f"JSON parse error - {exc}") from None
         check_json_document(data, max_depth=limit)
         return data
+
+
+# The request language and the site/scheduler APIs are JSON only: form data there could only
+# reach the rules as strings and lists (a 500), so it is refused with 415 instead.
+JSON_ONLY = [JSONParser]

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -32,8 +31,10 @@ from openocs.portal.observations.serializers import (
     render_status,
 )
 from openocs.web.exceptions import compatible_errors
+from openocs.web.filters import DjangoFilterBackend
 from openocs.web.limits import check_bulk_size
 from openocs.web.pagination import AnonymousLimitedPagination
+from openocs.web.parsers import JSON_ONLY
 
 
 class IsStaff(permissions.BasePermission):
@@ -50,6 +51,8 @@ def _dt(value: Any) -> str:
 class ObservationViewSet(viewsets.GenericViewSet[Observation]):
     """``/api/observations/``: scoped list and detail; create, patch and cancel for staff and
     direct-submission users (§13)."""
+
+    parser_classes = JSON_ONLY
 
     serializer_class = ObservationInputSerializer  # the create shape, for the OpenAPI schema
     pagination_class = AnonymousLimitedPagination
@@ -141,6 +144,8 @@ class ObservationViewSet(viewsets.GenericViewSet[Observation]):
 class ConfigurationStatusViewSet(viewsets.GenericViewSet[ConfigurationStatus]):
     """``/api/configurationstatus/``: staff read and PATCH (§14)."""
 
+    parser_classes = JSON_ONLY
+
     permission_classes = [IsStaff]
     serializer_class = ConfigurationStatusPatchSerializer  # the PATCH shape, for the schema
     pagination_class = AnonymousLimitedPagination
@@ -211,6 +216,8 @@ from drf_spectacular.utils import extend_schema_view  # noqa: E402
 class ScheduleViewSet(viewsets.GenericViewSet[Observation]):
     """``/api/schedule/``: list and show observations like ``/api/observations/``; ``POST``
     places observations directly on a telescope (§15)."""
+
+    parser_classes = JSON_ONLY
 
     # The direct-submission shape: OPTIONS describes it (without it OPTIONS answered 500).
     serializer_class = DirectSubmissionSerializer

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
@@ -39,12 +38,16 @@ from openocs.portal.requestgroups.serializers import (
 from openocs.portal.requestgroups.states import TransitionError
 from openocs.portal.requestgroups.validation import requestgroup_validate
 from openocs.web.exceptions import compatible_errors
+from openocs.web.filters import DjangoFilterBackend
 from openocs.web.pagination import AnonymousLimitedPagination
+from openocs.web.parsers import JSON_ONLY
 from openocs.web.schema import LIST_OF_OBJECTS
 
 
 class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
     """``/api/requestgroups/``: list, detail, submit, validate, cancel (§10)."""
+
+    parser_classes = JSON_ONLY
 
     pagination_class = AnonymousLimitedPagination
     filter_backends = [DjangoFilterBackend]
@@ -152,6 +155,8 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
 
 class RequestViewSet(viewsets.GenericViewSet[Request]):
     """``/api/requests/``: list (with a bulk ``id`` filter), detail and cancel (§11)."""
+
+    parser_classes = JSON_ONLY
 
     serializer_class = RequestSerializer  # documents the request shape in the OpenAPI schema
 
@@ -265,6 +270,8 @@ class InstrumentsView(APIView):
 class DitherView(APIView):
     """``POST /api/configurations/dither/`` (§11.5)."""
 
+    parser_classes = JSON_ONLY
+
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
@@ -276,6 +283,8 @@ class DitherView(APIView):
 class AirmassView(APIView):
     """``POST /api/airmass/`` with a request body (§17.2); invalid bodies answer 200 with the
     error tree, as the reference does."""
+
+    parser_classes = JSON_ONLY
 
     permission_classes = [permissions.AllowAny]
 

@@ -212,3 +212,28 @@ def test_the_schema_is_built_once_per_process(anonymous: Client, monkeypatch: An
     assert first.status_code == second.status_code == 200
     assert first.content == second.content
     assert calls == [1]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/requests/?id=12296097936607939437689075312053190656", "id"),
+        ("/api/observations/?request_id=12296097936607939437689075312053190656", "request_id"),
+        ("/api/requestgroups/?id=-12296097936607939437689075312053190656", "id"),
+        (
+            "/configdb/opticalelementgroups/?optical_elements=12296097936607939437689075312053190656",
+            "optical_elements",
+        ),
+    ],
+)
+def test_integer_filters_beyond_64_bits_are_400_naming_the_parameter(
+    db: Any, anonymous: Client, url: str, parameter: str
+) -> None:
+    response = anonymous.get(url)
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]
+
+
+def test_integer_filters_in_range_still_filter(db: Any, anonymous: Client) -> None:
+    assert anonymous.get("/api/requests/?id=12,13").status_code == 200
+    assert anonymous.get("/api/observations/?request_id=abc").status_code == 400
