@@ -63,7 +63,7 @@ def _group_of(path: str) -> str:
 
 
 @pytest.fixture
-def loaded_schema(db: Any) -> Iterator[Any]:
+def loaded_schema(transactional_db: Any) -> Iterator[Any]:
     from django.test import Client
 
     from openocs.web.clients import reset_clients
@@ -78,7 +78,7 @@ def loaded_schema(db: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def tokens(db: Any) -> dict[str, str]:
+def tokens(transactional_db: Any) -> dict[str, str]:
     from datetime import UTC, datetime
 
     from click.testing import CliRunner
