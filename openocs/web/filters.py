@@ -9,11 +9,15 @@ here, for every filterset at once, and answered with 400 naming the parameter.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import django_filters
+from django import forms
 from django.db import models
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from django_filters.utils import get_model_field
 from rest_framework import exceptions
 
@@ -61,3 +65,31 @@ class DjangoFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]
         if filterset is not None:
             check_integer_ranges(filterset, request.query_params)
         return filterset
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):  # type: ignore[misc]
+    """An ISO-8601 date-time converted to UTC before it reaches a query.
+
+    Python accepts UTC offsets up to ±23:59, PostgreSQL only up to ±15:59 ("time zone displacement
+    out of range", a 500): a value such as ``2026-01-01T00:00-23:55`` is the same instant in UTC,
+    so the query only ever carries UTC. An instant outside years 1–9999 in UTC is a 400.
+    """
+
+    default_error_messages = {
+        "invalid": "Enter a valid date/time (ISO 8601) within years 1-9999 UTC."
+    }
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed: datetime | None = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):  # type: ignore[misc]
+    """``django_filters.IsoDateTimeFilter`` whose value is always in UTC (see the field)."""
+
+    field_class = UtcIsoDateTimeField

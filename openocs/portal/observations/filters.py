@@ -16,6 +16,7 @@ from openocs.portal.observations.models import (
     StatusState,
 )
 from openocs.portal.requestgroups.models import ObservationType, State
+from openocs.web.filters import UtcIsoDateTimeFilter
 
 _SPANS = {"today": 1, "yesterday": 2, "week": 7, "month": 31, "year": 366}
 
@@ -24,13 +25,13 @@ class ObservationFilter(django_filters.FilterSet):  # type: ignore[misc]
     site = django_filters.CharFilter(method="filter_in")
     enclosure = django_filters.CharFilter(method="filter_in")
     telescope = django_filters.CharFilter(method="filter_in")
-    start_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    start_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
-    end_after = django_filters.IsoDateTimeFilter(field_name="end", lookup_expr="gte")
-    end_before = django_filters.IsoDateTimeFilter(field_name="end", lookup_expr="lt")
-    modified_after = django_filters.IsoDateTimeFilter(field_name="modified", lookup_expr="gte")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt")
+    start_after = UtcIsoDateTimeFilter(field_name="start", lookup_expr="gte")
+    start_before = UtcIsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    end_after = UtcIsoDateTimeFilter(field_name="end", lookup_expr="gte")
+    end_before = UtcIsoDateTimeFilter(field_name="end", lookup_expr="lt")
+    modified_after = UtcIsoDateTimeFilter(field_name="modified", lookup_expr="gte")
+    created_after = UtcIsoDateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created", lookup_expr="lt")
     time_span = django_filters.ChoiceFilter(
         choices=[(k, k) for k in _SPANS], method="filter_time_span"
     )

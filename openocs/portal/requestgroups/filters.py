@@ -14,6 +14,7 @@ from openocs.portal.requestgroups.models import (
     RequestGroup,
     State,
 )
+from openocs.web.filters import UtcIsoDateTimeFilter
 
 
 class RequestGroupFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -28,10 +29,10 @@ class RequestGroupFilter(django_filters.FilterSet):  # type: ignore[misc]
     exclude_state = django_filters.MultipleChoiceFilter(
         field_name="state", choices=State.choices, exclude=True
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lte")
-    modified_after = django_filters.IsoDateTimeFilter(method="filter_modified_after")
-    modified_before = django_filters.IsoDateTimeFilter(method="filter_modified_before")
+    created_after = UtcIsoDateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created", lookup_expr="lte")
+    modified_after = UtcIsoDateTimeFilter(method="filter_modified_after")
+    modified_before = UtcIsoDateTimeFilter(method="filter_modified_before")
     user = django_filters.CharFilter(field_name="submitter__username", lookup_expr="icontains")
     request_id = django_filters.NumberFilter(field_name="requests__id", distinct=True)
     telescope_class = django_filters.CharFilter(method="filter_telescope_class")

@@ -41,3 +41,35 @@ def test_text_columns_and_non_numbers_are_left_to_the_filters() -> None:
     _check(f"username={INTEGER_MAX * 10}")
     _check("id=abc")
     _check("id=NaN")
+
+
+@pytest.mark.parametrize("route", ["/api/observations/", "/api/requestgroups/"])
+@pytest.mark.django_db
+def test_a_date_time_filter_with_any_offset_queries_in_utc(route: str) -> None:
+    """PostgreSQL refuses offsets beyond ±15:59 that Python accepts (the schema fuzzer found the
+    500); the filter converts to UTC first, so every database answers."""
+    from rest_framework.test import APIClient
+
+    response = APIClient().get(route, {"created_before": "0115-03-12T01:49:51-23:55"})
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+def test_a_date_time_whose_utc_instant_is_before_year_1_is_a_400_naming_the_filter() -> None:
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/observations/", {"created_after": "0001-01-01T00:00+05:00"})
+    assert response.status_code == 400
+    assert "created_after" in response.json()
+
+
+def test_the_utc_field_converts_aware_values_and_keeps_naive_ones_as_utc() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from openocs.web.filters import UtcIsoDateTimeField
+
+    field = UtcIsoDateTimeField()
+    converted = field.clean("2026-01-01T00:00:00-23:55")
+    assert converted == datetime(2026, 1, 1, 23, 55, tzinfo=UTC)
+    assert converted.utcoffset() == timedelta(0)
+    assert field.clean("2026-01-01T00:00:00") == datetime(2026, 1, 1, tzinfo=UTC)

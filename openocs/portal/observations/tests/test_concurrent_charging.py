@@ -60,7 +60,8 @@ def test_concurrent_summaries_never_lose_or_double_count_time(
     postgres_only: None, submitter: Persona, staff_view_user: Persona, frozen_now: datetime
 ) -> None:
     request = Request.objects.get(pk=submit(submitter)["requests"][0]["id"])
-    start = frozen_now + timedelta(hours=1)
+    # Observations that have started: a configuration is never COMPLETED before its start.
+    start = frozen_now - timedelta(hours=1)
     per_telescope = _schedule_everywhere(request, start)
     barrier = threading.Barrier(TELESCOPES)
     failures: list[str] = []
