@@ -128,7 +128,7 @@ ORBITAL_SCHEMES = [
     "MPC_COMET",
 ]
 
-_TARGET_NUMBERS = [
+TARGET_NUMBER_FIELDS = [
     "ra",
     "dec",
     "hour_angle",
@@ -169,7 +169,7 @@ class TargetSerializer(ExtraParamsMixin, serializers.Serializer[Any]):
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
-        for name in _TARGET_NUMBERS:
+        for name in TARGET_NUMBER_FIELDS:
             fields[name] = serializers.FloatField(required=False, allow_null=True)
         return fields
 

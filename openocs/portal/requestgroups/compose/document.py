@@ -17,10 +17,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from openocs.portal.requestgroups.rules import coerce_extra_params
+from openocs.portal.requestgroups.serializers import TARGET_NUMBER_FIELDS
 
 JSON = dict[str, Any]
 
 _FLOATS = {
+    *TARGET_NUMBER_FIELDS,
     "ipp_value",
     "acceptability_threshold",
     "exposure_time",
@@ -30,32 +32,6 @@ _FLOATS = {
     "max_lunar_phase",
     "max_seeing",
     "min_transparency",
-    "ra",
-    "dec",
-    "hour_angle",
-    "proper_motion_ra",
-    "proper_motion_dec",
-    "parallax",
-    "epoch",
-    "altitude",
-    "azimuth",
-    "diff_altitude_rate",
-    "diff_azimuth_rate",
-    "diff_epoch",
-    "diff_altitude_acceleration",
-    "diff_azimuth_acceleration",
-    "epochofel",
-    "orbinc",
-    "longascnode",
-    "longofperih",
-    "argofperih",
-    "meandist",
-    "perihdist",
-    "eccentricity",
-    "meanlong",
-    "meananom",
-    "dailymot",
-    "epochofperih",
     "offset_ra",
     "offset_dec",
 }
