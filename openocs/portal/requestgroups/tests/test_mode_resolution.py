@@ -122,6 +122,45 @@ def test_acquisition_mode_schema_names_the_missing_field(
     assert _errors(submitter, group) == {}
 
 
+def _brightest_acquisition_as_configdb_ships_it(groups: dict[str, Any]) -> None:
+    # The shape of FLOYDS' BRIGHTEST in shared/data/lco-network.json: extra_params itself required.
+    groups["acquisition"]["modes"].append(
+        {
+            "code": "BRIGHTEST",
+            "schedulable": True,
+            "validation_schema": {
+                "extra_params": {
+                    "type": "dict",
+                    "required": True,
+                    "schema": {"acquire_radius": {"type": "float", "min": 0, "required": True}},
+                }
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "acquisition_config",
+    [{"mode": "BRIGHTEST"}, {"mode": "BRIGHTEST", "extra_params": {}}],
+    ids=["no extra_params key", "empty extra_params"],
+)
+def test_missing_extra_params_key_is_named_as_the_reference_names_it(
+    submitter: Persona,
+    edited_network: Callable[[Transform], None],
+    acquisition_config: dict[str, Any],
+) -> None:
+    # The reference portal fills extra_params with {} before applying the mode's schema, so a
+    # missing key is always named inside extra_params, never as "extra_params error: required
+    # field" (its API tests assert this text for FLOYDS without acquire_radius).
+    edited_network(_brightest_acquisition_as_configdb_ships_it)
+    group = imaging_group()
+    group["requests"][0]["configurations"][0]["acquisition_config"] = acquisition_config
+    assert _errors(submitter, group)["requests"][0]["configurations"][0]["non_field_errors"] == [
+        "Acquisition mode BRIGHTEST requirements are not met: "
+        "extra_params{acquire_radius error: required field}"
+    ]
+
+
 def _exposure_modes(groups: dict[str, Any]) -> None:
     groups["__list__"].append(
         {
