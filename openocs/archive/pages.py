@@ -29,8 +29,11 @@ from openocs.archive.models import Frame, Thumbnail
 from openocs.archive.views import frame_ids_of
 from openocs.server.components import mount_prefix
 from openocs.web.responses import not_found_page
+from openocs.web.target_names import target_resolve
 
 PAGE_SIZE = 25
+CONE_NAME_MAX_CHARS = 100
+CONE_NAME_RADIUS_DEG = 0.25  # a cone around a resolved name when no radius is given
 SCRIPT_MAX_FRAMES = 1000
 # the search form's inputs: the API's own query parameters (GET frames/?…)
 CHOICE_FIELDS = (
@@ -73,13 +76,45 @@ def _thumbnail_url(request: HttpRequest, frame: Frame, size: str) -> str | None:
     return None
 
 
-def _search_params(query: QueryDict) -> QueryDict:
-    """The page's query as API parameters: an end date alone means the whole of that day."""
+@dataclass(frozen=True)
+class ConeCentre:
+    """A cone's centre found from a name the viewer typed, and where it was found."""
+
+    name: str
+    ra_deg: float
+    dec_deg: float
+    source: str
+
+
+def _search_params(query: QueryDict) -> tuple[QueryDict, ConeCentre | None]:
+    """The page's query as API parameters: an end date alone means the whole of that day, and
+    a name in the cone (``cone_name``) is resolved to its RA/Dec with the same offline catalogues
+    as Compose (the default radius is then ``CONE_NAME_RADIUS_DEG``).
+
+    Raises ValidationError naming ``cone_name`` when no catalogue knows the name."""
     params = query.copy()
     end = params.get("end", "")
     if len(end) == 10:
         params["end"] = f"{end}T23:59:59.999999"
-    return params
+    name = params.pop("cone_name", [""])[-1].strip()
+    if not name:
+        return params, None
+    if len(name) > CONE_NAME_MAX_CHARS:
+        raise ValidationError({"cone_name": [f"At most {CONE_NAME_MAX_CHARS} characters."]})
+    if params.get("ra") or params.get("dec"):
+        raise ValidationError(
+            {"cone_name": ["Give either a name or RA and Dec for the cone, not both."]}
+        )
+    found = target_resolve(name)
+    if found is None:
+        raise ValidationError(
+            {"cone_name": [f"No catalogue on this server knows “{name}”: give RA and Dec."]}
+        )
+    params["ra"] = f"{found.ra_deg:.7f}"
+    params["dec"] = f"{found.dec_deg:.7f}"
+    if not params.get("radius"):
+        params["radius"] = str(CONE_NAME_RADIUS_DEG)
+    return params, ConeCentre(found.name, found.ra_deg, found.dec_deg, found.source)
 
 
 def _choices(viewer: Viewer) -> dict[str, list[str]]:
@@ -90,6 +125,17 @@ def _choices(viewer: Viewer) -> dict[str, list[str]]:
         found = selectors.aggregate(selectors.visible_frames(viewer))
         cache.set(key, found, 300)
     return dict(found)
+
+
+def _api_query(params: QueryDict) -> str:
+    """The same search as ``GET frames/`` parameters, for scripts: a resolved name is given as
+    its RA/Dec, and empty fields are left out."""
+    query = QueryDict(mutable=True)
+    for name, values in params.lists():
+        kept = [value for value in values if value]
+        if kept and name != "page":
+            query.setlist(name, kept)
+    return query.urlencode()
 
 
 @dataclass(frozen=True)
@@ -117,11 +163,13 @@ def _headers(ordering: list[str]) -> list[SortHeader]:
 def search(request: HttpRequest) -> HttpResponse:
     """The archive's root page: search frames, see thumbnails, select some to download."""
     viewer = _viewer(request)
-    params = _search_params(request.GET)
-    ordering = selectors.ordering_for(params)
     errors: dict[str, list[str]] = {}
     visible = selectors.visible_frames(viewer)
+    centre: ConeCentre | None = None
+    params = request.GET.copy()
     try:
+        params, centre = _search_params(request.GET)
+        ordering = selectors.ordering_for(params)
         frames = selectors.filter_frames(visible, params, viewer)
         frames = selectors.frames_with_relations(frames, related=False, thumbnails=True)
         page = Paginator(frames.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -131,6 +179,7 @@ def search(request: HttpRequest) -> HttpResponse:
         errors = {str(k): [str(m) for m in v] for k, v in dict(detail).items()}
         page = Paginator(visible.none(), PAGE_SIZE).get_page(1)
         rows = []
+        ordering = selectors.ordering_for(request.GET)
     choices = _choices(viewer)
     return render(
         request,
@@ -139,6 +188,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "errors": errors,
+            "centre": centre,
+            "cone_radius_deg": params.get("radius", ""),
             "headers": _headers(ordering),
             "ordering": ",".join(ordering[:1]),
             "choice_fields": [
@@ -149,6 +200,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "searched": any(v for k, v in request.GET.items() if k not in {"page", "ordering"}),
             "zip_url": _archive_path("frames/zip/"),
             "zip_max_files": conf.zip_max_files(),
+            "api_query": _api_query(params),
         },
     )
 

@@ -48,7 +48,7 @@ from openocs.archive.serializers import (
     thumbnail_json,
     version_json,
 )
-from openocs.archive.zipping import ZipEntry, zip_stream
+from openocs.archive.zipping import ZipEntry, stored_zip_length, zip_stream
 from openocs.storage import ObjectNotFound, content_type_for
 from openocs.storage.local import verify_signature
 from openocs.web.exceptions import ServiceUnavailable
@@ -460,13 +460,21 @@ class FrameZipView(ArchiveView):
                     }
                 )
         base = conf.zip_filename_base()
-        entries = (
-            _zip_entry(base, frame, version, uncompress=uncompress, catalog_only=catalog_only)
-            for frame, version in chosen
-        )
-        response = StreamingHttpResponse(
-            zip_stream(e for e in entries if e is not None), content_type="application/zip"
-        )
+        response: StreamingHttpResponse
+        if uncompress or catalog_only:  # each member is made while streaming: size unknown
+            made = (
+                _zip_entry(base, frame, version, uncompress=uncompress, catalog_only=catalog_only)
+                for frame, version in chosen
+            )
+            response = StreamingHttpResponse(
+                zip_stream(e for e in made if e is not None), content_type="application/zip"
+            )
+        else:
+            stored = [_stored_entry(base, frame, version) for frame, version in chosen]
+            response = StreamingHttpResponse(zip_stream(stored), content_type="application/zip")
+            length = stored_zip_length(stored)
+            if length is not None:  # the browser then shows the download's progress and time left
+                response["Content-Length"] = str(length)
         today = datetime.now(tz=UTC).strftime("%Y%m%d")
         response["Content-Disposition"] = f"attachment; filename={base}-{today}-{len(chosen)}.zip"
         response.set_cookie("fileDownload", "true", path="/")
@@ -525,6 +533,11 @@ def _zip_entry(
     if uncompress and version.extension == ".fits.fz":
         handle = fitsfiles.decompress(version.path, version.key)
         return ZipEntry(f"{base}/{frame.basename}.fits", fitsfiles.iter_file(handle))
+    return _stored_entry(base, frame, version)
+
+
+def _stored_entry(base: str, frame: Frame, version: Version) -> ZipEntry:
+    """A member holding the stored file as it is (its size known from the database)."""
     return ZipEntry(
         f"{base}/{frame.basename}{version.extension}",
         storage().iter_chunks(version.path, version.key),

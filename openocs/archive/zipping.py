@@ -63,3 +63,36 @@ def zip_stream(entries: Iterable[ZipEntry]) -> Iterator[bytes]:
     data = sink.take()
     if data:
         yield data
+
+
+# Below these, zipfile writes no ZIP64 records (it switches to ZIP64 for a member above
+# ZIP64_LIMIT / 1.05 bytes, for offsets above 4 GiB and for more than 65,535 members), so the
+# length of the zip is a sum of fixed-size records: exact, and known before the first byte.
+_PLAIN_ZIP_MAX_BYTES = 2_000_000_000
+_PLAIN_ZIP_MAX_MEMBERS = 65_535
+_LOCAL_HEADER_BYTES = 30
+_DATA_DESCRIPTOR_BYTES = 16  # written after each member: the stream cannot seek back
+_CENTRAL_HEADER_BYTES = 46
+_END_RECORD_BYTES = 22
+
+
+def stored_zip_length(entries: Iterable[ZipEntry]) -> int | None:
+    """The exact length in bytes of ``zip_stream(entries)``, when it can be known in advance:
+    every size known, ASCII names, no ZIP64 records; None otherwise. Sent as Content-Length,
+    it lets a browser show the download's progress and time left."""
+    total = _END_RECORD_BYTES
+    for members, entry in enumerate(entries, start=1):
+        if entry.size is None or not entry.name.isascii():
+            return None
+        name_bytes = len(entry.name)
+        total += (
+            _LOCAL_HEADER_BYTES
+            + name_bytes
+            + entry.size
+            + _DATA_DESCRIPTOR_BYTES
+            + _CENTRAL_HEADER_BYTES
+            + name_bytes
+        )
+        if total > _PLAIN_ZIP_MAX_BYTES or members > _PLAIN_ZIP_MAX_MEMBERS:
+            return None
+    return total

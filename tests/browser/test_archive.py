@@ -117,7 +117,7 @@ def test_a_member_finds_previews_and_zips_their_frames(page: Any, archive: dict[
         names = [name.rsplit("/", 1)[-1] for name in bundle.namelist()]
     assert f"{ALICE_FRAME}.fits.fz" in names
     assert f"{OTHER_FRAME}.fits.fz" not in names
-    status = page.get_by_role("status").filter(has_text="Your zip is downloading")
+    status = page.get_by_role("status").filter(has_text=f"Your zip of {rows} frames is downloading")
     expect(status).to_be_visible()
 
     with page.expect_download() as script_info:
@@ -137,3 +137,42 @@ def test_a_frame_and_its_request_link_to_each_other(page: Any, archive: dict[str
     assert page.get_by_role("heading", name=f"Request {request_id}").is_visible()
     page.get_by_role("link", name=ALICE_FRAME, exact=True).click()
     assert page.get_by_role("heading", name=ALICE_FRAME).is_visible()
+
+
+def test_a_cone_around_a_resolved_name_and_a_selection_kept_across_searches(
+    page: Any, archive: dict[str, int]
+) -> None:
+    login(page, "alice")
+    page.goto("/archive/")
+    # NGC 300 (the Sculptor Pinwheel) is found offline in OpenNGC; alice's frame points at it
+    page.get_by_label("Centred on a name").fill("NGC 300")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status").filter(has_text="is NGC0300 in OpenNGC")).to_be_visible()
+    results = page.get_by_role("region", name="Frames found")
+    assert results.get_by_role("link", name=ALICE_FRAME, exact=True).is_visible()
+    assert PUBLIC_FRAME not in results.inner_text()
+    page.get_by_label(f"Select {ALICE_FRAME}").check()
+    screenshot(page, "archive-cone-by-name")
+    assert_accessible(page)
+
+    # an unknown name is refused next to the field's name, and nothing is searched
+    page.get_by_label("Centred on a name").fill("Not a catalogued object")
+    page.get_by_role("button", name="Search").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("cone_name")
+    expect(alert).to_contain_text("No catalogue on this server knows")
+
+    # a second search: the first selection is kept, and both frames go into one zip
+    page.get_by_role("link", name="Clear").click()
+    page.get_by_label("Observation type (OBSTYPE)").select_option("BIAS")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_label(f"Select {PUBLIC_FRAME}").check()
+    expect(page.get_by_text("2 selected (1 on other pages or searches)")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download a zip").click()
+    with zipfile.ZipFile(io.BytesIO(Path(download_info.value.path()).read_bytes())) as bundle:
+        names = sorted(name.rsplit("/", 1)[-1] for name in bundle.namelist())
+    assert names == sorted([f"{ALICE_FRAME}.fits.fz", f"{PUBLIC_FRAME}.fits.fz"])
+    page.get_by_role("button", name="Clear the selection").click()
+    expect(page.get_by_text("0 selected", exact=True)).to_be_visible()
+    assert page.get_by_role("button", name="Download a zip").is_disabled()

@@ -158,3 +158,25 @@ def test_the_docs_example_is_the_pages_search(frames):
     page = Client().get(f"/archive/?{url.query}")
     assert page.status_code == 200
     assert [f["basename"] for f in api.json()["results"]] == listed(page)
+
+
+def test_a_cone_centred_on_a_name_is_resolved_offline_and_named_when_unknown(frames):
+    page = Client().get("/archive/", {"cone_name": "M31"}).content.decode()
+    assert "is <strong>NGC0224</strong> in OpenNGC (pyongc)" in page
+    assert "frames within 0.25° of it" in page
+    # the scripts' equivalent is the API's own query: the name's RA/Dec, no empty fields
+    hint = re.search(r'class="archive-api-query">GET ([^<]+)<', page)
+    assert hint is not None
+    assert "cone_name" not in hint.group(1) and "ra=10.68" in hint.group(1)
+    assert "radius=0.25" in hint.group(1) and "start=" not in hint.group(1)
+
+    unknown = Client().get("/archive/", {"cone_name": "Not a catalogued object"})
+    assert unknown.status_code == 200
+    assert "<strong>cone_name</strong>: No catalogue on this server knows" in (
+        unknown.content.decode()
+    )
+    assert listed(unknown) == []
+    both = Client().get("/archive/", {"cone_name": "M31", "ra": "10", "dec": "41"})
+    assert "Give either a name or RA and Dec" in both.content.decode()
+    too_long = Client().get("/archive/", {"cone_name": "x" * 101}).content.decode()
+    assert "<strong>cone_name</strong>: At most 100 characters." in too_long

@@ -10,6 +10,7 @@ import numpy as np
 from astropy.io import fits
 
 from openocs.archive.tests.conftest import FITS_DIR
+from openocs.archive.zipping import ZipEntry, stored_zip_length, zip_stream
 
 
 def zip_names(response: Any) -> tuple[list[str], dict[str, bytes]]:
@@ -32,6 +33,10 @@ def test_anonymous_zip_holds_only_public_frames_byte_identical(archive_of_real_f
     assert response["Content-Disposition"].startswith("attachment; filename=ocs_archive_data-")
     assert response["Content-Disposition"].endswith("-6.zip")
     assert response.cookies["fileDownload"].value == "true"
+    length = int(response["Content-Length"])  # exact: the browser shows progress and time left
+    content = b"".join(response.streaming_content)
+    assert len(content) == length
+    response.streaming_content = iter([content])
     names, contents = zip_names(response)
     assert len(names) == 6
     assert "ocs_archive_data/coj1m011-kb05-20150219-0125-e90.fits.fz" not in names
@@ -82,6 +87,7 @@ def test_uncompress_gives_plain_fits_with_the_same_pixels(archive_of_real_frames
     response = anonymous.post(
         "/archive/frames/zip/", {"frame_ids": [frame_id], "uncompress": True}, format="json"
     )
+    assert not response.has_header("Content-Length")  # made while streaming: size unknown
     names, contents = zip_names(response)
     assert names == ["ocs_archive_data/coj1m011-fl08-20151216-0049-b00.fits"]
     with (
@@ -121,3 +127,16 @@ def test_per_user_limits_on_count_and_size(archive_of_real_frames, anonymous, se
 def test_missing_frame_ids_names_the_field(anonymous, store_root):
     response = anonymous.post("/archive/frames/zip/", {}, format="json")
     assert response.json() == {"frame_ids": ["This field is required."]}
+
+
+def test_the_announced_length_is_exact_or_absent() -> None:
+    entries = [
+        ZipEntry(f"base/frame-{i}.fits.fz", [b"x" * size], size)
+        for i, size in enumerate([0, 1, 2880, 70_001])
+    ]
+    assert stored_zip_length(entries) == len(b"".join(zip_stream(entries)))
+    # no length when a size is unknown, a name is not ASCII, or ZIP64 records would be written
+    assert stored_zip_length([ZipEntry("a.fits", [b"x"], None)]) is None
+    assert stored_zip_length([ZipEntry("é.fits", [b"x"], 1)]) is None
+    assert stored_zip_length([ZipEntry("big.fits", [], 2**31)]) is None
+    assert stored_zip_length([ZipEntry(f"{i}", [], 0) for i in range(70_000)]) is None

@@ -9,14 +9,11 @@ from typing import Any
 
 from django.conf import settings
 
-from openocs.env import env_bool, env_list
+from openocs.env import env_list
 
 # Origins (``https://tom.example.org``, any port when none is given) that TOM Toolkit's
 # redirect flow may send a person back to after a submission. Empty: no redirect is followed.
 OCS_COMPOSE_REDIRECT_ORIGINS = env_list("OCS_COMPOSE_REDIRECT_ORIGINS", [])
-# Let the target-name search ask CDS Sesame on the internet when the shipped catalogues do not
-# know a name. Off by default: the page works offline.
-OCS_TARGET_RESOLVER_ONLINE = env_bool("OCS_TARGET_RESOLVER_ONLINE", False)
 
 
 def setting(name: str) -> Any:

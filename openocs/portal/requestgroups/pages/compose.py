@@ -27,12 +27,12 @@ from openocs.portal.requestgroups.compose.feedback import Feedback, feedback_for
 from openocs.portal.requestgroups.compose.form import build_form
 from openocs.portal.requestgroups.compose.mpc import MpcElementsError, elements_from_mpc
 from openocs.portal.requestgroups.compose.plots import pattern_figure, visibility_figure
-from openocs.portal.requestgroups.compose.resolver import target_resolve
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.drafts import DraftSerializer, drafts_visible_to
 from openocs.portal.requestgroups.selectors import requestgroups_visible_to
 from openocs.portal.requestgroups.serializers import RequestSerializer, render_request_group
 from openocs.portal.requestgroups.validation import GroupValidation, requestgroup_validate
+from openocs.web.target_names import target_resolve
 
 Document = dict[str, Any]
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from django.test import override_settings
 
-from openocs.portal.requestgroups.compose import resolver
-from openocs.portal.requestgroups.compose.resolver import resolve_sesame, target_resolve
+from openocs.web import target_names as resolver
+from openocs.web.target_names import resolve_sesame, target_resolve
 
 ARCSEC_DEG = 1.0 / 3600.0
 

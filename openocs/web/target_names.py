@@ -16,9 +16,14 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
+from django.conf import settings
 
-from openocs.portal.requestgroups.compose.conf import setting
+from openocs.env import env_bool
 
+# Let target-name searches (Compose, the archive's cone) ask CDS Sesame on the internet when the
+# shipped catalogues do not know a name. Off by default: the pages work offline. A Django setting
+# of the same name wins (tests override it).
+OCS_TARGET_RESOLVER_ONLINE = env_bool("OCS_TARGET_RESOLVER_ONLINE", False)
 SESAME_URL = "https://cds.unistra.fr/cgi-bin/nph-sesame/-oI/SNV?"
 _SESAME_TIMEOUT_S = 5.0
 
@@ -149,6 +154,6 @@ def target_resolve(name: str) -> ResolvedTarget | None:
         found = resolver(name)
         if found is not None:
             return found
-    if setting("OCS_TARGET_RESOLVER_ONLINE"):
+    if getattr(settings, "OCS_TARGET_RESOLVER_ONLINE", OCS_TARGET_RESOLVER_ONLINE):
         return resolve_sesame(name)
     return None
