@@ -42,6 +42,9 @@ CHANGES_MAX_WAIT_S = 60.0
 """The longest long poll asked of ``/api/changes/`` (well inside the 120 s read timeout; the
 portal caps it further with ``OCS_CHANGES_MAX_WAIT_S``)."""
 PREEMPTION_REFUSED = "Cannot cancel IN_PROGRESS observations unless preemption_enabled is True"
+MAX_BULK_ITEMS = 1000
+"""The portal's default ``OCS_MAX_BULK_ITEMS``: the most items one bulk call may carry. Longer
+lists are sent in several calls of at most this many items, so a big schedule is never a 400."""
 
 
 class _Model(BaseModel):
@@ -150,8 +153,12 @@ class PortalSchedulingClient:
         semester_timeout_s: float = SEMESTER_TIMEOUT_S,
         feed_timeout_s: float = FEED_TIMEOUT_S,
         timeout_s: float = WRITE_TIMEOUT_S,
+        max_bulk_items: int = MAX_BULK_ITEMS,
     ) -> None:
+        if max_bulk_items < 1:
+            raise ValueError(f"max_bulk_items must be at least 1, not {max_bulk_items}")
         self.base_url = base_url
+        self.max_bulk_items = max_bulk_items
         self._semester_http = HttpClient(
             base_url, token=token, timeout_s=semester_timeout_s, transport=transport
         )
@@ -348,14 +355,35 @@ class PortalSchedulingClient:
             raise self._format_error(path, error) from error
 
     # -- writes --------------------------------------------------------------------------------
+    def _chunks(self, items: Sequence[Any]) -> list[Sequence[Any]]:
+        """``items`` in slices of at most ``max_bulk_items`` (an empty list is one empty call, as
+        before chunking)."""
+        size = self.max_bulk_items
+        return [items[start : start + size] for start in range(0, len(items), size)] or [items]
+
     def create_observations(self, observations: Sequence[Mapping[str, Any]]) -> CreateResult:
-        """``POST api/observations/`` with a list (§3.1); per-item errors are in the result."""
+        """``POST api/observations/`` with a list (§3.1); per-item errors are in the result.
+
+        A list longer than ``max_bulk_items`` (the portal's ``OCS_MAX_BULK_ITEMS``) goes in
+        several calls; the result adds their counts and keys every error by its index in
+        ``observations``. Each call is atomic on its own, so a failed call after a successful
+        one leaves the earlier chunks created (the caller replans from the portal's schedule).
+        """
         path = "api/observations/"
-        response = self.http.request("POST", path, json=list(observations))
-        try:
-            return CreateResult.model_validate(self.http.json(response))
-        except ValidationError as error:
-            raise self._format_error(path, error) from error
+        num_created = 0
+        errors: dict[str, Any] = {}
+        for number, chunk in enumerate(self._chunks(list(observations))):
+            offset = number * self.max_bulk_items
+            response = self.http.request("POST", path, json=list(chunk))
+            try:
+                result = CreateResult.model_validate(self.http.json(response))
+            except ValidationError as error:
+                raise self._format_error(path, error) from error
+            num_created += result.num_created
+            for index, item_error in result.errors.items():
+                key = str(int(index) + offset) if index.isdigit() else index
+                errors[key] = item_error
+        return CreateResult(num_created=num_created, errors=errors)
 
     def _cancel(self, body: Mapping[str, Any]) -> int:
         path = "api/observations/cancel/"
@@ -375,14 +403,18 @@ class PortalSchedulingClient:
     def cancel_ids(self, ids: Sequence[int], *, preemption_enabled: bool) -> int:
         """Cancel (or abort, with preemption) observations by id (§3.2). The ids are exact, so
         every scheduled type is included: the portal's ``include_rr`` defaults to false, and
-        without it a moved rapid-response observation would stay beside its replacement."""
-        return self._cancel(
-            {
-                "ids": list(ids),
-                "include_normal": True,
-                "include_rr": True,
-                "preemption_enabled": preemption_enabled,
-            }
+        without it a moved rapid-response observation would stay beside its replacement.
+        More than ``max_bulk_items`` ids go in several calls."""
+        return sum(
+            self._cancel(
+                {
+                    "ids": list(chunk),
+                    "include_normal": True,
+                    "include_rr": True,
+                    "preemption_enabled": preemption_enabled,
+                }
+            )
+            for chunk in self._chunks(list(ids))
         )
 
     def cancel_range(

@@ -298,7 +298,8 @@ def run(
 
     from openocs.clients.configdb import ConfigDBClient
     from openocs.clients.downtime import DowntimeClient
-    from openocs.clients.scheduling import PortalSchedulingClient
+    from openocs.clients.scheduling import MAX_BULK_ITEMS, PortalSchedulingClient
+    from openocs.env import env_int
     from openocs.scheduler.daemon import CycleReport, DaemonConfig, SchedulerDaemon
     from openocs.scheduler.sources import HttpDataSource
 
@@ -315,7 +316,10 @@ def run(
             handler.setFormatter(JsonFormatter())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     portal_url = _with_slash(portal_url)
-    portal = PortalSchedulingClient(portal_url, token=token)
+    # The portal's bulk limit, read from the same variable the portal reads: a big schedule is
+    # written in calls of at most this many observations instead of being refused with a 400.
+    max_bulk_items = env_int("OCS_MAX_BULK_ITEMS", MAX_BULK_ITEMS, minimum=1)
+    portal = PortalSchedulingClient(portal_url, token=token, max_bulk_items=max_bulk_items)
     configdb = ConfigDBClient(_with_slash(configdb_url or portal_url + "configdb/"), refresh_s=60)
     downtime = DowntimeClient(_with_slash(downtime_url or portal_url + "downtime/"), timeout_s=120)
     source = HttpDataSource(

@@ -236,3 +236,49 @@ def test_telescope_states_of_an_unexpected_shape_are_a_format_error() -> None:
 
     with pytest.raises(ResponseFormatError):
         _client(handler).telescope_states(start=T0, end=T0)
+
+
+def test_creates_beyond_the_bulk_limit_go_in_chunks_with_errors_keyed_by_their_own_index() -> None:
+    sizes: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        items = json.loads(request.content)
+        if len(items) > 2:  # the portal's OCS_MAX_BULK_ITEMS
+            return httpx.Response(400, json={"non_field_errors": ["too many"]})
+        sizes.append(len(items))
+        errors = {str(i): {"request": ["bad"]} for i, item in enumerate(items) if item["bad"]}
+        return httpx.Response(201, json={"num_created": len(items) - len(errors), "errors": errors})
+
+    client = PortalSchedulingClient(
+        "http://portal.test/",
+        token="secret",
+        transport=httpx.MockTransport(handler),
+        max_bulk_items=2,
+    )
+    observations = [{"n": n, "bad": n in (1, 4)} for n in range(5)]
+    result = client.create_observations(observations)
+    assert sizes == [2, 2, 1]
+    assert result.num_created == 3
+    assert set(result.errors) == {"1", "4"}
+
+
+def test_cancels_beyond_the_bulk_limit_go_in_chunks() -> None:
+    bodies: list[list[int]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        ids = json.loads(request.content)["ids"]
+        if len(ids) > 2:
+            return httpx.Response(400, json={"ids": ["too many"]})
+        bodies.append(ids)
+        return httpx.Response(200, json={"canceled": len(ids)})
+
+    client = PortalSchedulingClient(
+        "http://portal.test/",
+        token="secret",
+        transport=httpx.MockTransport(handler),
+        max_bulk_items=2,
+    )
+    assert client.cancel_ids([1, 2, 3, 4, 5], preemption_enabled=False) == 5
+    assert bodies == [[1, 2], [3, 4], [5]]
+    with pytest.raises(ValueError):
+        PortalSchedulingClient("http://portal.test/", token=None, max_bulk_items=0)
