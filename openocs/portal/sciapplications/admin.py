@@ -11,6 +11,7 @@ from openocs.portal.sciapplications.errors import ApplicationError
 from openocs.portal.sciapplications.models import (
     Call,
     CoInvestigator,
+    Review,
     ScienceApplication,
     TimeRequest,
 )
@@ -33,13 +34,21 @@ class CoInvestigatorInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
+class ReviewInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Review
+    extra = 0
+    fields = ("reviewer", "grade", "comments", "graded")
+    readonly_fields = ("graded",)
+    raw_id_fields = ("reviewer",)
+
+
 @admin.register(ScienceApplication)
 class ScienceApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("id", "title", "call", "submitter", "status", "tac_rank", "proposal")
     list_filter = ("status", "call")
     search_fields = ("title", "submitter__username", "pi")
     readonly_fields = ("status", "submitted", "proposal")
-    inlines = (TimeRequestInline, CoInvestigatorInline)
+    inlines = (TimeRequestInline, CoInvestigatorInline, ReviewInline)
     actions = ("accept", "reject", "port")
 
     def _each(

@@ -73,6 +73,11 @@ class ScienceApplication(models.Model):
     tac_rank = models.PositiveIntegerField(default=0)
     tac_priority = models.PositiveIntegerField(default=0)
     pdf = models.FileField(upload_to="sciapplications/", blank=True, default="")
+    pdf_pages = models.PositiveIntegerField(default=0, help_text="Pages of the PDF, when read.")
+    pdf_words = models.PositiveIntegerField(default=0, help_text="Words of the PDF's text.")
+    targets = models.JSONField(
+        default=list, blank=True, help_text='Target list: [{"name", "ra", "dec"}] in degrees.'
+    )
     tags = models.JSONField(default=list, blank=True)
     proposal = models.ForeignKey(
         Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
@@ -124,3 +129,41 @@ class CoInvestigator(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Review(models.Model):
+    """A reviewer's assignment to an application, and the grade and comments they record.
+
+    ``grade`` runs from 1 (outstanding) to 5 (poor); it stays empty until the reviewer records
+    it, and the ranking of a call orders its applications by their mean grade.
+    """
+
+    GRADE_CHOICES: ClassVar[list[tuple[int, str]]] = [
+        (1, "1 — outstanding"),
+        (2, "2 — excellent"),
+        (3, "3 — good"),
+        (4, "4 — fair"),
+        (5, "5 — poor"),
+    ]
+
+    science_application = models.ForeignKey(
+        ScienceApplication, on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_reviews"
+    )
+    grade = models.PositiveSmallIntegerField(null=True, blank=True, choices=GRADE_CHOICES)
+    comments = models.TextField(blank=True, default="")
+    assigned = models.DateTimeField(auto_now_add=True)
+    graded = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["science_application", "reviewer"], name="one_review_per_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.science_application_id}"

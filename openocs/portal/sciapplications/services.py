@@ -1,5 +1,8 @@
 """Writes on science applications: draft, submit, accept, reject, copy and port (atomic).
 
+Uploads are checked before anything is written: size, PDF magic bytes, pages and words
+(``check_pdf``, with pypdf); target lists are names with RA/Dec in degrees (``check_targets``).
+
 ``application_port`` turns an accepted application into an inactive proposal with its time
 allocations (through the ledger), its PI and co-investigators (members, or invitations for people
 without an account) in one transaction: a failure anywhere leaves nothing behind.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +20,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from openocs.portal.mail import send_email
 from openocs.portal.proposals import accounting
@@ -28,7 +34,8 @@ from openocs.portal.proposals.models import (
     ProposalInvite,
     ScienceCollaboration,
 )
-from openocs.portal.sciapplications import conf
+from openocs.portal.requestgroups.compose.document import sexagesimal_to_deg
+from openocs.portal.sciapplications import conf, emails
 from openocs.portal.sciapplications.errors import ApplicationError
 from openocs.portal.sciapplications.models import (
     Call,
@@ -45,6 +52,7 @@ EDITABLE_FIELDS = (
     "pi_last_name",
     "pi_institution",
     "tags",
+    "targets",
 )
 PREFIXES = {Call.SCI: "", Call.DDT: "DDT", Call.KEY: "KEY", Call.NAOC: "NAOC"}
 
@@ -60,15 +68,119 @@ def check_abstract(text: str) -> None:
         )
 
 
-def check_pdf(upload: UploadedFile[Any]) -> None:
-    """A real PDF (magic bytes), not larger than ``OCS_SCIAPP_PDF_MAX_MB``."""
+@dataclass(frozen=True)
+class PdfFacts:
+    """What the checks read from an uploaded PDF."""
+
+    pages: int
+    words: int
+
+
+def _pdf_text_facts(upload: UploadedFile[Any]) -> PdfFacts:
+    try:
+        reader = PdfReader(upload)
+        if reader.is_encrypted:
+            raise ApplicationError(
+                "The PDF is protected by a password; upload it without one.", field="pdf"
+            )
+        pages = len(reader.pages)
+        if pages > conf.PDF_MAX_PAGES:
+            return PdfFacts(pages=pages, words=0)  # refused on its pages; no need to read on
+        words = sum(len((page.extract_text() or "").split()) for page in reader.pages)
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError) as error:
+        raise ApplicationError(
+            "The PDF cannot be read; export it again from your editor.", field="pdf"
+        ) from error
+    finally:
+        upload.seek(0)
+    return PdfFacts(pages=pages, words=words)
+
+
+def check_pdf(upload: UploadedFile[Any]) -> PdfFacts:
+    """A real PDF within ``OCS_SCIAPP_PDF_MAX_MB``, ``…_MAX_PAGES`` and ``…_MAX_WORDS``.
+
+    Each refusal names the limit and what the file has, so the applicant knows what to cut.
+    """
     if upload.size is not None and upload.size > conf.PDF_MAX_MB * 1024 * 1024:
-        raise ApplicationError(f"The PDF is larger than {conf.PDF_MAX_MB} MB.", field="pdf")
+        raise ApplicationError(
+            f"The PDF is {upload.size / (1024 * 1024):.1f} MB; the limit is {conf.PDF_MAX_MB} MB.",
+            field="pdf",
+        )
     upload.seek(0)
     head = upload.read(5)
     upload.seek(0)
     if head != b"%PDF-":
         raise ApplicationError("The file is not a PDF document.", field="pdf")
+    facts = _pdf_text_facts(upload)
+    if facts.pages > conf.PDF_MAX_PAGES:
+        raise ApplicationError(
+            f"The PDF has {facts.pages} pages; the limit is {conf.PDF_MAX_PAGES} pages.",
+            field="pdf",
+        )
+    if facts.words > conf.PDF_MAX_WORDS:
+        raise ApplicationError(
+            f"The PDF has {facts.words:,} words; the limit is {conf.PDF_MAX_WORDS:,} words.",
+            field="pdf",
+        )
+    return facts
+
+
+def check_targets(targets: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target a name with an RA in [0, 360) and a Dec in [-90, 90] degrees."""
+    checked: list[dict[str, Any]] = []
+    for number, target in enumerate(targets, start=1):
+        name = str(target.get("name", "")).strip()
+        try:
+            ra = float(target["ra"])
+            dec = float(target["dec"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ApplicationError(
+                f"Target {number}: give its RA and Dec.", field="targets"
+            ) from error
+        if not name:
+            raise ApplicationError(f"Target {number}: give it a name.", field="targets")
+        if not (0.0 <= ra < 360.0 and -90.0 <= dec <= 90.0):
+            raise ApplicationError(
+                f"Target {number} ({name}): RA must be 0–360° and Dec −90–90°.",
+                field="targets",
+            )
+        checked.append({"name": name[:100], "ra": round(ra, 7), "dec": round(dec, 7)})
+    return checked
+
+
+def _angle(text: str, *, hours: bool) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return sexagesimal_to_deg(text, hours=hours)
+
+
+def targets_from_text(text: str) -> list[dict[str, Any]]:
+    """``name, RA, Dec`` per line (degrees or ``hh:mm:ss`` / ``±dd:mm:ss``) as checked targets."""
+    targets: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(",")]
+        if len(parts) != 3:
+            raise ApplicationError(
+                f"Line {number}: write the name, RA and Dec separated by commas.",
+                field="targets",
+            )
+        name, ra_text, dec_text = parts
+        ra = _angle(ra_text, hours=":" in ra_text or " " in ra_text)
+        dec = _angle(dec_text, hours=False)
+        if ra is None or dec is None:
+            raise ApplicationError(
+                f"Line {number}: RA and Dec must be degrees or hh:mm:ss / ±dd:mm:ss.",
+                field="targets",
+            )
+        targets.append({"name": name, "ra": ra, "dec": dec})
+    return check_targets(targets)
+
+
+def targets_as_text(targets: Sequence[dict[str, Any]]) -> str:
+    return "\n".join(f"{t['name']}, {t['ra']:g}, {t['dec']:g}" for t in targets)
 
 
 def call_is_open(call: Call, *, now: datetime | None = None) -> bool:
@@ -160,15 +272,17 @@ def application_create(
             "Only collaboration administrators may answer this call.", field="call"
         )
     check_abstract(fields.get("abstract", ""))
-    if pdf is not None:
-        check_pdf(pdf)
+    if "targets" in fields:
+        fields = {**fields, "targets": check_targets(fields["targets"])}
+    facts = check_pdf(pdf) if pdf is not None else None
     application = ScienceApplication.objects.create(
         submitter=submitter,
         call=call,
         title=title,
         **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS},
     )
-    if pdf is not None:
+    if pdf is not None and facts is not None:
+        application.pdf_pages, application.pdf_words = facts.pages, facts.words
         application.pdf.save(pdf.name or "application.pdf", pdf, save=True)
     try:
         _replace_children(application, timerequests=timerequests, coinvestigators=coinvestigators)
@@ -197,6 +311,8 @@ def application_update(
         raise ApplicationError("Only draft applications can be changed.")
     if "abstract" in fields:
         check_abstract(fields["abstract"])
+    if "targets" in fields:
+        fields = {**fields, "targets": check_targets(fields["targets"])}
     changed = [k for k in fields if k in EDITABLE_FIELDS]
     for name in changed:
         setattr(locked, name, fields[name])
@@ -210,7 +326,8 @@ def application_update(
     locked.save()
     previous = locked.pdf.name if pdf is not None and locked.pdf else None
     if pdf is not None:
-        check_pdf(pdf)
+        facts = check_pdf(pdf)
+        locked.pdf_pages, locked.pdf_words = facts.pages, facts.words
         locked.pdf.save(pdf.name or "application.pdf", pdf, save=True)
     try:
         _replace_children(locked, timerequests=timerequests, coinvestigators=coinvestigators)
@@ -308,6 +425,9 @@ def application_accept(
 def application_reject(*, application: ScienceApplication, actor: Any) -> ScienceApplication:
     locked = _decide(application, to=ScienceApplication.REJECTED)
     locked.save(update_fields=["status", "modified"])
+    emails.queue_rejected(
+        emails=[locked.submitter.email, locked.pi], title=locked.title, call=str(locked.call)
+    )
     return locked
 
 
@@ -389,7 +509,42 @@ def application_port(
     locked.status = ScienceApplication.PORTED
     locked.proposal = proposal
     locked.save(update_fields=["status", "proposal", "modified"])
+    emails.queue_accepted(
+        emails=[locked.submitter.email, locked.pi],
+        title=locked.title,
+        proposal_id=proposal.id,
+        allocation_lines=[
+            f"{r.semester_id}, {', '.join(r.instrument_types)}: {r.std_time:g} h standard, "
+            f"{r.rr_time:g} h rapid response, {r.tc_time:g} h time critical"
+            for r in approved
+        ],
+    )
     return proposal
+
+
+@transaction.atomic
+def application_accept_into_proposal(
+    *,
+    application: ScienceApplication,
+    actor: Any,
+    approved_timerequest_ids: Iterable[int] | None = None,
+    tac_rank: int | None = None,
+    tac_priority: int | None = None,
+) -> Proposal:
+    """Accept a submitted application and port it into a proposal, in one transaction.
+
+    What the committee does from its ranking page: the time requests approved become the
+    proposal's allocations, and the applicant hears of it by e-mail. Nothing is left half-done:
+    a refused port (a taken proposal id, say) leaves the application SUBMITTED.
+    """
+    accepted = application_accept(
+        application=application,
+        actor=actor,
+        approved_timerequest_ids=approved_timerequest_ids,
+        tac_rank=tac_rank,
+        tac_priority=tac_priority,
+    )
+    return application_port(application=accepted, actor=actor)
 
 
 def _port_members(application: ScienceApplication, *, proposal: Proposal, actor: Any) -> None:

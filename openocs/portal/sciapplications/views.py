@@ -21,11 +21,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from openocs.portal.proposals.filters import BooleanQueryFilter
-from openocs.portal.proposals.models import ScienceCollaboration
 from openocs.portal.proposals.selectors import is_staff_view
 from openocs.portal.sciapplications import services
 from openocs.portal.sciapplications.errors import ApplicationError
 from openocs.portal.sciapplications.models import Call, ScienceApplication
+from openocs.portal.sciapplications.selectors import calls_visible_to
 from openocs.portal.sciapplications.serializers import (
     AcceptSerializer,
     CallSerializer,
@@ -75,11 +75,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet[Call]):
     queryset = Call.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self) -> QuerySet[Call]:
-        calls = Call.objects.prefetch_related("eligible_semesters").order_by("-deadline", "id")
-        user = self.request.user
-        if is_staff_view(user) or ScienceCollaboration.objects.filter(admin_id=user.pk).exists():
-            return calls
-        return calls.exclude(proposal_type=Call.COLAB)
+        return calls_visible_to(self.request.user)
 
 
 class ScienceApplicationViewSet(viewsets.ModelViewSet[ScienceApplication]):

@@ -14,11 +14,12 @@ from openocs.portal.conftest import Persona
 from openocs.portal.proposals.models import Semester
 from openocs.portal.sciapplications import services
 from openocs.portal.sciapplications.models import Call, ScienceApplication
+from openocs.portal.sciapplications.tests.pdfs import make_pdf
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
 SINISTRO = "1M0-SCICAM-SINISTRO"
 FLOYDS = "2M0-FLOYDS-SCICAM"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = make_pdf(["Scientific justification: kilonovae in gravitational-wave fields."])
 
 
 @pytest.fixture
