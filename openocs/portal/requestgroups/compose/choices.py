@@ -13,7 +13,11 @@ from typing import Any
 from django.utils import timezone
 
 from openocs.portal.proposals.models import Proposal, TimeAllocation
-from openocs.portal.requestgroups.configuration import load_portal_configuration
+from openocs.portal.requestgroups.configuration import (
+    PortalConfiguration,
+    TelescopeInfo,
+    load_portal_configuration,
+)
 
 Choice = tuple[str, str]
 
@@ -56,15 +60,68 @@ class InstrumentChoices:
     """Parameters every instrument config of the type may give (e.g. ``defocus``)."""
 
 
+@dataclass(frozen=True)
+class LocationChoices:
+    """Where a request may go: the sites, the enclosures of the chosen site and the telescopes
+    of the chosen enclosure that host every instrument of the request (configdb's network)."""
+
+    sites: list[Choice]
+    enclosures: list[Choice]
+    telescopes: list[Choice]
+
+
 @dataclass
 class ComposeChoices:
     proposals: list[Choice]
     instruments: dict[str, InstrumentChoices] = field(default_factory=dict)
     telescope_classes: list[str] = field(default_factory=list)
     sites: list[str] = field(default_factory=list)
+    network: PortalConfiguration | None = None
+    staff: bool = False
 
     def instrument(self, code: str) -> InstrumentChoices | None:
         return self.instruments.get(str(code).upper())
+
+    def candidate_telescopes(
+        self, instrument_types: list[str], telescope_class: str
+    ) -> list[TelescopeInfo]:
+        """Telescopes of ``telescope_class`` that host every one of ``instrument_types`` (the
+        selector the API's visibility and location rules use)."""
+        types = [t for t in instrument_types if t]
+        if self.network is None or not types:
+            return []
+        return self.network.candidate_telescopes(
+            location={"telescope_class": telescope_class},
+            instrument_types=types,
+            include_non_schedulable=self.staff,
+        )
+
+    def locations(self, instrument_types: list[str], location: dict[str, Any]) -> LocationChoices:
+        """The site, enclosure and telescope choices for a request's instruments, each level
+        narrowed by the one above it."""
+        candidates = self.candidate_telescopes(
+            instrument_types, str(location.get("telescope_class") or "")
+        )
+        site = str(location.get("site") or "")
+        enclosure = str(location.get("enclosure") or "")
+        names = self.site_names()
+        sites = sorted({t.site for t in candidates})
+        enclosures = sorted({t.enclosure for t in candidates if t.site == site})
+        telescopes = sorted(
+            {t.code for t in candidates if (t.site, t.enclosure) == (site, enclosure)}
+        )
+        return LocationChoices(
+            sites=[
+                (code, f"{code} — {names[code]}" if names.get(code) else code) for code in sites
+            ],
+            enclosures=[(code, code) for code in enclosures],
+            telescopes=[(code, code) for code in telescopes],
+        )
+
+    def site_names(self) -> dict[str, str]:
+        if self.network is None:
+            return {}
+        return {str(s["code"]): str(s.get("name") or "") for s in self.network.sites}
 
 
 def _singular(group_type: str) -> str:
@@ -182,4 +239,6 @@ def compose_choices(*, user: Any, proposal_id: str) -> ComposeChoices:
         instruments=instruments,
         telescope_classes=classes,
         sites=configuration.site_codes(),
+        network=configuration,
+        staff=bool(getattr(user, "is_staff", False)),
     )

@@ -124,6 +124,7 @@ class RequestForm:
     path: str
     number: int
     fields: list[Field]
+    location: list[Field]
     more: list[Field]
     windows: list[WindowForm]
     configurations: list[ConfigurationForm]
@@ -258,26 +259,10 @@ class _Builder:
         return ComposeForm(fields=fields, requests=forms, hidden=self.hidden())
 
     def request(self, node: dict[str, Any], path: str, number: int) -> RequestForm:
-        location = _dict(node, "location")
         fields = [
-            self.select(
-                location,
-                f"{path}.location",
-                "telescope_class",
-                "Telescope class",
-                [(c, c) for c in self.choices.telescope_classes],
-            ),
             self.field(node, path, "observation_note", "Note to the observatory", kind="text"),
         ]
         more = [
-            self.select(
-                location,
-                f"{path}.location",
-                "site",
-                "Site",
-                [(c, c) for c in self.choices.sites],
-                blank="Any site",
-            ),
             self.field(
                 node,
                 path,
@@ -318,11 +303,53 @@ class _Builder:
             path=path,
             number=number,
             fields=fields,
+            location=self.location(_dict(node, "location"), f"{path}.location", node),
             more=more,
             windows=windows,
             configurations=configurations,
             duration=self.durations.get(path, ""),
         )
+
+    def location(self, node: dict[str, Any], path: str, request: dict[str, Any]) -> list[Field]:
+        """Telescope class, then site, enclosure and telescope among those that host every
+        instrument of the request; each choice narrows the next."""
+        types = [
+            str(c.get("instrument_type") or "")
+            for c in _list(request, "configurations")
+            if isinstance(c, dict)
+        ]
+        offered = self.choices.locations(types, node)
+        return [
+            self.select(
+                node,
+                path,
+                "telescope_class",
+                "Telescope class",
+                [(c, c) for c in self.choices.telescope_classes],
+            ),
+            self.select(
+                node, path, "site", "Site", offered.sites, blank="Any site", trigger=STRUCTURE
+            ),
+            self.select(
+                node,
+                path,
+                "enclosure",
+                "Enclosure",
+                offered.enclosures,
+                blank="Any enclosure",
+                trigger=STRUCTURE,
+                help="" if node.get("site") else "choose a site first",
+            ),
+            self.select(
+                node,
+                path,
+                "telescope",
+                "Telescope",
+                offered.telescopes,
+                blank="Any telescope",
+                help="" if node.get("enclosure") else "choose an enclosure first",
+            ),
+        ]
 
     def configuration(self, node: dict[str, Any], path: str, number: int) -> ConfigurationForm:
         instrument = self.choices.instrument(str(node.get("instrument_type", "")))

@@ -22,7 +22,7 @@ from rest_framework import serializers
 from openocs.portal.requestgroups import expansion, services
 from openocs.portal.requestgroups.compose import document as documents
 from openocs.portal.requestgroups.compose import tom
-from openocs.portal.requestgroups.compose.choices import compose_choices
+from openocs.portal.requestgroups.compose.choices import ComposeChoices, compose_choices
 from openocs.portal.requestgroups.compose.feedback import Feedback, feedback_for, flatten_errors
 from openocs.portal.requestgroups.compose.form import build_form
 from openocs.portal.requestgroups.compose.mpc import MpcElementsError, elements_from_mpc
@@ -251,6 +251,24 @@ def _follow_instrument(document: Document, user: Any) -> None:
                     code for code, _ in instrument.readout_modes
                 }:
                     ic.pop("mode")
+        _follow_location(location, request, choices)
+
+
+def _follow_location(location: Document, request: Document, choices: ComposeChoices) -> None:
+    """Drop a site, enclosure or telescope that does not host the request's instruments (or
+    lies outside the level above it), so that the choices offered and the value agree."""
+    types = [str(c.get("instrument_type") or "") for c in request.get("configurations", [])]
+    offered = choices.locations(types, location)
+    levels = (
+        ("site", offered.sites),
+        ("enclosure", offered.enclosures),
+        ("telescope", offered.telescopes),
+    )
+    dropping = False
+    for key, options in levels:
+        if dropping or (location.get(key) and location[key] not in {c for c, _ in options}):
+            dropping = True
+            location.pop(key, None)
 
 
 def _node(document: Document, path: str) -> Any:

@@ -350,3 +350,44 @@ def test_someone_in_no_proposal_is_told_so(outsider: Persona, network: None) -> 
     client.login(username=outsider.user.username, password=PERSONA_PASSWORD)
     body = client.get("/create").content.decode()
     assert "not a member of an active proposal" in body
+
+
+def test_offers_the_sites_enclosures_and_telescopes_that_host_the_instrument(
+    browser: Client,
+) -> None:
+    def options(body: str, key: str) -> list[str]:
+        select = re.search(
+            rf'<select id="f-requests-0-location-{key}"[^>]*>(.*?)</select>', body, re.S
+        )
+        assert select, body[:2000]
+        return re.findall(r'<option value="([^"]*)"', select.group(1))
+
+    document = imaging_group()
+    body = post_form(browser, "/create/form", document).content.decode()
+    sites = options(body, "site")
+    assert sites[0] == "" and {"coj", "cpt", "elp", "lsc", "tfn"} <= set(sites)
+    assert "ogg" not in sites  # no Sinistro there
+    assert options(body, "enclosure") == [""]  # a site first
+
+    document["requests"][0]["location"] |= {"site": "lsc", "enclosure": "domb"}
+    body = post_form(browser, "/create/form", document).content.decode()
+    assert options(body, "enclosure") == ["", "doma", "domb", "domc"]  # not the 0.4 m domes
+    assert options(body, "telescope") == ["", "1m0a"]
+    document["requests"][0]["location"]["telescope"] = "1m0a"
+    feedback = feedback_of(post_form(browser, "/create/validate", document))
+    assert feedback["errors"] == {}
+
+    document["requests"][0]["location"]["site"] = "coj"  # domb is at coj too; domc is not
+    document["requests"][0]["location"]["enclosure"] = "domc"
+    body = post_form(browser, "/create/form", document).content.decode()
+    assert 'name="g.requests.0.location.site"' in body
+    assert '<option value="coj" selected>' in body
+    assert 'name="g.requests.0.location.enclosure" value=' not in body  # dropped, and
+    assert options(body, "telescope") == [""]  # the telescope with it
+
+
+def test_a_location_the_api_refuses_is_refused_beside_it(browser: Client) -> None:
+    document = imaging_group()
+    document["requests"][0]["location"] |= {"enclosure": "doma"}  # no site
+    feedback = feedback_of(post_form(browser, "/create/validate", document))
+    assert feedback["errors"] == {"requests.0.location": ["Must specify a site with an enclosure."]}

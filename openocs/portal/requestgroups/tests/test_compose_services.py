@@ -95,7 +95,7 @@ def test_a_blank_page_round_trips_through_the_form(submitter: Persona) -> None:
 def _all_fields(form: Any) -> list[Any]:
     fields = list(form.fields)
     for request in form.requests:
-        fields += request.fields + request.more
+        fields += request.fields + request.location + request.more
         for window in request.windows:
             fields += window.fields
         for configuration in request.configurations:
