@@ -19,7 +19,6 @@ def test_find_open_and_cancel_one_request(page: Any, demo: dict[str, str]) -> No
     login(page, "alice")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
     assert page.get_by_role("heading", name="Request groups").is_visible()
-    screenshot(page, "requestgroups")
     assert_accessible(page)
 
     page.get_by_role("link", name="Night field monitoring").click()

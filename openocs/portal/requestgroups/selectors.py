@@ -235,22 +235,40 @@ def requestgroups_visible_to_staff() -> QuerySet[RequestGroup]:
     )
 
 
-def requestgroups_with_windows_between(
-    queryset: QuerySet[RequestGroup], *, after: datetime | None, before: datetime | None
-) -> QuerySet[RequestGroup]:
-    """Groups with a window that ends after ``after`` and starts before ``before``."""
+def windows_between(*, after: datetime | None, before: datetime | None) -> QuerySet[Window] | None:
+    """Windows that end after ``after`` and start before ``before`` (None: no date given)."""
+    if after is None and before is None:
+        return None
     windows = Window.objects.all()
     if after is not None:
         windows = windows.filter(end__gte=after)
     if before is not None:
         windows = windows.filter(start__lte=before)
-    if after is None and before is None:
+    return windows
+
+
+def requestgroups_with_windows_between(
+    queryset: QuerySet[RequestGroup], *, after: datetime | None, before: datetime | None
+) -> QuerySet[RequestGroup]:
+    """Groups with a window that ends after ``after`` and starts before ``before``."""
+    windows = windows_between(after=after, before=before)
+    if windows is None:
         return queryset
     return queryset.filter(pk__in=windows.values("request__request_group_id"))
 
 
-def requestgroup_state_counts(queryset: QuerySet[RequestGroup]) -> dict[str, int]:
-    """How many groups of ``queryset`` are in each state (in state order)."""
+def requests_with_windows_between(
+    queryset: QuerySet[Request], *, after: datetime | None, before: datetime | None
+) -> QuerySet[Request]:
+    """Requests with a window that ends after ``after`` and starts before ``before``."""
+    windows = windows_between(after=after, before=before)
+    if windows is None:
+        return queryset
+    return queryset.filter(pk__in=windows.values("request_id"))
+
+
+def state_counts(queryset: QuerySet[Any]) -> dict[str, int]:
+    """How many groups (or requests) of ``queryset`` are in each state (in state order)."""
     rows = queryset.order_by().values("state").annotate(count=Count("id"))
     counts = {row["state"]: row["count"] for row in rows}
     return {state: counts[state] for state in State.values if counts.get(state)}

@@ -8,6 +8,9 @@
   parameters.
 - ``{% field form.name %}``: label, widget, help text and the field's errors beside it.
 - ``{% data_table table %}``: a :class:`openocs.web.tables.Table`.
+- ``{% sort_header "Label" "key" ordering %}``: a column header; with a key, a link that sorts
+  by it (``?ordering=key``, then ``-key``), its direction in ``aria-sort`` and in words for screen
+  readers. ``numeric=True`` aligns it right.
 - ``{% plot figure "element-id" "What the plot shows" %}``: a Plotly figure (``{"data": [...],
   "layout": {...}}``) prepared in Python, embedded with ``json_script`` and drawn by openocs.js,
   which loads Plotly.js only on pages that have a plot. An optional ``"config"`` is merged into
@@ -122,6 +125,23 @@ def data_table(context: template.Context, table: Table) -> dict[str, Any]:
         for row in table.rows
     ]
     return {"table": table, "headers": headers, "rows": rows, "request": request}
+
+
+@register.inclusion_tag("web/partials/sort_header.html", takes_context=True)
+def sort_header(
+    context: template.Context, label: str, key: str, ordering: str, numeric: bool = False
+) -> dict[str, Any]:
+    ascending = bool(key) and ordering == key
+    descending = bool(key) and ordering == f"-{key}"
+    return {
+        "label": label,
+        "key": key,
+        "numeric": numeric,
+        "aria": "ascending" if ascending else "descending" if descending else "",
+        "next": f"-{key}" if ascending else key,
+        "next_words": "sort descending" if ascending else "sort ascending",
+        "request": context.get("request"),
+    }
 
 
 @register.inclusion_tag("web/partials/plot.html")

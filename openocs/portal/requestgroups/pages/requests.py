@@ -7,12 +7,14 @@ may not see is a 404 page, exactly like an id that does not exist.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from collections.abc import Callable
 from typing import Any
 
+import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,9 +26,14 @@ from openocs.portal.notifications.selectors import requestgroup_history
 from openocs.portal.proposals.selectors import proposals_visible_to
 from openocs.portal.requestgroups import selectors, services
 from openocs.portal.requestgroups.airmass_plot import airmass_figure
-from openocs.portal.requestgroups.filters import RequestFilter, RequestGroupFilter
+from openocs.portal.requestgroups.filters import RequestGroupFilter, RequestPageFilter
 from openocs.portal.requestgroups.models import Request, RequestGroup, State
-from openocs.portal.requestgroups.page_forms import RequestFilterForm, RequestGroupFilterForm
+from openocs.portal.requestgroups.page_forms import (
+    ListFilterForm,
+    RequestFilterForm,
+    RequestGroupFilterForm,
+    ordering_params,
+)
 from openocs.portal.requestgroups.science_data import request_data
 from openocs.portal.requestgroups.states import TransitionError
 from openocs.web.exceptions import ServiceUnavailable
@@ -35,10 +42,14 @@ from openocs.web.responses import not_found_page
 PAGE_SIZE = 25
 GROUP_ORDERINGS = frozenset(
     f"{sign}{name}"
-    for name in ("created", "name", "state", "proposal", "observation_type", "modified", "end")
+    for name in ("id", "created", "name", "state", "proposal", "observation_type", "end")
     for sign in ("", "-")
 )
-REQUEST_ORDERINGS = frozenset({"id", "-id", "state", "-state"})
+REQUEST_ORDERINGS = frozenset(
+    f"{sign}{name}"
+    for name in ("id", "state", "proposal", "group", "created", "duration")
+    for sign in ("", "-")
+)
 
 
 def _ordering(request: HttpRequest, allowed: frozenset[str], default: str) -> str:
@@ -46,56 +57,70 @@ def _ordering(request: HttpRequest, allowed: frozenset[str], default: str) -> st
     return value if value in allowed else default
 
 
-def _day_start(day: Any) -> datetime | None:
-    return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+def _visible_proposals(request: HttpRequest) -> list[str]:
+    return list(proposals_visible_to(request.user).order_by("id").values_list("id", flat=True))
 
 
-def _day_end(day: Any) -> datetime | None:
-    return datetime.combine(day, time.max, tzinfo=UTC) if day else None
+def _filtered(
+    form: ListFilterForm,
+    ordering: str,
+    visible: QuerySet[Any],
+    filterset: type[django_filters.FilterSet],
+    between: Callable[..., QuerySet[Any]],
+) -> tuple[QuerySet[Any], dict[str, int]]:
+    """``(rows, state counts)``: the rows the form's filters and ordering select from
+    ``visible`` with the API's filter set, and how many of them each state has when the state
+    filter is left out (the chips)."""
+    if form.is_bound and not form.is_valid():
+        return visible.none(), {}
+    if not form.is_bound:
+        params = ordering_params(form, ordering)
+        return filterset(params, queryset=visible).qs, selectors.state_counts(visible)
+    after, before = form.window_range()
+    params = form.filter_params(ordering)
+    rows = between(filterset(params, queryset=visible).qs, after=after, before=before)
+    without_state = params.copy()
+    without_state.pop("state", None)
+    counted = between(filterset(without_state, queryset=visible).qs, after=after, before=before)
+    return rows, selectors.state_counts(counted)
+
+
+def _list_context(
+    request: HttpRequest, form: ListFilterForm, rows: QuerySet[Any], counts: dict[str, int]
+) -> dict[str, Any]:
+    return {
+        "form": form,
+        "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "counts": counts,
+        "total": sum(counts.values()),
+        "current_state": request.GET.get("state", ""),
+        "filtered": form.is_bound
+        and any(request.GET.get(name) for name in form.fields if name != "state"),
+    }
 
 
 @login_required
 def requestgroup_list(request: HttpRequest) -> HttpResponse:
-    """``/requestgroups/``: the groups the viewer may see, filtered, sorted, paginated."""
-    proposals = list(proposals_visible_to(request.user).order_by("id").values_list("id", flat=True))
-    form = RequestGroupFilterForm(request.GET or None, proposals=proposals)
+    """``/requestgroups/``: the groups the viewer may see, filtered, sorted, paginated, counted
+    by state."""
+    form = RequestGroupFilterForm(request.GET or None, proposals=_visible_proposals(request))
     ordering = _ordering(request, GROUP_ORDERINGS, "-created")
-    visible = selectors.requestgroups_visible_to(request.user)
-    counts: dict[str, int] = {}
-    if form.is_bound and not form.is_valid():
-        groups = visible.none()
-    else:
-        cleaned = form.cleaned_data if form.is_bound else {}
-        params = form.filter_params(ordering) if form.is_bound else _ordering_params(ordering)
-        groups = selectors.requestgroups_with_windows_between(
-            RequestGroupFilter(params, queryset=visible).qs,
-            after=_day_start(cleaned.get("window_after")),
-            before=_day_end(cleaned.get("window_before")),
-        )
-        without_state = params.copy()
-        without_state.pop("state", None)
-        counts = selectors.requestgroup_state_counts(
-            selectors.requestgroups_with_windows_between(
-                RequestGroupFilter(without_state, queryset=visible).qs,
-                after=_day_start(cleaned.get("window_after")),
-                before=_day_end(cleaned.get("window_before")),
-            )
-        )
-    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "requestgroups/pages/list.html",
+    groups, counts = _filtered(
+        form,
+        ordering,
+        selectors.requestgroups_visible_to(request.user),
+        RequestGroupFilter,
+        selectors.requestgroups_with_windows_between,
+    )
+    context = _list_context(request, form, groups, counts)
+    context.update(
         {
-            "form": form,
-            "page_obj": page,
-            "rows": [_group_row(group) for group in page],
-            "counts": counts,
-            "total": sum(counts.values()),
-            "current_state": request.GET.get("state", ""),
+            "rows": [_group_row(group) for group in context["page_obj"]],
             "ordering": ordering,
             "columns": _GROUP_COLUMNS,
-        },
+        }
     )
+    return render(request, "requestgroups/pages/list.html", context)
 
 
 def _group_row(group: RequestGroup) -> dict[str, Any]:
@@ -118,23 +143,27 @@ def _group_row(group: RequestGroup) -> dict[str, Any]:
 
 
 _GROUP_COLUMNS = [
-    ("Name", "name"),
-    ("State", "state"),
-    ("Proposal", "proposal"),
-    ("Type", "observation_type"),
-    ("Requests", ""),
-    ("Targets", ""),
-    ("Created", "created"),
-    ("Last window ends", "end"),
+    ("Id", "id", True),
+    ("Name", "name", False),
+    ("State", "state", False),
+    ("Proposal", "proposal", False),
+    ("Type", "observation_type", False),
+    ("Requests", "", True),
+    ("Targets", "", False),
+    ("Created", "created", False),
+    ("Last window ends", "end", False),
 ]
 
-
-def _ordering_params(ordering: str) -> Any:
-    from django.http import QueryDict
-
-    params = QueryDict(mutable=True)
-    params["ordering" if ordering.lstrip("-") != "end" else "order"] = ordering
-    return params
+_REQUEST_COLUMNS = [
+    ("Request", "id", False),
+    ("State", "state", False),
+    ("Group", "group", False),
+    ("Proposal", "proposal", False),
+    ("Instrument", "", False),
+    ("Target", "", False),
+    ("Created", "created", False),
+    ("Duration", "duration", True),
+]
 
 
 def _telescope_classes() -> list[str]:
@@ -148,34 +177,24 @@ def _telescope_classes() -> list[str]:
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    """``/requests/``: every request the viewer may see, filtered, sorted, paginated."""
-    form = RequestFilterForm(request.GET or None)
-    classes = _telescope_classes()
-    if classes:
-        form.fields["telescope_class"].choices = [("", "Any")] + [(c, c) for c in classes]  # type: ignore[attr-defined]
+    """``/requests/``: every request the viewer may see, filtered, sorted, paginated, counted
+    by state."""
+    form = RequestFilterForm(
+        request.GET or None,
+        proposals=_visible_proposals(request),
+        classes=_telescope_classes(),
+    )
     ordering = _ordering(request, REQUEST_ORDERINGS, "-id")
-    visible = selectors.requests_visible_to(request.user).select_related(
-        "request_group", "request_group__proposal"
+    rows, counts = _filtered(
+        form,
+        ordering,
+        selectors.requests_visible_to(request.user),
+        RequestPageFilter,
+        selectors.requests_with_windows_between,
     )
-    if form.is_bound and not form.is_valid():
-        rows = visible.none()
-    else:
-        params = form.filter_params(ordering) if form.is_bound else _request_ordering(ordering)
-        rows = RequestFilter(params, queryset=visible).qs
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "requestgroups/pages/request_list.html",
-        {"form": form, "page_obj": page, "ordering": ordering},
-    )
-
-
-def _request_ordering(ordering: str) -> Any:
-    from django.http import QueryDict
-
-    params = QueryDict(mutable=True)
-    params["ordering"] = ordering
-    return params
+    context = _list_context(request, form, rows, counts)
+    context.update({"ordering": ordering, "columns": _REQUEST_COLUMNS})
+    return render(request, "requestgroups/pages/request_list.html", context)
 
 
 def _group_or_none(request: HttpRequest, pk: int) -> RequestGroup | None:
