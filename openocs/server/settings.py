@@ -195,7 +195,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Portal identity (issue 4): login by username or e-mail; OAuth2 provider at /o/.
-AUTHENTICATION_BACKENDS = ["openocs.portal.accounts.backends.UsernameOrEmailBackend"]
+# The portal's backend signs in by username or e-mail; a deployment without the portal (the
+# archive, configdb or downtime alone) uses Django's own, since the portal's apps are not there.
+AUTHENTICATION_BACKENDS = [
+    "openocs.portal.accounts.backends.UsernameOrEmailBackend"
+    if "portal" in OCS_COMPONENTS
+    else "django.contrib.auth.backends.ModelBackend"
+]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 # OAuth2 (docs/security.md): the authorization-code grant with PKCE S256 only, the client-

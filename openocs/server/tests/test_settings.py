@@ -85,3 +85,24 @@ def test_component_roots_answer_without_their_slash(client: object) -> None:
     assert isinstance(client, Client)
     assert client.get("/downtime").status_code == client.get("/downtime/").status_code == 200
     assert client.get("/downtimeapi/").status_code == 404
+
+
+def test_a_component_without_the_portal_signs_staff_in_with_djangos_backend(
+    tmp_path: Path,
+) -> None:
+    """The archive alone has no portal apps: signing in to its admin must not need them."""
+    code = """
+import django, json
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.contrib.auth.models import User
+from django.test import Client
+User.objects.create_superuser("staff", password="a long pass phrase 1")
+c = Client()
+answer = c.post("/admin/login/", {"username": "staff", "password": "a long pass phrase 1"})
+print(json.dumps({"login": answer.status_code, "admin": c.get("/admin/").status_code}))
+"""
+    result = _run(code, {"OCS_COMPONENTS": "archive"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"login": 302, "admin": 200}
