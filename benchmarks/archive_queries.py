@@ -8,7 +8,11 @@ footprint each, one version each) with COPY, then times through the full Django 
 * ``GET frames/?start=&end=&proposal_id=`` (a 7-day window of one proposal), and
 * a 10-arcminute cone search (``ra``, ``dec``, ``radius``),
 
-each 40 times with random parameters, as a member of one proposal. Drops the database at the end.
+each 40 times with random parameters, as a member of one proposal; then the archive's search
+*page* (``GET /`` of the archive deployed alone, signed in as that member: the whole HTML with its
+count, 25 rows and thumbnails looked up) for the same two searches, a cone around a resolved name
+(``cone_name=M31``) and the unfiltered first page (1,000,000 frames: the count is estimated after
+150 ms). Drops the database at the end.
 
     .venv/bin/python benchmarks/archive_queries.py [--frames 1000000]
 """
@@ -28,7 +32,7 @@ import numpy as np
 import psycopg
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
-DATABASE = "ocs_bench_archive"
+DATABASE = os.environ.get("OCS_BENCH_DATABASE", "ocs_bench_archive")
 START = datetime(2019, 1, 1, tzinfo=UTC)
 SPAN_S = 5 * 365 * 86400
 PROPOSALS = [f"LCO{2019 + i % 5}A-{i:03d}" for i in range(500)]
@@ -158,10 +162,31 @@ def main() -> None:
         cache.set(f"archive:proposals:{member.pk}", [PROPOSALS[3]], 3600)  # as if from the portal
         client = Client(HTTP_AUTHORIZATION=f"Token {token}")
 
+        browser = Client()
+        browser.force_login(member)
+
+        page_cpu: dict[str, list[float]] = {}
+
+        def page_timed(params: dict[str, str], name: str = "") -> float:
+            started, cpu = time.perf_counter(), time.process_time()
+            response = browser.get("/", params)
+            elapsed = time.perf_counter() - started
+            page_cpu.setdefault(name, []).append(time.process_time() - cpu)
+            assert response.status_code == 200, response.content[:300]
+            assert b"This search cannot be run" not in response.content
+            return elapsed
+
         window_times, window_counts = [], []
+        page_times: dict[str, list[float]] = {
+            "page: 7-day window of a proposal": [],
+            "page: cone 10 arcmin": [],
+            "page: cone around a name (M31, 0.25 deg)": [],
+            "page: everything visible, first page": [],
+        }
         cone_times, cone_counts = [], []
         for _ in range(3):  # warm-up
             timed(client, "/frames/", {"limit": "10"})
+            page_timed({"cone_name": "M31"})
         for _ in range(args.repeat):
             begin = START + timedelta(seconds=float(rng.uniform(0, SPAN_S - 7 * 86400)))
             params = {
@@ -178,6 +203,16 @@ def main() -> None:
             elapsed, body = timed(client, "/frames/", cone)
             cone_times.append(elapsed)
             cone_counts.append(int(body["count"]))  # type: ignore[call-overload]
+            page_times["page: 7-day window of a proposal"].append(
+                page_timed(params, "page: 7-day window of a proposal")
+            )
+            page_times["page: cone 10 arcmin"].append(page_timed(cone, "page: cone 10 arcmin"))
+            page_times["page: cone around a name (M31, 0.25 deg)"].append(
+                page_timed({"cone_name": "M31"}, "page: cone around a name (M31, 0.25 deg)")
+            )
+            page_times["page: everything visible, first page"].append(
+                page_timed({}, "page: everything visible, first page")
+            )
 
         def report(name: str, times: list[float], counts: list[int]) -> None:
             ms = sorted(1000 * t for t in times)
@@ -191,6 +226,12 @@ def main() -> None:
               f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC")  # fmt: skip
         report("GET frames/?start=&end=(7 d)&proposal_id=", window_times, window_counts)
         report("cone search, radius 10 arcmin", cone_times, cone_counts)
+        for name, times in page_times.items():
+            ms = sorted(1000 * t for t in times)
+            cpu_ms = 1000 * statistics.median(page_cpu[name])
+            print(f"{name}: median {statistics.median(ms):.1f} ms wall "
+                  f"(CPU of this process {cpu_ms:.1f} ms; PostgreSQL's not counted), "
+                  f"p90 {ms[int(0.9 * len(ms)) - 1]:.1f} ms, max {ms[-1]:.1f} ms")  # fmt: skip
         from django.db import connections
 
         connections.close_all()

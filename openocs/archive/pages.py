@@ -15,10 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import ValidationError
 
@@ -32,6 +34,9 @@ from openocs.web.responses import not_found_page
 from openocs.web.target_names import target_resolve
 
 PAGE_SIZE = 25
+# A page waits this long for PostgreSQL's exact count of a broad search over a large archive,
+# then shows the planner's estimate ("about …"), as the API does with ``count_estimated``.
+PAGE_COUNT_TIMEOUT_MS = 150
 CONE_NAME_MAX_CHARS = 100
 CONE_NAME_RADIUS_DEG = 0.25  # a cone around a resolved name when no radius is given
 SCRIPT_MAX_FRAMES = 1000
@@ -74,6 +79,18 @@ def _thumbnail_url(request: HttpRequest, frame: Frame, size: str) -> str | None:
         if name in thumbnails:
             return download_url(request, thumbnails[name].path, thumbnails[name].key)
     return None
+
+
+class FramePaginator(Paginator):  # type: ignore[type-arg]
+    """Django's paginator with a bounded count: exact when cheap, else estimated."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        frames: QuerySet[Frame] = self.object_list  # type: ignore[assignment]
+        found, self.estimated = selectors.count_within(frames, PAGE_COUNT_TIMEOUT_MS)
+        return found
 
 
 @dataclass(frozen=True)
@@ -172,7 +189,8 @@ def search(request: HttpRequest) -> HttpResponse:
         ordering = selectors.ordering_for(params)
         frames = selectors.filter_frames(visible, params, viewer)
         frames = selectors.frames_with_relations(frames, related=False, thumbnails=True)
-        page = Paginator(frames.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = FramePaginator(frames.order_by(*ordering), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
         rows = [(frame, _thumbnail_url(request, frame, "small")) for frame in page]
     except ValidationError as error:
         detail: Any = error.detail

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from openocs.archive.params import as_datetime
-from openocs.archive.selectors import estimated_count, ordering_for
+from openocs.archive.selectors import count_within, ordering_for
 
 ANONYMOUS_MAX_LIMIT = 100
 EXACT_COUNT_TIMEOUT_MS = 1500
@@ -59,15 +59,8 @@ class FrameLimitOffsetPagination(pagination.LimitOffsetPagination):
         if connection.vendor != "postgresql" or _cheap(request):
             return int(queryset.count())
         timeout = FORCED_COUNT_TIMEOUT_MS if forced else EXACT_COUNT_TIMEOUT_MS
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL statement_timeout = {int(timeout)}")
-                return int(queryset.count())
-        except DatabaseError:
-            estimate = estimated_count(queryset)
-            self.count_estimated = True
-            return int(estimate or 0)
+        count, self.count_estimated = count_within(queryset, timeout)
+        return count
 
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -299,6 +299,20 @@ def aggregate(frames: QuerySet[Frame]) -> dict[str, list[str]]:
         name: sorted(v for v in frames.order_by().values_list(field, flat=True).distinct() if v)
         for name, field in fields.items()
     }
+
+
+def count_within(frames: QuerySet[Frame], timeout_ms: int) -> tuple[int, bool]:
+    """``(count, estimated)``: the exact count when PostgreSQL gives it within ``timeout_ms``,
+    else the planner's estimate (SQLite always counts exactly)."""
+    if connection.vendor != "postgresql":
+        return int(frames.count()), False
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
+            return int(frames.count()), False
+    except DatabaseError:
+        return int(estimated_count(frames) or 0), True
 
 
 def estimated_count(frames: QuerySet[Frame]) -> int | None:

@@ -41,3 +41,21 @@ def test_cheap_queries_always_count_exactly(
     ingest_user.client.post("/archive/frames/", record("a", request_id=9), format="json")
     body = anonymous.get("/archive/frames/", {"request_id": 9}).json()
     assert (body["count"], body["count_estimated"]) == (1, False)
+
+
+def test_the_search_page_says_about_when_it_shows_an_estimate(
+    on_postgresql: None, ingest_user: Any, store_root: Any, monkeypatch: Any
+) -> None:
+    from django.test import Client
+
+    for name in ("a", "b"):
+        ingest_user.client.post("/archive/frames/", record(name), format="json")
+    page = Client().get("/archive/").content.decode()
+    assert "About" not in page and "<strong>2</strong> frames" in page
+
+    def timed_out(self: QuerySet[Any]) -> int:
+        raise DatabaseError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(QuerySet, "count", timed_out)
+    page = Client().get("/archive/").content.decode()
+    assert "About <strong>" in page
