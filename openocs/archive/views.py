@@ -18,6 +18,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.utils import timezone
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
@@ -85,6 +86,17 @@ class ArchiveView(APIView):
     permission_classes = [permissions.AllowAny]
 
 
+class ListRouteSchema(AutoSchema):
+    """The schema of a list route written as an ``APIView``: its GET is ``<path>_list``, as a
+    viewset's would be, instead of ``<path>_retrieve``, the name of its detail route."""
+
+    def get_operation_id(self) -> str:
+        operation_id = str(super().get_operation_id())
+        if self.method == "GET" and operation_id.endswith("_retrieve"):
+            return operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
+
+
 def _flag(request: Request, name: str, default: bool) -> bool:
     value = request.query_params.get(name, "")
     return default if value == "" else as_bool(name, value)
@@ -113,6 +125,8 @@ def _newest_version(frame: Frame, request: Request) -> Version:
 
 class FrameListView(ArchiveView):
     """``GET frames/`` (anyone, visibility rule) and ``POST frames/`` (registration)."""
+
+    schema = ListRouteSchema()
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         if self.request.method == "POST":
@@ -548,6 +562,8 @@ def _stored_entry(base: str, frame: Frame, version: Version) -> ZipEntry:
 class VersionListView(ArchiveView):
     """``GET versions/`` (staff) with a working ``md5`` filter (D18)."""
 
+    schema = ListRouteSchema()
+
     permission_classes = [IsStaff]
 
     def get(self, request: Request) -> Response:
@@ -579,6 +595,8 @@ class VersionDetailView(ArchiveView):
 
 class ThumbnailListView(ArchiveView):
     """``GET thumbnails/``: thumbnails of visible frames; ``POST`` (superuser) (spec §8)."""
+
+    schema = ListRouteSchema()
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         if self.request.method == "POST":

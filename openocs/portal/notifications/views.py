@@ -45,6 +45,9 @@ class WebhookViewSet(
     permission_classes = [permissions.IsAuthenticated]
     pagination_class = LimitOffsetPagination
 
+    # The schema's model, read without a request (get_queryset scopes every call).
+    queryset = Webhook.objects.none()
+
     def get_queryset(self) -> QuerySet[Webhook]:
         return Webhook.objects.filter(owner_id=self.request.user.pk).order_by("-id")
 

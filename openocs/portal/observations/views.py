@@ -64,6 +64,9 @@ class ObservationViewSet(viewsets.GenericViewSet[Observation]):
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
+    # The schema's model, read without a request (get_queryset scopes every call).
+    queryset = Observation.objects.none()
+
     def get_queryset(self) -> QuerySet[Observation]:
         return observations_visible_to(self.request.user)
 
@@ -229,6 +232,9 @@ class ScheduleViewSet(viewsets.GenericViewSet[Observation]):
         if self.action in ("list", "retrieve"):
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
+
+    # The schema's model, read without a request (get_queryset scopes every call).
+    queryset = Observation.objects.none()
 
     def get_queryset(self) -> QuerySet[Observation]:
         return observations_visible_to(self.request.user)

@@ -66,6 +66,9 @@ class DraftViewSet(viewsets.ModelViewSet[Draft]):
     serializer_class = DraftSerializer
     permission_classes = [permissions.IsAuthenticated]
 
+    # The schema's model, read without a request (get_queryset scopes every call).
+    queryset = Draft.objects.none()
+
     def get_queryset(self) -> QuerySet[Draft]:
         return drafts_visible_to(self.request.user)
 

@@ -70,6 +70,9 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
         self.throttle_scope = scope  # read by ScopedRateThrottle
         return [ScopedRateThrottle()]
 
+    # The schema's model, read without a request (get_queryset scopes every call).
+    queryset = RequestGroup.objects.none()
+
     def get_queryset(self) -> QuerySet[RequestGroup]:
         return requestgroups_visible_to(self.request.user)
 
@@ -170,6 +173,9 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
         if self.action == "partial_update":
             return [permissions.IsAdminUser()]
         return [permissions.IsAuthenticated()]
+
+    # The schema's model, read without a request (get_queryset scopes every call).
+    queryset = Request.objects.none()
 
     def get_queryset(self) -> QuerySet[Request]:
         return requests_visible_to(self.request.user)
