@@ -33,21 +33,42 @@ def image_data(path: str, key: str) -> np.ndarray | None:
     return None
 
 
-def render_png(data: np.ndarray, max_size_px: int) -> bytes:
-    """An 8-bit greyscale PNG of ``data`` stretched with zscale, longest side ``max_size_px``."""
+def stretched(data: np.ndarray) -> Image.Image:
+    """``data`` as an 8-bit greyscale image, stretched with zscale, north up."""
     finite = np.isfinite(data)
-    values = np.where(finite, data, np.nanmedian(data[finite]) if finite.any() else 0.0)
+    values = (
+        data
+        if finite.all()
+        else np.where(finite, data, np.median(data[finite]) if finite.any() else 0.0)
+    )
     low, high = ZScaleInterval().get_limits(values)
     if high <= low:
         high = low + 1.0
-    scaled = np.clip((values - low) / (high - low), 0.0, 1.0)
-    image = Image.fromarray((np.flipud(scaled) * 255).astype(np.uint8), mode="L")
-    ratio = max_size_px / max(image.size)
-    size = (max(1, round(image.size[0] * ratio)), max(1, round(image.size[1] * ratio)))
-    image = image.resize(size, Image.Resampling.LANCZOS)
+    scaled = np.clip((values - low) * (255.0 / (high - low)), 0.0, 255.0)
+    return Image.fromarray(np.flipud(scaled).astype(np.uint8), mode="L")
+
+
+def fitted_size(size: tuple[int, int], max_size_px: int) -> tuple[int, int]:
+    """``size`` shrunk to a longest side of ``max_size_px``; never enlarged (a 512-pixel
+    frame's "large" thumbnail is its own 512 pixels, not 1200 made up by interpolation)."""
+    ratio = min(max_size_px / max(size), 1.0)
+    return max(1, round(size[0] * ratio)), max(1, round(size[1] * ratio))
+
+
+def png_of(image: Image.Image, size: tuple[int, int]) -> bytes:
+    """A PNG of ``image`` resized to ``size``."""
+    if size != image.size:
+        image = image.resize(size, Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def render_png(data: np.ndarray, max_size_px: int) -> bytes:
+    """An 8-bit greyscale PNG of ``data`` stretched with zscale, longest side ``max_size_px``
+    at most."""
+    image = stretched(data)
+    return png_of(image, fitted_size(image.size, max_size_px))
 
 
 def thumbnails_generate(*, frame_id: int) -> list[Thumbnail]:
@@ -68,7 +89,12 @@ def thumbnails_generate(*, frame_id: int) -> list[Thumbnail]:
     if data is None:
         logger.info("No image to make thumbnails of in %s", frame.basename)
         return []
-    return [
-        services.thumbnail_save(frame=frame, size=size, png=render_png(data, pixels))
-        for size, pixels in conf.THUMBNAIL_SIZES_PX.items()
-    ]
+    image = stretched(data)  # one stretch for the three sizes,
+    pngs: dict[tuple[int, int], bytes] = {}  # and one PNG per distinct pixel size
+    thumbnails = []
+    for size, pixels in conf.THUMBNAIL_SIZES_PX.items():
+        fitted = fitted_size(image.size, pixels)
+        if fitted not in pngs:
+            pngs[fitted] = png_of(image, fitted)
+        thumbnails.append(services.thumbnail_save(frame=frame, size=size, png=pngs[fitted]))
+    return thumbnails

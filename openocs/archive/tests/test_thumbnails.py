@@ -43,3 +43,21 @@ def test_thumbnails_of_invisible_frames_are_hidden(
         result = ingest(ingester, FULL_FRAME, PROPID="PRIVATE-1", L1PUBDAT="2099-01-01T00:00:00")
     assert Thumbnail.objects.filter(frame_id=result["frameid"]).count() == 3
     assert outsider.client.get("/archive/thumbnails/").json()["count"] == 0
+
+
+def test_thumbnails_shrink_and_never_enlarge() -> None:
+    """A 512-pixel frame's medium and large thumbnails are its own 512 pixels (made once);
+    the small one is shrunk to 200."""
+    import numpy as np
+
+    from openocs.archive.thumbnails import fitted_size, render_png, stretched
+
+    rng = np.random.default_rng(1)
+    data = (1000.0 + rng.standard_normal((512, 384)) * 10.0).astype(np.float32)
+    data[0, 0] = np.nan
+    image = stretched(data)
+    assert image.size == (384, 512) and image.mode == "L"
+    assert fitted_size(image.size, 200) == (150, 200)
+    assert fitted_size(image.size, 600) == fitted_size(image.size, 1200) == (384, 512)
+    assert Image.open(io.BytesIO(render_png(data, 1200))).size == (384, 512)
+    assert Image.open(io.BytesIO(render_png(data, 200))).size == (150, 200)
