@@ -460,7 +460,7 @@ def ready_banner(
     base_url: str, components: list[str], credentials: tuple[str, str | None, str] | None
 ) -> str:
     """What ``ocs up`` prints once the web server answers: where everything is, who to be."""
-    links = [("Portal API", "api/")] if "portal" in components else []
+    links = [("Web pages", ""), ("Portal API", "api/")] if "portal" in components else []
     links += [
         (name, f"{name}/") for name in ("configdb", "downtime", "archive") if name in components
     ]
@@ -474,6 +474,13 @@ def ready_banner(
     lines += [f"  {label:<15}{base_url}{path}" for label, path in links]
     if credentials is not None:
         username, password, token = credentials
+        if "portal" in components:  # the demo's astronomers, to try the web pages as a user
+            from openocs.portal.demo import DEMO_USERS
+
+            for index, (user, demo_password, _first, _last, role) in enumerate(DEMO_USERS):
+                who = "the demo proposal's PI" if role == "PI" else f"its {role}"
+                label = "Sign in as" if index == 0 else ""
+                lines.append(f"  {label:<15}{user} / password {demo_password}   ({who})")
         account = username + (f" / password {password}" if password else "")
         lines += [f"  {'Staff account':<15}{account}", f"  {'API token':<15}{token}"]
         lines.append(f"  {'':<15}curl -H 'Authorization: Token {token}' {base_url}api/profile/")

@@ -32,6 +32,9 @@ def test_the_banner_names_every_url_and_the_staff_account() -> None:
         ("admin", "s3cret", "abc123"),
     )
     for line in (
+        "Web pages      http://127.0.0.1:8080/\n",
+        "Sign in as     alice / password alice-demo-password   (the demo proposal's PI)",
+        "               bob / password bob-demo-password   (its CI)",
         "Portal API     http://127.0.0.1:8080/api/",
         "configdb       http://127.0.0.1:8080/configdb/",
         "archive        http://127.0.0.1:8080/archive/",
@@ -42,6 +45,7 @@ def test_the_banner_names_every_url_and_the_staff_account() -> None:
     ):
         assert line in banner
     assert "Portal API" not in ready_banner("http://h:1/", ["configdb"], None)
+    assert "alice" not in ready_banner("http://h:1/", ["portal"], None)  # no demo loaded
 
 
 @pytest.mark.django_db
