@@ -129,9 +129,13 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time a database kept by --keep (no reload)"
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(7)
-    recreate()
+    if not args.reuse:
+        recreate()
     try:
         os.environ.update(
             OCS_COMPONENTS="archive",
@@ -149,16 +153,19 @@ def main() -> None:
 
         settings.ALLOWED_HOSTS = ["*"]
         call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        load(args.frames, rng)
-        print(f"loaded {args.frames} frames and versions in {time.perf_counter() - started:.0f} s")
+        if not args.reuse:
+            started = time.perf_counter()
+            load(args.frames, rng)
+            print(
+                f"loaded {args.frames} frames and versions in {time.perf_counter() - started:.0f} s"
+            )
 
         from django.contrib.auth.models import User
         from django.test import Client
         from rest_framework.authtoken.models import Token
 
-        member = User.objects.create_user("member")
-        token = Token.objects.create(user=member).key
+        member, _ = User.objects.get_or_create(username="member")
+        token = Token.objects.get_or_create(user=member)[0].key
         cache.set(f"archive:proposals:{member.pk}", [PROPOSALS[3]], 3600)  # as if from the portal
         client = Client(HTTP_AUTHORIZATION=f"Token {token}")
 

@@ -37,6 +37,7 @@ PAGE_SIZE = 25
 # A page waits this long for PostgreSQL's exact count of a broad search over a large archive,
 # then shows the planner's estimate ("about …"), as the API does with ``count_estimated``.
 PAGE_COUNT_TIMEOUT_MS = 150
+PAGE_UNFILTERED_EXACT_MAX = 100_000  # an unfiltered view estimated above this is not counted
 CONE_NAME_MAX_CHARS = 100
 CONE_NAME_RADIUS_DEG = 0.25  # a cone around a resolved name when no radius is given
 SCRIPT_MAX_FRAMES = 1000
@@ -82,13 +83,27 @@ def _thumbnail_url(request: HttpRequest, frame: Frame, size: str) -> str | None:
 
 
 class FramePaginator(Paginator):  # type: ignore[type-arg]
-    """Django's paginator with a bounded count: exact when cheap, else estimated."""
+    """Django's paginator with a bounded count: exact when cheap, else estimated.
+
+    With no filter at all (everything the viewer may see), a large archive is not counted: the
+    planner's estimate of the visibility rule alone is close, and counting a million rows would
+    cost more than the rest of the page. A filtered search gets ``PAGE_COUNT_TIMEOUT_MS`` to
+    count exactly (a planner's estimate of a cone or a name can be far off)."""
 
     estimated = False
+
+    def __init__(self, frames: QuerySet[Frame], per_page: int, *, filtered: bool) -> None:
+        super().__init__(frames, per_page)
+        self.filtered = filtered
 
     @cached_property
     def count(self) -> int:
         frames: QuerySet[Frame] = self.object_list  # type: ignore[assignment]
+        if not self.filtered:
+            estimate = selectors.estimated_count(frames)
+            if estimate is not None and estimate > PAGE_UNFILTERED_EXACT_MAX:
+                self.estimated = True
+                return estimate
         found, self.estimated = selectors.count_within(frames, PAGE_COUNT_TIMEOUT_MS)
         return found
 
@@ -155,6 +170,11 @@ def _api_query(params: QueryDict) -> str:
     return query.urlencode()
 
 
+def _filtered(query: QueryDict) -> bool:
+    """Whether the page's query filters the frames (paging and sorting do not)."""
+    return any(value for name, value in query.items() if name not in {"page", "ordering"})
+
+
 @dataclass(frozen=True)
 class SortHeader:
     label: str
@@ -189,7 +209,9 @@ def search(request: HttpRequest) -> HttpResponse:
         ordering = selectors.ordering_for(params)
         frames = selectors.filter_frames(visible, params, viewer)
         frames = selectors.frames_with_relations(frames, related=False, thumbnails=True)
-        paginator = FramePaginator(frames.order_by(*ordering), PAGE_SIZE)
+        paginator = FramePaginator(
+            frames.order_by(*ordering), PAGE_SIZE, filtered=_filtered(request.GET)
+        )
         page = paginator.get_page(request.GET.get("page"))
         rows = [(frame, _thumbnail_url(request, frame, "small")) for frame in page]
     except ValidationError as error:
@@ -215,7 +237,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 for name, group, label in CHOICE_FIELDS
             ],
             "reduction_levels": REDUCTION_LEVELS,
-            "searched": any(v for k, v in request.GET.items() if k not in {"page", "ordering"}),
+            "searched": _filtered(request.GET),
             "zip_url": _archive_path("frames/zip/"),
             "zip_max_files": conf.zip_max_files(),
             "api_query": _api_query(params),

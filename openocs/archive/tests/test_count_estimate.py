@@ -59,3 +59,27 @@ def test_the_search_page_says_about_when_it_shows_an_estimate(
     monkeypatch.setattr(QuerySet, "count", timed_out)
     page = Client().get("/archive/").content.decode()
     assert "About <strong>" in page
+
+
+def test_an_unfiltered_view_of_a_large_archive_is_estimated_without_counting(
+    on_postgresql: None, ingest_user: Any, store_root: Any, monkeypatch: Any
+) -> None:
+    from django.test import Client
+
+    from openocs.archive import pages
+
+    for name in ("a", "b"):
+        ingest_user.client.post("/archive/frames/", record(name), format="json")
+    monkeypatch.setattr(pages, "PAGE_UNFILTERED_EXACT_MAX", -1)  # "large" from 0 frames up
+    counted: list[int] = []
+    real_count = QuerySet.count
+
+    def count(self: QuerySet[Any]) -> int:
+        counted.append(1)
+        return real_count(self)
+
+    monkeypatch.setattr(QuerySet, "count", count)
+    assert "About <strong>" in Client().get("/archive/").content.decode()
+    assert counted == []
+    filtered = Client().get("/archive/", {"basename": "a"}).content.decode()
+    assert "About" not in filtered and counted == [1]
