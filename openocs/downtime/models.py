@@ -73,6 +73,11 @@ class Downtime(models.Model):
         )
 
     @property
+    def duration_s(self) -> float:
+        """How long it lasts, in seconds."""
+        return (self.end - self.start).total_seconds()
+
+    @property
     def telescope_key(self) -> str:
         """``telescope.enclosure.site`` (the key consumers group downtimes by)."""
         return f"{self.telescope}.{self.enclosure}.{self.site}".lower()

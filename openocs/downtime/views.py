@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openocs.downtime import calendar, selectors, services
-from openocs.downtime.conf import write_permission
+from openocs.downtime.access import may_write
 from openocs.downtime.errors import (
     CONFIGDB_DOWN_MESSAGE,
     ConfigDBUnavailableError,
@@ -42,12 +40,7 @@ class DowntimeWritePermission(permissions.BasePermission):
     """Anyone reads; staff write (``DOWNTIME_WRITE_PERMISSION=authenticated``: any user)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return write_permission() == "authenticated" or bool(user.is_staff)
+        return request.method in permissions.SAFE_METHODS or may_write(request.user)
 
 
 class DowntimeFilterBackend(DjangoFilterBackend):
@@ -167,38 +160,6 @@ class OverlapView(APIView):
                 "results": results,
             }
         )
-
-
-HTML_FILTER_FIELDS = ["site", "enclosure", "telescope", "instrument_type", "reason",
-                      "ends_after", "starts_before"]  # fmt: skip
-HTML_MAX_ROWS = 1000
-
-
-@require_safe
-def downtime_page(request: HttpRequest) -> HttpResponse:
-    """``GET /``: an HTML list with a filter form; without parameters, what has not ended yet."""
-    data = request.GET.copy()
-    if not any(data.get(name) for name in data):
-        data["ends_after"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    filterset = DowntimeFilter(
-        data,
-        queryset=selectors.downtime_list(),
-        known_codes=selectors.known_codes(configdb_client()),
-    )
-    errors: dict[str, list[str]] = {}
-    rows: list[Downtime] = []
-    if filterset.is_valid():
-        rows = list(filterset.qs[: HTML_MAX_ROWS + 1])
-    else:
-        errors = {field: [str(m) for m in messages] for field, messages in filterset.errors.items()}
-    context = {
-        "fields": [(name, data.get(name, "")) for name in HTML_FILTER_FIELDS],
-        "errors": errors,
-        "downtimes": rows[:HTML_MAX_ROWS],
-        "truncated": len(rows) > HTML_MAX_ROWS,
-        "calendar_url": "api/calendar.ics?" + data.urlencode(),
-    }
-    return render(request, "downtime/list.html", context)
 
 
 @require_safe

@@ -8,7 +8,8 @@ and every response after Django's own error handlers:
 - a NUL character in the query string is refused with 400 naming the parameter (PostgreSQL
   refuses NUL in text, which would otherwise surface as a 500);
 - under an API prefix, an error answered as an HTML page (Django's 404, 405, 400, 403, 500
-  pages) is replaced by the compatible JSON shape ``{"detail": "..."}``.
+  pages) is replaced by the compatible JSON shape ``{"detail": "..."}``; a component's own page
+  answering an error status (``openocs.web.responses.error_page``) stays a page.
 """
 
 from __future__ import annotations
@@ -83,7 +84,11 @@ class ApiErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         refusal = self.refuse(request)
         response = refusal if refusal is not None else self.get_response(request)
-        if response.status_code >= 400 and is_api_path(request.path):
+        if (
+            response.status_code >= 400
+            and is_api_path(request.path)
+            and not getattr(response, "ocs_page", False)  # openocs.web.responses.error_page
+        ):
             return self.as_json(request, response)
         return response
 

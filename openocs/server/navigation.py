@@ -39,6 +39,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("portal", "Tools", "tools/"),
     NavEntry("archive", "Archive", ""),
     NavEntry("portal", "Schedule", "network/", staff=True),
+    NavEntry("downtime", "Downtime", "", staff=True),
 )
 
 
