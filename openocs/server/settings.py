@@ -225,9 +225,11 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
-    # Stored in clear, as the API tokens are: the profile shows the archive token again on every
-    # call (wire compatibility), which a hash could not (docs/security.md, oauth2_provider.W006).
-    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": False,
+    # Access and refresh tokens are stored as their SHA-256 only. The profile's archive token,
+    # which the contract shows on every call, is kept sealed with a key derived from SECRET_KEY
+    # (openocs.portal.accounts.sealing; docs/security.md).
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,  # a grace period needs tokens in clear (E001)
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,

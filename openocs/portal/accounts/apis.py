@@ -126,7 +126,7 @@ def _profile_response(request: Request, *, user_pk: int) -> Response:
         "available_instrument_types": selectors.available_instrument_types(user=user),
         "tokens": {
             "api_token": services.api_token_get_or_create(user=user).key,
-            "archive": services.archive_token_get_or_create(user=user).token,
+            "archive": services.archive_token_get_or_create(user=user),
         },
         "proposal_notifications": selectors.proposal_notifications(user=user),
         "api_quota": selectors.api_quota(user=user),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from oauth2_provider.settings import oauth2_settings
 
 
 class Profile(models.Model):
@@ -47,3 +48,24 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class SealedArchiveToken(models.Model):
+    """The profile's archive token (``tokens.archive``), encrypted with a key derived from
+    ``SECRET_KEY``.
+
+    OAuth2 tokens are stored hashed (django-oauth-toolkit keeps only their SHA-256), so the
+    profile could not show the same archive token twice; this copy lets it, as the contract
+    requires, without a readable token in the database. A database copy without ``SECRET_KEY``
+    reveals no token (see :mod:`openocs.portal.accounts.sealing`, docs/security.md).
+    """
+
+    access_token = models.OneToOneField(
+        oauth2_settings.ACCESS_TOKEN_MODEL,
+        on_delete=models.CASCADE,
+        related_name="archive_seal",
+    )
+    sealed = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Sealed archive token #{self.access_token_id}"

@@ -6,6 +6,7 @@ and leave only when the transaction commits.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 from collections.abc import Callable, Mapping, Sequence
@@ -19,12 +20,12 @@ from django.core import signing
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from oauth2_provider.models import AccessToken, Application
+from oauth2_provider.models import AccessToken, Application, set_token_value
 from oauthlib.common import generate_token
 from rest_framework.authtoken.models import Token
 
 from openocs.portal import mail
-from openocs.portal.accounts import conf, selectors
+from openocs.portal.accounts import conf, sealing, selectors
 from openocs.portal.accounts.errors import (
     AccountError,
     ActivationLinkInvalid,
@@ -32,7 +33,7 @@ from openocs.portal.accounts.errors import (
     EmailAlreadyUsed,
     UsernameAlreadyUsed,
 )
-from openocs.portal.accounts.models import Profile
+from openocs.portal.accounts.models import Profile, SealedArchiveToken
 from openocs.portal.proposals import services as proposal_services
 from openocs.web.authentication import api_token_expires
 
@@ -239,12 +240,18 @@ def api_token_revoke(*, user: User) -> Token:
     return Token.objects.create(user=user)
 
 
+ARCHIVE_TOKEN_CANDIDATES = 5
+"""At most this many of a user's valid archive tokens are tried for a readable seal."""
+
+
 @transaction.atomic
-def archive_token_get_or_create(*, user: User) -> AccessToken:
+def archive_token_get_or_create(*, user: User) -> str:
     """An OAuth2 access token of the archive application for ``user`` (spec §18.3).
 
-    The application is created when missing; a token with more than a day of validity left is
-    reused, otherwise a new one valid ``OCS_ARCHIVE_TOKEN_DAYS`` days is minted.
+    The application is created when missing. OAuth2 tokens are stored hashed, so the token is
+    read back from its seal (:class:`~openocs.portal.accounts.models.SealedArchiveToken`); a
+    token with more than a day of validity left and a seal that opens is reused, otherwise a new
+    one valid ``OCS_ARCHIVE_TOKEN_DAYS`` days is minted and sealed.
     """
     now = timezone.now()
     application = Application.objects.filter(name=conf.ARCHIVE_OAUTH_APPLICATION).first()
@@ -254,22 +261,34 @@ def archive_token_get_or_create(*, user: User) -> AccessToken:
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
         )
-    existing = (
+    candidates = (
         AccessToken.objects.filter(
             user=user, application=application, expires__gt=now + timedelta(days=1)
         )
-        .order_by("-expires")
-        .first()
+        .select_related("archive_seal")
+        .order_by("-expires")[:ARCHIVE_TOKEN_CANDIDATES]
     )
-    if existing is not None:
-        return existing
-    return AccessToken.objects.create(
+    for candidate in candidates:
+        seal = getattr(candidate, "archive_seal", None)
+        raw = sealing.unseal(seal.sealed) if seal is not None else None
+        if raw is not None and _token_checksum(raw) == candidate.token_checksum:
+            return raw
+    raw = generate_token()
+    token = AccessToken(
         user=user,
         application=application,
-        token=generate_token(),
         expires=now + timedelta(days=conf.ARCHIVE_TOKEN_DAYS),
         scope="read write",
     )
+    set_token_value(token, raw)  # only the checksum is stored when tokens are hashed
+    token.save()
+    SealedArchiveToken.objects.create(access_token=token, sealed=sealing.seal(raw))
+    return raw
+
+
+def _token_checksum(raw: str) -> str:
+    """django-oauth-toolkit's lookup checksum of a token (SHA-256, hexadecimal)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 # --- Profile --------------------------------------------------------------------------------

@@ -64,16 +64,15 @@ def test_check_deploy_reports_only_the_warnings_docs_security_explains(tmp_path:
     assert _deploy_check_ids(PRODUCTION, tmp_path) == {
         "security.W005",  # HSTS for sub-domains: OCS_HSTS_INCLUDE_SUBDOMAINS, the operator's call
         "security.W021",  # the browsers' HSTS preload list: OCS_HSTS_PRELOAD, the same
-        "oauth2_provider.W006",  # OAuth2 tokens in clear: the profile shows them again
     }
     explained = (Path(__file__).parents[3] / "docs" / "security.md").read_text()
-    for check in ["security.W005", "security.W021", "oauth2_provider.W006"]:
+    for check in ["security.W005", "security.W021"]:
         assert check in explained
 
 
 def test_hsts_for_subdomains_and_preload_silence_their_warnings(tmp_path: Path) -> None:
     env = {**PRODUCTION, "OCS_HSTS_INCLUDE_SUBDOMAINS": "true", "OCS_HSTS_PRELOAD": "true"}
-    assert _deploy_check_ids(env, tmp_path) == {"oauth2_provider.W006"}
+    assert _deploy_check_ids(env, tmp_path) == set()
 
 
 def test_production_redirects_to_https_and_sends_hsts_but_not_for_health(tmp_path: Path) -> None:
