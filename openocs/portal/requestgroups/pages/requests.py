@@ -282,6 +282,30 @@ def request_airmass(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirm_then_cancel(
+    request: HttpRequest,
+    *,
+    cancel: Callable[[], object],
+    detail_url: str,
+    refused: str,
+    done: str,
+    confirm: dict[str, Any],
+) -> HttpResponse:
+    """The cancel pages' one flow: a GET asks (``confirm`` fills the confirmation page), a POST
+    cancels through the service and goes back to the detail page with what happened."""
+    if request.method == "POST":
+        try:
+            cancel()
+        except TransitionError:
+            messages.error(request, refused)
+        else:
+            messages.success(request, done)
+        return redirect(detail_url)
+    return render(
+        request, "requestgroups/pages/confirm_cancel.html", {"back_url": detail_url, **confirm}
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def requestgroup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -289,25 +313,16 @@ def requestgroup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_or_none(request, pk)
     if group is None:
         return not_found_page(request, f"Request group {pk}")
-    detail = reverse("page-requestgroup", args=[group.pk])
-    if request.method == "POST":
-        try:
-            services.requestgroup_cancel(group=group, user=request.user)
-        except TransitionError:
-            messages.error(
-                request, f"“{group.name}” is {group.state.lower()}: it cannot be canceled."
-            )
-        else:
-            messages.success(request, f"“{group.name}” and its pending requests are canceled.")
-        return redirect(detail)
-    return render(
+    return _confirm_then_cancel(
         request,
-        "requestgroups/pages/confirm_cancel.html",
-        {
+        cancel=lambda: services.requestgroup_cancel(group=group, user=request.user),
+        detail_url=reverse("page-requestgroup", args=[group.pk]),
+        refused=f"“{group.name}” is {group.state.lower()}: it cannot be canceled.",
+        done=f"“{group.name}” and its pending requests are canceled.",
+        confirm={
             "title": f"Cancel the request group “{group.name}”?",
             "explanation": "Every pending request of the group is canceled, with its scheduled "
             "observations. Completed requests stay as they are. This cannot be undone.",
-            "back_url": detail,
             "confirm_label": "Cancel the group",
             "group": group,
         },
@@ -321,25 +336,16 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     row = _request_or_none(request, pk)
     if row is None:
         return not_found_page(request, f"Request {pk}")
-    detail = reverse("page-request", args=[row.pk])
-    if request.method == "POST":
-        try:
-            services.request_cancel(request=row, user=request.user)
-        except TransitionError:
-            messages.error(
-                request, f"Request {row.pk} is {row.state.lower()}: it cannot be canceled."
-            )
-        else:
-            messages.success(request, f"Request {row.pk} is canceled.")
-        return redirect(detail)
-    return render(
+    return _confirm_then_cancel(
         request,
-        "requestgroups/pages/confirm_cancel.html",
-        {
+        cancel=lambda: services.request_cancel(request=row, user=request.user),
+        detail_url=reverse("page-request", args=[row.pk]),
+        refused=f"Request {row.pk} is {row.state.lower()}: it cannot be canceled.",
+        done=f"Request {row.pk} is canceled.",
+        confirm={
             "title": f"Cancel request {row.pk}?",
             "explanation": f"Only this request of “{row.request_group.name}” is canceled, with "
             "its scheduled observations; the group's other requests go on. This cannot be undone.",
-            "back_url": detail,
             "confirm_label": "Cancel the request",
             "group": row.request_group,
             "row": row,
