@@ -273,7 +273,7 @@ def archive_token_get_or_create(*, user: User) -> str:
         raw = sealing.unseal(seal.sealed) if seal is not None else None
         if raw is not None and _token_checksum(raw) == candidate.token_checksum:
             return raw
-    raw = generate_token()
+    raw = str(generate_token())
     token = AccessToken(
         user=user,
         application=application,
