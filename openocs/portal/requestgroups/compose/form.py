@@ -18,6 +18,11 @@ from openocs.portal.requestgroups.compose.choices import (
     ModeParameter,
 )
 from openocs.portal.requestgroups.compose.document import FORM_PREFIX
+from openocs.portal.requestgroups.compose.plots import (
+    applied_dither_offsets,
+    applied_mosaic_offsets,
+    pattern_figure,
+)
 from openocs.portal.requestgroups.rules import TARGET_FIELDS_BY_TYPE, target_required_fields
 from openocs.portal.requestgroups.serializers import ORBITAL_SCHEMES, TARGET_TYPES
 
@@ -111,6 +116,8 @@ class ConfigurationForm:
     guiding: Section
     instrument: InstrumentChoices | None
     duration: str = ""
+    dither_figure: dict[str, Any] | None = None
+    """The applied dither's offsets, once a dither has been applied."""
 
 
 @dataclass
@@ -129,6 +136,8 @@ class RequestForm:
     windows: list[WindowForm]
     configurations: list[ConfigurationForm]
     duration: str = ""
+    mosaic_figure: dict[str, Any] | None = None
+    """The applied mosaic's pointings, once a mosaic has been applied."""
 
 
 @dataclass
@@ -308,6 +317,9 @@ class _Builder:
             windows=windows,
             configurations=configurations,
             duration=self.durations.get(path, ""),
+            mosaic_figure=_applied_figure(
+                applied_mosaic_offsets(node), "Applied mosaic", "pointings, from pointing 1"
+            ),
         )
 
     def location(self, node: dict[str, Any], path: str, request: dict[str, Any]) -> list[Field]:
@@ -401,6 +413,9 @@ class _Builder:
             ),
             instrument=instrument,
             duration=self.durations.get(path, ""),
+            dither_figure=_applied_figure(
+                applied_dither_offsets(node), "Applied dither", "positions"
+            ),
         )
 
     def target(self, node: dict[str, Any], path: str) -> Section:
@@ -658,6 +673,14 @@ _SCHEME_NAMES = {
     "ASA_MINOR_PLANET": "Minor planet (ASA)",
     "ASA_COMET": "Comet (ASA)",
 }
+
+
+def _applied_figure(
+    offsets: list[tuple[float, float]], title: str, unit: str
+) -> dict[str, Any] | None:
+    if not offsets:
+        return None
+    return pattern_figure(offsets, title=f"{title}: {len(offsets)} {unit}")
 
 
 def build_form(

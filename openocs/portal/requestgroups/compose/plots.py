@@ -9,6 +9,7 @@ pattern on the sky.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -221,3 +222,58 @@ def pattern_figure(offsets_arcsec: Sequence[tuple[float, float]], *, title: str)
             "yaxis": {"title": {"text": "ΔDec (arcsec)"}, "scaleanchor": "x", "zeroline": True},
         },
     }
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def applied_dither_offsets(configuration: dict[str, Any]) -> list[tuple[float, float]]:
+    """The distinct dither offsets (arcsec) of a configuration's exposures, in order; empty when
+    no dither has been applied."""
+    extra = configuration.get("extra_params")
+    dithered = isinstance(extra, dict) and bool(extra.get("dither_pattern"))
+    offsets: list[tuple[float, float]] = []
+    for ic in configuration.get("instrument_configs") or []:
+        params = ic.get("extra_params") if isinstance(ic, dict) else None
+        if not isinstance(params, dict):
+            continue
+        x, y = _number(params.get("offset_ra")), _number(params.get("offset_dec"))
+        if x is None and y is None:
+            continue
+        dithered = True
+        point = (x or 0.0, y or 0.0)
+        if point not in offsets:
+            offsets.append(point)
+    return offsets if dithered and offsets else []
+
+
+def applied_mosaic_offsets(request: dict[str, Any]) -> list[tuple[float, float]]:
+    """The pointings (arcsec) of a request's mosaic, from its first pointing, in order; empty when
+    no mosaic has been applied (or a pointing has no position yet)."""
+    extra = request.get("extra_params")
+    if not (isinstance(extra, dict) and extra.get("mosaic_pattern")):
+        return []
+    positions = []
+    for configuration in request.get("configurations") or []:
+        target = configuration.get("target") if isinstance(configuration, dict) else None
+        ra = _number((target or {}).get("ra"))
+        dec = _number((target or {}).get("dec"))
+        if ra is None or dec is None:
+            return []
+        positions.append((ra, dec))
+    if len(positions) < 2:
+        return []
+    ra0, dec0 = positions[0]
+    offsets = []
+    for ra, dec in positions:
+        delta_ra = (ra - ra0 + 180.0) % 360.0 - 180.0
+        offsets.append(
+            (
+                round(delta_ra * 3600.0 * math.cos(math.radians(dec)), 2),
+                round((dec - dec0) * 3600.0, 2),
+            )
+        )
+    return offsets

@@ -290,6 +290,9 @@ def test_expands_a_dither_a_mosaic_and_a_cadence_with_the_existing_services(
     assert "dither positions" in body
     assert "g.requests.0.configurations.0.instrument_configs.2.exposure_time" in body
     assert 'name="g.requests.0.configurations.0.extra_params.dither_pattern" value="line"' in body
+    assert 'data-plot="dither-applied-requests0configurations0-data"' in body  # drawn, and
+    assert "Applied dither: 3 positions" in body
+    assert 'data-plot="mosaic-applied-' not in body
     mosaic = {
         f"pattern.requests.0.{k}": v
         for k, v in {
@@ -303,6 +306,8 @@ def test_expands_a_dither_a_mosaic_and_a_cadence_with_the_existing_services(
         browser, "/create/form", imaging_group(), action="mosaic:requests.0", **mosaic
     ).content.decode()
     assert "Configuration 4" in body
+    assert 'data-plot="mosaic-applied-requests0-data"' in body
+    assert "Applied mosaic: 4 pointings" in body
     cadence = {
         "cadence.requests.0.start": "2026-12-01T12:00",
         "cadence.requests.0.end": "2026-12-05T12:00",

@@ -12,7 +12,12 @@ from openocs.portal.requestgroups.compose.choices import compose_choices
 from openocs.portal.requestgroups.compose.document import blank_group, document_from_form
 from openocs.portal.requestgroups.compose.feedback import feedback_for
 from openocs.portal.requestgroups.compose.form import build_form
-from openocs.portal.requestgroups.compose.plots import pattern_figure, visibility_figure
+from openocs.portal.requestgroups.compose.plots import (
+    applied_dither_offsets,
+    applied_mosaic_offsets,
+    pattern_figure,
+    visibility_figure,
+)
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.expansion import offsets_for
 from openocs.portal.requestgroups.serializers import RequestSerializer
@@ -217,3 +222,30 @@ def test_muscat_offers_its_exposure_modes_and_their_channel_times(
     prefix = "g.requests.0.configurations.0.instrument_configs.0.extra_params"
     assert f"{prefix}.exposure_mode" in names
     assert f"{prefix}.exposure_time_g" in names and f"{prefix}.exposure_time_z" in names
+
+
+def test_the_applied_dither_and_mosaic_offsets_are_read_back_from_the_document(
+    submitter: Persona,
+) -> None:
+    from openocs.portal.requestgroups.expansion import expand_dither, expand_mosaic
+
+    ocs = ValidationContext(user=submitter.user)
+    request = imaging_group()["requests"][0]
+    configuration = request["configurations"][0]
+    assert applied_dither_offsets(configuration) == []
+    grid = {"pattern": "grid", "num_rows": 2, "num_columns": 3, "orientation": 0, "center": False}
+    expected = offsets_for({**grid, "point_spacing": 10, "line_spacing": 10})
+    dithered = expand_dither({**grid, "point_spacing": 10, "configuration": configuration}, ocs)
+    applied = applied_dither_offsets(dithered)
+    assert len(applied) == 6
+    for (x, y), (ex, ey) in zip(applied, expected, strict=True):
+        assert x == pytest.approx(ex, abs=1e-3) and y == pytest.approx(ey, abs=1e-3)
+
+    assert applied_mosaic_offsets(request) == []
+    expected = offsets_for({**grid, "point_spacing": 600, "line_spacing": 600})
+    mosaic = expand_mosaic({**grid, "point_spacing": 600, "request": request}, ocs)
+    applied = applied_mosaic_offsets(mosaic)
+    assert len(applied) == 6
+    for (x, y), (ex, ey) in zip(applied, expected, strict=True):  # from the first pointing
+        assert x == pytest.approx(ex - expected[0][0], abs=0.5)
+        assert y == pytest.approx(ey - expected[0][1], abs=0.01)
