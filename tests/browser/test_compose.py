@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from playwright.sync_api import expect
 
 from openocs.portal.requestgroups.models import Draft, RequestGroup
-from tests.browser.conftest import assert_accessible, login, screenshot
+from tests.browser.conftest import assert_accessible, login, night_sky_target, screenshot
 
 FIRST = "requests-0-configurations-0"
 SECOND = "requests-0-configurations-1"
@@ -108,3 +108,54 @@ def test_tom_toolkit_redirect_flow(page: Any, demo: Any, live_server: Any, setti
     page.wait_for_url("**observation_id=*")
     group = RequestGroup.objects.get()
     assert f"target_id=7&facility=LCO&observation_id={group.pk}" in page.url
+
+
+def test_a_region_of_interest_and_every_panel_open(page: Any, demo: Any) -> None:
+    """An ROI set on Sinistro reaches the JSON and passes validation; with every optional panel
+    open (JSON, cadence, dither, mosaic, ROIs, orbital elements) axe finds nothing serious."""
+    login(page, "alice")
+    page.goto("/create")
+    page.get_by_label("Name of this request group").fill("A corner of the chip")
+    page.locator(f"#f-{FIRST}-instrument_type").select_option("1M0-SCICAM-SINISTRO")
+    expect(page.get_by_text("Regions of interest (0 of at most 1)")).to_be_attached()  # redrawn
+    target = night_sky_target()
+    page.locator(f"#f-{FIRST}-target-name").fill("Night field")
+    page.locator(f"#f-{FIRST}-target-ra").fill(f"{target['ra']:.4f}")
+    page.locator(f"#f-{FIRST}-target-dec").fill("0")
+    page.get_by_text("Regions of interest (0 of at most 1)").click()
+    page.get_by_role("button", name="Add a region").click()
+    roi = f"#f-{FIRST}-instrument_configs-0-rois-0"
+    page.wait_for_selector(f"{roi}-x1")
+    for key, value in {"x1": "100", "x2": "1123", "y1": "200", "y2": "1223"}.items():
+        page.locator(f"{roi}-{key}").fill(value)
+    expect(page.locator("#compose-feedback")).to_contain_text("Ready to submit")
+    page.get_by_text("The JSON that will be sent").click()
+    json_panel = page.locator("#compose-json")
+    expect(json_panel).to_contain_text('"x2": 1123')
+    expect(json_panel).to_contain_text('"y1": 200')
+    page.locator(f"{roi}-x2").fill("9999")  # beyond the chip: the API says so beside it
+    expect(page.locator("#compose-feedback")).to_contain_text("to fix")
+    page.locator(f"{roi}-x2").fill("1123")
+    expect(page.locator("#compose-feedback")).to_contain_text("Ready to submit")
+
+    page.get_by_text("Mosaic: cover a larger field").click()
+    page.locator("#pat-requests0-pattern").select_option("grid")
+    page.locator("#pat-requests0-rows").fill("2")
+    page.locator("#pat-requests0-columns").fill("2")
+    page.locator("#pat-requests0-spacing").fill("600")
+    page.locator("#pattern-requests0").evaluate("e => e.scrollIntoView()")
+    page.get_by_role("button", name="Preview the mosaic").click()
+    expect(page.locator("#pattern-requests0 .main-svg").first).to_be_visible()
+
+    page.get_by_role("button", name="Add a configuration").click()
+    page.locator(f"#f-{SECOND}-target-type").select_option("ORBITAL_ELEMENTS")
+    page.wait_for_selector(f"#f-{SECOND}-target-scheme")
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    expect(page.get_by_label("One line of MPCORB.DAT or CometEls.txt")).to_be_visible()
+    expect(page.get_by_label("Every", exact=True)).to_be_visible()  # the cadence
+    expect(page.locator(f"{roi}-x2")).to_be_visible()
+    page.wait_for_selector("#compose-visibility .main-svg, #compose-visibility p", timeout=20_000)
+    screenshot(page, "compose-panels")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page)
