@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -120,25 +121,58 @@ class LogoutView(auth_views.LogoutView):
     next_page = "/accounts/login/"
 
 
+def _reset_timeout_days() -> int:
+    return max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change, which also clears an expired-password mark."""
+
+    template_name = "accounts/password_change_form.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.password_changed(user=form.user)
         return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with the e-mail sent through the task queue."""
 
     form_class = QueuedPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = "accounts/email/password_reset_body.txt"
+
+    @property
+    def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
+        return {
+            "organization_name": conf.ORGANIZATION_NAME,
+            "timeout_days": _reset_timeout_days(),
+        }
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "timeout_days": _reset_timeout_days()}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's reset confirmation, which also clears an expired-password mark."""
 
+    template_name = "accounts/password_reset_confirm.html"
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.password_changed(user=form.user)
         return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

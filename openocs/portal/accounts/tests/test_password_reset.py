@@ -66,3 +66,66 @@ def test_logout_ends_the_session(client: Client, outsider: Persona) -> None:
     assert client.get("/api/profile/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/api/profile/").status_code == 401
+
+
+def _templates(response: Any) -> list[str]:
+    return [t.name for t in response.templates if t.name]
+
+
+def test_the_reset_pages_are_ours_and_the_new_password_signs_in(
+    client: Client, outsider: Persona, django_capture_on_commit_callbacks: Any
+) -> None:
+    form = client.get("/accounts/password_reset/")
+    assert "accounts/password_reset_form.html" in _templates(form)
+    assert "web/base.html" in _templates(form)  # the site's layout, not the admin's
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            "/accounts/password_reset/", {"email": "olivia@example.org"}, follow=True
+        )
+    assert "accounts/password_reset_done.html" in _templates(sent)
+    assert "Check your e-mail" in sent.content.decode()
+    message = mail.outbox[0]
+    assert "password" in message.subject.lower() and "\n" not in message.subject
+    assert '"olivia"' in str(message.body)
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", str(message.body))
+    assert link
+    confirm = client.get(link.group(1), follow=True)
+    assert "accounts/password_reset_confirm.html" in _templates(confirm)
+    assert "Choose a new password" in confirm.content.decode()
+    mismatch = client.post(
+        confirm.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x"},
+    )
+    assert 'id="id_new_password2-error"' in mismatch.content.decode()  # beside its field
+    done = client.post(
+        confirm.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "accounts/password_reset_complete.html" in _templates(done)
+    signed_in = client.post("/accounts/login/", {"username": "olivia", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302
+    used_again = client.get(link.group(1), follow=True)
+    assert "This link does not work" in used_again.content.decode()
+
+
+def test_the_change_pages_are_ours(client: Client, outsider: Persona) -> None:
+    client.post("/accounts/login/", {"username": "olivia", "password": PERSONA_PASSWORD})
+    page = client.get("/accounts/password_change/")
+    assert "accounts/password_change_form.html" in _templates(page)
+    wrong = client.post(
+        "/accounts/password_change/",
+        {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert 'id="id_old_password-error"' in wrong.content.decode()
+    done = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": PERSONA_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
+    assert "accounts/password_change_done.html" in _templates(done)
+    assert "Password changed" in done.content.decode()
