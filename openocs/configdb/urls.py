@@ -5,7 +5,7 @@ Every route answers with and without its trailing slash.
 
 from django.urls import URLPattern, URLResolver, re_path
 
-from openocs.configdb import views
+from openocs.configdb import pages, views
 from openocs.web.routers import OptionalSlashSimpleRouter, optional_slash_path
 
 router = OptionalSlashSimpleRouter()
@@ -41,6 +41,7 @@ router.register(
 
 urlpatterns: list[URLPattern | URLResolver] = [
     optional_slash_path("", views.overview, name="configdb-root"),
+    optional_slash_path("network/", pages.network_page, name="configdb-network"),
     optional_slash_path(
         "api/availability_history/",
         views.AvailabilityHistoryView.as_view(),

@@ -40,6 +40,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("archive", "Archive", ""),
     NavEntry("portal", "Schedule", "network/", staff=True),
     NavEntry("downtime", "Downtime", "", staff=True),
+    NavEntry("configdb", "Config", "network/", staff=True),
 )
 
 

@@ -1,7 +1,8 @@
 """How states and times look on the web pages (no Django models, no components).
 
 One table of state tones serves every state the pages show: request and request-group states,
-observation states, configuration-status states and telescope states.
+observation states, configuration-status states, telescope states and configdb's instrument
+states.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from datetime import UTC, datetime
 
 # tone -> the states shown in it; the stylesheet has one badge colour per tone
 STATE_TONES: dict[str, frozenset[str]] = {
-    "info": frozenset({"PENDING", "SCHEDULED"}),
-    "progress": frozenset({"IN_PROGRESS", "ATTEMPTED"}),
-    "success": frozenset({"COMPLETED", "AVAILABLE"}),
-    "muted": frozenset({"CANCELED", "NOT_ATTEMPTED", "WINDOW_EXPIRED", "DRAFT"}),
+    "info": frozenset({"PENDING", "SCHEDULED", "STANDBY"}),
+    "progress": frozenset({"IN_PROGRESS", "ATTEMPTED", "COMMISSIONING"}),
+    "success": frozenset({"COMPLETED", "AVAILABLE", "SCHEDULABLE"}),
+    "muted": frozenset(
+        {"CANCELED", "NOT_ATTEMPTED", "WINDOW_EXPIRED", "DRAFT", "MANUAL", "DISABLED"}
+    ),
     "danger": frozenset(
         {
             "FAILED",
