@@ -12,9 +12,11 @@ API token of a staff account with ``staff_view`` and:
 - reports its telescopes' states with ``POST api/telescope_states/`` (OpenOCS ``database``
   provider).
 
-The long poll of change events (``GET api/changes/``) is the scheduling client's
-:meth:`~openocs.clients.scheduling.PortalSchedulingClient.changes`; a site uses it only as a
-wake-up (any event, ``replan`` or not). Every write is idempotent, so a caller may retry it.
+A site follows ``last_scheduled`` rather than the long poll of change events (``GET
+api/changes/``, the scheduling client's
+:meth:`~openocs.clients.scheduling.PortalSchedulingClient.changes`): the events report
+submissions and state changes, not the placing of new observations, which moves only
+``last_scheduled``. Every write is idempotent, so a caller may retry it.
 """
 
 from __future__ import annotations

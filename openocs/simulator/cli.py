@@ -134,6 +134,16 @@ def site_group() -> None:
     help="SITE=PROBABILITY: the cloudy-night probability of one site (repeatable).",
 )
 @click.option(
+    "--partly-cloudy-probability",
+    envvar="OCS_SIM_PARTLY_CLOUDY_PROBABILITY",
+    type=float,
+    default=0.0,
+    show_default=True,
+    callback=_probability,
+    help="Probability that a night not clouded out has a cloudy spell of 1-4 hours "
+    "(env OCS_SIM_PARTLY_CLOUDY_PROBABILITY).",
+)
+@click.option(
     "--failure-probability",
     envvar="OCS_SIM_FAILURE_PROBABILITY",
     type=float,
@@ -225,6 +235,7 @@ def _simulate(
     seed: int,
     cloudy_night_probability: float,
     cloudy_sites: dict[str, float],
+    partly_cloudy_probability: float,
     failure_probability: float,
     unavailable_probability: float,
     inject_failures: int,
@@ -287,6 +298,7 @@ def _simulate(
         seed=seed,
         cloudy_night_probability=cloudy_night_probability,
         cloudy_sites=cloudy_sites,
+        partly_cloudy_probability=partly_cloudy_probability,
         failure_probability=failure_probability,
         unavailable_probability=unavailable_probability,
         inject_failures=inject_failures,

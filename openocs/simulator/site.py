@@ -200,8 +200,11 @@ class SiteSimulator:
     # -- telescope states ----------------------------------------------------------------------
     def telescope_state(self, info: TelescopeInfo, now: datetime) -> tuple[str, str]:
         """``(event_type, event_reason)`` of a telescope at ``now`` under the weather model."""
-        if self.weather.is_cloudy(self.site, day_obs(now, info.longitude_deg)):
+        sky = self.weather.sky(self.site, now, info.longitude_deg)
+        if sky == "cloudy night":
             return "NOT_OK_TO_OPEN", "Weather: Cloudy night (simulated)"
+        if sky == "cloudy spell":
+            return "NOT_OK_TO_OPEN", "Weather: Clouds (simulated)"
         if self.weather.is_unavailable(info.key, now):
             return "NOT_AVAILABLE", "Sequencer: Simulated fault"
         return "AVAILABLE", "Available"
@@ -383,6 +386,13 @@ class SiteSimulator:
             if fault is not None and index == fault[0]:
                 outcome.state, outcome.reason = "FAILED", fault[1]
                 break
+            if index and self._clouded_over(info):
+                outcome.state = "FAILED"
+                outcome.reason = (
+                    f"Weather: clouds came over after {index} of {len(exposures)} exposures "
+                    "(simulated)"
+                )
+                break
             if index and not self._still_active(observation.id):
                 outcome.state = "FAILED"
                 outcome.reason = (
@@ -424,6 +434,10 @@ class SiteSimulator:
             f": {outcome.reason}" if outcome.reason else "",
         )  # fmt: skip
         return cancelled
+
+    def _clouded_over(self, info: TelescopeInfo) -> bool:
+        """Whether the weather closed the telescope while it observed (a cloudy spell)."""
+        return self.weather.sky(self.site, self.clock(), info.longitude_deg) != "clear"
 
     def _public_date(self, observation_date: datetime, proposal: str, obstype: str) -> datetime:
         if proposal not in self._tags_cache and self._proposal_tags is not None:

@@ -8,6 +8,11 @@ state:
 - a **cloudy night** closes every telescope of a site for its whole night (``DAY-OBS``): the
   site reports them ``NOT_OK_TO_OPEN`` and marks the configurations it was given
   ``NOT_ATTEMPTED``, so the scheduler re-places them elsewhere;
+- a **cloudy spell** (``partly_cloudy_probability``) closes a site for part of a night (one to
+  four hours, starting between 18 h and 4 h local mean time) that is not clouded out whole: the
+  telescopes report ``NOT_OK_TO_OPEN`` during it, an observation due then is ``NOT_ATTEMPTED``
+  and one running when it comes stops at the next exposure (``FAILED``), so the scheduler
+  re-places the request in the clear part of the night or elsewhere;
 - a telescope goes **unavailable** for an hour (``NOT_AVAILABLE``, a sequencer fault);
 - a **configuration fails** part-way through (``FAILED`` with a reason): the request returns to
   the scheduler (FAILED → PENDING → re-placed).
@@ -21,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 __all__ = ["FAULT_REASONS", "WeatherModel"]
 
@@ -46,6 +51,7 @@ class WeatherModel:
     seed: int = 0
     cloudy_night_probability: float = 0.0
     cloudy_sites: dict[str, float] = field(default_factory=dict)
+    partly_cloudy_probability: float = 0.0
     failure_probability: float = 0.0
     unavailable_probability: float = 0.0
     inject_failures: int = 0
@@ -54,6 +60,7 @@ class WeatherModel:
 
     def __post_init__(self) -> None:
         _check_probability("cloudy_night_probability", self.cloudy_night_probability)
+        _check_probability("partly_cloudy_probability", self.partly_cloudy_probability)
         _check_probability("failure_probability", self.failure_probability)
         _check_probability("unavailable_probability", self.unavailable_probability)
         for site, value in self.cloudy_sites.items():
@@ -71,6 +78,27 @@ class WeatherModel:
         """Whether ``site`` is clouded out for the night ``night`` (``YYYYMMDD``)."""
         probability = self.cloudy_sites.get(site, self.cloudy_night_probability)
         return self.uniform("cloudy", site, night) < probability
+
+    def cloudy_spell(self, site: str, night: str) -> tuple[float, float] | None:
+        """The cloudy spell of a night not clouded out whole: ``(start, end)`` in hours after
+        local mean noon of ``night`` (``YYYYMMDD``), or None for a clear night."""
+        if self.uniform("partly", site, night) >= self.partly_cloudy_probability:
+            return None
+        start = 6.0 + 10.0 * self.uniform("spell-start", site, night)
+        return start, start + 1.0 + 3.0 * self.uniform("spell-length", site, night)
+
+    def sky(self, site: str, moment: datetime, longitude_deg: float) -> str:
+        """``"clear"``, ``"cloudy night"`` (clouded out whole) or ``"cloudy spell"`` at a site
+        at ``moment``; the night is the local mean solar date at the noon before."""
+        local = moment.astimezone(UTC) + timedelta(hours=longitude_deg / 15.0 - 12.0)
+        night = local.strftime("%Y%m%d")
+        if self.is_cloudy(site, night):
+            return "cloudy night"
+        spell = self.cloudy_spell(site, night)
+        hours = local.hour + local.minute / 60.0 + local.second / 3600.0
+        if spell is not None and spell[0] <= hours < spell[1]:
+            return "cloudy spell"
+        return "clear"
 
     def is_unavailable(self, telescope_key: str, moment: datetime) -> bool:
         """Whether the telescope has a fault during the UTC hour containing ``moment``."""

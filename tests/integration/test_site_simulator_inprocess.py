@@ -263,6 +263,40 @@ def test_a_closed_telescope_reports_not_attempted(
     assert _frames(submitter, site.request_id) == []
 
 
+def test_clouds_coming_over_stop_the_configuration_at_the_next_exposure(
+    make_site: Callable[..., Site], submitter: Persona
+) -> None:
+    """A cloudy spell starting during an observation: the frame taken is archived, the
+    configuration FAILED with the reason, and the request back to PENDING for re-placing."""
+
+    @dataclass
+    class Clouding(WeatherModel):
+        clouded: bool = False
+
+        def sky(self, site: str, moment: datetime, longitude_deg: float) -> str:
+            return "cloudy spell" if self.clouded else "clear"
+
+    weather = Clouding()
+    site = make_site(weather=weather)
+    ingest = site.simulator.ingest
+
+    def ingest_then_clouds(identity: str, spec: Any) -> None:
+        ingest(identity, spec)
+        weather.clouded = True
+
+    site.simulator.ingest = ingest_then_clouds  # type: ignore[method-assign]
+    report = site.simulator.execute(site.observation)
+
+    [outcome] = report.configurations
+    assert outcome.state == "FAILED"
+    assert outcome.reason.startswith("Weather: clouds came over after 1 of 2 exposures")
+    assert len(outcome.frames) == 1
+    [observation] = _observations(submitter, site.request_id)
+    assert observation["state"] == "FAILED"
+    assert _request(submitter, site.request_id)["state"] == "PENDING"
+    assert [f["basename"] for f in _frames(submitter, site.request_id)] == outcome.frames
+
+
 def test_a_fault_fails_the_configuration_with_its_reason(
     make_site: Callable[..., Site], submitter: Persona
 ) -> None:

@@ -75,3 +75,28 @@ def test_injected_failures_come_first_then_the_probability_rules() -> None:
 def test_out_of_range_settings_are_refused(changes: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="must be"):
         WeatherModel(**changes)  # type: ignore[arg-type]
+
+
+def test_a_cloudy_spell_closes_a_site_for_part_of_a_night_only() -> None:
+    spells = WeatherModel(seed=3, partly_cloudy_probability=1.0)
+    clear = WeatherModel(seed=3)
+    longitude = -70.8  # lsc: local mean noon at about 16:43 UTC
+    spell = spells.cloudy_spell("lsc", "20261207")
+    assert spell is not None and clear.cloudy_spell("lsc", "20261207") is None
+    start_h, end_h = spell
+    assert 6.0 <= start_h < 16.0 and 1.0 <= end_h - start_h < 4.0
+    noon = datetime(2026, 12, 7, 12, tzinfo=UTC) - timedelta(hours=longitude / 15.0)
+    inside = noon + timedelta(hours=(start_h + end_h) / 2)
+    before = noon + timedelta(hours=start_h - 0.5)
+    after = noon + timedelta(hours=end_h + 0.5)
+    assert spells.sky("lsc", inside, longitude) == "cloudy spell"
+    assert spells.sky("lsc", before, longitude) == "clear"
+    assert spells.sky("lsc", after, longitude) == "clear"
+    assert clear.sky("lsc", inside, longitude) == "clear"
+    assert WeatherModel(cloudy_night_probability=1.0).sky("lsc", inside, longitude) == (
+        "cloudy night"
+    )
+    about_half = WeatherModel(seed=3, partly_cloudy_probability=0.5)
+    assert 10 < sum(about_half.cloudy_spell("lsc", n) is not None for n in NIGHTS) < 50
+    with pytest.raises(ValueError, match="partly_cloudy_probability"):
+        WeatherModel(partly_cloudy_probability=1.5)

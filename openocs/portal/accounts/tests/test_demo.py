@@ -32,3 +32,25 @@ def test_demo_is_idempotent_and_keeps_changed_passwords(db: Any) -> None:
     demo.load_demo()
     assert User.objects.filter(username__in=["alice", "bob"]).count() == 2
     assert authenticate(username="alice", password="changed-by-alice") is not None
+
+
+def test_an_existing_demo_database_gets_notifications_on_once(db: Any) -> None:
+    """Demo users made before the demo turned notifications on (an old ``var/``) get them on
+    from the migration; other users are untouched."""
+    import importlib
+
+    from django.apps import apps
+
+    from openocs.portal.accounts.models import Profile
+
+    migration = importlib.import_module(
+        "openocs.portal.accounts.migrations.0003_demo_users_notifications_on"
+    )
+    demo.load_demo()
+    carol = User.objects.create_user("carol", "carol@example.org", "x")
+    Profile.objects.filter(user=carol).update(institution=demo.DEMO_INSTITUTION)
+    Profile.objects.update(notifications_enabled=False)  # as an old demo database had them
+    migration.demo_notifications_on(apps, None)
+    enabled = dict(Profile.objects.values_list("user__username", "notifications_enabled"))
+    assert enabled == {"alice": True, "bob": True, "carol": False}
+    assert migration.DEMO_INSTITUTION == demo.DEMO_INSTITUTION
