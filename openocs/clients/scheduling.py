@@ -23,6 +23,9 @@ from openocs.clients.errors import ClientRequestError, ResponseFormatError
 from openocs.clients.http import HttpClient, QueryValue, UtcDatetime, as_utc, format_datetime
 
 __all__ = [
+    "RUN_MAX_COMPETITORS",
+    "RUN_MAX_LEFT_OUT",
+    "RUN_MAX_MESSAGE",
     "CancelRefusedError",
     "ChangeBatch",
     "ChangeEvent",
@@ -41,6 +44,13 @@ PAGE_SIZE = 1000
 CHANGES_MAX_WAIT_S = 60.0
 """The longest long poll asked of ``/api/changes/`` (well inside the 120 s read timeout; the
 portal caps it further with ``OCS_CHANGES_MAX_WAIT_S``)."""
+RUN_MAX_LEFT_OUT = 5000
+"""The most left-out requests one ``POST /api/scheduler/runs/`` may list (OpenOCS extension);
+the portal refuses more with 400, so a reporter lists the first ones and keeps the count."""
+RUN_MAX_COMPETITORS = 10
+"""The most competing requests named per left-out request."""
+RUN_MAX_MESSAGE = 300
+"""The longest explanation message (characters)."""
 PREEMPTION_REFUSED = "Cannot cancel IN_PROGRESS observations unless preemption_enabled is True"
 MAX_BULK_ITEMS = 1000
 """The portal's default ``OCS_MAX_BULK_ITEMS``: the most items one bulk call may carry. Longer
@@ -355,6 +365,17 @@ class PortalSchedulingClient:
             raise self._format_error(path, error) from error
 
     # -- writes --------------------------------------------------------------------------------
+    def report_run(self, run: Mapping[str, Any]) -> int:
+        """``POST api/scheduler/runs/`` (OpenOCS extension, staff): record one scheduling run
+        with the requests it left out and why; returns the run's id. Sizes are bounded
+        (:data:`RUN_MAX_LEFT_OUT`, :data:`RUN_MAX_COMPETITORS`, :data:`RUN_MAX_MESSAGE`): a
+        larger body is refused with 400 (:class:`~openocs.clients.errors.ClientRequestError`)."""
+        path = "api/scheduler/runs/"
+        data = self.http.json(self.http.request("POST", path, json=dict(run)))
+        if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+            raise self._format_error(path, f"expected the recorded run, got {data!r}"[:300])
+        return int(data["id"])
+
     def _chunks(self, items: Sequence[Any]) -> list[Sequence[Any]]:
         """``items`` in slices of at most ``max_bulk_items`` (an empty list is one empty call, as
         before chunking)."""

@@ -8,4 +8,5 @@ DJANGO_APPS += ["openocs.portal.sciapplications"]  # calls and science applicati
 DJANGO_APPS += ["openocs.portal.observations"]  # schedule, statuses, change polling (issue 6)
 DJANGO_APPS += ["openocs.portal.notifications"]  # change events, e-mails, webhooks (issue 6)
 DJANGO_APPS += ["openocs.portal.telescopestates"]  # telescope states and availability (§17.3)
+DJANGO_APPS += ["openocs.portal.schedulerruns"]  # the scheduler's runs and explanations (issue 15)
 DJANGO_APPS += ["openocs.portal.home"]  # the front page and dashboard (issue 12)

@@ -31,6 +31,10 @@ from openocs.portal.telescopestates.urls import urlpatterns as telescopestates_u
 
 urlpatterns += telescopestates_urlpatterns  # api/telescope_states/, api/telescope_availability/
 
+from openocs.portal.schedulerruns.urls import urlpatterns as schedulerruns_urlpatterns  # noqa: E402
+
+urlpatterns += schedulerruns_urlpatterns  # api/scheduler/runs/ (OpenOCS extension)
+
 from openocs.portal.home.urls import urlpatterns as home_urlpatterns  # noqa: E402
 
 urlpatterns += home_urlpatterns  # / (the front page and dashboard)

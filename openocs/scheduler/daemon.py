@@ -32,6 +32,10 @@ Loop rules:
   other changes let the solve finish and be written, then plan again. A normal schedule is thus
   never written over a rapid-response observation written after its inputs were read;
 - a failed pass writes nothing (D26); a write failure ends the cycle and forces a replan;
+- after each planned cycle, when the source is a ``RunReporter``, the run is reported (when, how
+  long, counts, value and gap, why each request was left out: ``openocs.scheduler.runs``); the
+  reporter never raises for a portal that refuses or is down (it logs), so reporting never
+  stops scheduling;
 - planning "now" is the wall clock plus the estimated duration of the pass (§5.2), one estimate
   for the rapid-response pass (inputs read, solved and written) and one for the whole cycle,
   each updated with the reference rule.
@@ -63,6 +67,7 @@ from openocs.scheduler.passes import (
     plan_normal_pass,
     plan_rapid_response_pass,
 )
+from openocs.scheduler.runs import RunRecord, run_record
 
 __all__ = [
     "ChangeNotice",
@@ -70,6 +75,7 @@ __all__ = [
     "CycleReport",
     "DaemonConfig",
     "InfrastructureWatcher",
+    "RunReporter",
     "SchedulerDaemon",
     "SchedulerDataSource",
 ]
@@ -165,6 +171,17 @@ class InfrastructureWatcher(Protocol):
         ...
 
 
+@runtime_checkable
+class RunReporter(Protocol):
+    """Optional capability of a ``SchedulerDataSource``: record each scheduling run where people
+    see it (the portal's ``/api/scheduler/runs/``)."""
+
+    def report_run(self, record: RunRecord) -> None:
+        """Send ``record``. Must not raise when the receiver refuses or is unreachable: log and
+        return (a report is never worth a missed schedule)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class DaemonConfig:
     kernel: str = "cpsat"
@@ -209,6 +226,8 @@ class CycleReport:
     """A rapid-response change arrived while the normal pass was solving: that pass was stopped
     and nothing of it was written (the rapid-response pass of this cycle was); the next cycle
     starts at once."""
+    passes: list[PassPlan] = field(default_factory=list)
+    """The passes the cycle planned (written or not), for the run report."""
 
 
 @dataclass(slots=True)
@@ -448,7 +467,37 @@ class SchedulerDaemon:
         if not report.superseded:
             elapsed_s = max((self.clock() - checked_at).total_seconds(), 0.0)
             self._update_estimate(elapsed_s)
+        self._report_run(report, checked_at)
         return report
+
+    def _report_run(self, report: CycleReport, started: datetime) -> None:
+        """Report the cycle when the source records runs (after the writes: the explanations
+        take a moment and never delay a schedule)."""
+        if not isinstance(self.source, RunReporter):
+            return
+        error = report.error
+        if report.superseded and not error:
+            error = "normal pass dropped for a rapid-response change; planned again at once"
+        record = run_record(
+            started=started,
+            ended=self.clock(),
+            kernel=self.config.kernel,
+            trigger=report.reason,
+            ok=report.ok,
+            error=error,
+            dry_run=self.config.dry_run,
+            requests_considered=report.requests,
+            counts={
+                "created": report.created,
+                "cancelled": report.cancelled,
+                "aborted": report.aborted,
+            },
+            passes=report.passes,
+        )
+        try:
+            self.source.report_run(record)
+        except DataSourceUnavailable as error_:
+            logger.warning("the run was not reported: %s", error_)
 
     def _update_estimate(self, actual_s: float) -> None:
         self.pass_estimate_s = _next_estimate(self.pass_estimate_s, actual_s)
@@ -494,6 +543,7 @@ class SchedulerDaemon:
             seed=config.seed,
         )
         report = CycleReport(True, True, reason, requests=sum(len(g.requests) for g in groups))
+        report.passes.append(rapid_response)
         try:
             if rapid_response.ok and not config.dry_run:
                 self._apply(rapid_response, epoch, report)
@@ -519,6 +569,7 @@ class SchedulerDaemon:
                     report.ok = False
                     report.error = f"rapid_response: {rapid_response.schedule.message}"
                 return report
+            report.passes.append(normal)
             if normal.ok and not config.dry_run:
                 self._apply(normal, epoch, report)
         except DataSourceUnavailable as error:

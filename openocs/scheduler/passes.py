@@ -29,7 +29,7 @@ daemon applies the plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from openocs.scheduler.kernels import StopToken, solve
@@ -124,6 +124,8 @@ class PassPlan:
     """Running observations to abort (cancel by id with preemption)."""
     keep: tuple[int, ...] = ()
     """Ids of existing observations the new plan keeps unchanged."""
+    problem: Problem | None = field(default=None, compare=False, repr=False)
+    """The problem the kernel solved (for ``explain``: why each request was left out)."""
 
     @property
     def ok(self) -> bool:
@@ -252,7 +254,7 @@ def plan_rapid_response_pass(
     )
     schedule = solve(rr_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed)
     if not schedule.ok:
-        return PassPlan("rapid_response", schedule)
+        return PassPlan("rapid_response", schedule, problem=rr_problem)
     future_rr = [o for o in future if o.is_rapid_response]
     create, keep = _diff(schedule, future_rr)
     cancelled = {o.id for o in future_rr if o.id not in keep}
@@ -278,6 +280,7 @@ def plan_rapid_response_pass(
         tuple(sorted(cancelled)),
         tuple(aborts),
         tuple(keep),
+        problem=rr_problem,
     )
 
 
@@ -330,7 +333,7 @@ def plan_normal_pass(
         )
     schedule = solve(normal_problem, kernel=kernel, time_limit_s=time_limit_s, seed=seed, stop=stop)
     if not schedule.ok:
-        return PassPlan("normal", schedule)
+        return PassPlan("normal", schedule, problem=normal_problem)
     create, keep = _diff(schedule, future_normal)
     cancel = tuple(sorted(o.id for o in future_normal if o.id not in keep))
     abort = tuple(
@@ -338,7 +341,9 @@ def plan_normal_pass(
         for o in still_running
         if not o.can_complete
     )
-    return PassPlan("normal", schedule, tuple(create), cancel, abort, tuple(keep))
+    return PassPlan(
+        "normal", schedule, tuple(create), cancel, abort, tuple(keep), problem=normal_problem
+    )
 
 
 def plan_cycle(

@@ -16,6 +16,9 @@ HTTP, through ``openocs.clients`` (scheduler-contract.md §2, §3).
   portal without the route (403, 404, 405, or an answer that is not a change list) makes it
   raise :class:`~openocs.scheduler.errors.ChangeEventsUnsupported` (from then on without asking),
   and the daemon logs it once and polls ``last_changed`` instead.
+- **run reports** (``report_run``): each cycle, when, how long, counts, value and gap, and why
+  each request was left out, to ``POST /api/scheduler/runs/`` (an OpenOCS extension; a portal
+  that refuses it or is down is logged, never raised: reporting never stops scheduling).
 - **writes**: one ``POST /api/observations/`` per telescope with the §3.1 elements (one
   configuration status per configuration per repeat, instrument SCHEDULABLE-first, guide camera
   rules); cancellation by id (§3.2).
@@ -61,6 +64,7 @@ from openocs.scheduler.model import (
     Telescope,
 )
 from openocs.scheduler.passes import CurrentObservation, ObservationState
+from openocs.scheduler.runs import RunRecord
 
 if TYPE_CHECKING:
     import openocs.visibility as vis
@@ -693,6 +697,22 @@ class HttpDataSource:
                     request_id = elements[int(index)]["request"] if index.isdigit() else "?"
                     logger.warning("request %s not scheduled on %s: %s", request_id, key, error)
         return created
+
+    def report_run(self, record: RunRecord) -> None:
+        """``POST /api/scheduler/runs/``; a refusal or an outage is logged, never raised."""
+        try:
+            run_id = self.portal.report_run(
+                record.document(telescope_classes=self.telescope_classes)
+            )
+        except ClientError as error:
+            logger.warning("the scheduler run was not reported to the portal: %s", error)
+            return
+        logger.info(
+            "run %s reported: %d placed, %d left out",
+            run_id,
+            record.requests_placed,
+            len(record.left_out),
+        )
 
     def cancel_observations(
         self, observation_ids: Sequence[int], *, preemption: bool, reason: str = ""

@@ -320,6 +320,8 @@ OCS_TELESCOPE_STATES_PROVIDER = env_choice(
 )
 # Seconds after its latest sample a telescope becomes SITE_AGENT_UNRESPONSIVE (database provider).
 OCS_TELESCOPE_STATES_STALE_S = env_float("OCS_TELESCOPE_STATES_STALE_S", 900.0, minimum=1.0)
+# the scheduler's runs kept for the staff pages and the requests' explanations (issue 15)
+OCS_SCHEDULER_RUNS_KEEP = env_int("OCS_SCHEDULER_RUNS_KEEP", 100, minimum=1)
 
 # --- Limits on one call's work (issue 14; docs/limits.md) -------------------------------------
 # Bodies larger than this (multipart uploads excepted) are refused with 413 before they are read.

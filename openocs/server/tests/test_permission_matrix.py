@@ -110,6 +110,8 @@ MATRIX: dict[str, str] = {
     "GET /api/requests/{pk}/observations/": "404 200 404 404 200",
     "GET /api/schedule/": "200 200* 200 200 200*",
     "GET /api/schedule/{pk}/": "404 200* 404 404 200*",
+    "GET /api/scheduler/runs/": "401 403 403 200 200",
+    "GET /api/scheduler/runs/{pk}/": "401 403 403 200 200",
     "GET /api/schema/": "200 200 200 200 200",
     "GET /api/scienceapplications/": "401 200* 200 200 200*",
     "GET /api/scienceapplications/{pk}/": "401 200* 404 404 200*",
@@ -229,6 +231,7 @@ MATRIX: dict[str, str] = {
     "POST /api/revoke_token/": "401 200 200 200 200",
     "POST /api/rotate_token/": "401 200 200 200 200",
     "POST /api/schedule/": "401 400 400 400 400",
+    "POST /api/scheduler/runs/": "401 403 403 400 400",
     "POST /api/scienceapplications/": "401 400 400 400 400",
     "POST /api/scienceapplications/{pk}/accept/": "401 403 403 400 400",
     "POST /api/scienceapplications/{pk}/copy/": "401 201* 404 404 201*",
@@ -540,6 +543,10 @@ def _build_world(make: PersonaFactory) -> World:
         telescope="1m0a",
         reason="matrix",
     )
+    run = personas["staff"].client.post(
+        "/api/scheduler/runs/", _run_body(int(request["id"])), format="json"
+    )
+    assert run.status_code == 201, run.json()
     frame = ingester.client.post("/archive/frames/", _frame_body(proposal_a.pk), format="json")
     assert frame.status_code == 201, frame.json()
     frame_id = frame.json()["id"]
@@ -566,6 +573,7 @@ def _build_world(make: PersonaFactory) -> World:
         "versions": str(version_id),
         "thumbnails": "999999",
         "downtime": str(downtime.pk),
+        "scheduler": str(run.json()["id"]),
         "instrument_type": SINISTRO,
     }
     clients = {"anonymous": APIClient(), **{k: p.client for k, p in personas.items()}}
@@ -578,6 +586,18 @@ def _build_world(make: PersonaFactory) -> World:
     )
     users = {role: persona.user for role, persona in personas.items()}
     return World(clients=clients, users=users, ids=ids, markers=markers)
+
+
+def _run_body(request_id: int) -> dict[str, Any]:
+    """A scheduler run that left proposal A's request out (OpenOCS extension)."""
+    return {
+        "started": "2026-12-01T12:00:00Z",
+        "ended": "2026-12-01T12:00:30Z",
+        "kernel": "cpsat",
+        "requests_considered": 1,
+        "requests_left_out": 1,
+        "left_out": [{"request": request_id, "reason": "NOT_VISIBLE"}],
+    }
 
 
 def _frame_body(proposal_id: str) -> dict[str, Any]:
