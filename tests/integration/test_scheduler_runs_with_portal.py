@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from openocs.clients.configdb import ConfigDBClient
 from openocs.clients.downtime import DowntimeClient
@@ -105,3 +106,8 @@ def test_a_cycle_reports_its_run_and_why_a_request_was_left_out(
     assert item["request"] == request_id
     assert item["reason"] == "BLOCKED_BY_DOWNTIME"
     assert item["reference_reason"] == "RequestIsNotVisible"
+
+    browser = Client()  # the owner reads the explanation on the request's page
+    browser.force_login(submitter.user)
+    page = browser.get(f"/requests/{request_id}/").content.decode()
+    assert "blocked by telescope downtime" in page

@@ -275,11 +275,17 @@ def state_counts(queryset: QuerySet[Any]) -> dict[str, int]:
 
 
 def request_waiting_reasons(
-    request: Request, *, now: datetime, observations: Sequence[Any], visible: bool | None
+    request: Request,
+    *,
+    now: datetime,
+    observations: Sequence[Any],
+    visible: bool | None,
+    explained: bool = False,
 ) -> list[str]:
     """Why a PENDING request has no observation coming, in words, from what the portal knows
     (its suspension, its windows, the target's visibility); empty when it is scheduled or not
-    pending. ``visible`` is whether the target is visible in a window (None: unknown)."""
+    pending. ``visible`` is whether the target is visible in a window (None: unknown);
+    ``explained``: the scheduler gave its own reason, so the generic guess is left out."""
     if request.state != State.PENDING:
         return []
     if any(o.state in ("PENDING", "IN_PROGRESS") and o.end > now for o in observations):
@@ -300,7 +306,7 @@ def request_waiting_reasons(
             "The target is not visible (within its constraints) from any telescope with its "
             "instrument during its windows."
         )
-    if not reasons:
+    if not reasons and not explained:
         reasons.append(
             "It is waiting for telescope time: the scheduler has not placed it yet, which usually "
             "means higher-priority work fills its windows, or bad weather or downtime."

@@ -36,6 +36,7 @@ from openocs.portal.requestgroups.page_forms import (
 )
 from openocs.portal.requestgroups.science_data import request_data
 from openocs.portal.requestgroups.states import TransitionError
+from openocs.portal.schedulerruns.selectors import request_latest_explanation
 from openocs.web.exceptions import ServiceUnavailable
 from openocs.web.responses import not_found_page
 
@@ -243,6 +244,16 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "configuration_statuses__summary", "configuration_statuses__configuration"
         ).order_by("start", "id")
     )
+    waiting = selectors.request_waiting_reasons(
+        row, now=now, observations=observations, visible=None
+    )
+    explanation = (
+        request_latest_explanation(request_id=row.pk, user=request.user) if waiting else None
+    )
+    if explanation is not None:
+        waiting = selectors.request_waiting_reasons(
+            row, now=now, observations=observations, visible=None, explained=True
+        )
     return render(
         request,
         "requestgroups/pages/request_detail.html",
@@ -252,9 +263,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "configurations": list(row.configurations.all()),
             "windows": list(row.windows.all()),
             "observations": observations,
-            "waiting": selectors.request_waiting_reasons(
-                row, now=now, observations=observations, visible=None
-            ),
+            "waiting": waiting,
+            "explanation": explanation,
             "data": request_data(request_id=row.pk, user=request.user, http_request=request),
             "can_cancel": row.state == State.PENDING,
         },
