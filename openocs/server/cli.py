@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -448,7 +449,12 @@ def up(
         if not environment.get("OCS_SITE_TOKEN"):
             environment["OCS_SITE_TOKEN"] = ensure_site_account()
         processes.append(subprocess.Popen(sites, env=environment))  # noqa: S603
-    banner = ready_banner(base_url, list(settings.OCS_COMPONENTS), credentials)
+    banner = ready_banner(
+        base_url,
+        list(settings.OCS_COMPONENTS),
+        credentials,
+        demo_astronomers() if credentials is not None else [],
+    )
     _supervise(processes, ready_url=base_url + "health/", banner=banner)
 
 
@@ -456,8 +462,26 @@ def _step(text: str) -> None:
     click.secho(f"==> {text}…", bold=True)
 
 
+def demo_astronomers() -> list[tuple[str, str, str]]:
+    """The portal demo's astronomers as ``(username, password, who)``, to try the web pages as a
+    user; none without the portal. Loaded by name like the demo loaders: the server does not
+    import a component."""
+    from django.conf import settings
+
+    if "portal" not in settings.OCS_COMPONENTS:
+        return []
+    users = import_module("openocs.portal.demo").DEMO_USERS
+    return [
+        (username, password, "the demo proposal's PI" if role == "PI" else f"its {role}")
+        for username, password, _first, _last, role in users
+    ]
+
+
 def ready_banner(
-    base_url: str, components: list[str], credentials: tuple[str, str | None, str] | None
+    base_url: str,
+    components: list[str],
+    credentials: tuple[str, str | None, str] | None,
+    demo_accounts: Sequence[tuple[str, str, str]] = (),
 ) -> str:
     """What ``ocs up`` prints once the web server answers: where everything is, who to be."""
     links = [("Web pages", ""), ("Portal API", "api/")] if "portal" in components else []
@@ -474,13 +498,9 @@ def ready_banner(
     lines += [f"  {label:<15}{base_url}{path}" for label, path in links]
     if credentials is not None:
         username, password, token = credentials
-        if "portal" in components:  # the demo's astronomers, to try the web pages as a user
-            from openocs.portal.demo import DEMO_USERS
-
-            for index, (user, demo_password, _first, _last, role) in enumerate(DEMO_USERS):
-                who = "the demo proposal's PI" if role == "PI" else f"its {role}"
-                label = "Sign in as" if index == 0 else ""
-                lines.append(f"  {label:<15}{user} / password {demo_password}   ({who})")
+        for index, (user, demo_password, who) in enumerate(demo_accounts):
+            label = "Sign in as" if index == 0 else ""
+            lines.append(f"  {label:<15}{user} / password {demo_password}   ({who})")
         account = username + (f" / password {password}" if password else "")
         lines += [f"  {'Staff account':<15}{account}", f"  {'API token':<15}{token}"]
         lines.append(f"  {'':<15}curl -H 'Authorization: Token {token}' {base_url}api/profile/")

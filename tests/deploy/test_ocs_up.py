@@ -30,6 +30,10 @@ def test_the_banner_names_every_url_and_the_staff_account() -> None:
         "http://127.0.0.1:8080/",
         ["portal", "configdb", "downtime", "archive"],
         ("admin", "s3cret", "abc123"),
+        [
+            ("alice", "alice-demo-password", "the demo proposal's PI"),
+            ("bob", "bob-demo-password", "its CI"),
+        ],
     )
     for line in (
         "Web pages      http://127.0.0.1:8080/\n",
@@ -46,6 +50,20 @@ def test_the_banner_names_every_url_and_the_staff_account() -> None:
         assert line in banner
     assert "Portal API" not in ready_banner("http://h:1/", ["configdb"], None)
     assert "alice" not in ready_banner("http://h:1/", ["portal"], None)  # no demo loaded
+
+
+@pytest.mark.django_db
+def test_the_demo_astronomers_printed_are_the_portal_demos_users() -> None:
+    from django.contrib.auth import authenticate
+
+    from openocs.portal.demo import load_users_demo
+    from openocs.server.cli import demo_astronomers
+
+    load_users_demo()
+    accounts = demo_astronomers()
+    assert [who for _user, _password, who in accounts] == ["the demo proposal's PI", "its CI"]
+    for username, password, _who in accounts:  # each printed password signs that user in
+        assert authenticate(username=username, password=password) is not None
 
 
 @pytest.mark.django_db
