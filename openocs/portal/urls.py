@@ -58,3 +58,7 @@ urlpatterns += telescope_pages  # telescopes/ (web page)
 from openocs.portal.observations.page_urls import urlpatterns as schedule_pages  # noqa: E402
 
 urlpatterns += schedule_pages  # network/ (web page, staff)
+
+from openocs.portal.sciapplications.page_urls import urlpatterns as cycle_pages  # noqa: E402
+
+urlpatterns += cycle_pages  # calls/, applications/, reviews/ (web pages)

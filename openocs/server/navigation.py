@@ -37,6 +37,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("portal", "Requests", "requestgroups/", signed_in=True),
     NavEntry("portal", "Telescopes", "telescopes/"),
     NavEntry("portal", "Tools", "tools/"),
+    NavEntry("portal", "Calls", "calls/", signed_in=True),
     NavEntry("archive", "Archive", ""),
     NavEntry("portal", "Schedule", "network/", staff=True),
     NavEntry("downtime", "Downtime", "", staff=True),

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 # tone -> the states shown in it; the stylesheet has one badge colour per tone
 STATE_TONES: dict[str, frozenset[str]] = {
-    "info": frozenset({"PENDING", "SCHEDULED", "STANDBY"}),
+    "info": frozenset({"PENDING", "SCHEDULED", "STANDBY", "SUBMITTED"}),
     "progress": frozenset({"IN_PROGRESS", "ATTEMPTED", "COMMISSIONING"}),
-    "success": frozenset({"COMPLETED", "AVAILABLE", "SCHEDULABLE"}),
+    "success": frozenset({"COMPLETED", "AVAILABLE", "SCHEDULABLE", "ACCEPTED", "PORTED"}),
     "muted": frozenset(
         {"CANCELED", "NOT_ATTEMPTED", "WINDOW_EXPIRED", "DRAFT", "MANUAL", "DISABLED"}
     ),
@@ -21,6 +21,7 @@ STATE_TONES: dict[str, frozenset[str]] = {
         {
             "FAILED",
             "ABORTED",
+            "REJECTED",
             "FAILURE_LIMIT_REACHED",
             "NOT_OK_TO_OPEN",
             "SEQUENCER_DISABLED",

@@ -180,7 +180,10 @@ def targets_from_text(text: str) -> list[dict[str, Any]]:
 
 
 def targets_as_text(targets: Sequence[dict[str, Any]]) -> str:
-    return "\n".join(f"{t['name']}, {t['ra']:g}, {t['dec']:g}" for t in targets)
+    def degrees(value: float) -> str:
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+
+    return "\n".join(f"{t['name']}, {degrees(t['ra'])}, {degrees(t['dec'])}" for t in targets)
 
 
 def call_is_open(call: Call, *, now: datetime | None = None) -> bool:

@@ -428,6 +428,33 @@ PAGES: dict[str, str] = {
     "POST /telescopes/": "200 200 200 200 200",
     "POST /tools": "200 200 200 200* 200*",
     "POST /tools/": "200 200 200 200* 200*",
+    # the proposal cycle: member A applied; member B reviews it; staff are the committee
+    "GET /applications/": "302 200* 200 200 200",
+    "GET /applications/new": "302 302 302 302 302",
+    "GET /applications/{pk}/": "302 200* 200* 200* 200*",
+    "GET /applications/{pk}/accept": "302 405 405 405 405",
+    "GET /applications/{pk}/delete": "302 405 405 405 405",
+    "GET /applications/{pk}/pdf": "302 200 200 200 200",
+    "GET /applications/{pk}/reject": "302 405 405 405 405",
+    "GET /applications/{pk}/reviewers": "302 405 405 405 405",
+    "GET /calls/": "302 200 200 200 200",
+    "GET /calls/{pk}/ranking": "302 404 404 200* 200*",
+    "GET /reviews/": "302 200 200* 200 200",
+    "GET /reviews/{pk}/": "302 404 200* 404 404",
+    "GET /reviews/{pk}/withdraw": "302 405 405 405 405",
+    "POST /applications/": "302 200* 200 200 200",
+    "POST /applications/new": "302 302 302 302 302",
+    "POST /applications/{pk}/": "302 302 302 302 302",
+    "POST /applications/{pk}/accept": "302 404 404 400* 400*",
+    "POST /applications/{pk}/delete": "302 302 404 404 404",
+    "POST /applications/{pk}/pdf": "302 200 200 200 200",
+    "POST /applications/{pk}/reject": "302 404 404 302 302",
+    "POST /applications/{pk}/reviewers": "302 404 404 400* 400*",
+    "POST /calls/": "302 200 200 200 200",
+    "POST /calls/{pk}/ranking": "302 404 404 200* 200*",
+    "POST /reviews/": "302 200 200* 200 200",
+    "POST /reviews/{pk}/": "302 404 400* 404 404",
+    "POST /reviews/{pk}/withdraw": "302 404 404 302 302",
 }
 
 
@@ -534,6 +561,24 @@ def _build_world(make: PersonaFactory) -> World:
         title="Kilonovae",
         fields={"abstract": "We look.", "tags": ["transients"]},
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openocs.portal.sciapplications import reviews as sciapp_reviews
+    from openocs.portal.sciapplications.tests.pdfs import make_pdf
+
+    # a submitted application of member_a's that member_b is asked to review
+    reviewed = sciapp_services.application_create(
+        submitter=personas["member_a"].user,
+        call=call,
+        title="Kilonovae, reviewed",
+        fields={"abstract": "We look."},
+        timerequests=[{"semester": semester, "instrument_types": [SINISTRO], "std_time": 5.0}],
+        pdf=SimpleUploadedFile("a.pdf", make_pdf(["Science."]), content_type="application/pdf"),
+        submit=True,
+    )
+    review = sciapp_reviews.review_assign(
+        application=reviewed, reviewer=personas["member_b"].user, actor=personas["staff"].user
+    )
     hook: Webhook = webhook_create(owner=personas["member_a"].user, url="https://x.example/h")
     downtime = Downtime.objects.create(
         start=datetime(2026, 12, 2, tzinfo=UTC),
@@ -565,6 +610,8 @@ def _build_world(make: PersonaFactory) -> World:
         "requestgroups": str(group["id"]),
         "requests": str(request["id"]),
         "scienceapplications": str(application.pk),
+        "applications": str(reviewed.pk),
+        "reviews": str(review.pk),
         "semesters": semester.pk,
         "webhooks": str(hook.pk),
         "frames": str(frame_id),
