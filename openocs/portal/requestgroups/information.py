@@ -20,7 +20,8 @@ BIN = dt.timedelta(minutes=15)
 BINS = 96
 
 
-def _pending_requests(start: dt.datetime, end: dt.datetime) -> Any:
+def pending_requests(start: dt.datetime, end: dt.datetime) -> Any:
+    """PENDING requests of PENDING groups with a window in ``[start, end]``, prefetched."""
     return (
         Request.objects.filter(
             state=State.PENDING,
@@ -46,7 +47,7 @@ def contention(*, instrument_type: str, staff: bool) -> dict[str, Any]:
     now = timezone.now()
     overheads = load_portal_configuration().overheads.get(instrument_type.upper())
     bins: list[dict[str, float]] = [{} for _ in range(24)]
-    for request in _pending_requests(now, now + dt.timedelta(hours=24)):
+    for request in pending_requests(now, now + dt.timedelta(hours=24)):
         proposal = request.request_group.proposal_id if staff else ALL
         for configuration in request.configurations.all():
             if configuration.instrument_type.upper() != instrument_type.upper():
@@ -92,7 +93,7 @@ def pressure(
             site_nights.append({"name": code, "start": night_start, "stop": night_end})
     bins: list[dict[str, float]] = [{} for _ in range(BINS)]
     context = ValidationContext(user=user, _configuration=configuration)
-    for request in _pending_requests(now, end):
+    for request in pending_requests(now, end):
         types = {c.instrument_type.upper() for c in request.configurations.all()}
         if instrument_type is not None and instrument_type.upper() not in types:
             continue

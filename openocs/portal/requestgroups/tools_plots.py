@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 SITE_SHADES = [
@@ -92,5 +92,55 @@ def contention_figure(body: dict[str, Any]) -> dict[str, Any]:
             },
             "yaxis": {"title": {"text": "hours requested"}, "rangemode": "tozero"},
             "showlegend": len(proposals) > 1,
+        },
+    }
+
+
+NIGHT_COLOURS = ["#1f5fae", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a2b8"]
+
+
+def nights_figure(body: dict[str, Any], group: str, what: str) -> dict[str, Any]:
+    """Hours requested (solid) against hours available (outline behind) per night, one pair of
+    bars per site or telescope class: ``group`` is ``"sites"`` or ``"telescope_classes"``."""
+    nights = [date.fromisoformat(night).strftime("%a %-d %b") for night in body["nights"]]
+    data: list[dict[str, Any]] = []
+    for i, (name, series) in enumerate(body[group].items()):
+        colour = NIGHT_COLOURS[i % len(NIGHT_COLOURS)]
+        common = {"type": "bar", "x": nights, "offsetgroup": name, "legendgroup": name}
+        data.append(
+            {
+                **common,
+                "name": f"{name} available",
+                "y": series["available_h"],
+                "marker": {"color": "rgba(255,255,255,0)", "line": {"color": colour, "width": 1.5}},
+                "showlegend": False,
+                "hovertemplate": f"{what} {name}, night of %{{x}}: %{{y:.1f}} h available"
+                "<extra></extra>",
+            }
+        )
+        data.append(
+            {
+                **common,
+                "name": name,
+                "y": series["requested_h"],
+                "marker": {"color": colour},
+                "hovertemplate": f"{what} {name}, night of %{{x}}: %{{y:.1f}} h requested"
+                "<extra></extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "group",
+            "bargap": 0.25,
+            "bargroupgap": 0.08,
+            "height": 320,
+            "xaxis": {
+                "type": "category",
+                "title": {"text": "night starting on (local date)"},
+            },
+            "yaxis": {"title": {"text": "hours"}, "rangemode": "tozero"},
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+            "margin": {"t": 36},
         },
     }

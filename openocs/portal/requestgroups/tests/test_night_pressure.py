@@ -1,0 +1,91 @@
+"""Hours requested against hours available over the coming nights (the tools page)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from openocs.portal.conftest import PERSONA_PASSWORD, Persona
+from openocs.portal.requestgroups.configuration import load_portal_configuration
+from openocs.portal.requestgroups.models import RequestGroup
+from openocs.portal.requestgroups.night_pressure import MAX_NIGHTS, pressure_by_night
+from openocs.portal.requestgroups.tests.conftest import imaging_group
+
+pytestmark = pytest.mark.django_db
+
+
+def _submit(persona: Persona, **changes: Any) -> RequestGroup:
+    response = persona.client.post("/api/requestgroups/", imaging_group(**changes), format="json")
+    assert response.status_code == 201, response.json()
+    return RequestGroup.objects.get(pk=response.json()["id"])
+
+
+def _sum(body: dict[str, Any], group: str, key: str) -> float:
+    return sum(sum(series[key]) for series in body[group].values())
+
+
+def test_every_hour_of_a_request_visible_in_the_span_is_counted_once(
+    submitter: Persona, frozen_now: datetime
+) -> None:
+    requests: list[dict[str, Any]] = imaging_group()["requests"]
+    requests[0]["configurations"][0]["instrument_configs"][0]["exposure_time"] = 600
+    group = _submit(submitter, requests=requests)
+    duration_h = group.requests.get().duration / 3600
+    assert duration_h > 0.3
+    # nine nights from the window's start hold its whole week (the first is the one under way
+    # at the westernmost sites): its time is spread over them, all of it
+    window = group.requests.get().windows.get()
+    body = pressure_by_night(nights=9, now=window.start)
+    assert len(body["nights"]) == 9
+    assert _sum(body, "sites", "requested_h") == pytest.approx(duration_h, rel=0.02)
+    assert _sum(body, "telescope_classes", "requested_h") == pytest.approx(duration_h, rel=0.02)
+    assert set(body["telescope_classes"]) >= {"1m0"}
+    assert sum(body["telescope_classes"]["1m0"]["requested_h"]) == pytest.approx(
+        duration_h, rel=0.02
+    )
+
+
+def test_available_hours_are_the_telescopes_dark_hours(
+    submitter: Persona, frozen_now: datetime
+) -> None:
+    body = pressure_by_night(nights=3, now=frozen_now)
+    telescopes = load_portal_configuration().telescopes
+    for code, series in body["sites"].items():
+        count = sum(1 for t in telescopes if t.site == code)
+        for hours in series["available_h"]:
+            assert 0 <= hours <= count * 16  # no night is darker than 16 h per telescope
+        assert sum(series["available_h"]) > 0
+    assert _sum(body, "sites", "available_h") == pytest.approx(
+        _sum(body, "telescope_classes", "available_h"), abs=0.1
+    )
+    assert body["totals"]["requested_h"] == 0  # nothing pending
+
+
+def test_nights_are_bounded_and_an_instrument_narrows_the_requests(
+    submitter: Persona, frozen_now: datetime
+) -> None:
+    _submit(submitter)
+    assert len(pressure_by_night(nights=100, now=frozen_now)["nights"]) == MAX_NIGHTS
+    assert len(pressure_by_night(nights=0, now=frozen_now)["nights"]) == 1
+    other = pressure_by_night(nights=7, now=frozen_now, instrument_type="2M0-FLOYDS-SCICAM")
+    assert other["totals"].get("requested_h", 0) == 0
+    later = pressure_by_night(nights=2, now=frozen_now + timedelta(days=30))
+    assert later["totals"]["requested_h"] == 0  # the window is over by then
+
+
+def test_the_tools_page_draws_the_nights(submitter: Persona) -> None:
+    _submit(submitter)
+    client = Client()
+    assert client.login(username="carol", password=PERSONA_PASSWORD)
+    html = client.get("/tools/?nights=3").content.decode()
+    assert "The next 3 nights: hours requested against hours available" in html
+    assert 'data-plot="nights-sites-data"' in html
+    assert 'data-plot="nights-classes-data"' in html
+    assert "Class 1m0" in html  # the numbers, as a table
+    refused = client.get("/tools/?nights=99").content.decode()
+    assert 'id="id_nights-error"' in refused
+    assert "The next 7 nights" in refused  # the default meanwhile
+    assert Client().get("/tools/").status_code == 200
