@@ -8,7 +8,6 @@ from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
 from openocs.portal.requestgroups.selectors import schedulable_request_groups
-from openocs.portal.requestgroups.serializers import render_request
 
 
 def _parse(value: str | None, field: str) -> tuple[object, dict[str, list[str]] | None]:
@@ -52,21 +51,21 @@ def schedulable_requests_response(request: HttpRequest) -> Response:
         telescope_classes=params.getlist("telescope_class"),
     )
     body = []
-    for group, children in groups:
+    for row, documents in groups:
         body.append(
             {
-                "id": group.id,
-                "submitter": group.submitter.username,
-                "proposal": group.proposal_id,
-                "name": group.name,
-                "observation_type": group.observation_type,
-                "operator": group.operator,
-                "ipp_value": group.ipp_value,
-                "state": group.state,
-                "created": group.created,
-                "modified": group.modified,
-                "is_staff": group.submitter.is_staff,
-                "requests": [render_request(r, list_shape=True) for r in children],
+                "id": row["id"],
+                "submitter": row["submitter__username"],
+                "proposal": row["proposal_id"],
+                "name": row["name"],
+                "observation_type": row["observation_type"],
+                "operator": row["operator"],
+                "ipp_value": row["ipp_value"],
+                "state": row["state"],
+                "created": row["created"],
+                "modified": row["modified"],
+                "is_staff": row["submitter__is_staff"],
+                "requests": documents,
             }
         )
     return Response(body)

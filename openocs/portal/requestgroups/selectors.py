@@ -15,6 +15,11 @@ from django.utils import timezone
 
 from openocs.portal.proposals.selectors import is_staff_view
 from openocs.portal.requestgroups.allocation import AccountingKey
+from openocs.portal.requestgroups.documents import (
+    GROUP_FIELDS,
+    request_documents,
+    request_rows_of_groups,
+)
 from openocs.portal.requestgroups.models import (
     Configuration,
     InstrumentConfig,
@@ -136,24 +141,39 @@ def request_durations_by_key_h(
     """Hours of a stored request per accounting key, recomputed from the configuration.
 
     ``semesters`` (all of them, ordered by start) saves a query per request in loops."""
-    from openocs.portal.proposals.models import Semester
-    from openocs.portal.requestgroups.configuration import load_portal_configuration
-    from openocs.portal.requestgroups.duration import request_duration_by_instrument_type_s
     from openocs.portal.requestgroups.serializers import render_request
 
-    data = render_request(request, list_shape=True)
-    windows = list(request.windows.all())
+    if semesters is None:
+        from openocs.portal.proposals.models import Semester
+
+        windows = list(request.windows.all())
+        if not windows:
+            return {}
+        start = min(w.start for w in windows)
+        end = max(w.end for w in windows)
+        semesters = list(
+            Semester.objects.filter(start__lte=start, end__gte=end).order_by("start")[:1]
+        )
+    return document_durations_by_key_h(render_request(request, list_shape=True), semesters)
+
+
+def document_durations_by_key_h(
+    document: dict[str, Any], semesters: Sequence[Any]
+) -> dict[AccountingKey, float]:
+    """:func:`request_durations_by_key_h` of a request's rendered document; ``semesters`` are
+    ordered by start, and the first that contains all the windows is the request's."""
+    from openocs.portal.requestgroups.configuration import load_portal_configuration
+    from openocs.portal.requestgroups.duration import request_duration_by_instrument_type_s
+
+    windows = document["windows"]
     if not windows:
         return {}
-    start = min(w.start for w in windows)
-    end = max(w.end for w in windows)
-    if semesters is None:
-        semester = Semester.objects.filter(start__lte=start, end__gte=end).order_by("start").first()
-    else:
-        semester = next((s for s in semesters if s.start <= start and s.end >= end), None)
+    start = min(datetime.fromisoformat(w["start"]) for w in windows)
+    end = max(datetime.fromisoformat(w["end"]) for w in windows)
+    semester = next((s for s in semesters if s.start <= start and s.end >= end), None)
     if semester is None:
         return {}
-    buckets = request_duration_by_instrument_type_s(data, load_portal_configuration().overheads)
+    buckets = request_duration_by_instrument_type_s(document, load_portal_configuration().overheads)
     return {
         AccountingKey(semester.pk, code): math.ceil(seconds) / 3600.0
         for code, seconds in buckets.items()
@@ -165,12 +185,19 @@ def last_window_end(request: Request) -> datetime | None:
     return max(ends) if ends else None
 
 
+FEED_GROUP_FIELDS = (*GROUP_FIELDS, "submitter__is_staff")
+
+
 def schedulable_request_groups(
     *, start: datetime, end: datetime, telescope_classes: Sequence[str]
-) -> list[tuple[RequestGroup, list[Request]]]:
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The scheduler's feed (§10.7): groups with a window starting in [start, end] and time left
-    for at least one PENDING child (D5: each child judged on its own duration)."""
-    from openocs.portal.requestgroups.allocation import allocation_for
+    for at least one PENDING child (D5: each child judged on its own duration).
+
+    Each group comes as its row (``FEED_GROUP_FIELDS``) with the list documents of its children
+    that are not suspended; a fixed number of queries whatever the number of groups (issue 17).
+    """
+    from openocs.portal.proposals.models import Semester, TimeAllocation
 
     now = timezone.now()
     candidates = (
@@ -184,37 +211,51 @@ def schedulable_request_groups(
         .distinct()
         .values("pk")
     )
-    groups = requestgroups_visible_to_staff().filter(pk__in=candidates)
+    groups = RequestGroup.objects.filter(pk__in=candidates)
     if telescope_classes:
         groups = groups.filter(
             pk__in=RequestGroup.objects.filter(
                 requests__location__telescope_class__in=list(telescope_classes)
             ).values("pk")
         )
-    from openocs.portal.proposals.models import Semester
-
-    overuse = 1.1
-    fields = {"NORMAL": "std", "RAPID_RESPONSE": "rr", "TIME_CRITICAL": "tc"}
+    rows = list(groups.order_by("id").values(*FEED_GROUP_FIELDS))
+    children = [
+        row
+        for row in request_rows_of_groups([row["id"] for row in rows])
+        if row["suspend_until"] is None or row["suspend_until"] <= now
+    ]
+    by_group: dict[int, list[dict[str, Any]]] = {}
+    pending: dict[int, list[dict[str, Any]]] = {}
+    for child, document in zip(children, request_documents(children, list_shape=True), strict=True):
+        by_group.setdefault(child["request_group_id"], []).append(document)
+        if child["state"] == State.PENDING:
+            pending.setdefault(child["request_group_id"], []).append(document)
     # Read once for the whole feed, not once per request (5,000 requests made 10,000 queries).
     semesters = list(Semester.objects.order_by("start"))
-    allocations: dict[tuple[Any, AccountingKey], Any] = {}
+    allocations: dict[tuple[str, str], list[TimeAllocation]] = {}
+    for stored in TimeAllocation.objects.filter(
+        proposal_id__in={row["proposal_id"] for row in rows}
+    ):
+        allocations.setdefault((stored.proposal_id, stored.semester_id), []).append(stored)
+    overuse = 1.1
+    fields = {"NORMAL": "std", "RAPID_RESPONSE": "rr", "TIME_CRITICAL": "tc"}
     result = []
-    for group in groups.select_related("submitter"):
-        kind = fields[group.observation_type]
-        children = [
-            r for r in group.requests.all() if r.suspend_until is None or r.suspend_until <= now
-        ]
-        if not children:
+    for row in rows:
+        documents = by_group.get(row["id"])
+        if not documents:
             continue
+        kind = fields[row["observation_type"]]
         has_time = False
-        for request in children:
-            if request.state != State.PENDING:
-                continue
-            for key, hours in request_durations_by_key_h(request, semesters=semesters).items():
-                cached = (group.proposal_id, key)
-                if cached not in allocations:
-                    allocations[cached] = allocation_for(group.proposal, key)
-                allocation = allocations[cached]
+        for document in pending.get(row["id"], []):
+            for key, hours in document_durations_by_key_h(document, semesters).items():
+                allocation = next(
+                    (
+                        a
+                        for a in allocations.get((row["proposal_id"], key.semester), [])
+                        if key.instrument_type in {t.upper() for t in a.instrument_types}
+                    ),
+                    None,
+                )
                 if allocation is None:
                     continue
                 left = getattr(allocation, f"{kind}_allocation") - getattr(
@@ -223,16 +264,8 @@ def schedulable_request_groups(
                 if left * overuse >= hours:
                     has_time = True
         if has_time:
-            result.append((group, children))
+            result.append((row, documents))
     return result
-
-
-def requestgroups_visible_to_staff() -> QuerySet[RequestGroup]:
-    return (
-        RequestGroup.objects.select_related("submitter", "proposal")
-        .prefetch_related(Prefetch("requests", queryset=_requests()))
-        .order_by("id")
-    )
 
 
 def windows_between(*, after: datetime | None, before: datetime | None) -> QuerySet[Window] | None:

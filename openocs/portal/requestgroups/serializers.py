@@ -8,10 +8,12 @@ the detail and list shapes of §3.11.
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime, tzinfo
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from openocs.portal.requestgroups import limits, rules
@@ -420,8 +422,17 @@ _DATETIME = serializers.DateTimeField()
 """One stateless field for every rendered time (building a field per value cost ~20 % of a list)."""
 
 
-def _datetime(value: Any) -> str | None:
-    return _DATETIME.to_representation(value) if value is not None else None
+def datetime_text(value: datetime | None, zone: tzinfo | None = None) -> str | None:
+    """A stored time as DRF's ``DateTimeField`` renders it (ISO 8601 in the current time zone,
+    ``Z`` for UTC), without the field's per-call lookups for the aware times the database gives.
+    ``zone`` is the current time zone when the caller has already read it (loops)."""
+    if value is None:
+        return None
+    if value.tzinfo is None or not settings.USE_TZ or api_settings.DATETIME_FORMAT != ISO_8601:
+        result: str | None = _DATETIME.to_representation(value)
+        return result
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def render_location(request: Request) -> dict[str, Any]:
@@ -445,20 +456,21 @@ def render_request(request: Request, *, list_shape: bool) -> dict[str, Any]:
             render_configuration(c, list_shape=list_shape) for c in request.configurations.all()
         ],
         windows=[
-            {"start": _datetime(w.start), "end": _datetime(w.end)} for w in request.windows.all()
+            {"start": datetime_text(w.start), "end": datetime_text(w.end)}
+            for w in request.windows.all()
         ],
         duration=request.duration,
         observation_note=request.observation_note,
         optimization_type=request.optimization_type,
         state=request.state,
-        suspend_until=_datetime(request.suspend_until),
-        modified=_datetime(request.modified),
+        suspend_until=datetime_text(request.suspend_until),
+        modified=datetime_text(request.modified),
         acceptability_threshold=request.acceptability_threshold,
         configuration_repeats=request.configuration_repeats,
         extra_params=request.extra_params,
     )
     if not list_shape:
-        data["created"] = _datetime(request.created)
+        data["created"] = datetime_text(request.created)
     return dict(data)
 
 
@@ -472,7 +484,7 @@ def render_request_group(group: RequestGroup, *, list_shape: bool) -> dict[str, 
         "operator": group.operator,
         "ipp_value": group.ipp_value,
         "state": group.state,
-        "created": _datetime(group.created),
-        "modified": _datetime(group.modified),
+        "created": datetime_text(group.created),
+        "modified": datetime_text(group.modified),
         "requests": [render_request(r, list_shape=list_shape) for r in group.requests.all()],
     }

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from openocs.portal.requestgroups import expansion, services
+from openocs.portal.requestgroups import documents, expansion, services
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.digest import LocationFilter
 from openocs.portal.requestgroups.filters import RequestFilter, RequestGroupFilter
@@ -77,15 +77,16 @@ class RequestGroupViewSet(viewsets.GenericViewSet[RequestGroup]):
         return requestgroups_visible_to(self.request.user)
 
     def list(self, request: HttpRequest) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = documents.group_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
-        data = [render_request_group(group, list_shape=True) for group in rows]
+        data = documents.requestgroup_documents(rows, list_shape=True)
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: HttpRequest, pk: str | None = None) -> Response:
-        group = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(render_request_group(group, list_shape=False))
+        rows: Any = documents.group_rows(self.get_queryset())
+        row = get_object_or_404(rows, pk=pk)
+        return Response(documents.requestgroup_documents([row], list_shape=False)[0])
 
     def create(self, request: HttpRequest) -> Response:
         validation = requestgroup_validate(data=request.data, user=request.user)
@@ -181,15 +182,16 @@ class RequestViewSet(viewsets.GenericViewSet[Request]):
         return requests_visible_to(self.request.user)
 
     def list(self, request: HttpRequest) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = documents.request_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
-        data = [render_request(row, list_shape=True) for row in rows]
+        data = documents.request_documents(rows, list_shape=True)
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: HttpRequest, pk: str | None = None) -> Response:
-        row = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(render_request(row, list_shape=False))
+        rows: Any = documents.request_rows(self.get_queryset())
+        row = get_object_or_404(rows, pk=pk)
+        return Response(documents.request_documents([row], list_shape=False)[0])
 
     @extend_schema(request=RequestSuspendSerializer, responses={200: dict})
     def partial_update(self, request: HttpRequest, pk: str | None = None) -> Response:

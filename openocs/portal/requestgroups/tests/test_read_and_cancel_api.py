@@ -220,7 +220,7 @@ def test_staff_suspend_scheduling_hides_the_request_from_the_feed(
             end=datetime(2026, 12, 31, tzinfo=UTC),
             telescope_classes=["1m0"],
         )
-        return {r.pk for _, requests in feed for r in requests}
+        return {r["id"] for _, requests in feed for r in requests}
 
     staff = make_persona("ops", is_staff=True)
     request_id = _submit(submitter)["requests"][0]["id"]

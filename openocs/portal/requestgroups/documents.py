@@ -1,0 +1,314 @@
+"""The detail and list shapes of §3.11 rendered from plain rows (issue 17).
+
+The list routes and the scheduler's feed render hundreds to thousands of requests a call. Built
+as model instances with prefetched children, most of their time went to the ORM (an instance per
+row and a related-manager queryset per prefetched instance), not to the answer. Here each level
+is one ``values()`` query over the parents' ids and the documents are assembled from the rows.
+
+The instance renderers of :mod:`.serializers` stay the reference: the tests render the same
+groups both ways and compare the JSON byte for byte. A change to a shape is made in both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import tzinfo
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from openocs.portal.requestgroups import rules
+from openocs.portal.requestgroups.models import (
+    Configuration,
+    InstrumentConfig,
+    Request,
+    RequestGroup,
+    Target,
+    Window,
+)
+from openocs.portal.requestgroups.serializers import datetime_text
+
+Row = dict[str, Any]
+
+GROUP_FIELDS = (
+    "id",
+    "submitter__username",
+    "proposal_id",
+    "name",
+    "observation_type",
+    "operator",
+    "ipp_value",
+    "state",
+    "created",
+    "modified",
+)
+"""What ``.values()`` of a group queryset must give :func:`requestgroup_documents`."""
+
+_LOCATION_FIELDS = ("telescope_class", "site", "enclosure", "telescope")
+REQUEST_FIELDS = (
+    "id",
+    "request_group_id",
+    *(f"location__{name}" for name in _LOCATION_FIELDS),
+    "duration",
+    "observation_note",
+    "optimization_type",
+    "state",
+    "suspend_until",
+    "modified",
+    "acceptability_threshold",
+    "configuration_repeats",
+    "extra_params",
+    "created",
+)
+"""What ``.values()`` of a request queryset must give :func:`request_documents`."""
+
+_TARGET_FIELDS = tuple(
+    field.name for field in Target._meta.concrete_fields if field.name not in ("id",)
+)
+_TARGET_KEYS = {
+    kind: [(name, f"target__{name}") for name in names]
+    for kind, names in rules.TARGET_FIELDS_BY_TYPE.items()
+}
+_CONFIGURATION_FIELDS = (
+    "id",
+    "request_id",
+    "instrument_type",
+    "type",
+    "repeat_duration",
+    "extra_params",
+    "priority",
+    *(f"target__{name}" for name in _TARGET_FIELDS if name != "configuration"),
+    "constraints__max_airmass",
+    "constraints__min_lunar_distance",
+    "constraints__max_lunar_phase",
+    "constraints__max_seeing",
+    "constraints__min_transparency",
+    "constraints__extra_params",
+    "acquisition_config__mode",
+    "acquisition_config__exposure_time",
+    "acquisition_config__extra_params",
+    "guiding_config__optional",
+    "guiding_config__mode",
+    "guiding_config__optical_elements",
+    "guiding_config__exposure_time",
+    "guiding_config__extra_params",
+)
+_INSTRUMENT_CONFIG_FIELDS = (
+    "configuration_id",
+    "optical_elements",
+    "mode",
+    "exposure_time",
+    "exposure_count",
+    "rotator_mode",
+    "extra_params",
+    "rois",
+)
+
+CHUNK = 2000
+"""Parent ids per child query: pages up to this many parents take one query per level."""
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for first in range(0, len(ids), CHUNK):
+        yield ids[first : first + CHUNK]
+
+
+def _without_nulls(data: Row) -> Row:
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _target(row: Row, *, list_shape: bool) -> Row:
+    kind = row["target__type"]
+    data: Row = {"type": kind, "name": row["target__name"]}
+    for name, key in _TARGET_KEYS.get(kind, []):
+        value = row[key]
+        if value == "" and name == "scheme":
+            value = None
+        if list_shape or value is not None:
+            data[name] = value
+    data["extra_params"] = row["target__extra_params"]
+    return data
+
+
+def _instrument_config(row: Row, *, list_shape: bool) -> Row:
+    data: Row = {
+        "optical_elements": row["optical_elements"],
+        "mode": row["mode"],
+        "exposure_time": row["exposure_time"],
+        "exposure_count": row["exposure_count"],
+        "rotator_mode": row["rotator_mode"],
+        "extra_params": row["extra_params"],
+    }
+    if list_shape or row["rois"]:
+        data["rois"] = row["rois"]
+    return data
+
+
+def _configuration(row: Row, instrument_configs: list[Row], *, list_shape: bool) -> Row:
+    constraints = {
+        "max_airmass": row["constraints__max_airmass"],
+        "min_lunar_distance": row["constraints__min_lunar_distance"],
+        "max_lunar_phase": row["constraints__max_lunar_phase"],
+        "max_seeing": row["constraints__max_seeing"],
+        "min_transparency": row["constraints__min_transparency"],
+        "extra_params": row["constraints__extra_params"],
+    }
+    acquisition = {
+        "mode": row["acquisition_config__mode"],
+        "exposure_time": row["acquisition_config__exposure_time"],
+        "extra_params": row["acquisition_config__extra_params"],
+    }
+    data: Row = {
+        "id": row["id"],
+        "constraints": _without_nulls(constraints) if list_shape else constraints,
+        "instrument_configs": instrument_configs,
+        "acquisition_config": _without_nulls(acquisition) if list_shape else acquisition,
+        "guiding_config": {
+            "optional": row["guiding_config__optional"],
+            "mode": row["guiding_config__mode"],
+            "optical_elements": row["guiding_config__optical_elements"],
+            "exposure_time": row["guiding_config__exposure_time"],
+            "extra_params": row["guiding_config__extra_params"],
+        },
+        "target": _target(row, list_shape=list_shape),
+        "instrument_type": row["instrument_type"],
+        "type": row["type"],
+        "extra_params": row["extra_params"],
+        "priority": row["priority"],
+    }
+    if list_shape or "REPEAT" in row["type"].upper():
+        data["repeat_duration"] = row["repeat_duration"]
+    return data
+
+
+def _configurations_by_request(
+    request_ids: Sequence[int], *, list_shape: bool
+) -> dict[int, list[Row]]:
+    rows: list[Row] = []
+    for chunk in _chunks(request_ids):
+        rows += Configuration.objects.filter(request_id__in=chunk).values(*_CONFIGURATION_FIELDS)
+    instrument_configs: dict[int, list[Row]] = defaultdict(list)
+    configuration_ids = [row["id"] for row in rows]
+    for chunk in _chunks(configuration_ids):
+        children = (
+            InstrumentConfig.objects.filter(configuration_id__in=chunk)
+            .order_by("id")
+            .values(*_INSTRUMENT_CONFIG_FIELDS)
+        )
+        for child in children:
+            instrument_configs[child["configuration_id"]].append(
+                _instrument_config(child, list_shape=list_shape)
+            )
+    rows.sort(key=lambda row: (row["priority"], row["id"]))
+    configurations: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        configurations[row["request_id"]].append(
+            _configuration(row, instrument_configs.get(row["id"], []), list_shape=list_shape)
+        )
+    return configurations
+
+
+def _windows_by_request(request_ids: Sequence[int], zone: tzinfo) -> dict[int, list[Row]]:
+    rows: list[tuple[int, int, Any, Any]] = []
+    for chunk in _chunks(request_ids):
+        rows += Window.objects.filter(request_id__in=chunk).values_list(
+            "request_id", "id", "start", "end"
+        )
+    rows.sort(key=lambda row: (row[2], row[1]))
+    windows: dict[int, list[Row]] = defaultdict(list)
+    for request_id, _, start, end in rows:
+        windows[request_id].append(
+            {"start": datetime_text(start, zone), "end": datetime_text(end, zone)}
+        )
+    return windows
+
+
+def _location(row: Row) -> Row:
+    data = {name: row[f"location__{name}"] for name in _LOCATION_FIELDS}
+    return {key: value for key, value in data.items() if value}
+
+
+def request_documents(rows: Sequence[Row], *, list_shape: bool) -> list[Row]:
+    """The documents of the requests of ``rows`` (``.values(*REQUEST_FIELDS)``), in their order:
+    three more queries (windows, configurations, instrument configs) whatever their number."""
+    ids = [row["id"] for row in rows]
+    zone = timezone.get_current_timezone()
+    windows = _windows_by_request(ids, zone)
+    configurations = _configurations_by_request(ids, list_shape=list_shape)
+    documents = []
+    for row in rows:
+        data: Row = {
+            "id": row["id"],
+            "location": _location(row),
+            "configurations": configurations.get(row["id"], []),
+            "windows": windows.get(row["id"], []),
+            "duration": row["duration"],
+            "observation_note": row["observation_note"],
+            "optimization_type": row["optimization_type"],
+            "state": row["state"],
+            "suspend_until": datetime_text(row["suspend_until"], zone),
+            "modified": datetime_text(row["modified"], zone),
+            "acceptability_threshold": row["acceptability_threshold"],
+            "configuration_repeats": row["configuration_repeats"],
+            "extra_params": row["extra_params"],
+        }
+        if not list_shape:
+            data["created"] = datetime_text(row["created"], zone)
+        documents.append(data)
+    return documents
+
+
+def request_rows_of_groups(group_ids: Sequence[int]) -> list[Row]:
+    """The request rows of the groups, ordered by id (one query per :data:`CHUNK` groups)."""
+    rows: list[Row] = []
+    for chunk in _chunks(group_ids):
+        rows += Request.objects.filter(request_group_id__in=chunk).values(*REQUEST_FIELDS)
+    rows.sort(key=lambda row: row["id"])
+    return rows
+
+
+def group_document(row: Row, requests: list[Row], zone: tzinfo | None = None) -> Row:
+    return {
+        "id": row["id"],
+        "submitter": row["submitter__username"],
+        "proposal": row["proposal_id"],
+        "name": row["name"],
+        "observation_type": row["observation_type"],
+        "operator": row["operator"],
+        "ipp_value": row["ipp_value"],
+        "state": row["state"],
+        "created": datetime_text(row["created"], zone),
+        "modified": datetime_text(row["modified"], zone),
+        "requests": requests,
+    }
+
+
+def requestgroup_documents(rows: Sequence[Row], *, list_shape: bool) -> list[Row]:
+    """The documents of the groups of ``rows`` (``.values(*GROUP_FIELDS)``), in their order:
+    four more queries whatever the number of groups, requests and configurations."""
+    requests = request_rows_of_groups([row["id"] for row in rows])
+    by_group: dict[int, list[Row]] = defaultdict(list)
+    for request_row, document in zip(
+        requests, request_documents(requests, list_shape=list_shape), strict=True
+    ):
+        by_group[request_row["request_group_id"]].append(document)
+    zone = timezone.get_current_timezone()
+    return [group_document(row, by_group.get(row["id"], []), zone) for row in rows]
+
+
+def group_rows(queryset: QuerySet[RequestGroup]) -> QuerySet[RequestGroup, Row]:
+    """``queryset`` as the rows :func:`requestgroup_documents` reads (no prefetching)."""
+    rows: QuerySet[RequestGroup, Row] = (
+        queryset.select_related(None).prefetch_related(None).values(*GROUP_FIELDS)
+    )
+    return rows
+
+
+def request_rows(queryset: QuerySet[Request]) -> QuerySet[Request, Row]:
+    """``queryset`` as the rows :func:`request_documents` reads (no prefetching)."""
+    rows: QuerySet[Request, Row] = (
+        queryset.select_related(None).prefetch_related(None).values(*REQUEST_FIELDS)
+    )
+    return rows
