@@ -4,6 +4,7 @@ explanation (issue 12, page 5), falling back to what the portal itself knows."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -23,7 +24,7 @@ def _page(persona: Persona, request_id: int) -> str:
     return response.content.decode()
 
 
-def _report(staff: Persona, **changes: object) -> None:
+def _report(staff: Persona, **changes: Any) -> None:
     response = staff.client.post("/api/scheduler/runs/", run_report(**changes), format="json")
     assert response.status_code == 201, response.json()
 
