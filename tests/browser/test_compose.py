@@ -147,15 +147,23 @@ def test_a_region_of_interest_and_every_panel_open(page: Any, demo: Any) -> None
     page.get_by_role("button", name="Preview the mosaic").click()
     expect(page.locator("#pattern-requests0 .main-svg").first).to_be_visible()
 
-    page.get_by_role("button", name="Add a configuration").click()
+    page.get_by_role("button", name="Add another request").click()  # the plot shows both
+    expect(page.locator("#plot-request")).to_have_value("all", timeout=20_000)
+    plot = page.locator("#compose-visibility-plot")
+    expect(plot.locator(".main-svg").first).to_be_visible(timeout=20_000)
+    expect(plot).to_contain_text("Request 2")
+    screenshot(page, "compose-requests")
+    page.locator("#plot-request").select_option("1")
+    expect(plot).not_to_contain_text("Request 1", timeout=20_000)
+
+    page.get_by_role("button", name="Add a configuration").first.click()
     page.locator(f"#f-{SECOND}-target-type").select_option("ORBITAL_ELEMENTS")
     page.wait_for_selector(f"#f-{SECOND}-target-scheme")
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     expect(page.get_by_label("One line of MPCORB.DAT or CometEls.txt")).to_be_visible()
-    expect(page.get_by_label("Every", exact=True)).to_be_visible()  # the cadence
+    expect(page.get_by_label("Every", exact=True).first).to_be_visible()  # the cadence
     expect(page.locator(f"{roi}-x2")).to_be_visible()
     page.wait_for_selector("#compose-visibility .main-svg, #compose-visibility p", timeout=20_000)
-    screenshot(page, "compose-panels")
     assert_accessible(page)
     page.set_viewport_size({"width": 375, "height": 800})
     assert_accessible(page)

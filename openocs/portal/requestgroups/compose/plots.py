@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -52,8 +53,24 @@ def _complement(
     return gaps
 
 
-def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[str, Any] | None:
-    """The figure for one validated request, or None when no site can take it."""
+_PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6100", "#56b4e9", "#1f2937")
+"""Colours told apart with colour-blindness (Okabe and Ito), one per request when several."""
+
+
+@dataclass
+class _Drawn:
+    """One request as the figure draws it."""
+
+    number: int
+    request: dict[str, Any]
+    windows: list[tuple[dt.datetime, dt.datetime]]
+    by_site: dict[str, list[tuple[dt.datetime, dt.datetime]]]
+    telescopes: dict[str, Any]
+    target: Any
+    limit: float
+
+
+def _drawable(number: int, request: dict[str, Any], ocs: ValidationContext) -> _Drawn | None:
     windows = [(w["start"], w["end"]) for w in request.get("windows", [])]
     first = request["configurations"][0]
     if not windows or first["target"]["type"] not in ("ICRS", "ORBITAL_ELEMENTS"):
@@ -69,14 +86,40 @@ def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[s
             )
         )
     }
-    sites = sorted(code for code, intervals in by_site.items() if intervals and code in telescopes)
-    if not sites:
+    by_site = {code: v for code, v in by_site.items() if v and code in telescopes}
+    if not by_site:
         return None
-    start, end = min(w[0] for w in windows), max(w[1] for w in windows)
+    return _Drawn(
+        number=number,
+        request=request,
+        windows=windows,
+        by_site=by_site,
+        telescopes=telescopes,
+        target=visibility.target_from_portal(first["target"]),
+        limit=float(first["constraints"].get("max_airmass", 1.6)),
+    )
+
+
+def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[str, Any] | None:
+    """The figure for one validated request, or None when no site can take it."""
+    return group_visibility_figure([(1, request)], ocs)
+
+
+def group_visibility_figure(
+    requests: Sequence[tuple[int, dict[str, Any]]], ocs: ValidationContext
+) -> dict[str, Any] | None:
+    """The figure for several validated requests ``(number, request)`` on one time axis: one
+    panel per site that could take any of them, each request's airmass drawn over its own
+    windows (in its own colour when there are several); None when no site can take any."""
+    drawn = [d for number, request in requests if (d := _drawable(number, request, ocs))]
+    if not drawn:
+        return None
+    several = len(drawn) > 1
+    sites = sorted({code for d in drawn for code in d.by_site})
+    start = min(w[0] for d in drawn for w in d.windows)
+    end = max(w[1] for d in drawn for w in d.windows)
     times = _grid(start, end)
     stamps = [_iso(t) for t in times]
-    limit = float(first["constraints"].get("max_airmass", 1.6))
-    target = visibility.target_from_portal(first["target"])
     count = len(sites)
     gap = 0.04 if count > 1 else 0.0
     height = (1.0 - gap * (count - 1)) / count
@@ -84,7 +127,7 @@ def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[s
     shapes: list[dict[str, Any]] = []
     layout: dict[str, Any] = {}
     for index, code in enumerate(sites):
-        telescope = telescopes[code]
+        telescope = next(d.telescopes[code] for d in drawn if code in d.telescopes)
         site = visibility.Site(
             latitude_deg=telescope.latitude_deg,
             longitude_deg=telescope.longitude_deg,
@@ -92,40 +135,55 @@ def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[s
         )
         axis = "" if index == 0 else str(index + 1)
         top = 1.0 - index * (height + gap)
-        airmass = np.asarray(visibility.airmass_at_times(site, target, times))
-        shown = [round(float(a), 3) if a <= _SHOWN_AIRMASS else None for a in airmass]
-        observable = [
-            value if any(s <= t < e for s, e in by_site[code]) else None
-            for t, value in zip(times, shown, strict=True)
-        ]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": stamps,
-                "y": shown,
-                "name": f"{code} airmass",
-                "line": {"color": _CURVE, "width": 1.5},
-                "xaxis": f"x{axis}",
-                "yaxis": f"y{axis}",
-                "showlegend": False,
-                "hovertemplate": f"{code} %{{x}}<br>airmass %{{y}}<extra></extra>",
-            }
-        )
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": stamps,
-                "y": observable,
-                "name": "observable",
-                "line": {"color": _OBSERVABLE, "width": 4},
-                "xaxis": f"x{axis}",
-                "yaxis": f"y{axis}",
-                "showlegend": index == 0,
-                "hoverinfo": "skip",
-            }
-        )
+        for order, d in enumerate(drawn):
+            if code not in d.by_site:
+                continue
+            colour = _PALETTE[order % len(_PALETTE)] if several else _CURVE
+            name = f"Request {d.number}" if several else code
+            inside = [any(s <= t <= e for s, e in d.windows) for t in times]
+            airmass = np.asarray(visibility.airmass_at_times(site, d.target, times))
+            shown = [
+                round(float(a), 3) if a <= _SHOWN_AIRMASS and keep else None
+                for a, keep in zip(airmass, inside, strict=True)
+            ]
+            observable = [
+                value if any(s <= t < e for s, e in d.by_site[code]) else None
+                for t, value in zip(times, shown, strict=True)
+            ]
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": stamps,
+                    "y": shown,
+                    "name": f"{name} airmass" if not several else name,
+                    "legendgroup": name,
+                    "line": {"color": colour, "width": 1.5},
+                    "xaxis": f"x{axis}",
+                    "yaxis": f"y{axis}",
+                    "showlegend": False,
+                    "hovertemplate": f"{name} at {code} %{{x}}<br>airmass %{{y}}<extra></extra>",
+                }
+            )
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": stamps,
+                    "y": observable,
+                    "name": f"{name}" if several else "observable",
+                    "legendgroup": name,
+                    "line": {"color": colour if several else _OBSERVABLE, "width": 4},
+                    "xaxis": f"x{axis}",
+                    "yaxis": f"y{axis}",
+                    "showlegend": several
+                    and not any(
+                        trace.get("legendgroup") == name and trace.get("showlegend")
+                        for trace in data
+                    ),
+                    "hoverinfo": "skip",
+                }
+            )
         layout[f"yaxis{axis}"] = {
             "domain": [max(top - height, 0.0), top],
             "range": [_SHOWN_AIRMASS, 1.0],
@@ -148,27 +206,29 @@ def visibility_figure(request: dict[str, Any], ocs: ValidationContext) -> dict[s
             visibility.dark_intervals(site, start, end, "sunset"), start, end
         ):
             shapes.append(_band(begin, finish, axis, domain, _DAY))
-        shapes.append(
-            {
-                "type": "line",
-                "xref": f"x{axis} domain",
-                "yref": f"y{axis}",
-                "x0": 0,
-                "x1": 1,
-                "y0": limit,
-                "y1": limit,
-                "line": {"color": _LIMIT, "width": 1.5, "dash": "dash"},
-            }
-        )
+        for limit in sorted({d.limit for d in drawn if code in d.by_site}):
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": f"x{axis} domain",
+                    "yref": f"y{axis}",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": limit,
+                    "y1": limit,
+                    "line": {"color": _LIMIT, "width": 1.5, "dash": "dash"},
+                }
+            )
     for key, value in list(layout.items()):
         if key.startswith("xaxis") and value.get("matches") is None:
             value.pop("matches")
     layout.update(
         {
-            "height": 60 + 120 * count,
-            "margin": {"l": 56, "r": 12, "t": 12, "b": 40},
+            "height": 60 + 120 * count + (30 if several else 0),
+            "margin": {"l": 56, "r": 12, "t": 40 if several else 12, "b": 40},
             "shapes": shapes,
-            "showlegend": False,
+            "showlegend": several,
+            "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         }
     )
     return {"data": data, "layout": layout}

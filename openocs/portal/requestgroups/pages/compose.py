@@ -26,7 +26,7 @@ from openocs.portal.requestgroups.compose.choices import ComposeChoices, compose
 from openocs.portal.requestgroups.compose.feedback import Feedback, feedback_for, flatten_errors
 from openocs.portal.requestgroups.compose.form import build_form
 from openocs.portal.requestgroups.compose.mpc import MpcElementsError, elements_from_mpc
-from openocs.portal.requestgroups.compose.plots import pattern_figure, visibility_figure
+from openocs.portal.requestgroups.compose.plots import group_visibility_figure, pattern_figure
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.drafts import DraftSerializer, drafts_visible_to
 from openocs.portal.requestgroups.selectors import requestgroups_visible_to
@@ -213,6 +213,11 @@ def compose_form(request: HttpRequest) -> HttpResponse:
     verb, _, path = action.partition(":")
     if verb in ("add", "remove"):
         document = documents.apply_action(document, action, now=_now())
+        if action == "add:requests" and document.get("operator") == "SINGLE":
+            document["operator"] = "MANY"  # a SINGLE group has exactly one request
+            notices.append(
+                "With several requests the group asks for any of them to be observed (many)."
+            )
     elif verb == "resolve":
         _resolve(document, path, notices, problems)
     elif verb == "mpc":
@@ -421,33 +426,43 @@ def compose_pattern(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def compose_visibility(request: HttpRequest) -> HttpResponse:
-    """The airmass plot of one request of the posted form."""
+    """The airmass plot of every request of the posted form on one time axis, or of one request
+    (``plot_request``: ``all`` or a request's index)."""
     document = documents.document_from_form(request.POST)
-    index = _int(request.POST.get("plot_request", "0") or "0")
     requests = document.get("requests", [])
-    figure = None
-    problem = ""
-    if 0 <= index < len(requests):
-        ocs = ValidationContext(user=request.user)
+    chosen = request.POST.get("plot_request", "all") or "all"
+    indexes = list(range(len(requests))) if chosen == "all" else [_int(chosen)]
+    indexes = [i for i in indexes if 0 <= i < len(requests)]
+    ocs = ValidationContext(user=request.user)
+    valid: list[tuple[int, dict[str, Any]]] = []
+    waiting: list[int] = []
+    for index in indexes:
         serializer = RequestSerializer(data=requests[index], context={"ocs": ocs})
         if serializer.is_valid():
-            figure = visibility_figure(serializer.validated_data, ocs)
-            if figure is None:
-                problem = (
-                    "No telescope that could take this request sees the target in its windows."
-                )
+            valid.append((index + 1, serializer.validated_data))
         else:
-            problem = (
-                "The plot appears when the request's target, windows and instrument are valid."
-            )
+            waiting.append(index + 1)
+    figure = group_visibility_figure(valid, ocs) if valid else None
+    problem = ""
+    if figure is None and valid:
+        problem = "No telescope that could take these requests sees their targets in their windows."
+    elif figure is None and indexes:
+        problem = "The plot appears when the request's target, windows and instrument are valid."
+    elif waiting:
+        numbers = ", ".join(str(n) for n in waiting)
+        problem = (
+            f"Request{'s' if len(waiting) > 1 else ''} {numbers} will be drawn when "
+            "its target, windows and instrument are valid."
+        )
     return render(
         request,
         "requestgroups/compose/_visibility.html",
         {
             "figure": figure,
             "problem": problem,
-            "plot_request": index,
-            "request_count": len(requests),
+            "plot_request": chosen,
+            "request_numbers": [(str(i), i + 1) for i in range(len(requests))],
+            "several": len(valid) > 1,
         },
     )
 

@@ -217,6 +217,12 @@ def test_adds_and_removes_configurations(browser: Client) -> None:
     ).content.decode()
     assert "Configuration 2" not in body
 
+    body = post_form(
+        browser, "/create/form", imaging_group(), action="add:requests"
+    ).content.decode()
+    assert "Request 2" in body and '<option value="MANY" selected>' in body  # SINGLE has one
+    assert "any of them to be observed" in body
+
 
 @pytest.mark.parametrize(
     "action",
@@ -329,6 +335,24 @@ def test_draws_the_visibility_and_pattern_plots(browser: Client) -> None:
         browser, "/create/visibility", imaging_group(), plot_request="0"
     ).content.decode()
     assert 'data-plot="compose-visibility-plot-data"' in body
+    assert "Every request" not in body  # one request: nothing to choose
+    group = imaging_group(operator="MANY")
+    second = json.loads(json.dumps(group["requests"][0]))
+    second["windows"] = [{"start": "2026-12-10T12:00:00Z", "end": "2026-12-14T12:00:00Z"}]
+    group["requests"].append(second)
+    body = post_form(browser, "/create/visibility", group).content.decode()
+    assert '<option value="all" selected>Every request</option>' in body
+    found = re.search(r'id="compose-visibility-plot-data"[^>]*>(.*?)</script>', body, re.S)
+    assert found
+    figure = json.loads(found.group(1))
+    assert {t["name"] for t in figure["data"] if t.get("showlegend")} == {"Request 1", "Request 2"}
+    body = post_form(browser, "/create/visibility", group, plot_request="1").content.decode()
+    assert '<option value="1" selected>Request 2</option>' in body
+    assert "one colour per request" not in body
+    group["requests"][1]["windows"] = []
+    body = post_form(browser, "/create/visibility", group).content.decode()
+    assert 'data-plot="compose-visibility-plot-data"' in body
+    assert "Request 2 will be drawn when its target, windows and instrument are valid" in body
     broken = imaging_group()
     broken["requests"][0]["windows"] = []
     assert (

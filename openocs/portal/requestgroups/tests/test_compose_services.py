@@ -15,6 +15,7 @@ from openocs.portal.requestgroups.compose.form import build_form
 from openocs.portal.requestgroups.compose.plots import (
     applied_dither_offsets,
     applied_mosaic_offsets,
+    group_visibility_figure,
     pattern_figure,
     visibility_figure,
 )
@@ -249,3 +250,32 @@ def test_the_applied_dither_and_mosaic_offsets_are_read_back_from_the_document(
     for (x, y), (ex, ey) in zip(applied, expected, strict=True):  # from the first pointing
         assert x == pytest.approx(ex - expected[0][0], abs=0.5)
         assert y == pytest.approx(ey - expected[0][1], abs=0.01)
+
+
+def test_the_visibility_figure_draws_every_request_in_its_own_windows(
+    submitter: Persona,
+) -> None:
+    ocs = ValidationContext(user=submitter.user)
+    first = imaging_group()["requests"][0]
+    second = copy.deepcopy(first)
+    second["windows"] = [{"start": "2026-12-10T12:00:00Z", "end": "2026-12-14T12:00:00Z"}]
+    second["configurations"][0]["constraints"]["max_airmass"] = 1.5
+    validated = []
+    for number, request in ((1, first), (2, second)):
+        serializer = RequestSerializer(data=request, context={"ocs": ocs})
+        assert serializer.is_valid(), serializer.errors
+        validated.append((number, serializer.validated_data))
+    figure = group_visibility_figure(validated, ocs)
+    assert figure is not None and figure["layout"]["showlegend"]
+    named = {t["name"] for t in figure["data"] if t.get("showlegend")}
+    assert named == {"Request 1", "Request 2"}
+    x = figure["data"][0]["x"]
+    assert x[0].startswith("2026-12-01") and x[-1].startswith("2026-12-14")
+    for trace in figure["data"]:  # each request only inside its own windows
+        drawn = [t for t, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
+        if trace["legendgroup"] == "Request 1":
+            assert all(t <= "2026-12-08T12:00:00Z" for t in drawn)
+        else:
+            assert all(t >= "2026-12-10T12:00:00Z" for t in drawn)
+    limits = {shape["y0"] for shape in figure["layout"]["shapes"] if shape["type"] == "line"}
+    assert limits == {1.5, 2.0}
