@@ -94,6 +94,14 @@ class JsonListField(serializers.ListField):
         return super().to_internal_value(data)
 
 
+class TargetSerializer(serializers.Serializer[Any]):
+    """One target of an application's list: a name and ICRS coordinates in degrees."""
+
+    name = serializers.CharField(max_length=100)
+    ra = serializers.FloatField(min_value=0.0, max_value=359.9999999)
+    dec = serializers.FloatField(min_value=-90.0, max_value=90.0)
+
+
 class ScienceApplicationSerializer(serializers.ModelSerializer[ScienceApplication]):
     """Read shape, and the input of create/update (the views hand the result to services)."""
 
@@ -108,6 +116,7 @@ class ScienceApplicationSerializer(serializers.ModelSerializer[ScienceApplicatio
         child=CoInvestigatorSerializer(), required=False, write_only=True
     )
     pdf = serializers.FileField(required=False, write_only=True)
+    targets = JsonListField(child=TargetSerializer(), required=False)
     created = UtcDateTimeField(read_only=True)
     modified = UtcDateTimeField(read_only=True)
     submitted = UtcDateTimeField(read_only=True)
@@ -128,6 +137,9 @@ class ScienceApplicationSerializer(serializers.ModelSerializer[ScienceApplicatio
             "tac_rank",
             "tac_priority",
             "pdf",
+            "pdf_pages",
+            "pdf_words",
+            "targets",
             "tags",
             "timerequest_set",
             "coinvestigator_set",
@@ -136,7 +148,7 @@ class ScienceApplicationSerializer(serializers.ModelSerializer[ScienceApplicatio
             "submitted",
             "proposal",
         )
-        read_only_fields = ("id", "tac_rank", "tac_priority")
+        read_only_fields = ("id", "tac_rank", "tac_priority", "pdf_pages", "pdf_words")
 
     def validate_abstract(self, value: str) -> str:
         if len(value.split()) > conf.ABSTRACT_MAX_WORDS:
@@ -150,6 +162,7 @@ class ScienceApplicationSerializer(serializers.ModelSerializer[ScienceApplicatio
         data["call"] = instance.call_id
         data["status"] = instance.status
         data["tags"] = list(instance.tags)
+        data["targets"] = list(instance.targets)
         data["timerequest_set"] = TimeRequestSerializer(
             instance.timerequest_set.all(), many=True
         ).data

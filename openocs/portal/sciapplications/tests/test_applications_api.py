@@ -260,3 +260,30 @@ def test_list_does_a_constant_number_of_queries(
         )
     with django_assert_max_num_queries(6):
         assert applicant.client.get("/api/scienceapplications/").json()["count"] == rows
+
+
+def test_the_target_list_and_the_pdf_counts_go_through_the_api(applicant, call):
+    body = {
+        "title": "Targets",
+        "call": call.id,
+        "targets": [{"name": "M31", "ra": 10.6847, "dec": 41.2687}],
+    }
+    response = applicant.client.post("/api/scienceapplications/", body, format="json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["targets"] == [{"name": "M31", "ra": 10.6847, "dec": 41.2687}]
+    assert (created["pdf_pages"], created["pdf_words"]) == (0, 0)
+    response = applicant.client.patch(
+        f"/api/scienceapplications/{created['id']}/",
+        {"pdf": pdf_file()},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["pdf_pages"], response.json()["pdf_words"]) == (1, 6)
+    bad = applicant.client.post(
+        "/api/scienceapplications/",
+        {**body, "targets": [{"name": "X", "ra": 10, "dec": 95}]},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert "targets" in bad.json()
