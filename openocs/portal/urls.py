@@ -62,3 +62,7 @@ urlpatterns += schedule_pages  # network/ (web page, staff)
 from openocs.portal.sciapplications.page_urls import urlpatterns as cycle_pages  # noqa: E402
 
 urlpatterns += cycle_pages  # calls/, applications/, reviews/ (web pages)
+
+from openocs.portal.schedulerruns.page_urls import urlpatterns as scheduler_pages  # noqa: E402
+
+urlpatterns += scheduler_pages  # scheduler/ (web pages, staff)

@@ -40,6 +40,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("portal", "Calls", "calls/", signed_in=True),
     NavEntry("archive", "Archive", ""),
     NavEntry("portal", "Schedule", "network/", staff=True),
+    NavEntry("portal", "Scheduler runs", "scheduler/", staff=True),
     NavEntry("downtime", "Downtime", "", staff=True),
     NavEntry("configdb", "Config", "network/", staff=True),
 )
