@@ -398,8 +398,9 @@ def demo_request(
     exposure_time_s: float,
     window_minutes: float,
 ) -> None:
-    """Print a request group (JSON) that can be observed right now: a 1-metre imaging request
-    for the field overhead at the darkest site of the network, with a window from now.
+    """Print a request group (JSON) that can be observed right now: an imaging request for the
+    field overhead at the darkest site of the network with a 1-metre telescope (Sinistro), or
+    else at the darkest site with a 0.4-metre (QHY600), with a window from now.
 
     \b
     Example:
@@ -416,7 +417,7 @@ def demo_request(
     from openocs.clients.configdb import ConfigDBClient
     from openocs.clients.errors import ClientError
     from openocs.clients.http import format_datetime
-    from openocs.simulator.sky import dark_sites
+    from openocs.simulator.sky import dark_sites, demo_choice
 
     portal_url = _with_slash(portal_url)
     configdb = ConfigDBClient(_with_slash(configdb_url or portal_url + "configdb/"))
@@ -428,10 +429,11 @@ def demo_request(
     finally:
         configdb.close()
     now = datetime.now(UTC)
-    dark = dark_sites(network, now)
-    if not dark:
+    choice = demo_choice(network, dark_sites(network, now))
+    if choice is None:
         click.echo("error: no site of the network is dark now; try again later", err=True)
         raise SystemExit(4)
+    darkest, telescope_class, instrument_type = choice
     start = now.replace(microsecond=0)
     group = {
         "name": name,
@@ -441,7 +443,7 @@ def demo_request(
         "observation_type": "NORMAL",
         "requests": [
             {
-                "location": {"telescope_class": "1m0", "site": dark[0].site},
+                "location": {"telescope_class": telescope_class, "site": darkest.site},
                 "windows": [
                     {
                         "start": format_datetime(start),
@@ -451,8 +453,8 @@ def demo_request(
                 "configurations": [
                     {
                         "type": "EXPOSE",
-                        "instrument_type": "1M0-SCICAM-SINISTRO",
-                        "target": dark[0].target(),
+                        "instrument_type": instrument_type,
+                        "target": darkest.target(),
                         "constraints": {"max_airmass": 2.0},
                         "acquisition_config": {},
                         "guiding_config": {},

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from openocs.clients.configdb import Network
 
-__all__ = ["DarkSite", "dark_sites", "mean_sidereal_time_deg"]
+__all__ = ["DEMO_INSTRUMENTS", "DarkSite", "dark_sites", "demo_choice", "mean_sidereal_time_deg"]
 
 J2000 = datetime(2000, 1, 1, 12, tzinfo=UTC)
 
@@ -66,3 +66,20 @@ def dark_sites(
                 )
             )
     return sorted(found, key=lambda dark: dark.sun_altitude_deg)
+
+
+#: What a demo request asks for, in order of preference: (telescope class, instrument type).
+DEMO_INSTRUMENTS = (("1m0", "1M0-SCICAM-SINISTRO"), ("0m4", "0M4-SCICAM-QHY600"))
+
+
+def demo_choice(network: Network, dark: list[DarkSite]) -> tuple[DarkSite, str, str] | None:
+    """The darkest site with a 1-metre Sinistro, else the darkest with a 0.4-metre QHY600:
+    ``(site, telescope class, instrument type)``; None when no dark site has either."""
+    types_by_site: dict[str, set[str]] = {}
+    for key, types in network.instrument_types_by_telescope().items():
+        types_by_site.setdefault(key.split(".", 1)[0], set()).update(types)
+    for telescope_class, instrument_type in DEMO_INSTRUMENTS:
+        for site in dark:
+            if instrument_type in types_by_site.get(site.site, set()):
+                return site, telescope_class, instrument_type
+    return None

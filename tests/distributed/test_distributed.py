@@ -264,7 +264,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             [
                 str(BIN / "ocs"), "scheduler", "run", "--portal-url", cluster.url("portal"),
                 "--kernel", "greedy", "--poll", "1", "--horizon-days", "3",
-                "--telescope-class", "1m0", "--metrics-port", str(ports["scheduler_metrics"]),
+                "--telescope-class", "1m0", "--telescope-class", "0m4",
+                "--metrics-port", str(ports["scheduler_metrics"]),
                 # plan from now + 5 s (not the default 360 s): the site observes at once
                 "--pass-estimate", "5",
             ],

@@ -30,7 +30,7 @@ def test_the_typed_client_parses_every_site_of_the_demo_document(
 ) -> None:
     body = anonymous.get("/configdb/sites/").json()
     sites = [client_models.Site.model_validate(row) for row in body["results"]]
-    assert [site.code for site in sites] == ["coj", "cpt", "elp", "lsc", "ogg", "tfn"]
+    assert [site.code for site in sites] == ["coj", "cpt", "elp", "lsc", "ngq", "ogg", "tfn"]
     network = client_models.Network(sites)
     assert "coj.doma.1m0a" in network.telescope_keys()
 

@@ -23,13 +23,51 @@ def test_demo_copy_matches_the_shared_network() -> None:
 
 
 def test_load_demo_is_idempotent_and_summarises(anonymous: APIClient, db: Any) -> None:
-    assert demo.load_demo() == "6 sites, 26 telescopes, 33 instruments"
+    assert demo.load_demo() == "7 sites, 27 telescopes, 34 instruments"
     records = m.ChangeRecord.objects.count()
-    assert demo.load_demo() == "6 sites, 26 telescopes, 33 instruments (unchanged)"
+    assert demo.load_demo() == "7 sites, 27 telescopes, 34 instruments (unchanged)"
     assert m.ChangeRecord.objects.count() == records
     body = anonymous.get("/configdb/sites").json()
-    assert [site["code"] for site in body["results"]] == ["coj", "cpt", "elp", "lsc", "ogg", "tfn"]
+    assert [site["code"] for site in body["results"]] == [
+        "coj",
+        "cpt",
+        "elp",
+        "lsc",
+        "ngq",
+        "ogg",
+        "tfn",
+    ]
     instruments = anonymous.get("/configdb/instruments/?state=SCHEDULABLE").json()
-    assert instruments["count"] == 31
+    assert instruments["count"] == 32
     strings = {row["__str__"] for row in instruments["results"]}
     assert "ogg.clma.2m0a.floyds01" in strings
+
+
+def test_some_demo_site_is_dark_at_every_moment_of_the_year() -> None:
+    """The demo network (with Ali, 80° E) leaves no hour without a dark site, so a demo
+    request, the tutorial and the end-to-end tests can always observe; without Ali, about 110
+    hours a year (Sun above -15° everywhere, around 18 h UTC from November to February) had
+    none."""
+    from datetime import timedelta
+
+    import numpy as np
+
+    from openocs.visibility import Site as Where
+    from openocs.visibility import sun_altitude_deg
+
+    sites = demo.demo_document()["sites"]
+    from datetime import UTC, datetime
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    times = [start + timedelta(minutes=10 * step) for step in range(366 * 24 * 6)]
+    altitudes = {
+        site["code"]: sun_altitude_deg(
+            Where(latitude_deg=site["lat"], longitude_deg=site["long"]), times
+        )
+        for site in sites
+        if site["active"]
+    }
+    darkest = np.min(np.vstack(list(altitudes.values())), axis=0)
+    assert float(darkest.max()) < -15.0  # dark_sites' threshold, at every 10 minutes
+    without_ali = np.min(np.vstack([v for code, v in altitudes.items() if code != "ngq"]), axis=0)
+    assert 50 < int((without_ali >= -15.0).sum()) / 6 < 200  # the gap Ali closes, in hours

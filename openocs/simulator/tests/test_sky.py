@@ -39,3 +39,20 @@ def test_only_sites_in_the_dark_are_offered_darkest_first() -> None:
     assert target["type"] == "ICRS"
     assert target["dec"] == pytest.approx(-31.273)
     assert target["ra"] == pytest.approx(mean_sidereal_time_deg(MOMENT, 149.07), abs=1e-4)
+
+
+def test_a_demo_request_takes_a_0m4_where_the_darkest_site_has_no_1m0() -> None:
+    from openocs.simulator.sky import DarkSite, demo_choice
+
+    class Stub:
+        def instrument_types_by_telescope(self) -> dict[str, set[str]]:
+            return {
+                "ngq.aqwa.0m4a": {"0M4-SCICAM-QHY600"},
+                "lsc.doma.1m0a": {"1M0-SCICAM-SINISTRO"},
+            }
+
+    ngq = DarkSite(site="ngq", sun_altitude_deg=-40, zenith_ra_deg=1, zenith_dec_deg=32)
+    lsc = DarkSite(site="lsc", sun_altitude_deg=-20, zenith_ra_deg=2, zenith_dec_deg=-30)
+    assert demo_choice(Stub(), [ngq, lsc]) == (lsc, "1m0", "1M0-SCICAM-SINISTRO")  # type: ignore[arg-type]
+    assert demo_choice(Stub(), [ngq]) == (ngq, "0m4", "0M4-SCICAM-QHY600")  # type: ignore[arg-type]
+    assert demo_choice(Stub(), []) is None  # type: ignore[arg-type]
