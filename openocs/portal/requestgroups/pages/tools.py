@@ -65,6 +65,10 @@ def tools(request: HttpRequest) -> HttpResponse:
     )
     context["nights"] = by_night
     context["nights_count"] = len(by_night["nights"])
+    available = by_night["totals"].get("available_h", 0.0)
+    context["nights_share"] = (
+        100.0 * by_night["totals"].get("requested_h", 0.0) / available if available else None
+    )
     context["nights_rows"] = [
         (f"{kind} {name}", list(zip(series["requested_h"], series["available_h"], strict=True)))
         for kind, group in (("Site", "sites"), ("Class", "telescope_classes"))

@@ -85,6 +85,7 @@ def test_the_tools_page_draws_the_nights(submitter: Persona) -> None:
     assert 'data-plot="nights-sites-data"' in html
     assert 'data-plot="nights-classes-data"' in html
     assert "Class 1m0" in html  # the numbers, as a table
+    assert "h requested</strong> against" in html
     refused = client.get("/tools/?nights=99").content.decode()
     assert 'id="id_nights-error"' in refused
     assert "The next 7 nights" in refused  # the default meanwhile
