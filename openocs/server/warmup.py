@@ -8,6 +8,7 @@ component statically. ``OCS_WARMUP=false`` turns it off.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from importlib import import_module
@@ -33,3 +34,18 @@ def warm_up() -> list[str]:
         logger.info("warmed up %s in %.0f ms", name, 1000 * (time.perf_counter() - began))
         ran.append(name)
     return ran
+
+
+def freeze_start_up_objects() -> int:
+    """Move everything allocated so far (modules, settings, the warm caches) out of the garbage
+    collector's sight; returns how many objects were frozen.
+
+    After the warm-up a worker holds a few hundred thousand long-lived objects. Without this, the
+    first request's allocations trigger a full collection that walks all of them (≈ 200–300 ms of
+    CPU before a 50 ms page, measured on the request-group list), and later full collections
+    repeat the walk. Frozen objects are still freed when their references go; only cycles among
+    them are never collected, which start-up objects do not need.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

@@ -1,7 +1,8 @@
 """WSGI entry point: ``openocs.server.wsgi:application``.
 
 Loading it also warms the components' caches (:mod:`openocs.server.warmup`): under gunicorn each
-worker does so after the fork, before it serves its first request.
+worker does so after the fork, before it serves its first request, and then freezes the
+start-up objects so that the first request's garbage collection does not walk them all.
 """
 
 import os
@@ -14,6 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openocs.server.settings")
 application = get_wsgi_application()
 
 if env_bool("OCS_WARMUP", True):
-    from openocs.server.warmup import warm_up
+    from openocs.server.warmup import freeze_start_up_objects, warm_up
 
     warm_up()
+    freeze_start_up_objects()

@@ -79,3 +79,14 @@ def test_portal_warm_up_reads_the_downtimes_and_goes_on_without_them(
     portal_warmup.warm_up(now)
     assert "downtime database did not answer" in caplog.text
     assert observability._cached_context.cache_info().currsize > 0  # the skies all the same
+
+
+def test_start_up_objects_are_frozen_out_of_the_garbage_collectors_sight() -> None:
+    import gc
+
+    try:
+        frozen = server_warmup.freeze_start_up_objects()
+        assert frozen == gc.get_freeze_count() > 10_000  # the modules and settings at least
+        assert gc.get_count()[2] == 0  # nothing old left for the next full collection
+    finally:
+        gc.unfreeze()
