@@ -1,5 +1,5 @@
-"""The list routes of request groups, requests and observations run a fixed number of queries per
-page, whatever the number of rows and of requests per group
+"""The list routes of request groups, requests, observations and configuration statuses run a
+fixed number of queries per page, whatever the number of rows and of requests per group
 (issue 17): the count with one row is the count with many."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ LISTS = [
     "/api/requests/?limit=100",
     "/api/observations/?limit=100",
 ]
+STATUS_LIST = "/api/configurationstatus/?limit=100"  # staff only
 
 
 def _group(requests: int) -> dict[str, Any]:
@@ -59,6 +60,7 @@ def test_list_pages_run_a_fixed_number_of_queries(
     counts = {
         (who, path): _queries(persona, path) for who, persona in readers.items() for path in LISTS
     }
+    counts["staff", STATUS_LIST] = _queries(staff_view_user, STATUS_LIST)
 
     more = [_post(submitter, _group(n)) for n in (3, 5, 2)]
     requests = [request for group in more for request in group["requests"][:2]]
