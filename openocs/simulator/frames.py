@@ -155,18 +155,19 @@ def _star_field(spec: FrameSpec, image: NDArray[np.float64]) -> None:
     half = math.ceil(4 * sigma_px)
     offsets = np.arange(-half, half + 1)
     exposure = max(spec.exposure_time_s, 0.0) / max(spec.airmass, 1.0) ** 0.2
-    for x, y, rate in zip(xs, ys, rates, strict=True):
-        ix, iy = round(x), round(y)
-        cols = ix + offsets
-        rows = iy + offsets
-        keep_c = (cols >= 0) & (cols < size)
-        keep_r = (rows >= 0) & (rows < size)
-        if not keep_c.any() or not keep_r.any():
-            continue
-        gx = np.exp(-0.5 * ((cols[keep_c] - x) / sigma_px) ** 2)
-        gy = np.exp(-0.5 * ((rows[keep_r] - y) / sigma_px) ** 2)
-        flux = rate * exposure / (2 * math.pi * sigma_px**2)
-        image[np.ix_(rows[keep_r], cols[keep_c])] += flux * np.outer(gy, gx)
+    # every star's stamp at once: one (stars × stamp × stamp) array summed into the image with
+    # bincount (a Python loop over 175 stars took half the rendering time of a 512-px frame)
+    ix, iy = np.rint(xs).astype(np.int64), np.rint(ys).astype(np.int64)
+    cols = ix[:, None] + offsets[None, :]  # (stars, stamp)
+    rows = iy[:, None] + offsets[None, :]
+    gx = np.exp(-0.5 * ((cols - xs[:, None]) / sigma_px) ** 2) * ((cols >= 0) & (cols < size))
+    gy = np.exp(-0.5 * ((rows - ys[:, None]) / sigma_px) ** 2) * ((rows >= 0) & (rows < size))
+    flux = rates * exposure / (2 * math.pi * sigma_px**2)
+    stamps = flux[:, None, None] * gy[:, :, None] * gx[:, None, :]  # (stars, row, col)
+    where = np.clip(rows, 0, size - 1)[:, :, None] * size + np.clip(cols, 0, size - 1)[:, None, :]
+    image += np.bincount(where.ravel(), weights=stamps.ravel(), minlength=size * size).reshape(
+        size, size
+    )
 
 
 def render_image(spec: FrameSpec) -> NDArray[np.uint16]:
@@ -272,13 +273,14 @@ def frame_bytes(spec: FrameSpec) -> bytes:
     for keyword, value in frame_header(spec).items():
         header[keyword] = value
     primary = fits.PrimaryHDU()
-    # tiles of 16 rows (any tiling is valid fpack): a third faster than row by row, and smaller
+    # tiles of up to 128 rows (any tiling is valid fpack): faster than 16 rows or row by row,
+    # and the same size
     science = fits.CompImageHDU(
         data=render_image(spec),
         header=header,
         compression_type="RICE_1",
         name="SCI",
-        tile_shape=(min(16, spec.size_px), spec.size_px),
+        tile_shape=(min(128, spec.size_px), spec.size_px),
     )
     buffer = io.BytesIO()
     fits.HDUList([primary, science]).writeto(buffer)

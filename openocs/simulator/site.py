@@ -516,12 +516,14 @@ class SiteSimulator:
             site_latitude_deg=info.latitude_deg,
             site_elevation_m=info.elevation_m,
             pixel_scale_arcsec=instrument.pixel_scale_arcsec,
-            size_px=instrument.full_size_px
-            if self.settings.full_frame
-            else self.settings.frame_size_px,
+            size_px=self._size_px(instrument),
         )
         self.ingest(identity, spec)
         return spec.basename, date_obs
+
+    def _size_px(self, instrument: Any) -> int:
+        """The frame size: the camera's full size with ``full_frame``, else ``frame_size_px``."""
+        return instrument.full_size_px if self.settings.full_frame else self.settings.frame_size_px
 
     @staticmethod
     def _spec_name(info: TelescopeInfo, camera: str, night: str, entry: Any) -> str:
@@ -622,7 +624,7 @@ class SiteSimulator:
                     site_latitude_deg=info.latitude_deg,
                     site_elevation_m=info.elevation_m,
                     pixel_scale_arcsec=instrument.pixel_scale_arcsec,
-                    size_px=self.settings.frame_size_px,
+                    size_px=self._size_px(instrument),
                 )
                 try:
                     self.ingest(identity, spec)

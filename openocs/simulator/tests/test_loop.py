@@ -201,3 +201,35 @@ def test_demo_request_prints_a_request_for_the_darkest_site(
     assert group["name"] == "x"
     assert request["location"] == {"telescope_class": "1m0", "site": "coj"}
     assert request["configurations"][0]["target"]["ra"] == 100.0
+
+
+def test_full_frame_writes_frames_at_the_cameras_full_size(tmp_path: Path) -> None:
+    """``--full-frame``: each frame is as large as the instrument's camera (here a small one),
+    not ``--frame-size``."""
+    from astropy.io import fits
+
+    from openocs.clients.configdb import Camera, CameraType
+    from openocs.simulator.network import site_telescopes
+
+    small_camera = Camera(
+        code="fa12", camera_type=CameraType(code="tiny", pscale=0.4, pixels_x=96, pixels_y=64)
+    )
+    instrument = COJ.enclosure_set[0].telescope_set[0].instrument_set[0]
+    site = COJ.model_copy(deep=True)
+    site.enclosure_set[0].telescope_set[0].instrument_set = [
+        instrument.model_copy(update={"science_cameras": [small_camera]})
+    ]
+    portal = FakePortal()
+    simulator = _simulator(
+        tmp_path, portal, threading.Event(), calibration_count=1, full_frame=True, keep_frames=True
+    )
+    simulator.telescopes = {info.key: info for info in site_telescopes(Network([site]), "coj")}
+    dusk = datetime(2026, 12, 7, 9, 5, tzinfo=UTC)
+
+    assert simulator.calibrate(dusk) == 3
+    written = sorted(simulator.frames_dir.glob("*.fits.fz"))
+    assert len(written) == 3
+    for path in written:
+        with fits.open(path) as hdus:
+            assert hdus["SCI"].data.shape == (96, 96)  # the camera's longest side, square
+            assert hdus["SCI"].header["PIXSCALE"] == 0.4
