@@ -273,6 +273,20 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], limit_s: float = 18
     raise SystemExit("gunicorn did not answer in time")
 
 
+def _server_cpu_s(server: subprocess.Popen[bytes]) -> float:
+    """User + system CPU seconds of gunicorn's master and workers so far (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in [str(server.pid), *children]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def _timed(client: httpx.Client, method: str, path: str, **kwargs: Any) -> float:
     began = time.perf_counter()
     response = client.request(method, path, **kwargs)
@@ -357,6 +371,10 @@ def main() -> int:
         base = f"http://127.0.0.1:{args.port}"
         server = _start_server(args.port, args.workers, environment)
         print(f"gunicorn ready after {_wait_ready(base, server):.1f} s")
+        print(
+            f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, load average "
+            f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
         member = httpx.Client(
             base_url=base, headers={"Authorization": f"Token {ids['member']}"}, timeout=120.0
         )
@@ -386,18 +404,28 @@ def main() -> int:
                 body = None if count is None else _payload(offset + k, now, count)
                 return _timed(client, verb, where, json=body)
 
+            cpu = _server_cpu_s(server)
             first = call(0)
+            first_cpu = 1000 * (_server_cpu_s(server) - cpu)
+            cpu = _server_cpu_s(server)
             rest = [call(k) for k in range(1, args.runs + 1)]
+            rest_cpu = 1000 * (_server_cpu_s(server) - cpu) / len(rest)
             median = statistics.median(rest)
             print(
-                f"  {label:30s} first {first:7.1f} ms  median {median:7.1f} ms  "
-                f"p90 {sorted(rest)[int(0.9 * (len(rest) - 1))]:7.1f} ms  "
-                f"first/median {first / median:4.2f}"
+                f"  {label:30s} first {first:7.1f} ms (CPU {first_cpu:5.0f})  median "
+                f"{median:7.1f} ms  p90 {sorted(rest)[int(0.9 * (len(rest) - 1))]:7.1f} ms  "
+                f"server CPU {rest_cpu:6.1f} ms/call  first/median {first / median:4.2f}"
             )
         feed = "/api/requestgroups/schedulable_requests/"
-        samples = [_timed(staff, "GET", feed, timeout=60.0) for _ in range(3)]
-        size = len(staff.get(feed, timeout=60.0).json())
-        print(f"  schedulable_requests ({size} groups): median {statistics.median(samples):.0f} ms")
+        cpu = _server_cpu_s(server)
+        samples = [_timed(staff, "GET", feed, timeout=600.0) for _ in range(3)]
+        feed_cpu = 1000 * (_server_cpu_s(server) - cpu) / len(samples)
+        size = len(staff.get(feed, timeout=600.0).json())
+        print(
+            f"  schedulable_requests ({size} groups): median {statistics.median(samples):.0f} ms "
+            f"(server CPU {feed_cpu:.0f} ms/call)"
+        )
+        cpu = _server_cpu_s(server)
         print(
             "load, list ?limit=100 (member): "
             + _load(
@@ -408,6 +436,7 @@ def main() -> int:
                 args.seconds,
                 args.max_requests,
             )
+            + f", server CPU {_server_cpu_s(server) - cpu:.1f} s"
         )
         print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
