@@ -52,7 +52,13 @@ def test_compose_a_multi_configuration_request_fix_a_mistake_save_and_submit(
     assert_accessible(page)
     page.set_viewport_size({"width": 375, "height": 800})  # on a phone, Submit stays at hand
     expect(page.get_by_role("button", name="Submit request group")).to_be_in_viewport()
+    bar = page.locator(".compose-status").bounding_box()
+    assert bar is not None and bar["height"] <= 64, bar  # and leaves the form the screen
+    expect(page.locator(".compose-status")).to_contain_text("Ready to submit")
+    page.locator(".compose-save > summary").click()  # the draft's title opens above the bar
+    expect(page.get_by_label("Draft title")).to_be_in_viewport()
     assert_accessible(page)
+    page.locator(".compose-save > summary").click()
     page.set_viewport_size({"width": 1440, "height": 900})
 
     page.locator(".compose-save > summary").click()
