@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.utils import timezone
 
 from openocs import visibility
-from openocs.portal.requestgroups.configuration import load_portal_configuration
+from openocs.portal.requestgroups.configuration import TelescopeInfo, load_portal_configuration
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.duration import configuration_duration_s
 from openocs.portal.requestgroups.models import Request, State
@@ -40,6 +41,42 @@ def pending_requests(start: dt.datetime, end: dt.datetime) -> Any:
             "configurations__guiding_config",
         )
     )
+
+
+def dark_intervals_by_site(
+    telescopes: Sequence[TelescopeInfo], start: dt.datetime, end: dt.datetime
+) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """The dark intervals (nautical twilight) in ``[start, end]`` at each site of
+    ``telescopes``, in site order."""
+    result = {}
+    for code in sorted({t.site for t in telescopes}):
+        first = next(t for t in telescopes if t.site == code)
+        observer = visibility.Site(
+            latitude_deg=first.latitude_deg,
+            longitude_deg=first.longitude_deg,
+            elevation_m=first.elevation_m,
+        )
+        result[code] = list(visibility.dark_intervals(observer, start, end))
+    return result
+
+
+def pending_visibility(
+    context: ValidationContext, start: dt.datetime, end: dt.datetime, instrument_type: str | None
+) -> Iterator[tuple[Request, set[str], dict[str, list[tuple[dt.datetime, dt.datetime]]]]]:
+    """``(request, its instrument types, its visible intervals per site)`` for each pending
+    request with a window in ``[start, end]`` (windows cut to it) that uses ``instrument_type``
+    (any, when None)."""
+    for request in pending_requests(start, end):
+        types = {c.instrument_type.upper() for c in request.configurations.all()}
+        if instrument_type is not None and instrument_type.upper() not in types:
+            continue
+        data = render_request(request, list_shape=True)
+        data["windows"] = [
+            {"start": max(w.start, start), "end": min(w.end, end)}
+            for w in request.windows.all()
+            if w.end > start and w.start < end
+        ]
+        yield request, types, visible_intervals_by_site(data, context, staff_location=False)
 
 
 def contention(*, instrument_type: str, staff: bool) -> dict[str, Any]:
@@ -81,29 +118,14 @@ def pressure(
         if (site is None or t.site == site)
         and (instrument_type is None or t.offers(instrument_type, include_non_schedulable=False))
     ]
-    site_nights = []
-    for code in sorted({t.site for t in telescopes}):
-        first = next(t for t in telescopes if t.site == code)
-        observer = visibility.Site(
-            latitude_deg=first.latitude_deg,
-            longitude_deg=first.longitude_deg,
-            elevation_m=first.elevation_m,
-        )
-        for night_start, night_end in visibility.dark_intervals(observer, now, end):
-            site_nights.append({"name": code, "start": night_start, "stop": night_end})
+    site_nights = [
+        {"name": code, "start": night_start, "stop": night_end}
+        for code, nights in dark_intervals_by_site(telescopes, now, end).items()
+        for night_start, night_end in nights
+    ]
     bins: list[dict[str, float]] = [{} for _ in range(BINS)]
     context = ValidationContext(user=user, _configuration=configuration)
-    for request in pending_requests(now, end):
-        types = {c.instrument_type.upper() for c in request.configurations.all()}
-        if instrument_type is not None and instrument_type.upper() not in types:
-            continue
-        data = render_request(request, list_shape=True)
-        data["windows"] = [
-            {"start": max(w.start, now), "end": min(w.end, end)}
-            for w in request.windows.all()
-            if w.end > now and w.start < end
-        ]
-        by_site = visible_intervals_by_site(data, context, staff_location=False)
+    for request, types, by_site in pending_visibility(context, now, end, instrument_type):
         if site is not None:
             by_site = {site: by_site.get(site, [])}
         visible_s = sum(

@@ -22,12 +22,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from openocs import visibility
 from openocs.portal.requestgroups.configuration import TelescopeInfo, load_portal_configuration
 from openocs.portal.requestgroups.context import ValidationContext
-from openocs.portal.requestgroups.information import pending_requests
-from openocs.portal.requestgroups.serializers import render_request
-from openocs.portal.requestgroups.visibility import visible_intervals_by_site
+from openocs.portal.requestgroups.information import dark_intervals_by_site, pending_visibility
 
 DEFAULT_NIGHTS = 7
 MAX_NIGHTS = 14
@@ -76,17 +73,9 @@ def pressure_by_night(
     ]
     # each site's nights in the span, named by their evening's local date
     dark: dict[str, list[tuple[dt.date, Interval]]] = {}
-    for code in sorted({t.site for t in telescopes}):
-        first = next(t for t in telescopes if t.site == code)
-        observer = visibility.Site(
-            latitude_deg=first.latitude_deg,
-            longitude_deg=first.longitude_deg,
-            elevation_m=first.elevation_m,
-        )
-        dark[code] = [
-            (_night_of(interval, first.longitude_deg), interval)
-            for interval in visibility.dark_intervals(observer, now, end)
-        ]
+    longitudes = {t.site: t.longitude_deg for t in telescopes}
+    for code, intervals in dark_intervals_by_site(telescopes, now, end).items():
+        dark[code] = [(_night_of(interval, longitudes[code]), interval) for interval in intervals]
     dates = sorted({date for intervals in dark.values() for date, _ in intervals})[:nights]
     index = {date: i for i, date in enumerate(dates)}
 
@@ -105,23 +94,8 @@ def pressure_by_night(
                 classes[telescope.telescope_class]["available_h"][index[date]] += hours
 
     context = ValidationContext(user=user, _configuration=configuration)
-    for request in pending_requests(now, end):
-        types = {c.instrument_type.upper() for c in request.configurations.all()}
-        if instrument_type is not None and instrument_type.upper() not in types:
-            continue
-        data = render_request(request, list_shape=True)
-        data["windows"] = [
-            {"start": max(w.start, now), "end": min(w.end, end)}
-            for w in request.windows.all()
-            if w.end > now and w.start < end
-        ]
-        by_site = {
-            code: intervals
-            for code, intervals in visible_intervals_by_site(
-                data, context, staff_location=False
-            ).items()
-            if code in dark
-        }
+    for request, _types, visible in pending_visibility(context, now, end, instrument_type):
+        by_site = {code: intervals for code, intervals in visible.items() if code in dark}
         visible_s = sum((e - s).total_seconds() for ivs in by_site.values() for s, e in ivs)
         if visible_s <= 0:
             continue
