@@ -74,6 +74,9 @@ def test_a_pi_applies_a_reviewer_grades_and_staff_accept(
     page.get_by_label("Target list").fill("NGC 4993, 13:09:47.7, -23:23:02\nM31, 10.6847, 41.2687")
     page.get_by_label("Standard hours of time request 1").fill("12")
     page.get_by_label("Time-critical hours of time request 1").fill("3")
+    page.get_by_role("button", name="Add a time request").click()
+    page.get_by_label("Instrument of time request 2").select_option("2M0-FLOYDS-SCICAM")
+    page.get_by_label("Standard hours of time request 2").fill("4")
     page.get_by_label("E-mail of co-investigator 1").fill("bob@example.org")
     page.get_by_role("button", name="Save draft").click()
     assert page.get_by_text("Your draft is saved").is_visible()
@@ -88,6 +91,7 @@ def test_a_pi_applies_a_reviewer_grades_and_staff_accept(
     assert page.url == application_url
     assert page.get_by_label("Standard hours of time request 1").input_value() == "12.0"
     assert "NGC 4993" in page.get_by_label("Target list").input_value()
+    assert page.get_by_label("Instrument of time request 2").input_value() == "2M0-FLOYDS-SCICAM"
 
     # a PDF over the page limit is refused, naming the limit, and nothing is saved
     page.get_by_label("Scientific justification (PDF)").set_input_files(

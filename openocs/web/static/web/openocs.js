@@ -110,7 +110,35 @@
   function enhance(root) {
     showLocalTimes(root);
     drawPlots(root);
+    enableFormsetButtons(root);
   }
+
+  // <button data-formset-add="prefix" hidden>: adds a row to a Django formset from
+  // <template id="prefix-empty-row"> (its empty_form, "__prefix__" the row's index and "__num__"
+  // its number), and counts it in prefix-TOTAL_FORMS. Without JavaScript the button stays
+  // hidden and the page always offers one empty row.
+  function enableFormsetButtons(root) {
+    root.querySelectorAll("[data-formset-add]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-formset-add]");
+    if (!button) { return; }
+    var prefix = button.getAttribute("data-formset-add");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var template = document.getElementById(prefix + "-empty-row");
+    var body = document.getElementById(prefix + "-rows");
+    if (!total || !template || !body) { return; }
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index))
+      .replace(/__num__/g, String(index + 1));
+    body.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    var first = body.lastElementChild && body.lastElementChild.querySelector("input, select");
+    if (first) { first.focus(); }
+  });
 
   // <form data-confirm="Question?">: ask before submitting (without JavaScript it just submits;
   // every such action can be undone or is also guarded on the server)
