@@ -79,8 +79,9 @@ def main() -> int:
     client = Client(HTTP_HX_REQUEST="true")
     client.force_login(user)
 
-    def document(index: int) -> dict[str, Any]:
-        """A typical request: 1-metre Sinistro, two filters, a 7-day window, airmass ≤ 2."""
+    def document(index: int, requests: int = 1) -> dict[str, Any]:
+        """A typical request: 1-metre Sinistro, two filters, a 7-day window, airmass ≤ 2; with
+        ``requests`` > 1 a MANY group of that many, the windows one after the other."""
         exposures = [
             {"exposure_time": 60, "exposure_count": 2, "optical_elements": {"filter": name}}
             for name in ("V", "rp")
@@ -89,15 +90,15 @@ def main() -> int:
             "name": f"bench-{index}",
             "proposal": "BENCH-001",
             "ipp_value": 1.0,
-            "operator": "SINGLE",
+            "operator": "MANY" if requests > 1 else "SINGLE",
             "observation_type": "NORMAL",
             "requests": [
                 {
                     "location": {"telescope_class": "1m0"},
                     "windows": [
                         {
-                            "start": now.strftime("%Y-%m-%dT%H:%M"),
-                            "end": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+                            "start": (now + timedelta(days=7 * n)).strftime("%Y-%m-%dT%H:%M"),
+                            "end": (now + timedelta(days=7 * n + 7)).strftime("%Y-%m-%dT%H:%M"),
                         }
                     ],
                     "configurations": [
@@ -117,11 +118,12 @@ def main() -> int:
                         }
                     ],
                 }
+                for n in range(requests)
             ],
         }
 
-    def timed(path: str, index: int, **extra: str) -> tuple[float, float]:
-        body = urlencode(form_items(document(index)) + list(extra.items()))
+    def timed(path: str, index: int, requests: int = 1, **extra: str) -> tuple[float, float]:
+        body = urlencode(form_items(document(index, requests)) + list(extra.items()))
         started, cpu = time.perf_counter(), time.process_time()
         response = client.post(path, body, content_type="application/x-www-form-urlencoded")
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -135,21 +137,30 @@ def main() -> int:
     for index in range(3):  # warm-up: imports, templates, configdb document, IERS tables
         timed("/create/validate", index)
         timed("/create/visibility", index)
-    cases = [
-        ("live validation", "/create/validate", 100, {}),
+    many = 3
+    cases: list[tuple[str, str, int, dict[str, str], int]] = [
+        ("live validation", "/create/validate", 100, {}, 1),
         (
             "redraw: add configuration",
             "/create/form",
             200,
             {"action": "add:requests.0.configurations"},
+            1,
         ),
-        ("airmass plot", "/create/visibility", 300, {"plot_request": "0"}),
+        ("airmass plot", "/create/visibility", 300, {"plot_request": "0"}, 1),
+        (
+            f"airmass plot, {many} requests",
+            "/create/visibility",
+            400,
+            {"plot_request": "all"},
+            many,
+        ),
     ]
-    for label, path, offset, extra in cases:
-        runs = [timed(path, offset + index, **extra) for index in range(args.runs)]
+    for label, path, offset, extra, requests in cases:
+        runs = [timed(path, offset + index, requests, **extra) for index in range(args.runs)]
         samples = sorted(1000 * wall for wall, _ in runs)
         print(
-            f"{label:27s} {path:20s} runs={len(samples)} "
+            f"{label:30s} {path:20s} runs={len(samples)} "
             f"median={statistics.median(samples):7.1f} ms "
             f"p90={samples[int(0.9 * (len(samples) - 1))]:7.1f} ms "
             f"mean={statistics.fmean(samples):7.1f} ms "
