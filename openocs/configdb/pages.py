@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from openocs.configdb import history, selectors
 from openocs.configdb import models as m
+from openocs.web.responses import error_page
 from openocs.web.signin import sign_in_first
 
 # the order an operator reads instrument states in: what the scheduler may use first
@@ -39,7 +40,9 @@ def network_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return sign_in_first(request)
     if not request.user.is_staff:
-        raise Http404("Not found")  # like the admin: others do not learn the page exists
+        return error_page(
+            request, "404.html", {}, status=404
+        )  # like the admin: others do not learn the page exists
     sites = list(selectors.site_queryset())
     states: Counter[str] = Counter()
     telescopes = active_telescopes = 0

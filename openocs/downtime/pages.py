@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -360,14 +360,18 @@ def create_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_page(request: HttpRequest, pk: int) -> HttpResponse:
     """``<id>/edit/``: the downtime's form (``PUT api/<id>/``'s rules)."""
-    downtime = get_object_or_404(selectors.downtime_list(), pk=pk)
+    downtime = selectors.downtime_list().filter(pk=pk).first()
+    if downtime is None:
+        return error_page(request, "404.html", {"what": f"Downtime {pk}"}, status=404)
     return _form_page(request, downtime)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_page(request: HttpRequest, pk: int) -> HttpResponse:
     """``<id>/delete/``: confirm, then remove it (``DELETE api/<id>/``)."""
-    downtime = get_object_or_404(selectors.downtime_list(), pk=pk)
+    downtime = selectors.downtime_list().filter(pk=pk).first()
+    if downtime is None:
+        return error_page(request, "404.html", {"what": f"Downtime {pk}"}, status=404)
     if not may_write(request.user):
         return _refused(request)
     if request.method == "POST":

@@ -13,8 +13,10 @@ INPUT = "%Y-%m-%dT%H:%M"
 
 
 def test_staff_create_edit_and_delete_a_downtime(page: Any, demo: dict[str, str]) -> None:
-    from openocs.downtime.models import Downtime
+    from openocs.downtime.models import Downtime, DowntimeCategory
 
+    # seeded by a migration, but an earlier transactional test may have emptied the table
+    DowntimeCategory.objects.get_or_create(code="maintenance", defaults={"name": "Maintenance"})
     password = make_staff("opal")
     login(page, "opal", password)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Downtime").click()

@@ -63,7 +63,9 @@ def test_the_page_costs_the_same_queries_however_large_the_network(network: Netw
 
 
 def test_others_do_not_find_it_and_visitors_are_asked_to_sign_in(network: Network) -> None:
-    assert signed_in(staff=False).get("/configdb/network/").status_code == 404
+    refused = signed_in(staff=False).get("/configdb/network/")
+    assert refused.status_code == 404
+    assert "<h1>Not found</h1>" in refused.content.decode()  # a page, not the APIs' JSON
     visitor = Client().get("/configdb/network/")
     assert visitor.status_code == 302
     assert visitor["Location"].startswith("/accounts/login/")

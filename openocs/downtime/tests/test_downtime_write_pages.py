@@ -176,3 +176,9 @@ def test_an_unreachable_configdb_is_explained_and_nothing_is_saved(configdb_down
     assert response.status_code == 503
     assert "ConfigDB connection is currently down" in response.content.decode()
     assert not Downtime.objects.exists()
+
+
+def test_a_downtime_that_does_not_exist_is_a_not_found_page(configdb):
+    response = browser(staff=True).get("/downtime/999999/edit/")
+    assert response.status_code == 404
+    assert "Downtime 999999 does not exist" in response.content.decode()
