@@ -85,3 +85,25 @@ def test_a_closed_call_takes_no_new_application(applicant, call):
     response = browser(applicant).get(f"/applications/new?call={call.pk}")
     assert response.status_code == 302
     assert response["Location"] == "/calls/"
+
+
+def test_staff_reject_from_the_page_and_the_applicant_is_told(
+    submitted, staff_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser(staff_user).post(f"/applications/{submitted.pk}/reject")
+    assert response.status_code == 302
+    assert ScienceApplication.objects.get(pk=submitted.pk).status == ScienceApplication.REJECTED
+    assert [m.to for m in mail.outbox if "not accepted" in m.subject] == [["amy@example.org"]]
+
+
+def test_the_admin_shows_an_application_with_its_reviews(submitted, make_persona, staff_user):
+    admin = make_persona("root", is_staff=True, is_superuser=True)
+    reviews.review_assign(application=submitted, reviewer=staff_user.user, actor=admin.user)
+    client = browser(admin)
+    page = client.get(f"/admin/sciapplications/scienceapplication/{submitted.pk}/change/")
+    assert page.status_code == 200
+    assert b"stan" in page.content
+    assert client.get("/admin/sciapplications/scienceapplication/").status_code == 200
