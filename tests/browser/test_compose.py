@@ -153,6 +153,13 @@ def test_a_region_of_interest_and_every_panel_open(page: Any, demo: Any) -> None
     page.get_by_role("button", name="Preview the mosaic").click()
     expect(page.locator("#pattern-requests0 .main-svg").first).to_be_visible()
 
+    page.get_by_text("Completion, repeats and optimisation").click()
+    page.get_by_role("button", name="Add a window").click()  # a redraw keeps open panels open
+    expect(page.locator("#f-requests-0-windows-1-end")).to_be_attached()
+    expect(page.get_by_label("Acceptable completion")).to_be_visible()
+    page.get_by_role("button", name="Remove window 2 of request 1").click()
+    expect(page.locator("#f-requests-0-windows-1-end")).not_to_be_attached()
+
     page.get_by_role("button", name="Add another request").click()  # the plot shows both
     expect(page.locator("#plot-request")).to_have_value("all", timeout=20_000)
     plot = page.locator("#compose-visibility-plot")

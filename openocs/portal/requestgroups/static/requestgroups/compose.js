@@ -63,12 +63,51 @@
     if (form && window.htmx) { window.htmx.trigger(form, "compose:check"); }
   }
 
+  /* A redraw of the form (htmx swaps #compose-body) keeps the panels the person had open: each
+     <details> is known by the request or configuration it belongs to, its summary's words
+     (counts in brackets left out) and its order among panels of the same name. */
+  function panelKeys(root) {
+    var seen = {};
+    return Array.prototype.map.call(root.querySelectorAll("details"), function (panel) {
+      var owner = panel.parentElement ? panel.parentElement.closest("[aria-labelledby]") : null;
+      var summary = panel.querySelector("summary");
+      var words = summary ? summary.textContent.replace(/\([^)]*\)/g, "").trim() : "";
+      var key = (owner ? owner.getAttribute("aria-labelledby") : "") + "|" + words;
+      seen[key] = (seen[key] || 0) + 1;
+      return { panel: panel, key: key + "#" + seen[key] };
+    });
+  }
+
+  var openPanels = null;
+
+  function rememberPanels(event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "compose-body") { return; }
+    openPanels = {};
+    panelKeys(target).forEach(function (entry) {
+      if (entry.panel.open) { openPanels[entry.key] = true; }
+    });
+  }
+
+  function restorePanels() {
+    var body = document.getElementById("compose-body");
+    if (!openPanels || !body) { return; }
+    panelKeys(body).forEach(function (entry) {
+      if (openPanels[entry.key]) { entry.panel.open = true; }
+    });
+    openPanels = null;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("compose-form");
     if (form) {
       form.addEventListener("input", askForCheck);
       form.addEventListener("change", askForCheck);
     }
-    document.body.addEventListener("htmx:afterSettle", place);
+    document.body.addEventListener("htmx:beforeSwap", rememberPanels);
+    document.body.addEventListener("htmx:afterSettle", function () {
+      restorePanels();
+      place();
+    });
   });
 })();
