@@ -168,3 +168,12 @@ def imaging_group(**changes: Any) -> dict[str, Any]:
     }
     group.update(changes)
     return group
+
+
+def submit_imaging_group(persona: Persona, **changes: Any) -> dict[str, Any]:
+    """:func:`imaging_group` with ``changes``, submitted through the API by ``persona``: the
+    created group as the API answers it."""
+    response = persona.client.post("/api/requestgroups/", imaging_group(**changes), format="json")
+    assert response.status_code == 201, response.json()
+    body: dict[str, Any] = response.json()
+    return body

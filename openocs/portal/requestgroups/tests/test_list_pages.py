@@ -13,16 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from openocs.portal.conftest import PERSONA_PASSWORD, Persona
 from openocs.portal.requestgroups.models import Request, RequestGroup
-from openocs.portal.requestgroups.tests.conftest import imaging_group
+from openocs.portal.requestgroups.tests.conftest import imaging_group, submit_imaging_group
 
 pytestmark = pytest.mark.django_db
 
 
 def _submit(persona: Persona, **changes: Any) -> dict[str, Any]:
-    response = persona.client.post("/api/requestgroups/", imaging_group(**changes), format="json")
-    assert response.status_code == 201, response.json()
-    body: dict[str, Any] = response.json()
-    return body
+    return submit_imaging_group(persona, **changes)
 
 
 def _browser() -> Client:

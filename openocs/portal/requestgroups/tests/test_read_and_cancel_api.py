@@ -9,16 +9,13 @@ from rest_framework.test import APIClient
 
 from openocs.portal.conftest import Persona, PersonaFactory
 from openocs.portal.proposals.models import Membership, Proposal, TimeAllocation
-from openocs.portal.requestgroups.tests.conftest import imaging_group
+from openocs.portal.requestgroups.tests.conftest import imaging_group, submit_imaging_group
 
 pytestmark = pytest.mark.django_db
 
 
 def _submit(persona: Persona, **changes: Any) -> dict[str, Any]:
-    response = persona.client.post("/api/requestgroups/", imaging_group(**changes), format="json")
-    assert response.status_code == 201, response.json()
-    body: dict[str, Any] = response.json()
-    return body
+    return submit_imaging_group(persona, **changes)
 
 
 def test_list_uses_the_list_shape_and_newest_first(submitter: Persona) -> None:
