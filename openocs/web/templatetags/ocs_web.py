@@ -106,17 +106,6 @@ def field(bound_field: BoundField, **attrs: Any) -> dict[str, Any]:
 def data_table(context: template.Context, table: Table) -> dict[str, Any]:
     request = context.get("request")
     ordering = request.GET.get("ordering", "") if request is not None else ""
-    headers = []
-    for column in table.columns:
-        sort = None
-        if column.sort_key:
-            ascending = ordering == column.sort_key
-            descending = ordering == f"-{column.sort_key}"
-            sort = {
-                "value": f"-{column.sort_key}" if ascending else column.sort_key,
-                "aria": "ascending" if ascending else "descending" if descending else "none",
-            }
-        headers.append({"column": column, "sort": sort})
     rows = [
         [
             {"value": value, "numeric": column.numeric}
@@ -124,7 +113,7 @@ def data_table(context: template.Context, table: Table) -> dict[str, Any]:
         ]
         for row in table.rows
     ]
-    return {"table": table, "headers": headers, "rows": rows, "request": request}
+    return {"table": table, "ordering": ordering, "rows": rows, "request": request}
 
 
 @register.inclusion_tag("web/partials/sort_header.html", takes_context=True)

@@ -102,6 +102,7 @@ def test_data_table_renders_sort_links_and_empty_rows() -> None:
     html = render("{% data_table t %}", t=table, request=request)
     assert 'aria-sort="ascending"' in html
     assert "?ordering=-name" in html
+    assert "(sort descending)</span>" in html  # the link says what it does
     assert "Nothing to show yet." in html
     table.rows = [["M31", 1.5]]
     html = render("{% data_table t %}", t=table, request=request)
