@@ -219,14 +219,17 @@ def schedulable_request_groups(
             ).values("pk")
         )
     rows = list(groups.order_by("id").values(*FEED_GROUP_FIELDS))
+    group_ids = [row["id"] for row in rows]
     children = [
         row
-        for row in request_rows_of_groups([row["id"] for row in rows])
+        for row in request_rows_of_groups(group_ids)
         if row["suspend_until"] is None or row["suspend_until"] <= now
     ]
     by_group: dict[int, list[dict[str, Any]]] = {}
     pending: dict[int, list[dict[str, Any]]] = {}
-    for child, document in zip(children, request_documents(children, list_shape=True), strict=True):
+    for child, document in zip(
+        children, request_documents(children, list_shape=True, group_ids=group_ids), strict=True
+    ):
         by_group.setdefault(child["request_group_id"], []).append(document)
         if child["state"] == State.PENDING:
             pending.setdefault(child["request_group_id"], []).append(document)
