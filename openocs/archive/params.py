@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from openocs.web.filters import INTEGER_MAX
+
 TRUE = {"true", "True", "1", "yes", "on", "TRUE"}
 FALSE = {"false", "False", "0", "no", "off", "FALSE"}
 
@@ -28,11 +30,14 @@ def as_datetime(name: str, value: str) -> datetime:
             day = parse_date(text)
             if day is not None:
                 parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    except ValueError:
+        if parsed is not None:
+            # An offset may carry year 9999 or year 1 out of range in UTC (OverflowError).
+            parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         parsed = None
     if parsed is None:
         raise ValidationError({name: ["Enter a valid date/time."]})
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parsed
 
 
 def as_date(name: str, value: str) -> date:
@@ -50,15 +55,20 @@ def as_date(name: str, value: str) -> date:
 
 def as_int(name: str, value: str) -> int:
     try:
-        return int(value)
+        integer = int(value)
     except ValueError:
         try:
             number = float(value)
         except ValueError:
             number = float("nan")
-        if number.is_integer():
-            return int(number)
-        raise ValidationError({name: ["Enter a number."]}) from None
+        if not number.is_integer():
+            raise ValidationError({name: ["Enter a number."]}) from None
+        integer = int(number)
+    if not -INTEGER_MAX - 1 <= integer <= INTEGER_MAX:  # 64-bit columns
+        raise ValidationError(
+            {name: [f"Ensure this value is between {-INTEGER_MAX - 1} and {INTEGER_MAX}."]}
+        )
+    return integer
 
 
 def as_float(name: str, value: str) -> float:

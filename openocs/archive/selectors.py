@@ -42,6 +42,30 @@ def visible_frame(viewer: Viewer, frame_id: int) -> Frame | None:
     return visible_frames(viewer, listed_only=False).filter(pk=frame_id).first()
 
 
+MAX_FILTER_LENGTH = 256
+"""The longest value a query parameter takes (FITS header values are at most 68 characters)."""
+MAX_SHAPE_LENGTH = 8192
+"""The longest WKT polygon of ``covers`` and ``intersects``."""
+MAX_FILTER_VALUES = 50
+"""The most values one repeated query parameter takes."""
+_SHAPES = ("covers", "intersects")
+
+
+def check_filter_sizes(params: QueryDict) -> None:
+    """Refuse, with a 400 naming the parameter, a value longer than :data:`MAX_FILTER_LENGTH`
+    (:data:`MAX_SHAPE_LENGTH` for a polygon) or more than :data:`MAX_FILTER_VALUES` values of one
+    parameter, before any of them reaches a query (a long ``icontains`` pattern costs the
+    database work per row)."""
+    for name, values in params.lists():
+        if len(values) > MAX_FILTER_VALUES:
+            raise ValidationError(
+                {name: [f"Ensure this parameter has no more than {MAX_FILTER_VALUES} values."]}
+            )
+        limit = MAX_SHAPE_LENGTH if name in _SHAPES else MAX_FILTER_LENGTH
+        if any(len(value) > limit for value in values):
+            raise ValidationError({name: [f"Ensure this value has at most {limit} characters."]})
+
+
 def _ascii(text: str) -> str:
     import unicodedata
 
@@ -70,6 +94,7 @@ def _exact(
 
 def filter_frames(frames: QuerySet[Frame], params: QueryDict, viewer: Viewer) -> QuerySet[Frame]:
     """Apply the compatible filters of spec §4.1–4.2 (unknown parameters ignored)."""
+    check_filter_sizes(params)
     get = params.get
     if get("start"):
         frames = frames.filter(observation_date__gte=as_datetime("start", get("start", "")))

@@ -15,6 +15,8 @@ from openocs.portal.observations.models import (
 )
 from openocs.portal.requestgroups.models import Configuration, Request
 from openocs.portal.requestgroups.serializers import render_configuration, render_request
+from openocs.web.filters import INTEGER_MAX
+from openocs.web.limits import max_bulk_items
 
 ValidationError = serializers.ValidationError
 _DATETIME = serializers.DateTimeField()
@@ -183,7 +185,13 @@ class ObservationPatchSerializer(serializers.Serializer[Any]):
 
 
 class ObservationCancelSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, required=False)
+    # Ids are 64-bit columns: a larger one is refused before any query; their number is bounded
+    # like any bulk call's items (OCS_MAX_BULK_ITEMS, read at request time in validate_ids).
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=-INTEGER_MAX - 1, max_value=INTEGER_MAX),
+        min_length=1,
+        required=False,
+    )
     start = serializers.DateTimeField(required=False)
     end = serializers.DateTimeField(required=False)
     site = serializers.CharField(required=False)
@@ -193,6 +201,14 @@ class ObservationCancelSerializer(serializers.Serializer[Any]):
     include_rr = serializers.BooleanField(default=False)
     include_direct = serializers.BooleanField(default=False)
     preemption_enabled = serializers.BooleanField(default=False)
+
+    def validate_ids(self, value: list[int]) -> list[int]:
+        limit = max_bulk_items()
+        if len(value) > limit:
+            raise ValidationError(
+                f"Ensure this list has no more than {limit} items (OCS_MAX_BULK_ITEMS)."
+            )
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("ids") and not (attrs.get("start") and attrs.get("end")):

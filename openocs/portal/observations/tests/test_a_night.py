@@ -294,3 +294,18 @@ def test_completion_is_judged_cumulatively_across_observations(
             )
         state = submitter.client.get(f"/api/requests/{request['id']}").json()["state"]
         assert state == ("PENDING" if night == 0 else "COMPLETED")
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [[2**63], [-(2**63) - 1], list(range(1, 1003))],
+    ids=["beyond 64 bits", "below 64 bits", "more than OCS_MAX_BULK_ITEMS"],
+)
+@override_settings(OCS_MAX_BULK_ITEMS=1001)
+def test_cancel_by_ids_refuses_ids_beyond_64_bits_and_lists_beyond_the_bulk_limit(
+    staff_view_user: Persona, ids: list[int]
+) -> None:
+    # Both were accepted (200): ids no column can hold, and a list as long as the caller liked.
+    response = staff_view_user.client.post("/api/observations/cancel/", {"ids": ids}, format="json")
+    assert response.status_code == 400, response.content[:200]
+    assert "ids" in response.json()
