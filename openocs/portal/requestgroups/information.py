@@ -61,11 +61,16 @@ def dark_intervals_by_site(
 
 
 def pending_visibility(
-    context: ValidationContext, start: dt.datetime, end: dt.datetime, instrument_type: str | None
+    context: ValidationContext,
+    start: dt.datetime,
+    end: dt.datetime,
+    instrument_type: str | None,
+    *,
+    ignore_downtime: bool = False,
 ) -> Iterator[tuple[Request, set[str], dict[str, list[tuple[dt.datetime, dt.datetime]]]]]:
     """``(request, its instrument types, its visible intervals per site)`` for each pending
     request with a window in ``[start, end]`` (windows cut to it) that uses ``instrument_type``
-    (any, when None)."""
+    (any, when None); ``ignore_downtime`` leaves downtime out of the visibility."""
     for request in pending_requests(start, end):
         types = {c.instrument_type.upper() for c in request.configurations.all()}
         if instrument_type is not None and instrument_type.upper() not in types:
@@ -76,7 +81,13 @@ def pending_visibility(
             for w in request.windows.all()
             if w.end > start and w.start < end
         ]
-        yield request, types, visible_intervals_by_site(data, context, staff_location=False)
+        yield (
+            request,
+            types,
+            visible_intervals_by_site(
+                data, context, staff_location=False, ignore_downtime=ignore_downtime
+            ),
+        )
 
 
 def contention(*, instrument_type: str, staff: bool) -> dict[str, Any]:
@@ -106,9 +117,15 @@ def contention(*, instrument_type: str, staff: bool) -> dict[str, Any]:
 
 
 def pressure(
-    *, instrument_type: str | None, site: str | None, staff: bool, user: Any
+    *,
+    instrument_type: str | None,
+    site: str | None,
+    staff: bool,
+    user: Any,
+    ignore_downtime: bool = False,
 ) -> dict[str, Any]:
-    """How much pending work competes for each 15-minute bin of the next 24 hours."""
+    """How much pending work competes for each 15-minute bin of the next 24 hours
+    (``ignore_downtime``: visibility without downtime, for a page that says so)."""
     now = timezone.now()
     end = now + BIN * BINS
     configuration = load_portal_configuration()
@@ -125,7 +142,9 @@ def pressure(
     ]
     bins: list[dict[str, float]] = [{} for _ in range(BINS)]
     context = ValidationContext(user=user, _configuration=configuration)
-    for request, types, by_site in pending_visibility(context, now, end, instrument_type):
+    for request, types, by_site in pending_visibility(
+        context, now, end, instrument_type, ignore_downtime=ignore_downtime
+    ):
         if site is not None:
             by_site = {site: by_site.get(site, [])}
         visible_s = sum(

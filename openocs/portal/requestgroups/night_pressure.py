@@ -3,8 +3,12 @@ site and per telescope class, night by night (the tools page; ``/api/pressure/``
 24-hour, 15-minute view as the spec fixes it).
 
 - **Available**: each telescope's dark time (the Sun below nautical twilight at its site) in
-  the night, summed over the telescopes of the site or class that offer a schedulable instrument
-  (the one chosen, if any).
+  the night less its scheduled downtime (from the downtime database through its client; a
+  downtime of one instrument type counts when that is the instrument chosen, or, with none
+  chosen, the only schedulable one of the telescope), summed over the telescopes of the site or
+  class that offer a schedulable instrument (the one chosen, if any). When the downtime database
+  does not answer, available hours are the dark hours alone and ``downtime_ignored`` is true
+  (requested hours then ignore downtime too, so the two stay comparable).
 - **Requested**: each PENDING request of a PENDING group with a window in the span spreads its
   duration evenly over the intervals in which it can be observed (the visibility rules of
   ``/api/pressure/``, windows cut to the span), per site; what falls in a site's night counts for
@@ -22,9 +26,16 @@ from typing import Any
 
 from django.utils import timezone
 
+from openocs.clients.errors import ClientError
 from openocs.portal.requestgroups.configuration import TelescopeInfo, load_portal_configuration
 from openocs.portal.requestgroups.context import ValidationContext
 from openocs.portal.requestgroups.information import dark_intervals_by_site, pending_visibility
+from openocs.portal.requestgroups.visibility import (
+    current_downtimes,
+    merge_intervals,
+    subtract,
+)
+from openocs.web.exceptions import ServiceUnavailable
 
 DEFAULT_NIGHTS = 7
 MAX_NIGHTS = 14
@@ -51,6 +62,41 @@ def _overlap_s(a: Interval, b: Interval) -> float:
     return max(0.0, (min(a[1], b[1]) - max(a[0], b[0])).total_seconds())
 
 
+def _downtime_by_telescope(
+    telescopes: list[TelescopeInfo],
+    start: dt.datetime,
+    end: dt.datetime,
+    instrument_type: str | None,
+) -> dict[str, list[Interval]] | None:
+    """Each telescope's downtime in ``[start, end]`` that takes away the time counted as
+    available, merged; ``None`` when the downtime database does not answer."""
+    try:
+        rows = current_downtimes(start)
+    except (ServiceUnavailable, ClientError):
+        return None
+    by_key = {t.key: t for t in telescopes}
+    result: dict[str, list[Interval]] = defaultdict(list)
+    for row in rows:
+        telescope = by_key.get(f"{row.site}.{row.enclosure}.{row.telescope}")
+        if telescope is None or row.end <= start or row.start >= end:
+            continue
+        if row.instrument_type:
+            down = row.instrument_type.upper()
+            if instrument_type is not None:
+                applies = down == instrument_type.upper()
+            else:
+                offered = {
+                    code
+                    for code in telescope.instrument_states
+                    if telescope.offers(code, include_non_schedulable=False)
+                }
+                applies = offered <= {down}
+            if not applies:
+                continue
+        result[telescope.key].append((max(row.start, start), min(row.end, end)))
+    return {key: merge_intervals(intervals) for key, intervals in result.items()}
+
+
 def pressure_by_night(
     *,
     nights: int = DEFAULT_NIGHTS,
@@ -60,7 +106,8 @@ def pressure_by_night(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """``{"nights": [dates], "sites": {site: {"requested_h": [...], "available_h": [...]}},
-    "telescope_classes": {class: {...}}, "instrument_type", "site", "time_calculated"}``, one
+    "telescope_classes": {class: {...}}, "instrument_type", "site", "downtime_ignored",
+    "time_calculated"}``, one
     value per night in each list. ``nights`` is bounded to 1…:data:`MAX_NIGHTS`."""
     nights = min(max(int(nights), 1), MAX_NIGHTS)
     now = now or timezone.now()
@@ -86,15 +133,19 @@ def pressure_by_night(
     classes: dict[str, dict[str, list[float]]] = {
         c: zeros() for c in sorted({t.telescope_class for t in telescopes})
     }
+    downtime = _downtime_by_telescope(telescopes, now, end, instrument_type)
     for telescope in telescopes:
+        holes = (downtime or {}).get(telescope.key, [])
         for date, interval in dark[telescope.site]:
             if date in index:
-                hours = (interval[1] - interval[0]).total_seconds() / 3600.0
+                hours = sum((e - s).total_seconds() for s, e in subtract([interval], holes)) / 3600
                 sites[telescope.site]["available_h"][index[date]] += hours
                 classes[telescope.telescope_class]["available_h"][index[date]] += hours
 
     context = ValidationContext(user=user, _configuration=configuration)
-    for request, _types, visible in pending_visibility(context, now, end, instrument_type):
+    for request, _types, visible in pending_visibility(
+        context, now, end, instrument_type, ignore_downtime=downtime is None
+    ):
         by_site = {code: intervals for code, intervals in visible.items() if code in dark}
         visible_s = sum((e - s).total_seconds() for ivs in by_site.values() for s, e in ivs)
         if visible_s <= 0:
@@ -127,5 +178,6 @@ def pressure_by_night(
         "totals": {key: round(value, 2) for key, value in totals.items()},
         "instrument_type": instrument_type or "all",
         "site": site or "all",
+        "downtime_ignored": downtime is None,
         "time_calculated": now,
     }

@@ -58,7 +58,8 @@ NOT_VISIBLE_MESSAGE = (
 )
 
 
-def _merge(intervals: Sequence[Interval]) -> list[Interval]:
+def merge_intervals(intervals: Sequence[Interval]) -> list[Interval]:
+    """``intervals`` sorted, with overlapping or touching ones joined (empty ones dropped)."""
     merged: list[Interval] = []
     for start, end in sorted(i for i in intervals if i[0] < i[1]):
         if merged and start <= merged[-1][1]:
@@ -184,13 +185,18 @@ def _downtime_by_telescope(
         if downtime.instrument_type and downtime.instrument_type.upper() not in types:
             continue
         result.setdefault(key, []).append((downtime.start, downtime.end))
-    return {key: _merge(value) for key, value in result.items()}
+    return {key: merge_intervals(value) for key, value in result.items()}
 
 
 def visible_intervals_by_site(
-    request: Mapping[str, Any], ocs: ValidationContext, *, staff_location: bool
+    request: Mapping[str, Any],
+    ocs: ValidationContext,
+    *,
+    staff_location: bool,
+    ignore_downtime: bool = False,
 ) -> dict[str, list[Interval]]:
-    """Observable intervals of the request, merged per site (§6 steps 1–4)."""
+    """Observable intervals of the request, merged per site (§6 steps 1–4). ``ignore_downtime``
+    skips step 3 (the tools page, when the downtime database does not answer, says so)."""
     windows = [(w["start"], w["end"]) for w in request.get("windows", [])]
     if not windows:
         return {}
@@ -204,7 +210,9 @@ def visible_intervals_by_site(
         return {}
     span_start = min(w[0] for w in windows)
     span_end = max(w[1] for w in windows)
-    downtime = _downtime_by_telescope(telescopes, span_start, span_end, types)
+    downtime = (
+        {} if ignore_downtime else _downtime_by_telescope(telescopes, span_start, span_end, types)
+    )
     key = _cache_key(request, windows, telescopes, downtime)
     cache = ocs.configuration.visibility_cache
     with _visibility_lock:
@@ -245,7 +253,7 @@ def _compute_by_site(
     downtime: Mapping[str, Sequence[Interval]],
 ) -> dict[str, list[Interval]]:
     targets, constraints = _targets_and_constraints(request)
-    merged_windows = _merge(windows)
+    merged_windows = merge_intervals(windows)
     spans = _spans(merged_windows)
     by_site: dict[str, list[Interval]] = {}
     computed: list[tuple[visibility.Site, list[Interval]]] = []  # one per distinct sky
@@ -256,7 +264,7 @@ def _compute_by_site(
             # Once per span of nearby windows, then cut to the windows: the cost follows the
             # time the windows cover, not their number (intervals do not depend on the window
             # they were computed in: the library's bounds only clip).
-            observable = _merge(
+            observable = merge_intervals(
                 [
                     interval
                     for start, end in spans
@@ -269,7 +277,7 @@ def _compute_by_site(
             computed.append((site, sky))
         intervals = subtract(sky, downtime.get(telescope.key, []))
         by_site.setdefault(telescope.site, []).extend(intervals)
-    return {code: _merge(intervals) for code, intervals in by_site.items()}
+    return {code: merge_intervals(intervals) for code, intervals in by_site.items()}
 
 
 def _spans(windows: Sequence[Interval]) -> list[Interval]:

@@ -77,7 +77,13 @@ def tools(request: HttpRequest) -> HttpResponse:
     context["nights_sites"] = nights_figure(by_night, "sites", "Site")
     context["nights_classes"] = nights_figure(by_night, "telescope_classes", "Class")
     context["pressure"] = pressure_figure(
-        pressure(instrument_type=instrument, site=site, staff=staff, user=request.user)
+        pressure(
+            instrument_type=instrument,
+            site=site,
+            staff=staff,
+            user=request.user,
+            ignore_downtime=by_night["downtime_ignored"],
+        )
     )
     contention_instrument = instrument or (instruments[0] if instruments else None)
     context["contention_instrument"] = contention_instrument

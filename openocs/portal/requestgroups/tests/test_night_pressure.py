@@ -5,14 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from django.test import Client
 
+from openocs.clients.downtime import DowntimeClient
 from openocs.portal.conftest import PERSONA_PASSWORD, Persona
 from openocs.portal.requestgroups.configuration import load_portal_configuration
+from openocs.portal.requestgroups.information import dark_intervals_by_site
 from openocs.portal.requestgroups.models import RequestGroup
 from openocs.portal.requestgroups.night_pressure import MAX_NIGHTS, pressure_by_night
 from openocs.portal.requestgroups.tests.conftest import imaging_group
+from openocs.portal.requestgroups.visibility import clear_downtime_cache
+from openocs.web.clients import install_client
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +95,80 @@ def test_the_tools_page_draws_the_nights(submitter: Persona) -> None:
     assert 'id="id_nights-error"' in refused
     assert "The next 7 nights" in refused  # the default meanwhile
     assert Client().get("/tools/").status_code == 200
+
+
+def _by_series(body: dict[str, Any]) -> dict[tuple[str, str, int], float]:
+    return {
+        (group, name, i): hours
+        for group in ("sites", "telescope_classes")
+        for name, series in body[group].items()
+        for i, hours in enumerate(series["available_h"])
+    }
+
+
+def test_a_downtime_takes_its_overlap_with_the_dark_time_from_its_site_and_class(
+    submitter: Persona, staff_user: Persona, frozen_now: datetime
+) -> None:
+    before = pressure_by_night(nights=3, now=frozen_now)
+    assert before["downtime_ignored"] is False
+    telescope = next(t for t in load_portal_configuration().telescopes if t.code == "1m0a")
+    night_start, night_end = dark_intervals_by_site(
+        [telescope], frozen_now, frozen_now + timedelta(days=3)
+    )[telescope.site][0]
+    assert night_end - night_start > timedelta(hours=3)
+    # from an hour before dusk to 2.5 h after it: 2.5 h of the night are lost, the rest not
+    created = staff_user.client.post(
+        "/downtime/api/",
+        {
+            "start": (night_start - timedelta(hours=1)).isoformat(),
+            "end": (night_start + timedelta(hours=2.5)).isoformat(),
+            "site": telescope.site,
+            "enclosure": telescope.enclosure,
+            "telescope": telescope.code,
+            "reason": "Mirror recoating",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    clear_downtime_cache()
+    after = pressure_by_night(nights=3, now=frozen_now)
+    assert after["nights"] == before["nights"]
+    old, new = _by_series(before), _by_series(after)
+    changed = {key: old[key] - new[key] for key in old if abs(old[key] - new[key]) > 0.002}
+    night = {key[2] for key in changed}
+    assert len(night) == 1  # one night, of one site and of one class
+    assert set(changed) == {
+        ("sites", telescope.site, *night),
+        ("telescope_classes", telescope.telescope_class, *night),
+    }
+    assert all(lost == pytest.approx(2.5, abs=0.002) for lost in changed.values())
+    assert before["totals"]["available_h"] - after["totals"]["available_h"] == pytest.approx(
+        2.5, abs=0.02
+    )
+
+
+def test_without_the_downtime_database_available_hours_are_dark_hours_and_the_page_says_so(
+    submitter: Persona, frozen_now: datetime
+) -> None:
+    _submit(submitter)
+    before = pressure_by_night(nights=3, now=frozen_now)
+    assert before["totals"]["requested_h"] > 0
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    install_client(
+        "downtime", DowntimeClient("http://downtime.test/", transport=httpx.MockTransport(refuse))
+    )
+    clear_downtime_cache()
+    body = pressure_by_night(nights=3, now=frozen_now)
+    assert body["downtime_ignored"] is True
+    assert _by_series(body) == _by_series(before)  # no downtime was scheduled anyway
+    assert body["totals"]["requested_h"] == pytest.approx(before["totals"]["requested_h"])
+    client = Client()
+    assert client.login(username="carol", password=PERSONA_PASSWORD)
+    response = client.get("/tools/?nights=3")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "these hours ignore scheduled downtime" in html
+    assert "The next 3 nights" in html

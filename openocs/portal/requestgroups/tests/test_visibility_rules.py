@@ -199,13 +199,13 @@ def test_many_windows_cost_one_sky_per_site_and_keep_each_windows_intervals(
         (dt.datetime.fromisoformat(w["start"]), dt.datetime.fromisoformat(w["end"]))
         for w in windows
     ]
-    each = portal_visibility._merge(
+    each = portal_visibility.merge_intervals(
         [i for s, e in parsed for i in visibility.observable_intervals(site, target, s, e, limits)]
     )
-    spans = portal_visibility._spans(portal_visibility._merge(parsed))
+    spans = portal_visibility._spans(portal_visibility.merge_intervals(parsed))
     assert len(spans) == 1
     whole = visibility.observable_intervals(site, target, spans[0][0], spans[0][1], limits)
-    assert intersect_lists(whole, portal_visibility._merge(parsed)) == each
+    assert intersect_lists(whole, portal_visibility.merge_intervals(parsed)) == each
 
 
 def test_windows_far_apart_are_computed_apart() -> None:
