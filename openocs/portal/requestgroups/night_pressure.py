@@ -8,7 +8,11 @@ site and per telescope class, night by night (the tools page; ``/api/pressure/``
   chosen, the only schedulable one of the telescope), summed over the telescopes of the site or
   class that offer a schedulable instrument (the one chosen, if any). When the downtime database
   does not answer, available hours are the dark hours alone and ``downtime_ignored`` is true
-  (requested hours then ignore downtime too, so the two stay comparable).
+  (requested hours then ignore downtime too, so the two stay comparable). A telescope whose
+  current state is not AVAILABLE (the telescope states the scheduler reads: weather, enclosure,
+  sequencer, stale telemetry) takes no new work now, so it has no available hours from now to
+  the end of its first night; later nights count in full, as a state says nothing about them.
+  When the states cannot be read, ``states_ignored`` is true and no telescope is left out.
 - **Requested**: each PENDING request of a PENDING group with a window in the span spreads its
   duration evenly over the intervals in which it can be observed (the visibility rules of
   ``/api/pressure/``, windows cut to the span), per site; what falls in a site's night counts for
@@ -35,6 +39,9 @@ from openocs.portal.requestgroups.visibility import (
     merge_intervals,
     subtract,
 )
+from openocs.portal.telescopestates.errors import ProviderUnavailable
+from openocs.portal.telescopestates.services import telescope_states_get
+from openocs.portal.telescopestates.states import AVAILABLE
 from openocs.web.exceptions import ServiceUnavailable
 
 DEFAULT_NIGHTS = 7
@@ -97,6 +104,22 @@ def _downtime_by_telescope(
     return {key: merge_intervals(intervals) for key, intervals in result.items()}
 
 
+def _unavailable_now(telescopes: list[TelescopeInfo], now: dt.datetime) -> set[str] | None:
+    """Keys of the telescopes whose current state is not AVAILABLE; ``None`` when the states
+    cannot be read."""
+    try:
+        states = telescope_states_get(
+            start=now, end=now, now=now, sites=sorted({t.site for t in telescopes})
+        )
+    except (ProviderUnavailable, ClientError):
+        return None
+    return {
+        key
+        for key, intervals in states.items()
+        if intervals and intervals[-1].event_type != AVAILABLE
+    }
+
+
 def pressure_by_night(
     *,
     nights: int = DEFAULT_NIGHTS,
@@ -107,7 +130,7 @@ def pressure_by_night(
 ) -> dict[str, Any]:
     """``{"nights": [dates], "sites": {site: {"requested_h": [...], "available_h": [...]}},
     "telescope_classes": {class: {...}}, "instrument_type", "site", "downtime_ignored",
-    "time_calculated"}``, one
+    "unavailable_now", "states_ignored", "time_calculated"}``, one
     value per night in each list. ``nights`` is bounded to 1…:data:`MAX_NIGHTS`."""
     nights = min(max(int(nights), 1), MAX_NIGHTS)
     now = now or timezone.now()
@@ -134,8 +157,11 @@ def pressure_by_night(
         c: zeros() for c in sorted({t.telescope_class for t in telescopes})
     }
     downtime = _downtime_by_telescope(telescopes, now, end, instrument_type)
+    unavailable = _unavailable_now(telescopes, now)
     for telescope in telescopes:
-        holes = (downtime or {}).get(telescope.key, [])
+        holes = list((downtime or {}).get(telescope.key, []))
+        if unavailable and telescope.key in unavailable and dark[telescope.site]:
+            holes = merge_intervals([*holes, (now, dark[telescope.site][0][1][1])])
         for date, interval in dark[telescope.site]:
             if date in index:
                 hours = sum((e - s).total_seconds() for s, e in subtract([interval], holes)) / 3600
@@ -179,5 +205,7 @@ def pressure_by_night(
         "instrument_type": instrument_type or "all",
         "site": site or "all",
         "downtime_ignored": downtime is None,
+        "unavailable_now": sorted(unavailable or ()),
+        "states_ignored": unavailable is None,
         "time_calculated": now,
     }

@@ -17,6 +17,7 @@ from openocs.portal.requestgroups.models import RequestGroup
 from openocs.portal.requestgroups.night_pressure import MAX_NIGHTS, pressure_by_night
 from openocs.portal.requestgroups.tests.conftest import imaging_group
 from openocs.portal.requestgroups.visibility import clear_downtime_cache
+from openocs.portal.telescopestates.services import SampleReport, telescope_states_record
 from openocs.web.clients import install_client
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,42 @@ def test_without_the_downtime_database_available_hours_are_dark_hours_and_the_pa
     html = response.content.decode()
     assert "these hours ignore scheduled downtime" in html
     assert "The next 3 nights" in html
+
+
+def test_a_telescope_not_available_now_loses_the_rest_of_its_first_night_only(
+    submitter: Persona, frozen_now: datetime, settings: Any
+) -> None:
+    before = pressure_by_night(nights=3, now=frozen_now)
+    assert before["unavailable_now"] == [] and before["states_ignored"] is False
+    telescopes = load_portal_configuration().telescopes
+    down = next(t for t in telescopes if t.code == "1m0a")
+    telescope_states_record(
+        reports=[
+            SampleReport(
+                telescope=t.key,
+                event_type="NOT_AVAILABLE" if t is down else "AVAILABLE",
+                event_reason="Sequencer: fault" if t is down else "Available",
+                start=frozen_now - timedelta(minutes=5),
+            )
+            for t in telescopes
+        ]
+    )
+    settings.OCS_TELESCOPE_STATES_PROVIDER = "database"
+    after = pressure_by_night(nights=3, now=frozen_now)
+    assert after["unavailable_now"] == [down.key]
+    first_night = dark_intervals_by_site([down], frozen_now, frozen_now + timedelta(days=3))[
+        down.site
+    ][0]
+    old, new = _by_series(before), _by_series(after)
+    changed = {key: old[key] - new[key] for key in old if abs(old[key] - new[key]) > 0.002}
+    assert {key[:2] for key in changed} == {
+        ("sites", down.site),
+        ("telescope_classes", down.telescope_class),
+    }
+    assert len({key[2] for key in changed}) == 1  # the first night only
+    lost_h = (first_night[1] - max(first_night[0], frozen_now)).total_seconds() / 3600
+    assert all(lost == pytest.approx(lost_h, abs=0.002) for lost in changed.values())
+    client = Client()
+    assert client.login(username="carol", password=PERSONA_PASSWORD)
+    html = client.get("/tools/?nights=3").content.decode()
+    assert f"has none until the end of its first night (now: {down.key})" in html
