@@ -280,7 +280,10 @@ def _parse_time(raw: str) -> dt.datetime:
         value = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:  # the offset carries it past year 9999 or before year 1 in UTC
+        raise ValueError(raw) from None
 
 
 def _naive(value: dt.datetime) -> str:

@@ -58,9 +58,10 @@ class SpanError(ValueError):
 def _parse_moment(raw: str, field_name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-    except ValueError:
+        # astimezone: OverflowError when the offset carries it out of years 1-9999 in UTC
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise SpanError(field_name, f"{field_name}: not a date and time ({raw!r}).") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def schedule_span(params: Any, *, now: datetime) -> tuple[datetime, datetime]:

@@ -23,7 +23,10 @@ def parse_query_datetime(value: str) -> datetime:
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # the offset carries it past year 9999 or before year 1 in UTC
+        raise ValueError(value) from None
 
 
 class QueryDateTimeField(forms.Field):
