@@ -12,6 +12,7 @@ operation that does not describe them itself.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 ERROR_STATUSES = {
@@ -84,4 +85,31 @@ def describe_times(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+    return result
+
+
+def attach_request_examples(
+    result: dict[str, Any], generator: Any = None, **kwargs: Any
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the request-body example of each write route, from
+    :data:`openocs.server.request_examples.EXAMPLES`."""
+    from openocs.server.components import COMPONENTS
+    from openocs.server.request_examples import example_for
+
+    urlconf = str(getattr(generator, "urlconf", None) or "")
+    prefix = next(
+        (c.cohosted_prefix for c in COMPONENTS.values() if urlconf == f"{c.package}.urls"), ""
+    )
+    for path, path_item in result.get("paths", {}).items():
+        for method in ("post", "put", "patch"):
+            operation = path_item.get(method)
+            found = example_for(method, path, prefix) if operation else None
+            if found is None:
+                continue
+            summary, value = found
+            # JSON only: a nested body has no form-encoded spelling.
+            media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if media is not None:
+                example = {"summary": summary, "value": copy.deepcopy(value)}
+                media["examples"] = {"example": example}
     return result

@@ -354,6 +354,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "openocs.server.schema_hooks.add_error_responses",
         "openocs.server.schema_hooks.describe_times",
+        "openocs.server.schema_hooks.attach_request_examples",
     ],
 }
 

@@ -1,0 +1,268 @@
+"""Every write route of every component's OpenAPI schema carries a request-body example, and
+each example is accepted by its route (issue 18: "the API reference generated from the schema
+with a request example for every write route").
+
+The examples live in :mod:`openocs.server.request_examples`; the schema hook copies them into
+the schemas that ``make docs`` renders. Each example is sent, in a savepoint that is rolled back,
+as the role that may call the route, to the test database of the permission matrix (proposal
+LCO2026B-001 of member A, its submitted request group and scheduled observation, a downtime, an
+archived frame, the demo network). A route whose example needs an object id gets the fixture's id
+(:data:`FIXTURE_IDS` says which fields); a route that takes no body is listed in :data:`BODYLESS`;
+a route still without an example is listed in :data:`PENDING`, with why.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from drf_spectacular.generators import EndpointEnumerator
+
+from openocs.portal.conftest import make_persona  # noqa: F401  (fixture)
+from openocs.portal.requestgroups.tests.conftest import (  # noqa: F401  (fixtures)
+    NOW,
+    frozen_now,
+    live_network,
+)
+from openocs.server.apidocs import component_schema
+from openocs.server.components import COMPONENTS
+from openocs.server.tests.test_permission_matrix import (
+    World,
+    _build_world,
+    _close,
+    _concrete,
+    _configdb_ids,
+)
+
+WRITE_METHODS = ("post", "put", "patch")
+
+# Write routes that take no body: their example is the empty request.
+BODYLESS = {
+    "POST /api/profile/accept_terms/",
+    "POST /api/requestgroups/{id}/cancel/",
+    "POST /api/requests/{id}/cancel/",
+    "POST /api/revoke_token/",
+    "POST /api/rotate_token/",
+}
+
+# Write routes without an example yet, with the reason.
+PENDING: dict[str, str] = {
+    "PATCH /api/drafts/{id}/": "no example yet",
+    "PATCH /api/notifications/preferences/": "no example yet",
+    "PATCH /api/profile/": "no example yet",
+    "PATCH /api/scienceapplications/{id}/": "no example yet",
+    "PATCH /api/webhooks/{id}/": "no example yet",
+    "PATCH /archive/frames/{id}/": "no example yet",
+    "PATCH /configdb/cameras/{id}/": "no example yet",
+    "PATCH /configdb/cameratypes/{id}/": "no example yet",
+    "PATCH /configdb/configurationtypeproperties/{id}/": "no example yet",
+    "PATCH /configdb/configurationtypes/{code}/": "no example yet",
+    "PATCH /configdb/enclosures/{id}/": "no example yet",
+    "PATCH /configdb/genericmodegroups/{id}/": "no example yet",
+    "PATCH /configdb/genericmodes/{id}/": "no example yet",
+    "PATCH /configdb/instrumentcategories/{code}/": "no example yet",
+    "PATCH /configdb/instruments/{id}/": "no example yet",
+    "PATCH /configdb/instrumenttypes/{id}/": "no example yet",
+    "PATCH /configdb/opticalelementgroups/{id}/": "no example yet",
+    "PATCH /configdb/opticalelements/{id}/": "no example yet",
+    "PATCH /configdb/sites/{id}/": "no example yet",
+    "PATCH /configdb/telescopes/{id}/": "no example yet",
+    "POST /accounts/api-login/": "no example yet",
+    "POST /api/account_removal_request/": "no example yet",
+    "POST /api/api-token-auth/": "no example yet",
+    "POST /api/drafts/": "no example yet",
+    "POST /api/memberships/{id}/limit/": "no example yet",
+    "POST /api/proposals/{id}/globallimit/": "no example yet",
+    "POST /api/proposals/{id}/invite/": "no example yet",
+    "POST /api/proposals/{id}/notification/": "no example yet",
+    "POST /api/schedule/": "no example yet",
+    "POST /api/scienceapplications/": "no example yet",
+    "POST /api/scienceapplications/{id}/accept/": "no example yet",
+    "POST /api/scienceapplications/{id}/copy/": "no example yet",
+    "POST /api/scienceapplications/{id}/port/": "no example yet",
+    "POST /api/scienceapplications/{id}/reject/": "no example yet",
+    "POST /api/users-bulk/": "no example yet",
+    "POST /api/webhooks/": "no example yet",
+    "POST /archive/api-token-auth/": "no example yet",
+    "POST /archive/authprofile/addupdateuser/": "no example yet",
+    "POST /archive/revoke_token/": "no example yet",
+    "POST /archive/thumbnails/": "no example yet",
+    "POST /archive/versions/exists/": "no example yet",
+    "POST /configdb/cameras/": "no example yet",
+    "POST /configdb/cameratypes/": "no example yet",
+    "POST /configdb/configurationtypeproperties/": "no example yet",
+    "POST /configdb/configurationtypes/": "no example yet",
+    "POST /configdb/enclosures/": "no example yet",
+    "POST /configdb/genericmodegroups/": "no example yet",
+    "POST /configdb/genericmodes/": "no example yet",
+    "POST /configdb/import/": "no example yet",
+    "POST /configdb/instrumentcategories/": "no example yet",
+    "POST /configdb/instruments/": "no example yet",
+    "POST /configdb/instrumenttypes/": "no example yet",
+    "POST /configdb/opticalelementgroups/": "no example yet",
+    "POST /configdb/opticalelements/": "no example yet",
+    "POST /configdb/sites/": "no example yet",
+    "POST /configdb/telescopes/": "no example yet",
+    "PUT /api/drafts/{id}/": "no example yet",
+    "PUT /api/profile/": "no example yet",
+    "PUT /api/scienceapplications/{id}/": "no example yet",
+    "PUT /api/webhooks/{id}/": "no example yet",
+    "PUT /archive/frames/{id}/": "no example yet",
+    "PUT /configdb/cameras/{id}/": "no example yet",
+    "PUT /configdb/cameratypes/{id}/": "no example yet",
+    "PUT /configdb/configurationtypeproperties/{id}/": "no example yet",
+    "PUT /configdb/configurationtypes/{code}/": "no example yet",
+    "PUT /configdb/enclosures/{id}/": "no example yet",
+    "PUT /configdb/genericmodegroups/{id}/": "no example yet",
+    "PUT /configdb/genericmodes/{id}/": "no example yet",
+    "PUT /configdb/instrumentcategories/{code}/": "no example yet",
+    "PUT /configdb/instruments/{id}/": "no example yet",
+    "PUT /configdb/instrumenttypes/{id}/": "no example yet",
+    "PUT /configdb/opticalelementgroups/{id}/": "no example yet",
+    "PUT /configdb/opticalelements/{id}/": "no example yet",
+    "PUT /configdb/sites/{id}/": "no example yet",
+    "PUT /configdb/telescopes/{id}/": "no example yet",
+}
+
+# Who sends each example (default: staff with staff_view; see the permission matrix's roles).
+ROLE: dict[str, str] = {
+    "POST /api/requestgroups/": "member_a",
+    "POST /api/requestgroups/validate/": "member_a",
+    "POST /api/requestgroups/max_allowable_ipp/": "member_a",
+    "POST /api/requestgroups/cadence/": "member_a",
+    "POST /api/configurations/dither/": "member_a",
+    "POST /api/requests/mosaic/": "member_a",
+    "POST /api/airmass/": "member_a",
+    "POST /archive/frames/": "ingester",
+    "POST /archive/frames/zip/": "member_a",
+}
+
+
+def _request_ids(body: Any, world: World) -> Any:
+    """The fixture's request and configuration ids in place of the example's."""
+    from openocs.portal.requestgroups.models import Request
+
+    request = Request.objects.get(pk=world.ids["requests"])
+    configuration = request.configurations.order_by("pk").first()
+    assert configuration is not None
+    for item in body if isinstance(body, list) else [body]:
+        if "request" in item:
+            item["request"] = request.pk
+        for status in item.get("configuration_statuses", []):
+            status["configuration"] = configuration.pk
+        for left_out in item.get("left_out", []):
+            left_out["request"] = request.pk
+    return body
+
+
+def _frame_ids(body: Any, world: World) -> Any:
+    body["frame_ids"] = [int(world.ids["frames"])]
+    return body
+
+
+def _store_example_frame() -> None:
+    """The example frame's file, where the example's version says it is."""
+    from openocs.archive import files
+    from openocs.server.request_examples import DEMO_FRAME, DEMO_FRAME_KEY
+
+    demo = Path(__file__).parents[3] / "data" / "demo-fits" / f"{DEMO_FRAME}.fits.fz"
+    with demo.open("rb") as handle:
+        files.storage().put(DEMO_FRAME_KEY, handle)
+
+
+# What a route's example needs beyond the permission matrix's world.
+SETUP: dict[str, Callable[[], None]] = {"POST /archive/frames/": _store_example_frame}
+
+# When a route's example is sent, if not at the fixture's "now" (2026-12-01 12:00 UTC): a site
+# reports a configuration's end after its observation started.
+CLOCK: dict[str, datetime] = {
+    "PATCH /api/configurationstatus/{id}/": datetime(2026, 12, 1, 23, 5, tzinfo=UTC),
+}
+
+# The fields of an example that name an existing object, replaced by the fixture's ids.
+FIXTURE_IDS: dict[str, Callable[[Any, World], Any]] = {
+    "POST /api/observations/": _request_ids,
+    "POST /api/scheduler/runs/": _request_ids,
+    "POST /archive/frames/zip/": _frame_ids,
+}
+
+
+def _write_operations() -> list[tuple[str, dict[str, Any]]]:
+    """``("METHOD /co-hosted/path/", operation)`` of every write route of every component."""
+    found = []
+    for name in settings.OCS_COMPONENTS:
+        prefix = COMPONENTS[name].cohosted_prefix
+        for path, item in component_schema(name)["paths"].items():
+            for method in WRITE_METHODS:
+                if method in item:
+                    found.append((f"{method.upper()} /{prefix}{path.lstrip('/')}", item[method]))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def _example(operation: dict[str, Any]) -> Any:
+    content = operation.get("requestBody", {}).get("content", {})
+    media: dict[str, Any] = content.get("application/json", {})
+    examples = media.get("examples", {})
+    return next(iter(examples.values()))["value"] if examples else None
+
+
+@pytest.mark.django_db
+def test_every_write_route_has_an_example_its_route_accepts(
+    request: pytest.FixtureRequest,
+) -> None:
+    request.getfixturevalue("live_network")
+    request.getfixturevalue("frozen_now")
+    cache.clear()
+    make = request.getfixturevalue("make_persona")
+    world = _build_world(make)
+    world.clients["ingester"] = make("archivist", is_superuser=True).client
+    endpoints = EndpointEnumerator().get_api_endpoints()  # type: ignore[no-untyped-call]
+    configdb_ids = _configdb_ids(endpoints)
+    for client in world.clients.values():
+        client.get("/archive/profile/")
+
+    missing, refused, stale = [], [], []
+    operations = _write_operations()
+    routes = {route for route, _ in operations}
+    stale = sorted(
+        (BODYLESS | set(PENDING) | set(ROLE) | set(FIXTURE_IDS) | set(SETUP) | set(CLOCK)) - routes
+    )
+    for route, operation in operations:
+        if route in BODYLESS:
+            assert "requestBody" not in operation, f"{route} takes a body: give it an example"
+            continue
+        example = _example(operation)
+        if example is None:
+            if route not in PENDING:
+                missing.append(route)
+            continue
+        assert route not in PENDING, f"{route} has an example now: remove it from PENDING"
+        body = copy.deepcopy(example)
+        if route in FIXTURE_IDS:
+            body = FIXTURE_IDS[route](body, world)
+        method, path = route.split(" ", 1)
+        url = _concrete(re.sub(r"{(id|code)}", "{pk}", path), world.ids, configdb_ids)
+        client = world.clients[ROLE.get(route, "staff_view")]
+        if route in SETUP:
+            SETUP[route]()
+        with time_machine.travel(CLOCK.get(route, NOW), tick=False), transaction.atomic():
+            response = getattr(client, method.lower())(url, body, format="json")
+            transaction.set_rollback(True)
+        if response.status_code >= 400:
+            refused.append(
+                f"{route} as {ROLE.get(route, 'staff_view')}: {response.status_code} "
+                f"{response.content[:300]!r}"
+            )
+        _close(response)
+    assert not stale, "listed routes that no longer exist:\n" + "\n".join(stale)
+    assert not refused, "examples their route refuses:\n" + "\n".join(refused)
+    assert not missing, "write routes without a request example:\n" + "\n".join(missing)
