@@ -22,11 +22,15 @@ def _parse(value: str | None, field: str) -> tuple[object, dict[str, list[str]] 
             parsed = datetime.combine(day, time(0), tzinfo=UTC)
     if parsed is None:
         return None, {field: ["Enter a valid date/time."]}
-    if parsed.tzinfo is None:
-        from datetime import UTC
+    from datetime import UTC
 
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed, None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC), None
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+        return parsed.astimezone(UTC), None
+    except OverflowError:  # the offset carries it out of years 1-9999 in UTC
+        return None, {field: ["Enter a valid date/time."]}
 
 
 def schedulable_requests_response(request: HttpRequest) -> Response:
