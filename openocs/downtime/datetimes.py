@@ -33,5 +33,8 @@ def parse_utc_datetime(text: str) -> datetime | None:
         if parsed is not None:
             if parsed.tzinfo is None:
                 return parsed.replace(tzinfo=UTC)
-            return parsed.astimezone(UTC)
+            try:
+                return parsed.astimezone(UTC)
+            except OverflowError:  # the offset carries it out of years 1-9999 in UTC
+                return None
     return None

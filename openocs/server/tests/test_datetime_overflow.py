@@ -25,6 +25,7 @@ ROUTES = [
     "/api/telescope_states/?start={}",
     "/api/semesters/?semester_contains={}",
     "/configdb/api/availability_history/?instrument_id=xx01&start={}",
+    "/downtime/api/?starts_after={}",
 ]
 
 
