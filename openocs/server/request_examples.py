@@ -209,6 +209,182 @@ EXAMPLES: dict[str, tuple[str, Any]] = {
 }
 
 
+# ---- configdb: (collection, noun, full body, a one-field change). Ids name objects of the
+# demo network; POST creates, PUT replaces and PATCH changes the object of the URL.
+_CONFIGDB: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "sites",
+        "a site",
+        {
+            "code": "mcd",
+            "name": "McDonald Observatory",
+            "active": True,
+            "timezone": -6,
+            "tz": "America/Chicago",
+            "restart": "17:00:00",
+            "lat": 30.6797,
+            "long": -104.0248,
+            "elevation": 2070,
+        },
+        {"active": False},
+    ),
+    (
+        "enclosures",
+        "an enclosure of site 1",
+        {"code": "aqwb", "name": "Aqawan B", "active": True, "site_id": 1},
+        {"name": "Aqawan B (north)"},
+    ),
+    (
+        "telescopes",
+        "a 0.4 m telescope in enclosure 1",
+        {
+            "code": "0m4c",
+            "name": "0.4 m C",
+            "serial_number": "0m4-14",
+            "active": True,
+            "aperture": 0.4,
+            "lat": 30.6797,
+            "long": -104.0248,
+            "slew_rate": 0.0,
+            "minimum_slew_overhead": 2.0,
+            "maximum_slew_overhead": 2.0,
+            "instrument_change_overhead": 0.0,
+            "enclosure_id": 1,
+            "horizon": 15.0,
+            "ha_limit_pos": 4.6,
+            "ha_limit_neg": -4.6,
+            "telescope_front_padding": 90.0,
+            "zenith_blind_spot": 0.0,
+        },
+        {"active": False},
+    ),
+    (
+        "cameratypes",
+        "a camera type",
+        {
+            "code": "QHY600M",
+            "name": "QHY600M",
+            "size": "29.9x19.9 arcmin",
+            "pscale": 0.73,
+            "pixels_x": 9576,
+            "pixels_y": 6388,
+            "max_rois": 0,
+        },
+        {"pscale": 0.74},
+    ),
+    (
+        "cameras",
+        "a camera of camera type 1 with filter group 1",
+        {
+            "code": "sq99",
+            "camera_type_id": 1,
+            "orientation": 0.0,
+            "optical_element_group_ids": [1],
+            "host": "sq99.tfn.example.org",
+        },
+        {"host": "sq99-new.tfn.example.org"},
+    ),
+    (
+        "opticalelements",
+        "a filter",
+        {"code": "Ha-narrow", "name": "H-alpha 3 nm", "schedulable": True},
+        {"schedulable": False},
+    ),
+    (
+        "opticalelementgroups",
+        "a filter wheel holding optical element 1",
+        {
+            "name": "sq99-filters",
+            "type": "filters",
+            "optical_element_ids": [1],
+            "element_change_overhead": 2.0,
+        },
+        {"element_change_overhead": 3.0},
+    ),
+    (
+        "instrumentcategories",
+        "an instrument category",
+        {"code": "POLARIMETER"},
+        {"code": "POLARIMETER"},
+    ),
+    (
+        "configurationtypes",
+        "a configuration type",
+        {"code": "POLARIMETRY", "name": "Polarimetry sequence"},
+        {"name": "Polarimetric sequence"},
+    ),
+    (
+        "instrumenttypes",
+        "an instrument type",
+        {
+            "code": "0M4-SCICAM-QHY600M",
+            "name": "0.4 m QHY600M",
+            "instrument_category": "IMAGE",
+            "fixed_overhead_per_exposure": 1.0,
+            "observation_front_padding": 90.0,
+            "acquire_exposure_time": 0.0,
+            "default_configuration_type": "EXPOSE",
+            "default_acceptability_threshold": 90.0,
+            "config_front_padding": 0.0,
+            "allow_self_guiding": True,
+        },
+        {"fixed_overhead_per_exposure": 1.5},
+    ),
+    (
+        "configurationtypeproperties",
+        "the properties of a configuration type on instrument type 1",
+        {
+            "configuration_type": "EXPOSE",
+            "instrument_type": 1,
+            "config_change_overhead": 0.0,
+            "schedulable": True,
+            "force_acquisition_off": False,
+            "requires_optical_elements": True,
+            "validation_schema": {},
+        },
+        {"config_change_overhead": 2.0},
+    ),
+    (
+        "genericmodes",
+        "a readout mode",
+        {
+            "code": "central30x30",
+            "name": "Central 30 x 30 arcmin",
+            "overhead": 0.0,
+            "schedulable": True,
+            "validation_schema": {},
+        },
+        {"overhead": 1.0},
+    ),
+    (
+        "genericmodegroups",
+        "the readout modes of instrument type 1",
+        {"instrument_type": 1, "type": "readout", "mode_ids": [1]},
+        {"type": "readout"},
+    ),
+    (
+        "instruments",
+        "an instrument on telescope 1",
+        {
+            "code": "sq99",
+            "state": "MANUAL",
+            "telescope_id": 1,
+            "autoguider_camera_id": 1,
+            "science_cameras_ids": [1],
+            "instrument_type_id": 1,
+            "autoguider_type": "SelfGuide",
+        },
+        {"state": "SCHEDULABLE"},
+    ),
+]
+
+for _collection, _noun, _body, _change in _CONFIGDB:
+    _key = "code" if _collection in ("configurationtypes", "instrumentcategories") else "id"
+    EXAMPLES[f"POST /configdb/{_collection}/"] = (f"Create {_noun} (staff)", _body)
+    EXAMPLES[f"PUT /configdb/{_collection}/{{{_key}}}/"] = (f"Replace {_noun} (staff)", _body)
+    EXAMPLES[f"PATCH /configdb/{_collection}/{{{_key}}}/"] = (f"Change {_noun} (staff)", _change)
+
+
 def example_for(method: str, path: str, prefix: str) -> tuple[str, Any] | None:
     """The example of ``method path`` of a component mounted at ``prefix`` (``""`` or
     ``"configdb/"``); a root schema spells the archive's root aliases without their prefix."""

@@ -62,20 +62,6 @@ PENDING: dict[str, str] = {
     "PATCH /api/scienceapplications/{id}/": "no example yet",
     "PATCH /api/webhooks/{id}/": "no example yet",
     "PATCH /archive/frames/{id}/": "no example yet",
-    "PATCH /configdb/cameras/{id}/": "no example yet",
-    "PATCH /configdb/cameratypes/{id}/": "no example yet",
-    "PATCH /configdb/configurationtypeproperties/{id}/": "no example yet",
-    "PATCH /configdb/configurationtypes/{code}/": "no example yet",
-    "PATCH /configdb/enclosures/{id}/": "no example yet",
-    "PATCH /configdb/genericmodegroups/{id}/": "no example yet",
-    "PATCH /configdb/genericmodes/{id}/": "no example yet",
-    "PATCH /configdb/instrumentcategories/{code}/": "no example yet",
-    "PATCH /configdb/instruments/{id}/": "no example yet",
-    "PATCH /configdb/instrumenttypes/{id}/": "no example yet",
-    "PATCH /configdb/opticalelementgroups/{id}/": "no example yet",
-    "PATCH /configdb/opticalelements/{id}/": "no example yet",
-    "PATCH /configdb/sites/{id}/": "no example yet",
-    "PATCH /configdb/telescopes/{id}/": "no example yet",
     "POST /accounts/api-login/": "no example yet",
     "POST /api/account_removal_request/": "no example yet",
     "POST /api/api-token-auth/": "no example yet",
@@ -97,40 +83,12 @@ PENDING: dict[str, str] = {
     "POST /archive/revoke_token/": "no example yet",
     "POST /archive/thumbnails/": "no example yet",
     "POST /archive/versions/exists/": "no example yet",
-    "POST /configdb/cameras/": "no example yet",
-    "POST /configdb/cameratypes/": "no example yet",
-    "POST /configdb/configurationtypeproperties/": "no example yet",
-    "POST /configdb/configurationtypes/": "no example yet",
-    "POST /configdb/enclosures/": "no example yet",
-    "POST /configdb/genericmodegroups/": "no example yet",
-    "POST /configdb/genericmodes/": "no example yet",
     "POST /configdb/import/": "no example yet",
-    "POST /configdb/instrumentcategories/": "no example yet",
-    "POST /configdb/instruments/": "no example yet",
-    "POST /configdb/instrumenttypes/": "no example yet",
-    "POST /configdb/opticalelementgroups/": "no example yet",
-    "POST /configdb/opticalelements/": "no example yet",
-    "POST /configdb/sites/": "no example yet",
-    "POST /configdb/telescopes/": "no example yet",
     "PUT /api/drafts/{id}/": "no example yet",
     "PUT /api/profile/": "no example yet",
     "PUT /api/scienceapplications/{id}/": "no example yet",
     "PUT /api/webhooks/{id}/": "no example yet",
     "PUT /archive/frames/{id}/": "no example yet",
-    "PUT /configdb/cameras/{id}/": "no example yet",
-    "PUT /configdb/cameratypes/{id}/": "no example yet",
-    "PUT /configdb/configurationtypeproperties/{id}/": "no example yet",
-    "PUT /configdb/configurationtypes/{code}/": "no example yet",
-    "PUT /configdb/enclosures/{id}/": "no example yet",
-    "PUT /configdb/genericmodegroups/{id}/": "no example yet",
-    "PUT /configdb/genericmodes/{id}/": "no example yet",
-    "PUT /configdb/instrumentcategories/{code}/": "no example yet",
-    "PUT /configdb/instruments/{id}/": "no example yet",
-    "PUT /configdb/instrumenttypes/{id}/": "no example yet",
-    "PUT /configdb/opticalelementgroups/{id}/": "no example yet",
-    "PUT /configdb/opticalelements/{id}/": "no example yet",
-    "PUT /configdb/sites/{id}/": "no example yet",
-    "PUT /configdb/telescopes/{id}/": "no example yet",
 }
 
 # Who sends each example (default: staff with staff_view; see the permission matrix's roles).
@@ -179,14 +137,66 @@ def _store_example_frame() -> None:
         files.storage().put(DEMO_FRAME_KEY, handle)
 
 
-# What a route's example needs beyond the permission matrix's world.
-SETUP: dict[str, Callable[[], None]] = {"POST /archive/frames/": _store_example_frame}
+def _free_first_instrument_type(model_name: str, **fields: str) -> Callable[[], None]:
+    """Remove the first instrument type's row of ``model_name`` with ``fields``: the example
+    adds it again (they are unique per instrument type)."""
+
+    def setup() -> None:
+        from django.apps import apps
+
+        from openocs.configdb.models import InstrumentType
+
+        first = InstrumentType.objects.order_by("pk").first()
+        model = apps.get_model("configdb", model_name)
+        model.objects.filter(instrument_type=first, **fields).delete()
+
+    return setup
+
+
+# What a route's example needs beyond the permission matrix's world (in the rolled-back
+# savepoint of its call).
+SETUP: dict[str, Callable[[], None]] = {
+    "POST /archive/frames/": _store_example_frame,
+    "POST /configdb/configurationtypeproperties/": _free_first_instrument_type(
+        "ConfigurationTypeProperties", configuration_type__code="EXPOSE"
+    ),
+    "POST /configdb/genericmodegroups/": _free_first_instrument_type(
+        "GenericModeGroup", type="readout"
+    ),
+}
 
 # When a route's example is sent, if not at the fixture's "now" (2026-12-01 12:00 UTC): a site
 # reports a configuration's end after its observation started.
 CLOCK: dict[str, datetime] = {
     "PATCH /api/configurationstatus/{id}/": datetime(2026, 12, 1, 23, 5, tzinfo=UTC),
 }
+
+# configdb fields naming an object, and the model whose first object the test names instead.
+_CONFIGDB_REFERENCES = {
+    "site_id": "Site",
+    "enclosure_id": "Enclosure",
+    "telescope_id": "Telescope",
+    "camera_type_id": "CameraType",
+    "autoguider_camera_id": "Camera",
+    "science_cameras_ids": "Camera",
+    "instrument_type_id": "InstrumentType",
+    "instrument_type": "InstrumentType",
+    "optical_element_group_ids": "OpticalElementGroup",
+    "optical_element_ids": "OpticalElement",
+    "mode_ids": "GenericMode",
+}
+
+
+def _configdb_ids_of(body: Any, world: World) -> Any:
+    from django.apps import apps
+
+    for field, model_name in _CONFIGDB_REFERENCES.items():
+        if field in body:
+            first = apps.get_model("configdb", model_name).objects.order_by("pk").first()
+            assert first is not None
+            body[field] = [first.pk] if isinstance(body[field], list) else first.pk
+    return body
+
 
 # The fields of an example that name an existing object, replaced by the fixture's ids.
 FIXTURE_IDS: dict[str, Callable[[Any, World], Any]] = {
@@ -249,12 +259,14 @@ def test_every_write_route_has_an_example_its_route_accepts(
         body = copy.deepcopy(example)
         if route in FIXTURE_IDS:
             body = FIXTURE_IDS[route](body, world)
+        elif route.split(" ", 1)[1].startswith("/configdb/"):
+            body = _configdb_ids_of(body, world)
         method, path = route.split(" ", 1)
         url = _concrete(re.sub(r"{(id|code)}", "{pk}", path), world.ids, configdb_ids)
         client = world.clients[ROLE.get(route, "staff_view")]
-        if route in SETUP:
-            SETUP[route]()
         with time_machine.travel(CLOCK.get(route, NOW), tick=False), transaction.atomic():
+            if route in SETUP:
+                SETUP[route]()
             response = getattr(client, method.lower())(url, body, format="json")
             transaction.set_rollback(True)
         if response.status_code >= 400:
