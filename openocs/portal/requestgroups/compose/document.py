@@ -73,7 +73,10 @@ def _datetime(text: str) -> str:
         return text
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)  # the page works in UTC and says so
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError:  # out of years 1-9999 in UTC: the API names the problem
+        return text
 
 
 def wire_value(key: str, text: str) -> Any:

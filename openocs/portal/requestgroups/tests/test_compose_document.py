@@ -177,3 +177,11 @@ def test_an_absurd_list_index_is_ignored_instead_of_building_a_huge_document() -
     assert document["requests"] == [
         {"observation_note": "kept", "configurations": [], "windows": []}
     ]
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:00:00-05:00", "0001-01-01T01:00:00+05:00"])
+def test_a_window_out_of_range_in_utc_is_left_for_the_api_to_name(moment: str) -> None:
+    # Its conversion to UTC overflowed (a 500 on every live validation of the Compose page).
+    from openocs.portal.requestgroups.compose.document import wire_value
+
+    assert wire_value("start", moment) == moment
