@@ -385,6 +385,76 @@ for _collection, _noun, _body, _change in _CONFIGDB:
     EXAMPLES[f"PATCH /configdb/{_collection}/{{{_key}}}/"] = (f"Change {_noun} (staff)", _change)
 
 
+_LOGIN = {"username": "carol", "password": "correct-horse-battery-staple"}
+_WEBHOOK = {"url": "https://tom.example.org/hooks/openocs"}
+_DRAFT = {
+    "proposal": "LCO2026B-001",
+    "title": "NGC 1300 monitoring, first try",
+    "content": '{"name": "ngc1300-monitoring", "requests": []}',
+}
+
+EXAMPLES.update(
+    {
+        # ---- portal: accounts, proposals, drafts, notifications
+        "POST /accounts/api-login/": ("Sign in with a password: answers the API token", _LOGIN),
+        "POST /api/api-token-auth/": ("Exchange a password for the API token", _LOGIN),
+        "POST /api/account_removal_request/": (
+            "Ask staff to remove your account",
+            {"reason": "I am leaving astronomy; please remove my account."},
+        ),
+        "PUT /api/profile/": (
+            "Replace your name and e-mail",
+            {"first_name": "Carol", "last_name": "Shoemaker", "email": "carol@uni.example"},
+        ),
+        "PATCH /api/profile/": ("Change your last name", {"last_name": "Shoemaker"}),
+        "PATCH /api/notifications/preferences/": (
+            "Get an e-mail on every request state change",
+            {"every_request_state": True},
+        ),
+        "POST /api/drafts/": ("Save a draft request group", _DRAFT),
+        "PUT /api/drafts/{id}/": ("Replace a draft", _DRAFT),
+        "PATCH /api/drafts/{id}/": ("Rename a draft", {"title": "NGC 1300, second try"}),
+        "POST /api/memberships/{id}/limit/": (
+            "Limit a member's time on the proposal (PI)",
+            {"time_limit_hours": 10},
+        ),
+        "POST /api/proposals/{id}/globallimit/": (
+            "Limit every co-investigator's time (PI)",
+            {"time_limit_hours": 2},
+        ),
+        "POST /api/proposals/{id}/invite/": (
+            "Invite co-investigators by e-mail (PI)",
+            {"emails": ["dana@uni.example", "erin@uni.example"]},
+        ),
+        "POST /api/proposals/{id}/notification/": (
+            "Get an e-mail when the proposal's requests change state",
+            {"enabled": True},
+        ),
+        "POST /api/users-bulk/": (
+            "Create accounts in bulk (staff)",
+            {"users": [{"username": "frank", "email": "frank@uni.example"}]},
+        ),
+        "POST /api/webhooks/": ("Be called on each of your requests' state changes", _WEBHOOK),
+        "PUT /api/webhooks/{id}/": ("Replace a webhook", _WEBHOOK),
+        "PATCH /api/webhooks/{id}/": (
+            "Move a webhook",
+            {"url": "https://tom.example.org/hooks/openocs-v2"},
+        ),
+        # ---- archive: accounts, versions, thumbnails, frame changes
+        "POST /archive/api-token-auth/": ("Exchange a password for the archive token", _LOGIN),
+        "POST /archive/revoke_token/": ("Revoke your archive token (no body needed)", {}),
+        "POST /archive/versions/exists/": (
+            "Which files and frames are archived already (staff)",
+            {"md5s": [DEMO_FRAME_MD5], "basenames": [DEMO_FRAME]},
+        ),
+        "PATCH /archive/frames/{id}/": (
+            "Make a frame public earlier (ingester)",
+            {"public_date": "2027-01-01T00:00:00Z"},
+        ),
+    }
+)
+
+
 def example_for(method: str, path: str, prefix: str) -> tuple[str, Any] | None:
     """The example of ``method path`` of a component mounted at ``prefix`` (``""`` or
     ``"configdb/"``); a root schema spells the archive's root aliases without their prefix."""

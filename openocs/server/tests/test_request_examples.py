@@ -56,38 +56,17 @@ BODYLESS = {
 
 # Write routes without an example yet, with the reason.
 PENDING: dict[str, str] = {
-    "PATCH /api/drafts/{id}/": "no example yet",
-    "PATCH /api/notifications/preferences/": "no example yet",
-    "PATCH /api/profile/": "no example yet",
     "PATCH /api/scienceapplications/{id}/": "no example yet",
-    "PATCH /api/webhooks/{id}/": "no example yet",
-    "PATCH /archive/frames/{id}/": "no example yet",
-    "POST /accounts/api-login/": "no example yet",
-    "POST /api/account_removal_request/": "no example yet",
-    "POST /api/api-token-auth/": "no example yet",
-    "POST /api/drafts/": "no example yet",
-    "POST /api/memberships/{id}/limit/": "no example yet",
-    "POST /api/proposals/{id}/globallimit/": "no example yet",
-    "POST /api/proposals/{id}/invite/": "no example yet",
-    "POST /api/proposals/{id}/notification/": "no example yet",
     "POST /api/schedule/": "no example yet",
     "POST /api/scienceapplications/": "no example yet",
     "POST /api/scienceapplications/{id}/accept/": "no example yet",
     "POST /api/scienceapplications/{id}/copy/": "no example yet",
     "POST /api/scienceapplications/{id}/port/": "no example yet",
     "POST /api/scienceapplications/{id}/reject/": "no example yet",
-    "POST /api/users-bulk/": "no example yet",
-    "POST /api/webhooks/": "no example yet",
-    "POST /archive/api-token-auth/": "no example yet",
     "POST /archive/authprofile/addupdateuser/": "no example yet",
-    "POST /archive/revoke_token/": "no example yet",
     "POST /archive/thumbnails/": "no example yet",
-    "POST /archive/versions/exists/": "no example yet",
     "POST /configdb/import/": "no example yet",
-    "PUT /api/drafts/{id}/": "no example yet",
-    "PUT /api/profile/": "no example yet",
     "PUT /api/scienceapplications/{id}/": "no example yet",
-    "PUT /api/webhooks/{id}/": "no example yet",
     "PUT /archive/frames/{id}/": "no example yet",
 }
 
@@ -102,6 +81,25 @@ ROLE: dict[str, str] = {
     "POST /api/airmass/": "member_a",
     "POST /archive/frames/": "ingester",
     "POST /archive/frames/zip/": "member_a",
+    "PATCH /api/drafts/{id}/": "member_a",
+    "PATCH /api/notifications/preferences/": "member_a",
+    "PATCH /api/profile/": "member_a",
+    "PATCH /api/webhooks/{id}/": "member_a",
+    "POST /api/account_removal_request/": "member_a",
+    "POST /api/drafts/": "member_a",
+    "POST /api/memberships/{id}/limit/": "member_a",
+    "POST /api/proposals/{id}/globallimit/": "member_a",
+    "POST /api/proposals/{id}/invite/": "member_a",
+    "POST /api/proposals/{id}/notification/": "member_a",
+    "POST /api/webhooks/": "member_a",
+    "POST /archive/revoke_token/": "member_a",
+    "PUT /api/drafts/{id}/": "member_a",
+    "PUT /api/profile/": "member_a",
+    "PUT /api/webhooks/{id}/": "member_a",
+    "PATCH /archive/frames/{id}/": "ingester",
+    "POST /accounts/api-login/": "anonymous",
+    "POST /api/api-token-auth/": "anonymous",
+    "POST /archive/api-token-auth/": "anonymous",
 }
 
 
@@ -127,7 +125,7 @@ def _frame_ids(body: Any, world: World) -> Any:
     return body
 
 
-def _store_example_frame() -> None:
+def _store_example_frame(world: World) -> None:
     """The example frame's file, where the example's version says it is."""
     from openocs.archive import files
     from openocs.server.request_examples import DEMO_FRAME, DEMO_FRAME_KEY
@@ -137,11 +135,23 @@ def _store_example_frame() -> None:
         files.storage().put(DEMO_FRAME_KEY, handle)
 
 
-def _free_first_instrument_type(model_name: str, **fields: str) -> Callable[[], None]:
+def _co_investigator(world: World) -> None:
+    """Member B joins proposal A as a co-investigator: the membership of the URL (a PI's time
+    is not limited)."""
+    from openocs.portal.proposals.models import Membership, Proposal
+
+    proposal = Proposal.objects.get(pk=world.ids["proposals"])
+    membership = Membership.objects.create(
+        proposal=proposal, user=world.users["member_b"], role=Membership.CI
+    )
+    world.ids["memberships"] = str(membership.pk)
+
+
+def _free_first_instrument_type(model_name: str, **fields: str) -> Callable[[World], None]:
     """Remove the first instrument type's row of ``model_name`` with ``fields``: the example
     adds it again (they are unique per instrument type)."""
 
-    def setup() -> None:
+    def setup(world: World) -> None:
         from django.apps import apps
 
         from openocs.configdb.models import InstrumentType
@@ -155,7 +165,8 @@ def _free_first_instrument_type(model_name: str, **fields: str) -> Callable[[], 
 
 # What a route's example needs beyond the permission matrix's world (in the rolled-back
 # savepoint of its call).
-SETUP: dict[str, Callable[[], None]] = {
+SETUP: dict[str, Callable[[World], None]] = {
+    "POST /api/memberships/{id}/limit/": _co_investigator,
     "POST /archive/frames/": _store_example_frame,
     "POST /configdb/configurationtypeproperties/": _free_first_instrument_type(
         "ConfigurationTypeProperties", configuration_type__code="EXPOSE"
@@ -262,13 +273,15 @@ def test_every_write_route_has_an_example_its_route_accepts(
         elif route.split(" ", 1)[1].startswith("/configdb/"):
             body = _configdb_ids_of(body, world)
         method, path = route.split(" ", 1)
-        url = _concrete(re.sub(r"{(id|code)}", "{pk}", path), world.ids, configdb_ids)
         client = world.clients[ROLE.get(route, "staff_view")]
+        ids = dict(world.ids)
         with time_machine.travel(CLOCK.get(route, NOW), tick=False), transaction.atomic():
             if route in SETUP:
-                SETUP[route]()
+                SETUP[route](world)
+            url = _concrete(re.sub(r"{(id|code)}", "{pk}", path), world.ids, configdb_ids)
             response = getattr(client, method.lower())(url, body, format="json")
             transaction.set_rollback(True)
+        world.ids = ids
         if response.status_code >= 400:
             refused.append(
                 f"{route} as {ROLE.get(route, 'staff_view')}: {response.status_code} "
