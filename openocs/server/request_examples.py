@@ -455,6 +455,37 @@ EXAMPLES.update(
 )
 
 
+_APPLICATION: dict[str, Any] = {
+    "title": "Kilonova follow-up in 2026B",
+    "call": 1,
+    "abstract": "We follow gravitational-wave counterparts in g, r and i for two weeks.",
+    "tags": ["transients"],
+    "timerequest_set": [{"semester": "2026B", "instrument_types": [SINISTRO], "std_time": 5}],
+    "coinvestigator_set": [{"email": "dana@uni.example", "first_name": "Dana"}],
+}
+
+EXAMPLES.update(
+    {
+        # ---- portal: science applications (the call's id is the deployment's)
+        "POST /api/scienceapplications/": ("Start an application to call 1", _APPLICATION),
+        "PUT /api/scienceapplications/{id}/": ("Replace a draft application", _APPLICATION),
+        "PATCH /api/scienceapplications/{id}/": (
+            "Retitle a draft application",
+            {"title": "Kilonova follow-up, revised"},
+        ),
+        "POST /api/scienceapplications/{id}/copy/": ("Copy an application (no fields)", {}),
+        "POST /api/scienceapplications/{id}/accept/": (
+            "Accept a submitted application, ranked first (staff)",
+            {"tac_rank": 1, "tac_priority": 10},
+        ),
+        "POST /api/scienceapplications/{id}/reject/": (
+            "Reject a submitted application (staff; no fields)",
+            {},
+        ),
+    }
+)
+
+
 def example_for(method: str, path: str, prefix: str) -> tuple[str, Any] | None:
     """The example of ``method path`` of a component mounted at ``prefix`` (``""`` or
     ``"configdb/"``); a root schema spells the archive's root aliases without their prefix."""

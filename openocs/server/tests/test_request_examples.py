@@ -56,18 +56,24 @@ BODYLESS = {
 
 # Write routes without an example yet, with the reason.
 PENDING: dict[str, str] = {
-    "PATCH /api/scienceapplications/{id}/": "no example yet",
-    "POST /api/schedule/": "no example yet",
-    "POST /api/scienceapplications/": "no example yet",
-    "POST /api/scienceapplications/{id}/accept/": "no example yet",
-    "POST /api/scienceapplications/{id}/copy/": "no example yet",
-    "POST /api/scienceapplications/{id}/port/": "no example yet",
-    "POST /api/scienceapplications/{id}/reject/": "no example yet",
-    "POST /archive/authprofile/addupdateuser/": "no example yet",
-    "POST /archive/thumbnails/": "no example yet",
-    "POST /configdb/import/": "no example yet",
-    "PUT /api/scienceapplications/{id}/": "no example yet",
-    "PUT /archive/frames/{id}/": "no example yet",
+    "POST /api/schedule/": (
+        "no example yet: a direct submission needs a proposal allowed direct submission"
+        " and a schedulable instrument in the fixture"
+    ),
+    "POST /api/scienceapplications/{id}/port/": (
+        "no example yet: porting needs an accepted application of a call whose semester has begun"
+    ),
+    "POST /archive/authprofile/addupdateuser/": (
+        "no example yet: called by the portal with its server key, which the fixture"
+        " does not configure"
+    ),
+    "POST /archive/thumbnails/": (
+        "no example yet: the thumbnail's file must be in the store at its key"
+    ),
+    "POST /configdb/import/": (
+        "no example yet: the body is a whole network document (docs/configdb.md describes it)"
+    ),
+    "PUT /archive/frames/{id}/": "no example yet: a full frame record of an archived frame",
 }
 
 # Who sends each example (default: staff with staff_view; see the permission matrix's roles).
@@ -81,6 +87,10 @@ ROLE: dict[str, str] = {
     "POST /api/airmass/": "member_a",
     "POST /archive/frames/": "ingester",
     "POST /archive/frames/zip/": "member_a",
+    "POST /api/scienceapplications/": "member_a",
+    "PUT /api/scienceapplications/{id}/": "member_a",
+    "PATCH /api/scienceapplications/{id}/": "member_a",
+    "POST /api/scienceapplications/{id}/copy/": "member_a",
     "PATCH /api/drafts/{id}/": "member_a",
     "PATCH /api/notifications/preferences/": "member_a",
     "PATCH /api/profile/": "member_a",
@@ -118,6 +128,16 @@ def _request_ids(body: Any, world: World) -> Any:
         for left_out in item.get("left_out", []):
             left_out["request"] = request.pk
     return body
+
+
+def _call_id(body: Any, world: World) -> Any:
+    body["call"] = int(world.ids["calls"])
+    return body
+
+
+def _submitted_application(world: World) -> None:
+    """The URL names member A's submitted application (the one member B reviews)."""
+    world.ids["scienceapplications"] = world.ids["applications"]
 
 
 def _frame_ids(body: Any, world: World) -> Any:
@@ -167,6 +187,8 @@ def _free_first_instrument_type(model_name: str, **fields: str) -> Callable[[Wor
 # savepoint of its call).
 SETUP: dict[str, Callable[[World], None]] = {
     "POST /api/memberships/{id}/limit/": _co_investigator,
+    "POST /api/scienceapplications/{id}/accept/": _submitted_application,
+    "POST /api/scienceapplications/{id}/reject/": _submitted_application,
     "POST /archive/frames/": _store_example_frame,
     "POST /configdb/configurationtypeproperties/": _free_first_instrument_type(
         "ConfigurationTypeProperties", configuration_type__code="EXPOSE"
@@ -214,6 +236,8 @@ FIXTURE_IDS: dict[str, Callable[[Any, World], Any]] = {
     "POST /api/observations/": _request_ids,
     "POST /api/scheduler/runs/": _request_ids,
     "POST /archive/frames/zip/": _frame_ids,
+    "POST /api/scienceapplications/": _call_id,
+    "PUT /api/scienceapplications/{id}/": _call_id,
 }
 
 
