@@ -486,6 +486,34 @@ EXAMPLES.update(
 )
 
 
+def _thumbnail() -> dict[str, Any]:
+    body = _frame()
+    body.update(
+        basename=f"{DEMO_FRAME}-large",
+        frame_basename=DEMO_FRAME,
+        size="large",
+        version_set=[
+            {
+                "key": f"coj/kb05/20261201/thumbnails/{DEMO_FRAME}-large.jpg",
+                "md5": "5d41402abc4b2a76b9719d911017c592",
+                "extension": ".jpg",
+            }
+        ],
+    )
+    return body
+
+
+EXAMPLES.update(
+    {
+        "POST /archive/thumbnails/": (
+            "An ingester records a frame's large thumbnail",
+            _thumbnail(),
+        ),
+        "PUT /archive/frames/{id}/": ("Replace a frame's record (ingester)", _frame()),
+    }
+)
+
+
 def example_for(method: str, path: str, prefix: str) -> tuple[str, Any] | None:
     """The example of ``method path`` of a component mounted at ``prefix`` (``""`` or
     ``"configdb/"``); a root schema spells the archive's root aliases without their prefix."""

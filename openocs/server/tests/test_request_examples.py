@@ -67,13 +67,9 @@ PENDING: dict[str, str] = {
         "no example yet: called by the portal with its server key, which the fixture"
         " does not configure"
     ),
-    "POST /archive/thumbnails/": (
-        "no example yet: the thumbnail's file must be in the store at its key"
-    ),
     "POST /configdb/import/": (
         "no example yet: the body is a whole network document (docs/configdb.md describes it)"
     ),
-    "PUT /archive/frames/{id}/": "no example yet: a full frame record of an archived frame",
 }
 
 # Who sends each example (default: staff with staff_view; see the permission matrix's roles).
@@ -87,6 +83,8 @@ ROLE: dict[str, str] = {
     "POST /api/airmass/": "member_a",
     "POST /archive/frames/": "ingester",
     "POST /archive/frames/zip/": "member_a",
+    "POST /archive/thumbnails/": "ingester",
+    "PUT /archive/frames/{id}/": "ingester",
     "POST /api/scienceapplications/": "member_a",
     "PUT /api/scienceapplications/{id}/": "member_a",
     "PATCH /api/scienceapplications/{id}/": "member_a",
@@ -190,6 +188,7 @@ SETUP: dict[str, Callable[[World], None]] = {
     "POST /api/scienceapplications/{id}/accept/": _submitted_application,
     "POST /api/scienceapplications/{id}/reject/": _submitted_application,
     "POST /archive/frames/": _store_example_frame,
+    "PUT /archive/frames/{id}/": _store_example_frame,
     "POST /configdb/configurationtypeproperties/": _free_first_instrument_type(
         "ConfigurationTypeProperties", configuration_type__code="EXPOSE"
     ),
