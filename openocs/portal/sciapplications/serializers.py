@@ -94,7 +94,7 @@ class JsonListField(serializers.ListField):
         return super().to_internal_value(data)
 
 
-class TargetSerializer(serializers.Serializer[Any]):
+class ApplicationTargetSerializer(serializers.Serializer[Any]):
     """One target of an application's list: a name and ICRS coordinates in degrees."""
 
     name = serializers.CharField(max_length=100)
@@ -116,7 +116,7 @@ class ScienceApplicationSerializer(serializers.ModelSerializer[ScienceApplicatio
         child=CoInvestigatorSerializer(), required=False, write_only=True
     )
     pdf = serializers.FileField(required=False, write_only=True)
-    targets = JsonListField(child=TargetSerializer(), required=False)
+    targets = JsonListField(child=ApplicationTargetSerializer(), required=False)
     created = UtcDateTimeField(read_only=True)
     modified = UtcDateTimeField(read_only=True)
     submitted = UtcDateTimeField(read_only=True)
