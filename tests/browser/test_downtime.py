@@ -55,7 +55,9 @@ def test_staff_create_edit_and_delete_a_downtime(page: Any, demo: dict[str, str]
     assert_accessible(page)
 
     # the network schedule shows the same block
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Schedule", exact=True
+    ).click()
     page.wait_for_selector("#network-schedule[data-drawn]")
     assert page.locator("#network-schedule .trace.bars .point path").count() == 1
     page.get_by_text("and 1 downtime as a list").click()

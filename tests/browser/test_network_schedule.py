@@ -73,12 +73,15 @@ def test_staff_see_the_schedule_and_open_an_observation(page: Any, demo: dict[st
     pending = fill_the_network(datetime.now(UTC))
     password = make_staff("opal")
     login(page, "opal", password)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Schedule", exact=True
+    ).click()
     assert page.get_by_role("heading", name="Network schedule", level=1).is_visible()
     page.wait_for_selector("#network-schedule[data-drawn]")
     legend = page.locator("#network-schedule .legendtext")
     assert "downtime" in legend.all_text_contents()
-    assert page.locator("#network-schedule .trace.bars").count() == 6  # downtime + 5 states
+    # downtime, 5 states, and the rapid-response / time-critical outlines on top
+    assert page.locator("#network-schedule .trace.bars").count() == 7
     screenshot(page, "network-schedule")
     assert_accessible(page)
 
@@ -102,7 +105,9 @@ def test_staff_see_the_schedule_and_open_an_observation(page: Any, demo: dict[st
 def test_people_who_are_not_staff_do_not_find_it(page: Any, demo: dict[str, str]) -> None:
     login(page, "alice")
     assert (
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").count()
+        page.get_by_role("navigation", name="Main")
+        .get_by_role("link", name="Schedule", exact=True)
+        .count()
         == 0
     )
     response = page.goto("/network/")

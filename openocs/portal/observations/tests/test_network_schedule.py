@@ -179,11 +179,14 @@ def test_figure_colours_states_marks_urgent_links_blocks_and_draws_now(staff, pr
     start, end = span()
     figure = schedule_figure(network_schedule(user=staff.user, start=start, end=end, now=NOW))
     traces = {trace["name"]: trace for trace in figure["data"]}
-    assert list(traces) == ["downtime", "completed", "failed"]
+    urgent = "rapid response / time critical (outlined)"
+    assert list(traces) == ["downtime", "completed", "failed", urgent]
     assert traces["failed"]["customdata"] == [f"/requests/{failed.request_id}/"]
-    assert traces["failed"]["text"] == ["TC"]
-    assert traces["failed"]["marker"]["line"]["width"] == [2.5]
-    assert traces["completed"]["text"] == [""]
+    # the time-critical block is outlined on top of its state's colour, and its hover says so
+    assert "time critical" in traces[urgent]["hovertext"][0]
+    assert traces[urgent]["customdata"] == [f"/requests/{failed.request_id}/"]
+    assert traces[urgent]["marker"]["line"]["width"] == 2.5
+    assert "text" not in traces["completed"]
     assert traces["downtime"]["y"] == ["lsc.doma.1m0a"]
     now_lines = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
     assert [line["x0"] for line in now_lines] == ["2026-12-01T12:00:00"]
