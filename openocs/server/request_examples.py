@@ -44,7 +44,7 @@ _REQUEST: dict[str, Any] = {
 
 _GROUP: dict[str, Any] = {
     "name": "ngc1300-monitoring",
-    "proposal": "LCO2026B-001",
+    "proposal": "LCO2027A-012",
     "ipp_value": 1.05,
     "operator": "SINGLE",
     "observation_type": "NORMAL",
@@ -75,7 +75,7 @@ def _frame() -> dict[str, Any]:
         "basename": DEMO_FRAME,
         "observation_date": "2026-12-01T23:10:00Z",
         "observation_day": "20261201",
-        "proposal_id": "LCO2026B-001",
+        "proposal_id": "LCO2027A-012",
         "instrument_id": "kb05",
         "target_name": "M31",
         "reduction_level": 90,
@@ -388,7 +388,7 @@ for _collection, _noun, _body, _change in _CONFIGDB:
 _LOGIN = {"username": "carol", "password": "correct-horse-battery-staple"}
 _WEBHOOK = {"url": "https://tom.example.org/hooks/openocs"}
 _DRAFT = {
-    "proposal": "LCO2026B-001",
+    "proposal": "LCO2027A-012",
     "title": "NGC 1300 monitoring, first try",
     "content": '{"name": "ngc1300-monitoring", "requests": []}',
 }

@@ -5,7 +5,7 @@ with a request example for every write route").
 The examples live in :mod:`openocs.server.request_examples`; the schema hook copies them into
 the schemas that ``make docs`` renders. Each example is sent, in a savepoint that is rolled back,
 as the role that may call the route, to the test database of the permission matrix (proposal
-LCO2026B-001 of member A, its submitted request group and scheduled observation, a downtime, an
+proposal A of member A, its submitted request group and scheduled observation, a downtime, an
 archived frame, the demo network). A route whose example needs an object id gets the fixture's id
 (:data:`FIXTURE_IDS` says which fields); a route that takes no body is listed in :data:`BODYLESS`;
 a route still without an example is listed in :data:`PENDING`, with why.
@@ -230,6 +230,18 @@ def _configdb_ids_of(body: Any, world: World) -> Any:
     return body
 
 
+EXAMPLE_PROPOSAL = "LCO2027A-012"  # the proposal the examples name (proposal A here)
+
+
+def _in_this_world(body: Any, world: World) -> Any:
+    """The example with its proposal id replaced by proposal A's, wherever it stands."""
+    if isinstance(body, dict):
+        return {key: _in_this_world(value, world) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_in_this_world(value, world) for value in body]
+    return world.ids["proposals"] if body == EXAMPLE_PROPOSAL else body
+
+
 # The fields of an example that name an existing object, replaced by the fixture's ids.
 FIXTURE_IDS: dict[str, Callable[[Any, World], Any]] = {
     "POST /api/observations/": _request_ids,
@@ -290,7 +302,7 @@ def test_every_write_route_has_an_example_its_route_accepts(
                 missing.append(route)
             continue
         assert route not in PENDING, f"{route} has an example now: remove it from PENDING"
-        body = copy.deepcopy(example)
+        body = _in_this_world(copy.deepcopy(example), world)
         if route in FIXTURE_IDS:
             body = FIXTURE_IDS[route](body, world)
         elif route.split(" ", 1)[1].startswith("/configdb/"):
