@@ -343,7 +343,7 @@ PAGES: dict[str, str] = {
     "GET /admin/authtoken/tokenproxy/{object_id}/": "302 302 302 302 302",
     "GET /admin/authtoken/tokenproxy/{object_id}/change/": "302 302 302 403 403",
     "GET /admin/authtoken/tokenproxy/{object_id}/delete/": "302 302 302 403 403",
-    "GET /admin/authtoken/tokenproxy/{object_id}/history/": "302 302 302 403 403",
+    "GET /admin/authtoken/tokenproxy/{object_id}/history/": "302 302 302 302 302",
     "GET /admin/autocomplete/": "302 302 302 403 403",
     "GET /admin/configdb/camera/": "302 302 302 403 403",
     "GET /admin/configdb/camera/add/": "302 302 302 403 403",
@@ -368,7 +368,7 @@ PAGES: dict[str, str] = {
     "GET /admin/configdb/configurationtype/{object_id}/": "302 302 302 302 302",
     "GET /admin/configdb/configurationtype/{object_id}/change/": "302 302 302 403 403",
     "GET /admin/configdb/configurationtype/{object_id}/delete/": "302 302 302 403 403",
-    "GET /admin/configdb/configurationtype/{object_id}/history/": "302 302 302 302 302",
+    "GET /admin/configdb/configurationtype/{object_id}/history/": "302 302 302 403 403",
     "GET /admin/configdb/configurationtypeproperties/": "302 302 302 403 403",
     "GET /admin/configdb/configurationtypeproperties/add/": "302 302 302 403 403",
     "GET /admin/configdb/configurationtypeproperties/{object_id}/": "302 302 302 302 302",
@@ -404,7 +404,7 @@ PAGES: dict[str, str] = {
     "GET /admin/configdb/instrumentcategory/{object_id}/": "302 302 302 302 302",
     "GET /admin/configdb/instrumentcategory/{object_id}/change/": "302 302 302 403 403",
     "GET /admin/configdb/instrumentcategory/{object_id}/delete/": "302 302 302 403 403",
-    "GET /admin/configdb/instrumentcategory/{object_id}/history/": "302 302 302 302 302",
+    "GET /admin/configdb/instrumentcategory/{object_id}/history/": "302 302 302 403 403",
     "GET /admin/configdb/instrumenttype/": "302 302 302 403 403",
     "GET /admin/configdb/instrumenttype/add/": "302 302 302 403 403",
     "GET /admin/configdb/instrumenttype/{object_id}/": "302 302 302 302 302",
@@ -416,7 +416,7 @@ PAGES: dict[str, str] = {
     "GET /admin/configdb/modetype/{object_id}/": "302 302 302 302 302",
     "GET /admin/configdb/modetype/{object_id}/change/": "302 302 302 403 403",
     "GET /admin/configdb/modetype/{object_id}/delete/": "302 302 302 403 403",
-    "GET /admin/configdb/modetype/{object_id}/history/": "302 302 302 302 302",
+    "GET /admin/configdb/modetype/{object_id}/history/": "302 302 302 403 403",
     "GET /admin/configdb/opticalelement/": "302 302 302 403 403",
     "GET /admin/configdb/opticalelement/add/": "302 302 302 403 403",
     "GET /admin/configdb/opticalelement/{object_id}/": "302 302 302 302 302",
@@ -506,7 +506,7 @@ PAGES: dict[str, str] = {
     "GET /admin/proposals/proposal/{object_id}/": "302 302 302 302 302",
     "GET /admin/proposals/proposal/{object_id}/change/": "302 302 302 403 403",
     "GET /admin/proposals/proposal/{object_id}/delete/": "302 302 302 403 403",
-    "GET /admin/proposals/proposal/{object_id}/history/": "302 302 302 302 302",
+    "GET /admin/proposals/proposal/{object_id}/history/": "302 302 302 403 403",
     "GET /admin/proposals/proposalinvite/": "302 302 302 403 403",
     "GET /admin/proposals/proposalinvite/add/": "302 302 302 403 403",
     "GET /admin/proposals/proposalinvite/{object_id}/": "302 302 302 302 302",
@@ -524,7 +524,7 @@ PAGES: dict[str, str] = {
     "GET /admin/proposals/semester/{object_id}/": "302 302 302 302 302",
     "GET /admin/proposals/semester/{object_id}/change/": "302 302 302 403 403",
     "GET /admin/proposals/semester/{object_id}/delete/": "302 302 302 403 403",
-    "GET /admin/proposals/semester/{object_id}/history/": "302 302 302 302 302",
+    "GET /admin/proposals/semester/{object_id}/history/": "302 302 302 403 403",
     "GET /admin/proposals/timeallocation/": "302 302 302 403 403",
     "GET /admin/proposals/timeallocation/add/": "302 302 302 403 403",
     "GET /admin/proposals/timeallocation/{object_id}/": "302 302 302 302 302",
@@ -715,7 +715,7 @@ PAGES: dict[str, str] = {
     "POST /admin/authtoken/tokenproxy/{object_id}/": "302 302 302 302 302",
     "POST /admin/authtoken/tokenproxy/{object_id}/change/": "302 302 302 403 403",
     "POST /admin/authtoken/tokenproxy/{object_id}/delete/": "302 302 302 403 403",
-    "POST /admin/authtoken/tokenproxy/{object_id}/history/": "302 302 302 403 403",
+    "POST /admin/authtoken/tokenproxy/{object_id}/history/": "302 302 302 302 302",
     "POST /admin/autocomplete/": "302 302 302 405 405",
     "POST /admin/configdb/camera/": "302 302 302 403 403",
     "POST /admin/configdb/camera/add/": "302 302 302 403 403",
@@ -740,7 +740,7 @@ PAGES: dict[str, str] = {
     "POST /admin/configdb/configurationtype/{object_id}/": "302 302 302 302 302",
     "POST /admin/configdb/configurationtype/{object_id}/change/": "302 302 302 403 403",
     "POST /admin/configdb/configurationtype/{object_id}/delete/": "302 302 302 403 403",
-    "POST /admin/configdb/configurationtype/{object_id}/history/": "302 302 302 302 302",
+    "POST /admin/configdb/configurationtype/{object_id}/history/": "302 302 302 403 403",
     "POST /admin/configdb/configurationtypeproperties/": "302 302 302 403 403",
     "POST /admin/configdb/configurationtypeproperties/add/": "302 302 302 403 403",
     "POST /admin/configdb/configurationtypeproperties/{object_id}/": "302 302 302 302 302",
@@ -776,7 +776,7 @@ PAGES: dict[str, str] = {
     "POST /admin/configdb/instrumentcategory/{object_id}/": "302 302 302 302 302",
     "POST /admin/configdb/instrumentcategory/{object_id}/change/": "302 302 302 403 403",
     "POST /admin/configdb/instrumentcategory/{object_id}/delete/": "302 302 302 403 403",
-    "POST /admin/configdb/instrumentcategory/{object_id}/history/": "302 302 302 302 302",
+    "POST /admin/configdb/instrumentcategory/{object_id}/history/": "302 302 302 403 403",
     "POST /admin/configdb/instrumenttype/": "302 302 302 403 403",
     "POST /admin/configdb/instrumenttype/add/": "302 302 302 403 403",
     "POST /admin/configdb/instrumenttype/{object_id}/": "302 302 302 302 302",
@@ -788,7 +788,7 @@ PAGES: dict[str, str] = {
     "POST /admin/configdb/modetype/{object_id}/": "302 302 302 302 302",
     "POST /admin/configdb/modetype/{object_id}/change/": "302 302 302 403 403",
     "POST /admin/configdb/modetype/{object_id}/delete/": "302 302 302 403 403",
-    "POST /admin/configdb/modetype/{object_id}/history/": "302 302 302 302 302",
+    "POST /admin/configdb/modetype/{object_id}/history/": "302 302 302 403 403",
     "POST /admin/configdb/opticalelement/": "302 302 302 403 403",
     "POST /admin/configdb/opticalelement/add/": "302 302 302 403 403",
     "POST /admin/configdb/opticalelement/{object_id}/": "302 302 302 302 302",
@@ -878,7 +878,7 @@ PAGES: dict[str, str] = {
     "POST /admin/proposals/proposal/{object_id}/": "302 302 302 302 302",
     "POST /admin/proposals/proposal/{object_id}/change/": "302 302 302 403 403",
     "POST /admin/proposals/proposal/{object_id}/delete/": "302 302 302 403 403",
-    "POST /admin/proposals/proposal/{object_id}/history/": "302 302 302 302 302",
+    "POST /admin/proposals/proposal/{object_id}/history/": "302 302 302 403 403",
     "POST /admin/proposals/proposalinvite/": "302 302 302 403 403",
     "POST /admin/proposals/proposalinvite/add/": "302 302 302 403 403",
     "POST /admin/proposals/proposalinvite/{object_id}/": "302 302 302 302 302",
@@ -896,7 +896,7 @@ PAGES: dict[str, str] = {
     "POST /admin/proposals/semester/{object_id}/": "302 302 302 302 302",
     "POST /admin/proposals/semester/{object_id}/change/": "302 302 302 403 403",
     "POST /admin/proposals/semester/{object_id}/delete/": "302 302 302 403 403",
-    "POST /admin/proposals/semester/{object_id}/history/": "302 302 302 302 302",
+    "POST /admin/proposals/semester/{object_id}/history/": "302 302 302 403 403",
     "POST /admin/proposals/timeallocation/": "302 302 302 403 403",
     "POST /admin/proposals/timeallocation/add/": "302 302 302 403 403",
     "POST /admin/proposals/timeallocation/{object_id}/": "302 302 302 302 302",
@@ -1321,6 +1321,22 @@ def _page_template(raw: str) -> str:
     return "/" + route.lstrip("/")
 
 
+def _admin_object_id(route: str, ids: dict[str, str]) -> str:
+    """The first object of the admin route's model (``/admin/<app>/<model>/{object_id}/…``), or
+    an id that names none when the model has no rows."""
+    from django.apps import apps
+
+    parts = route.strip("/").split("/")
+    if len(parts) < 4 or parts[0] != "admin":
+        return ids["requestgroups"]
+    try:
+        model = apps.get_model(parts[1], parts[2])
+    except LookupError:
+        return ids["requestgroups"]
+    first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+    return str(first) if first is not None else "999999"
+
+
 def _page_url(route: str, ids: dict[str, str]) -> str:
     kind = "webhooks" if "/webhooks/" in route else route.strip("/").split("/")[0]
     if route.startswith("/archive/frame/"):
@@ -1333,8 +1349,9 @@ def _page_url(route: str, ids: dict[str, str]) -> str:
         "uidb64": "MQ",
         "path": "lsc/fa15/x.fits.fz",
         "proposal_id": ids["proposals"],
-        # The admin and the OAuth2 provider: ids whose value does not change who may come in.
-        "object_id": ids["requestgroups"],
+        # The admin: an object of the route's model that exists (the history page looks the
+        # object up before it checks permissions), on SQLite and PostgreSQL alike.
+        "object_id": _admin_object_id(route, ids),
         "content_type_id": "1",
         "app_label": "auth",
         "url": "nowhere/",
