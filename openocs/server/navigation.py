@@ -89,9 +89,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         current = request.path == link.url or (
             link.url != "/" and request.path.startswith(link.url)
         )
-        items.append({"label": link.entry.label, "url": link.url, "current": current})
+        items.append(
+            {
+                "label": link.entry.label,
+                "url": link.url,
+                "current": current,
+                "staff": link.entry.staff,
+            }
+        )
     return {
         "ocs_nav": items,
+        # staff see the operations pages too: the links then take a row of their own
+        "ocs_nav_row": any(item["staff"] for item in items),
         "ocs_product": "OpenOCS",
         "ocs_version": openocs.__version__,
         "ocs_home_url": "/",

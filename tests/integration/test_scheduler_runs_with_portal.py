@@ -14,9 +14,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from openocs.clients.configdb import ConfigDBClient
-from openocs.clients.downtime import DowntimeClient
-from openocs.clients.scheduling import PortalSchedulingClient
 from openocs.portal.conftest import Persona, PersonaFactory, make_persona  # noqa: F401
 from openocs.portal.requestgroups.tests.conftest import (  # noqa: F401  (fixtures)
     allocation,
@@ -31,29 +28,15 @@ from openocs.portal.requestgroups.tests.conftest import (  # noqa: F401  (fixtur
 )
 from openocs.scheduler.daemon import DaemonConfig, SchedulerDaemon
 from openocs.scheduler.sources import HttpDataSource
-from openocs.web.inprocess import INPROCESS_BASE_URL, InProcessTransport
+from tests.integration.scheduling import in_process_source, scheduler_account  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scheduler_account(make_persona: PersonaFactory) -> Persona:
-    return make_persona("scheduler", is_staff=True, staff_view=True)
-
-
-@pytest.fixture
 def source(live_network: None, scheduler_account: Persona) -> Iterator[HttpDataSource]:
-    transport = InProcessTransport()
-    portal = PortalSchedulingClient(
-        INPROCESS_BASE_URL, token=scheduler_account.token, transport=transport
-    )
-    configdb = ConfigDBClient(INPROCESS_BASE_URL + "configdb/", transport=transport)
-    downtime = DowntimeClient(INPROCESS_BASE_URL + "downtime/", transport=transport)
-    yield HttpDataSource(
-        portal=portal, configdb=configdb, downtime=downtime, telescope_classes=["1m0"]
-    )
-    for client in (portal, configdb, downtime):
-        client.close()
+    with in_process_source(scheduler_account.token, HttpDataSource) as found:
+        yield found
 
 
 def _daemon(source: HttpDataSource, now: datetime) -> SchedulerDaemon:

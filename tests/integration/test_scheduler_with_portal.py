@@ -38,17 +38,13 @@ from openocs.scheduler.daemon import ChangeNotice, DaemonConfig, SchedulerDaemon
 from openocs.scheduler.sources import HttpDataSource
 from openocs.scheduler.tests.gate import gate_kernel
 from openocs.web.inprocess import INPROCESS_BASE_URL, InProcessTransport
+from tests.integration.scheduling import in_process_source, scheduler_account  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-@pytest.fixture
-def scheduler_account(make_persona: PersonaFactory) -> Persona:
-    return make_persona("scheduler", is_staff=True, staff_view=True)
 
 
 class _WaitingSource(HttpDataSource):
@@ -63,17 +59,8 @@ class _WaitingSource(HttpDataSource):
 
 @pytest.fixture
 def source(live_network: None, scheduler_account: Persona) -> Iterator[_WaitingSource]:
-    transport = InProcessTransport()
-    portal = PortalSchedulingClient(
-        INPROCESS_BASE_URL, token=scheduler_account.token, transport=transport
-    )
-    configdb = ConfigDBClient(INPROCESS_BASE_URL + "configdb/", transport=transport)
-    downtime = DowntimeClient(INPROCESS_BASE_URL + "downtime/", transport=transport)
-    yield _WaitingSource(
-        portal=portal, configdb=configdb, downtime=downtime, telescope_classes=["1m0"]
-    )
-    for client in (portal, configdb, downtime):
-        client.close()
+    with in_process_source(scheduler_account.token, _WaitingSource) as found:
+        yield found
 
 
 def _daemon(source: HttpDataSource, now: datetime, **config: Any) -> SchedulerDaemon:

@@ -25,11 +25,7 @@ from openocs.portal.notifications.serializers import (
 )
 from openocs.web.exceptions import compatible_errors
 from openocs.web.pagination import LimitOffsetPagination
-
-
-class IsStaff(permissions.BasePermission):
-    def has_permission(self, request: HttpRequest, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+from openocs.web.permissions import IsStaff
 
 
 class WebhookViewSet(

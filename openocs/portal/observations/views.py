@@ -35,11 +35,7 @@ from openocs.web.filters import DjangoFilterBackend
 from openocs.web.limits import check_bulk_size
 from openocs.web.pagination import AnonymousLimitedPagination
 from openocs.web.parsers import JSON_ONLY
-
-
-class IsStaff(permissions.BasePermission):
-    def has_permission(self, request: HttpRequest, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+from openocs.web.permissions import IsStaff
 
 
 def _dt(value: Any) -> str:

@@ -321,16 +321,27 @@ def request_rows_of_groups(group_ids: Sequence[int]) -> list[Row]:
     return rows
 
 
+# a group's fields before its times, in the order of the JSON: (key, values() column)
+GROUP_KEYS = (
+    ("id", "id"),
+    ("submitter", "submitter__username"),
+    ("proposal", "proposal_id"),
+    ("name", "name"),
+    ("observation_type", "observation_type"),
+    ("operator", "operator"),
+    ("ipp_value", "ipp_value"),
+    ("state", "state"),
+)
+
+
+def group_fields(row: Row) -> Row:
+    """A request group's own fields (not its times or requests) from its ``values()`` row."""
+    return {key: row[column] for key, column in GROUP_KEYS}
+
+
 def group_document(row: Row, requests: list[Row], zone: tzinfo | None = None) -> Row:
     return {
-        "id": row["id"],
-        "submitter": row["submitter__username"],
-        "proposal": row["proposal_id"],
-        "name": row["name"],
-        "observation_type": row["observation_type"],
-        "operator": row["operator"],
-        "ipp_value": row["ipp_value"],
-        "state": row["state"],
+        **group_fields(row),
         "created": datetime_text(row["created"], zone),
         "modified": datetime_text(row["modified"], zone),
         "requests": requests,

@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
+from openocs.portal.requestgroups.documents import group_fields
 from openocs.portal.requestgroups.selectors import schedulable_request_groups
 
 
@@ -58,14 +59,7 @@ def schedulable_requests_response(request: HttpRequest) -> Response:
     for row, documents in groups:
         body.append(
             {
-                "id": row["id"],
-                "submitter": row["submitter__username"],
-                "proposal": row["proposal_id"],
-                "name": row["name"],
-                "observation_type": row["observation_type"],
-                "operator": row["operator"],
-                "ipp_value": row["ipp_value"],
-                "state": row["state"],
+                **group_fields(row),
                 "created": row["created"],
                 "modified": row["modified"],
                 "is_staff": row["submitter__is_staff"],

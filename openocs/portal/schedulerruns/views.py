@@ -6,10 +6,8 @@ publish its explanations; this is where ours publishes them).
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status
+from rest_framework import status
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,13 +21,7 @@ from openocs.portal.schedulerruns.serializers import (
 )
 from openocs.web.exceptions import compatible_errors
 from openocs.web.pagination import LimitOffsetPagination
-
-
-class IsStaff(permissions.BasePermission):
-    """Staff only (the scheduler's service account is staff)."""
-
-    def has_permission(self, request: HttpRequest, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+from openocs.web.permissions import IsStaff
 
 
 class SchedulerRunsView(APIView):

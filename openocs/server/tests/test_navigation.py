@@ -29,7 +29,7 @@ def test_a_visitor_sees_no_member_pages_and_a_sign_in_link() -> None:
 def test_a_member_sees_the_dashboard_marked_current() -> None:
     user = User(username="u")
     items = _context("/", user)["ocs_nav"]
-    assert {"label": "Dashboard", "url": "/", "current": True} in items
+    assert {"label": "Dashboard", "url": "/", "current": True, "staff": False} in items
 
 
 def test_entries_of_pages_that_do_not_exist_are_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,3 +51,11 @@ def test_staff_entries_need_staff(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_components_not_served_here_have_no_entries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(navigation, "NAV_ENTRIES", (NavEntry("elsewhere", "Gone", ""),))
     assert _context("/", AnonymousUser())["ocs_nav"] == []
+
+
+def test_staff_links_take_a_row_of_their_own() -> None:
+    """Members' links fit beside the brand; with the operations pages, staff get a second row."""
+    assert _context("/", User(username="u"))["ocs_nav_row"] is False
+    staff = _context("/", User(username="s", is_staff=True))
+    assert staff["ocs_nav_row"] is True
+    assert any(item["staff"] for item in staff["ocs_nav"])
