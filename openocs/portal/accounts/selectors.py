@@ -25,6 +25,23 @@ def user_with_profile(*, pk: int) -> User:
     return user
 
 
+def user_by_name_or_email(*, text: str) -> User | None:
+    """The account a person names by its username or e-mail address (either case); the oldest
+    when several share an e-mail address. None when nobody is called that."""
+    from django.db.models import Q
+
+    who = text.strip()
+    if not who:
+        return None
+    found: User | None = (
+        get_user_model()
+        ._default_manager.filter(Q(username__iexact=who) | Q(email__iexact=who))
+        .order_by("id")
+        .first()
+    )
+    return found
+
+
 def staff_emails() -> list[str]:
     """The e-mail addresses of active staff users, sorted."""
     users = get_user_model()._default_manager

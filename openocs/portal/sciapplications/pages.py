@@ -19,15 +19,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openocs.portal.accounts.selectors import user_by_name_or_email
 from openocs.portal.sciapplications import conf, reviews, selectors, services
 from openocs.portal.sciapplications.errors import ApplicationError
 from openocs.portal.sciapplications.forms import (
@@ -320,12 +319,7 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         who = form.cleaned_data["reviewer"].strip()
-        reviewer = (
-            get_user_model()
-            .objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
-            .order_by("id")
-            .first()
-        )
+        reviewer = user_by_name_or_email(text=who)
         if reviewer is None:
             form.add_error("reviewer", f"Nobody is called “{who}” here.")
         else:
