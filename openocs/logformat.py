@@ -16,8 +16,11 @@ from typing import Any
 # Reserved LogRecord attributes; anything else a caller passes with ``extra=`` is logged too.
 _RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
-#: Paths the scheduler polls while idle (with and without the embedded ``/api/`` mount).
-IDLE_POLL_PATHS = ("/api/last_changed", "/api/changes")
+#: Paths polled routinely while nothing happens (with and without the embedded ``/api/``
+#: mount): the scheduler's ``last_changed`` and change-event long poll, a site's
+#: ``last_scheduled`` (every few seconds, per site), and health probes (``ocs up`` waiting for
+#: the server, a load balancer, Kubernetes).
+IDLE_POLL_PATHS = ("/api/last_changed", "/api/changes", "/api/last_scheduled", "/health")
 
 
 class JsonFormatter(logging.Formatter):
@@ -43,7 +46,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def is_idle_poll(method: str, path: str, status: int) -> bool:
-    """Whether a request is one of the scheduler's routine polls that answered normally."""
+    """Whether a request is a routine poll (:data:`IDLE_POLL_PATHS`) that answered normally."""
     normalised = path.rstrip("/")
     return (
         method == "GET"

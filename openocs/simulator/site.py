@@ -76,6 +76,12 @@ CALIBRATION_PROPOSAL = "calibrate"
 QUICK_RETRY = Backoff(base_delay_s=0.2, max_delay_s=0.4, deadline_s=0.6, quiet=True)
 
 
+#: ``last_scheduled`` is floored at now - 7 days by the portal; a stamp within
+#: ``FLOOR_MARGIN`` of the floor (clocks of site and portal differ) means "never scheduled".
+LAST_SCHEDULED_FLOOR = timedelta(days=7)
+FLOOR_MARGIN = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class SimulatorSettings:
     """How the site behaves (times in seconds)."""
@@ -181,7 +187,7 @@ class SiteSimulator:
         self._started: set[int] = set()
         self._lock = threading.Lock()
         self._last_scheduled: datetime | None = None
-        self._last_refresh = 0.0
+        self._last_refresh = float("-inf")  # the first step always reads the schedule
         self._last_states: dict[str, tuple[str, str]] = {}
         self._last_heartbeat = 0.0
         self._calibrated: set[tuple[str, str]] = set()
@@ -241,8 +247,13 @@ class SiteSimulator:
                 lambda: self.portal.last_scheduled(site=self.site),
                 sleep=self._wait,
             )
+            # The portal floors the stamp at now - 7 days (its API, section 16.2): for a site
+            # never scheduled it moves with the clock, which is no news.
+            seen: datetime | None = (
+                None if stamp < now - LAST_SCHEDULED_FLOOR + FLOOR_MARGIN else stamp
+            )
             stale = time.monotonic() - self._last_refresh >= self.settings.refresh_s
-            if not force and not stale and stamp == self._last_scheduled:
+            if not force and not stale and seen == self._last_scheduled:
                 return False
             observations = QUICK_RETRY.call(
                 "read the schedule",
@@ -258,7 +269,7 @@ class SiteSimulator:
             return False
         with self._lock:
             self._schedule = {o.id: o for o in observations if o.telescope_key in self.telescopes}
-        self._last_scheduled = stamp
+        self._last_scheduled = seen
         self._last_refresh = time.monotonic()
         return True
 

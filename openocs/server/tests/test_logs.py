@@ -54,6 +54,9 @@ def test_default_format_is_json_in_production(monkeypatch: pytest.MonkeyPatch) -
         ("GET", "/api/changes/", 503, False),  # failures stay in the log
         ("POST", "/api/changes/", 200, False),
         ("GET", "/api/requestgroups/", 200, False),
+        ("GET", "/api/last_scheduled/", 200, True),  # a site's poll
+        ("GET", "/health/", 200, True),  # probes and ``ocs up`` waiting for the server
+        ("GET", "/health/", 503, False),
     ],
 )
 def test_idle_polls_are_the_schedulers_successful_reads(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -233,3 +233,31 @@ def test_full_frame_writes_frames_at_the_cameras_full_size(tmp_path: Path) -> No
         with fits.open(path) as hdus:
             assert hdus["SCI"].data.shape == (96, 96)  # the camera's longest side, square
             assert hdus["SCI"].header["PIXSCALE"] == 0.4
+
+
+class NeverScheduledPortal(FakePortal):
+    """A portal with no observation ever created for the site: ``last_scheduled`` is its floor,
+    now - 7 days, which moves with the portal's clock on every call."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/last_scheduled/"):
+            self.calls.append(f"{request.method} {request.url.path}")
+            floor = NOW - timedelta(days=7) + timedelta(milliseconds=len(self.calls))
+            return httpx.Response(
+                200, json={"last_schedule_time": floor.isoformat().replace("+00:00", "Z")}
+            )
+        return super().__call__(request)
+
+
+def test_the_moving_floor_of_last_scheduled_is_not_a_new_schedule(tmp_path: Path) -> None:
+    portal = NeverScheduledPortal()
+    stop = threading.Event()
+    simulator = _simulator(tmp_path, portal, stop)
+    timer = threading.Timer(0.3, stop.set)
+    timer.start()
+
+    simulator.run()
+
+    timer.join()
+    assert portal.calls.count("GET /api/last_scheduled/") > 2
+    assert portal.calls.count("GET /api/observations/") == 1
