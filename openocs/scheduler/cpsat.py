@@ -107,6 +107,7 @@ class CpSatKernel:
         full_model_share: float = 0.5,
         lns: bool = True,
         lns_step_limit_s: float = 2.0,
+        lns_group_share: float = 0.4,
         lp_iteration_limit: int | None = None,
     ) -> None:
         self.max_restarts = max_restarts
@@ -123,6 +124,7 @@ class CpSatKernel:
         self.full_model_share = full_model_share
         self.lns = lns
         self.lns_step_limit_s = lns_step_limit_s
+        self.lns_group_share = lns_group_share
         self.lp_iteration_limit = lp_iteration_limit
 
     def solve(
@@ -253,11 +255,14 @@ class CpSatKernel:
                 seed=seed,
                 step_limit_s=self.lns_step_limit_s,
                 target=target,
+                group_share=self.lns_group_share,
             )
             stats.update(
                 lns_steps=float(lns_stats.steps),
                 lns_improvements=float(lns_stats.improvements),
                 lns_gain=lns_stats.gain,
+                lns_group_steps=float(lns_stats.group_steps),
+                lns_group_improvements=float(lns_stats.group_improvements),
             )
             message = (
                 f"{message}; large-neighbourhood search: {lns_stats.steps} steps, "

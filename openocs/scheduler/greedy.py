@@ -390,6 +390,38 @@ class _Repairer:
                     self.placed[removed.request_id] = removed
         return False
 
+    def _snapshot(self) -> tuple[dict[int, Assignment], dict[str, dict[int, Assignment]]]:
+        return dict(self.placed), {key: dict(on) for key, on in self.by_telescope.items()}
+
+    def _restore(
+        self, snapshot: tuple[dict[int, Assignment], dict[str, dict[int, Assignment]]]
+    ) -> None:
+        self.placed, self.by_telescope = snapshot
+
+    def insert_group(self, request_ids: list[int]) -> bool:
+        """Insert every member of a left-out AND group (re-sequencing, one ejection each), or,
+        when one of them does not fit, none: the schedule is rolled back."""
+        snapshot = self._snapshot()
+        for rid in sorted(
+            request_ids, key=lambda r: (_room_s(self.prepared.requests[r]), r)
+        ):  # the least flexible member first
+            if not (self.insert(rid) or self.insert_with_ejection(rid)):
+                self._restore(snapshot)
+                return False
+        return True
+
+    def swap_one_of(self, placed_id: int, alternatives: list[int]) -> bool:
+        """Replace the placed member of a ONEOF group by a more valuable one (the first of
+        ``alternatives`` that fits once the placed one is taken out); rolled back when none
+        does."""
+        snapshot = self._snapshot()
+        self._remove(placed_id)
+        for rid in alternatives:
+            if self.insert(rid) or self.insert_with_ejection(rid):
+                return True
+        self._restore(snapshot)
+        return False
+
     def insert_by_displacement(self, request_id: int) -> bool:
         """Take the place of one lower-priority observation, moving nothing else; the displaced
         request is then inserted elsewhere if it still fits, else left out."""
@@ -427,6 +459,12 @@ class _Repairer:
         return False
 
 
+def _room_s(options: RequestOptions) -> int:
+    """Seconds of candidate time in which ``options`` may start (its flexibility)."""
+    duration_s = options.request.duration_s
+    return sum(b - a - duration_s for spans in options.options.values() for a, b in spans)
+
+
 def repair(
     prepared: Prepared,
     assignments: list[Assignment],
@@ -444,31 +482,66 @@ def repair(
     that, the request takes the place of one lower-priority observation (which is inserted
     elsewhere if it fits, else left out). Every
     observation stays inside one of its own candidate intervals, so the schedule remains valid.
-    Members of AND and ONEOF groups may be re-sequenced or moved to another telescope like any
-    observation (that keeps the set of placed requests, hence the groups' meaning) but are
-    never displaced: only SINGLE and MANY requests are inserted or left out here (the
-    large-neighbourhood search re-solves compound groups whole). ``should_stop`` is asked
-    before each insertion; every step keeps the schedule valid, so stopping early is safe.
+
+    Compound groups have moves of their own, taken in the same order of value: a left-out AND
+    group is inserted whole (each member by re-sequencing or one ejection) or not at all; a
+    left-out ONEOF group gets its most valuable member that fits; a placed ONEOF group whose
+    placed member is worth less than another member swaps it for the most valuable one that fits
+    in its place or elsewhere. Members of AND and ONEOF groups may also be re-sequenced or moved
+    to another telescope like any observation (that keeps the set of placed requests, hence the
+    groups' meaning) but are never displaced by another request. ``should_stop`` is asked
+    before each move; every move keeps the schedule valid, so stopping early is safe.
     """
     simple = (GroupOperator.SINGLE, GroupOperator.MANY)
     repairer = _Repairer(prepared, assignments)
-    left_out = sorted(
-        (
-            o
-            for o in prepared.candidates()
-            if o.request.id not in repairer.placed and o.group.operator in simple
-        ),
-        key=lambda o: (-o.priority, o.request.id),
-    )[:limit]
-    for options in left_out:
+    # (value at stake, kind, request ids): kind 0 a simple request, 1 an AND group, 2 a ONEOF
+    # group (ids: its members by decreasing priority)
+    moves: list[tuple[float, int, list[int]]] = []
+    seen: set[int] = set()
+    for options in prepared.candidates():
+        group = options.group
+        if group.operator in simple:
+            if options.request.id not in repairer.placed:
+                moves.append((options.priority, 0, [options.request.id]))
+            continue
+        if group.id in seen:
+            continue
+        seen.add(group.id)
+        members = [prepared.requests[r.id] for r in group.requests]
+        if group.operator is GroupOperator.AND:
+            if all(m.schedulable for m in members) and not any(
+                m.request.id in repairer.placed for m in members
+            ):
+                moves.append((sum(m.priority for m in members), 1, [m.request.id for m in members]))
+        elif group.operator is GroupOperator.ONEOF:
+            ranked = sorted(
+                (m for m in members if m.schedulable), key=lambda m: (-m.priority, m.request.id)
+            )
+            placed = [m for m in ranked if m.request.id in repairer.placed]
+            current = placed[0].priority if placed else 0.0
+            better = [m.request.id for m in ranked if m.priority > current]
+            if better:
+                moves.append((ranked[0].priority - current, 2, better))
+    moves = sorted(moves, key=lambda m: (-m[0], m[1], m[2][0]))[:limit]
+    for _, kind, request_ids in moves:
         if should_stop is not None and should_stop():
             break
-        if options.request.id in repairer.placed:
+        if kind == 1:
+            repairer.insert_group(request_ids)
             continue
-        if not repairer.insert(options.request.id) and not repairer.insert_with_ejection(
-            options.request.id
-        ):
-            repairer.insert_by_displacement(options.request.id)
+        if kind == 2:
+            group = prepared.requests[request_ids[0]].group
+            chosen = [r.id for r in group.requests if r.id in repairer.placed]
+            if chosen:
+                repairer.swap_one_of(chosen[0], request_ids)
+            else:
+                any(repairer.insert(r) or repairer.insert_with_ejection(r) for r in request_ids)
+            continue
+        request_id = request_ids[0]
+        if request_id in repairer.placed:
+            continue
+        if not repairer.insert(request_id) and not repairer.insert_with_ejection(request_id):
+            repairer.insert_by_displacement(request_id)
     return sorted(repairer.placed.values(), key=lambda a: (a.telescope_key, a.start_s))
 
 

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import bisect
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from openocs.scheduler.candidates import Prepared, RequestOptions
 from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.intervals import Interval, normalise, subtract
 from openocs.scheduler.kernels import objective_of
-from openocs.scheduler.model import Assignment, GroupOperator
+from openocs.scheduler.model import Assignment, GroupOperator, RequestGroup
 
 __all__ = ["LnsStats", "Neighbourhood", "large_neighbourhood_search", "solve_neighbourhood"]
 
@@ -41,11 +41,38 @@ _HOUR_S = 3600
 
 @dataclass(frozen=True, slots=True)
 class Neighbourhood:
-    """The telescopes and the half-open time window ``[start_s, end_s)`` that are re-solved."""
+    """The telescopes and the half-open time window ``[start_s, end_s)`` that are re-solved,
+    or, with ``spans``, a window of its own per telescope (a group move, ``around``)."""
 
     telescopes: frozenset[str]
     start_s: int
     end_s: int
+    spans: tuple[tuple[str, tuple[Interval, ...]], ...] = ()
+    """``(telescope key, normalised windows)`` per telescope; empty: ``[start_s, end_s)`` on
+    every telescope of ``telescopes``."""
+
+    @classmethod
+    def around(cls, windows: Mapping[str, Iterable[Interval]]) -> Neighbourhood:
+        """A neighbourhood of several windows per telescope (empty ones are dropped)."""
+        spans = tuple(
+            (key, tuple(merged)) for key in sorted(windows) if (merged := normalise(windows[key]))
+        )
+        if not spans:
+            return cls(frozenset(), 0, 0)
+        return cls(
+            frozenset(key for key, _ in spans),
+            min(w[0][0] for _, w in spans),
+            max(w[-1][1] for _, w in spans),
+            spans,
+        )
+
+    def windows(self) -> dict[str, list[Interval]]:
+        """Telescope key → the normalised windows re-solved on it."""
+        if self.spans:
+            return {key: list(w) for key, w in self.spans}
+        if self.end_s <= self.start_s:
+            return {}
+        return {key: [(self.start_s, self.end_s)] for key in self.telescopes}
 
 
 @dataclass(slots=True)
@@ -56,13 +83,15 @@ class LnsStats:
     improvements: int = 0
     optimal_steps: int = 0
     gain: float = 0.0
+    group_steps: int = 0
+    """Steps that were group moves (``_Sampler.draw_group``)."""
+    group_improvements: int = 0
 
 
-def _inside(assignment: Assignment, hood: Neighbourhood) -> bool:
-    return (
-        assignment.telescope_key in hood.telescopes
-        and hood.start_s <= assignment.start_s
-        and assignment.end_s <= hood.end_s
+def _inside(assignment: Assignment, windows: Mapping[str, list[Interval]]) -> bool:
+    return any(
+        low_s <= assignment.start_s and assignment.end_s <= high_s
+        for low_s, high_s in windows.get(assignment.telescope_key, ())
     )
 
 
@@ -71,7 +100,8 @@ def sub_problem(
 ) -> tuple[Prepared, list[Assignment], list[Assignment]]:
     """``(sub-problem, fixed assignments, freed assignments)`` for ``hood`` (module docstring)."""
     placed = {a.request_id: a for a in assignments}
-    freed = {a.request_id for a in assignments if _inside(a, hood)}
+    windows = hood.windows()
+    freed = {a.request_id for a in assignments if _inside(a, windows)}
     groups = {o.group.id: o.group for o in prepared.requests.values()}
     for group in groups.values():
         members = [r.id for r in group.requests]
@@ -80,13 +110,11 @@ def sub_problem(
         ):
             freed.difference_update(members)  # partly outside: the whole group stays fixed
     fixed = [a for a in assignments if a.request_id not in freed]
-    busy: dict[str, list[Interval]] = {key: [] for key in hood.telescopes}
+    busy: dict[str, list[Interval]] = {key: [] for key in windows}
     for assignment in fixed:
         if assignment.telescope_key in busy:
             busy[assignment.telescope_key].append((assignment.start_s, assignment.end_s))
-    free_time = {
-        key: subtract([(hood.start_s, hood.end_s)], normalise(b)) for key, b in busy.items()
-    }
+    free_time = {key: subtract(windows[key], normalise(b)) for key, b in busy.items()}
     blocked_groups = {
         prepared.requests[a.request_id].group.id
         for a in fixed
@@ -186,6 +214,22 @@ class _Sampler:
         self.by_key = {t.key: t for t in problem.telescopes}
         self.window_s = 6.0 * _HOUR_S
         self.width = 3
+        # compound groups a group move may re-solve: AND groups whose members can all be placed,
+        # ONEOF groups with at least two members that can be placed
+        self.compound: list[tuple[RequestGroup, list[RequestOptions]]] = []
+        seen: set[int] = set()
+        for options in prepared.candidates():
+            group = options.group
+            if group.id in seen or group.operator not in (GroupOperator.AND, GroupOperator.ONEOF):
+                continue
+            seen.add(group.id)
+            members = [prepared.requests[r.id] for r in group.requests]
+            members = [m for m in members if m.schedulable]
+            whole = len(members) == len(group.requests)
+            if whole if group.operator is GroupOperator.AND else len(members) > 1:
+                self.compound.append((group, members))
+        self.exhausted: set[int] = set()
+        """Groups whose move was solved to optimality without a gain since the last gain."""
 
     def draw(self, assignments: Sequence[Assignment]) -> Neighbourhood:
         rng = self.rng
@@ -216,6 +260,56 @@ class _Sampler:
         start_s = centre_s - half_s
         return Neighbourhood(frozenset(keys), start_s, start_s + int(self.window_s))
 
+    def draw_group(self, assignments: Sequence[Assignment]) -> tuple[Neighbourhood, int] | None:
+        """A group move: ``(the candidate time of every member of one AND or ONEOF group, padded
+        on a few of its telescopes, the group's id)``, or None when no group is worth a move.
+
+        The groups worth one: an AND group left out (all or nothing: its members' time is freed
+        together, so the sub-problem may place them all by moving or dropping what is there), a
+        ONEOF group left out, or placed with a member worth less than another (the placed member
+        is freed with the others, so the sub-problem may swap which member is placed); now and
+        then a placed AND group (its members may move together). Weighted towards the largest
+        possible gain; a group already re-solved to optimality without gain waits for the next
+        gain of the search."""
+        rng = self.rng
+        where = {a.request_id: a for a in assignments}
+        worth: list[tuple[float, RequestGroup, list[RequestOptions]]] = []
+        placed_and: list[tuple[RequestGroup, list[RequestOptions]]] = []
+        for group, members in self.compound:
+            if group.id in self.exhausted:
+                continue
+            chosen = [m for m in members if m.request.id in where]
+            if group.operator is GroupOperator.AND:
+                if chosen:
+                    placed_and.append((group, members))
+                else:
+                    worth.append((sum(m.priority for m in members), group, members))
+            else:
+                best = max(m.priority for m in members)
+                current = sum(m.priority for m in chosen)
+                if best > current * (1.0 + 1e-6):
+                    worth.append((best - current, group, members))
+        if placed_and and (not worth or rng.random() < 0.2):
+            group, members = rng.choice(placed_and)
+        elif worth:
+            _, group, members = max(rng.sample(worth, min(len(worth), 4)), key=lambda w: w[0])
+        else:
+            return None
+        windows: dict[str, list[Interval]] = {}
+        for member in members:
+            keys = sorted(member.options)
+            if len(keys) > self.width + 1:
+                keys = rng.sample(keys, self.width + 1)
+            now = where.get(member.request.id)
+            if now is not None and now.telescope_key not in keys:
+                keys.append(now.telescope_key)
+            pad_s = int(_HOUR_S * rng.uniform(0.25, 1.5))
+            for key in keys:
+                windows.setdefault(key, []).extend(
+                    (low_s - pad_s, high_s + pad_s) for low_s, high_s in member.options[key]
+                )
+        return Neighbourhood.around(windows), group.id
+
     def adapt(self, optimal: bool, size: int) -> None:
         if optimal and size < 120:
             self.window_s = min(self.window_s * 1.15, 96 * _HOUR_S)
@@ -235,10 +329,13 @@ def large_neighbourhood_search(
     step_limit_s: float = 2.0,
     max_steps: int | None = None,
     target: float | None = None,
+    group_share: float = 0.4,
 ) -> tuple[list[Assignment], LnsStats]:
     """Improve ``assignments`` until ``deadline`` (or ``max_steps``, or an objective of at least
-    ``target``), each step solving one neighbourhood for at most ``step_limit_s``. Returns the
-    best schedule found (never worse than ``assignments``) and what the search did."""
+    ``target``), each step solving one neighbourhood for at most ``step_limit_s``; about
+    ``group_share`` of the steps are group moves (``_Sampler.draw_group``) while some AND or
+    ONEOF group is worth one. Returns the best schedule found (never worse than
+    ``assignments``) and what the search did."""
     sampler = _Sampler(prepared, seed)
     current = list(assignments)
     stats = LnsStats()
@@ -250,7 +347,8 @@ def large_neighbourhood_search(
         remaining_s = deadline.remaining_s()
         if remaining_s < 0.05:
             break
-        hood = sampler.draw(current)
+        move = sampler.draw_group(current) if sampler.rng.random() < group_share else None
+        hood, group_id = move if move is not None else (sampler.draw(current), None)
         current, optimal, size = solve_neighbourhood(
             prepared,
             current,
@@ -261,10 +359,15 @@ def large_neighbourhood_search(
         )
         stats.steps += 1
         stats.optimal_steps += optimal
+        stats.group_steps += group_id is not None
         sampler.adapt(optimal, size)
         objective = objective_of(problem, current)[1]
         if objective > best + 1e-9:
             stats.improvements += 1
+            stats.group_improvements += group_id is not None
             best = objective
+            sampler.exhausted.clear()
+        elif group_id is not None and optimal:
+            sampler.exhausted.add(group_id)
     stats.gain = best - start_objective
     return current, stats

@@ -80,3 +80,71 @@ def test_repair_never_displaces_a_member_of_an_and_group():
         Assignment(second.id, KEY, 2 * HOUR, 4 * HOUR, prepared.requests[second.id].priority),
     ]
     assert repair(prepared, placed) == placed
+
+
+def test_repair_inserts_a_left_out_and_group_whole_by_resequencing():
+    first = request(duration_h=2, windows=((0, 4),))
+    second = request(duration_h=2, windows=((4, 8),))
+    flexible = request(duration_h=2, windows=((0, 10),))
+    prob = problem(
+        [group(first, second, operator=GroupOperator.AND), group(flexible)],
+        [telescope(night=((0, 10),))],
+    )
+    prepared = prepare(prob)
+    # the flexible request sits where the second member must go
+    placed = [Assignment(flexible.id, KEY, 5 * HOUR, 7 * HOUR, 1.0)]
+    repaired = repair(prepared, placed)
+    assert {a.request_id for a in repaired} == {first.id, second.id, flexible.id}
+    schedule = Schedule("greedy", SolveStatus.FEASIBLE, tuple(repaired))
+    assert schedule_violations(prob, schedule, prepared=prepared) == []
+
+
+def test_repair_leaves_an_and_group_out_whole_when_one_member_cannot_fit():
+    fits = request(duration_h=2, windows=((0, 4),))
+    blocked = request(duration_h=2, windows=((6, 8),))
+    owner = group(request(duration_h=2, windows=((6, 8),)), tac_priority=50)
+    prob = problem(
+        [group(fits, blocked, operator=GroupOperator.AND), owner],
+        [telescope(night=((0, 10),))],
+    )
+    prepared = prepare(prob)
+    taken = owner.requests[0]
+    placed = [Assignment(taken.id, KEY, 6 * HOUR, 8 * HOUR, prepared.requests[taken.id].priority)]
+    assert repair(prepared, placed) == placed  # rolled back: no half group
+
+
+def test_repair_swaps_the_placed_member_of_a_one_of_group_for_a_more_valuable_one():
+    cheap = request(duration_h=1, windows=((0, 1),))
+    dear = request(duration_h=3, windows=((2, 8),))
+    prob = problem([group(cheap, dear, operator=GroupOperator.ONEOF)])
+    prepared = prepare(prob)
+    placed = [Assignment(cheap.id, KEY, 0, HOUR, prepared.requests[cheap.id].priority)]
+    repaired = repair(prepared, placed)
+    assert [a.request_id for a in repaired] == [dear.id]
+    schedule = Schedule("greedy", SolveStatus.FEASIBLE, tuple(repaired))
+    assert schedule_violations(prob, schedule, prepared=prepared) == []
+
+
+def test_repair_keeps_a_one_of_member_when_no_more_valuable_one_fits():
+    cheap = request(duration_h=1, windows=((0, 1),))
+    dear = request(duration_h=3, windows=((2, 5),))
+    owner = group(request(duration_h=3, windows=((2, 5),)), tac_priority=50)
+    prob = problem([group(cheap, dear, operator=GroupOperator.ONEOF), owner])
+    prepared = prepare(prob)
+    taken = owner.requests[0]
+    placed = [
+        Assignment(cheap.id, KEY, 0, HOUR, prepared.requests[cheap.id].priority),
+        Assignment(taken.id, KEY, 2 * HOUR, 5 * HOUR, prepared.requests[taken.id].priority),
+    ]
+    assert repair(prepared, placed) == placed
+
+
+def test_repair_places_a_left_out_one_of_group_with_its_most_valuable_member_that_fits():
+    small = request(duration_h=1, windows=((0, 1),))
+    large = request(duration_h=3, windows=((2, 5),))
+    owner = group(request(duration_h=3, windows=((2, 5),)), tac_priority=50)
+    prob = problem([group(small, large, operator=GroupOperator.ONEOF), owner])
+    prepared = prepare(prob)
+    taken = owner.requests[0]
+    placed = [Assignment(taken.id, KEY, 2 * HOUR, 5 * HOUR, prepared.requests[taken.id].priority)]
+    assert {a.request_id for a in repair(prepared, placed)} == {taken.id, small.id}
