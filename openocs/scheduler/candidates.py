@@ -24,6 +24,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from openocs.scheduler.gc_pause import gc_paused
 from openocs.scheduler.intervals import Interval, intersect, normalise, subtract
 from openocs.scheduler.model import (
     GroupOperator,
@@ -119,7 +120,13 @@ def _long_enough(intervals: Sequence[Interval], duration_s: int) -> list[Interva
 
 
 def prepare(problem: Problem) -> Prepared:
-    """Build the candidate intervals of every request of ``problem``."""
+    """Build the candidate intervals of every request of ``problem`` (with the cyclic garbage
+    collector paused: ``gc_pause``)."""
+    with gc_paused():
+        return _prepare(problem)
+
+
+def _prepare(problem: Problem) -> Prepared:
     horizon: list[Interval] = [(problem.start_s, problem.end_s)]
     downtime_by_telescope: dict[str, list[tuple[str, Interval]]] = defaultdict(list)
     for downtime in problem.downtimes:
@@ -145,6 +152,8 @@ def prepare(problem: Problem) -> Prepared:
             )
         return downtime_cache[cache_key]
 
+    # requests asking for the same location and instruments share their eligible telescopes
+    eligible_cache: dict[tuple[object, ...], list[Telescope]] = {}
     result: dict[int, RequestOptions] = {}
     for group in problem.groups:
         for request in group.requests:
@@ -162,7 +171,15 @@ def prepare(problem: Problem) -> Prepared:
             if not windows:
                 options.stage = Stage.NO_WINDOW
                 continue
-            telescopes = eligible_telescopes(request, group, problem.telescopes)
+            eligible_key = (
+                request.location,
+                request.instrument_types,
+                group.is_staff and request.location.fully_specified,
+            )
+            telescopes = eligible_cache.get(eligible_key)
+            if telescopes is None:
+                telescopes = eligible_telescopes(request, group, problem.telescopes)
+                eligible_cache[eligible_key] = telescopes
             options.eligible = tuple(t.key for t in telescopes)
             if not telescopes:
                 options.stage = Stage.NO_TELESCOPE

@@ -30,8 +30,14 @@ class _Timeline:
     def __init__(self) -> None:
         self.busy: list[Interval] = []
 
-    def earliest_start(self, span: Interval, duration_s: int) -> int | None:
+    def earliest_start(
+        self, span: Interval, duration_s: int, before_s: int | None = None
+    ) -> int | None:
+        """The earliest start in ``span`` where ``duration_s`` is free (None if none is, or
+        none is earlier than ``before_s``)."""
         start_s, end_s = span
+        if before_s is not None:
+            end_s = min(end_s, before_s - 1 + duration_s)
         busy = self.busy
         index = bisect.bisect_right(busy, (start_s, 2**62)) - 1
         cursor = start_s
@@ -60,7 +66,9 @@ def _place(options: RequestOptions, timelines: dict[str, _Timeline]) -> tuple[st
         for span in options.options[key]:
             if best is not None and span[0] >= best[0]:
                 break
-            start_s = timeline.earliest_start(span, duration_s)
+            start_s = timeline.earliest_start(
+                span, duration_s, None if best is None else best[0]
+            )  # only a start before the best so far matters
             if start_s is not None and (best is None or start_s < best[0]):
                 best = (start_s, key)
                 break
@@ -220,21 +228,28 @@ def best_greedy(
     incumbents is repaired too, and each repaired schedule competes unrepaired as well (repair
     may move kept observations)."""
     candidates = prepared.candidates()
-    orders = [sorted(candidates, key=key) for key in ORDERS.values()]
+    keys = list(ORDERS.values())
+    orders: dict[int, list[RequestOptions]] = {}  # sorted when first needed (a deadline may
+    # leave time for the first order only)
     with_incumbents = any(o.incumbent is not None for o in candidates)
-    fixed_attempts: list[tuple[list[RequestOptions], bool]] = [(order, True) for order in orders]
+    fixed_attempts: list[tuple[int, bool]] = [(index, True) for index in range(len(keys))]
     if with_incumbents:  # the same orders from scratch, in case a rewrite is worth more
-        fixed_attempts += [(order, False) for order in orders]
+        fixed_attempts += [(index, False) for index in range(len(keys))]
     rng = random.Random(seed)  # noqa: S311 - search diversification, not security
-    latest = {o.request.id: _latest_end(o) for o in candidates}
+    latest: dict[int, int] = {}
     results: list[tuple[float, int, int, list[Assignment]]] = []
     for attempt in range(len(fixed_attempts) + restarts):
         if attempt >= 1 and should_stop is not None and should_stop():
             break
         keep = True
+        if not latest and attempt >= len(fixed_attempts):
+            latest = {o.request.id: _latest_end(o) for o in candidates}
         if attempt < len(fixed_attempts):
-            order, keep = fixed_attempts[attempt]
-        elif (attempt - len(fixed_attempts) + len(orders)) % 2:
+            index, keep = fixed_attempts[attempt]
+            if index not in orders:
+                orders[index] = sorted(candidates, key=keys[index])
+            order = orders[index]
+        elif (attempt - len(fixed_attempts) + len(keys)) % 2:
             jitter_s = rng.choice((1800.0, 3600.0, 7200.0, 14400.0))
             noise = {rid: rng.random() * jitter_s for rid in latest}
             order = sorted(candidates, key=lambda o: latest[o.request.id] + noise[o.request.id])
@@ -247,7 +262,7 @@ def best_greedy(
     if repair_limit:
         to_repair = results[:3]
         if with_incumbents:  # the best schedule that kept the incumbents is always repaired
-            kept = [r for r in results if r[1] < len(orders) or r[1] >= len(fixed_attempts)]
+            kept = [r for r in results if r[1] < len(keys) or r[1] >= len(fixed_attempts)]
             if kept and kept[0] not in to_repair:
                 to_repair.append(kept[0])
         repaired = []
@@ -492,6 +507,8 @@ def repair(
     groups' meaning) but are never displaced by another request. ``should_stop`` is asked
     before each move; every move keeps the schedule valid, so stopping early is safe.
     """
+    if should_stop is not None and should_stop():
+        return assignments
     simple = (GroupOperator.SINGLE, GroupOperator.MANY)
     repairer = _Repairer(prepared, assignments)
     # (value at stake, kind, request ids): kind 0 a simple request, 1 an AND group, 2 a ONEOF

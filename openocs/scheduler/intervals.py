@@ -6,7 +6,9 @@ non-overlapping and non-touching. Times are integer seconds from the problem epo
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 Interval = tuple[int, int]
 """``(start_s, end_s)``: seconds from the problem epoch, end exclusive."""
@@ -16,6 +18,8 @@ __all__ = ["Interval", "clip", "intersect", "normalise", "subtract", "total_leng
 
 def normalise(intervals: Iterable[Interval]) -> list[Interval]:
     """Sort, drop empty intervals and merge overlapping or touching ones."""
+    if isinstance(intervals, list | tuple) and _is_normalised(intervals):
+        return list(intervals)  # already normalised (visibility read from a file usually is)
     ordered = sorted((int(a), int(b)) for a, b in intervals if b > a)
     merged: list[Interval] = []
     for start_s, end_s in ordered:
@@ -25,6 +29,15 @@ def normalise(intervals: Iterable[Interval]) -> list[Interval]:
         else:
             merged.append((start_s, end_s))
     return merged
+
+
+def _is_normalised(intervals: Sequence[Interval]) -> bool:
+    """Whether ``intervals`` are tuples of two ints, each end after its start and before the
+    next start (sorted, non-empty, non-touching); every check runs in C."""
+    if not set(map(type, intervals)) <= {tuple} or not set(map(len, intervals)) <= {2}:
+        return False
+    flat = list(chain.from_iterable(intervals))
+    return set(map(type, flat)) <= {int} and all(map(operator.lt, flat, flat[1:]))
 
 
 def intersect(first: Sequence[Interval], second: Sequence[Interval]) -> list[Interval]:

@@ -148,3 +148,16 @@ def test_repair_places_a_left_out_one_of_group_with_its_most_valuable_member_tha
     taken = owner.requests[0]
     placed = [Assignment(taken.id, KEY, 2 * HOUR, 5 * HOUR, prepared.requests[taken.id].priority)]
     assert {a.request_id for a in repair(prepared, placed)} == {taken.id, small.id}
+
+
+def test_earliest_start_before_a_limit_finds_only_earlier_starts():
+    from openocs.scheduler.greedy import _Timeline
+
+    timeline = _Timeline()
+    timeline.busy = [(0, 10), (20, 30)]
+    assert timeline.earliest_start((0, 100), 5) == 10
+    assert timeline.earliest_start((0, 100), 5, before_s=11) == 10
+    assert timeline.earliest_start((0, 100), 5, before_s=10) is None
+    assert timeline.earliest_start((0, 100), 15) == 30
+    assert timeline.earliest_start((0, 100), 15, before_s=30) is None
+    assert timeline.earliest_start((0, 100), 15, before_s=31) == 30

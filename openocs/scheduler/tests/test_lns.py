@@ -177,7 +177,7 @@ def test_a_group_move_places_a_left_out_and_group_whose_members_are_far_apart():
 
 
 def test_without_group_moves_a_narrow_neighbourhood_cannot_place_it():
-    prepared, start, members = _blocked_and_group()
+    prepared, start, _ = _blocked_and_group()
     lsc = prepared.problem.telescopes[0].key
     for low in (0, 14):  # a window around either member alone keeps the group out
         hood = Neighbourhood(frozenset({lsc}), low * HOUR, (low + 4) * HOUR)

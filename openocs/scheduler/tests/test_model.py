@@ -61,3 +61,30 @@ def test_interval_algebra():
     assert subtract([(0, 10), (20, 30)], [(2, 4), (8, 22), (29, 40)]) == [
         (0, 2), (4, 8), (22, 29)
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "intervals",
+    [
+        [(0, 2), (3, 5)],  # already normalised: kept as is
+        ((0, 2), (3, 5)),
+        [(0, 2), (2, 5)],  # touching
+        [(3, 5), (0, 2)],  # unsorted
+        [(0, 2), (1, 5)],  # overlapping
+        [(0, 0), (3, 5)],  # empty
+        [[0, 2], [3, 5]],  # lists, not tuples
+        [(0.0, 2.0), (3, 5)],  # floats
+        [],
+    ],
+)
+def test_normalise_gives_sorted_disjoint_integer_tuples_on_every_path(intervals):
+    expected: list[tuple[int, int]] = []
+    for start, end in sorted((int(a), int(b)) for a, b in intervals if b > a):
+        if expected and start <= expected[-1][1]:
+            expected[-1] = (expected[-1][0], max(expected[-1][1], end))
+        else:
+            expected.append((start, end))
+    result = normalise(intervals)
+    assert result == expected
+    assert all(type(pair) is tuple and all(type(v) is int for v in pair) for pair in result)
+    assert result is not intervals

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
 
+from openocs.scheduler import serialization
 from openocs.scheduler.errors import ProblemFormatError
 from openocs.scheduler.generator import generate_preset
 from openocs.scheduler.serialization import (
@@ -64,3 +66,52 @@ def test_bad_documents_name_the_offending_field(change, field):
     with pytest.raises(ProblemFormatError) as caught:
         problem_from_dict(document)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("windows", "expected"),
+    [
+        ([[0, 600], [1000, 2000]], ((0, 600), (1000, 2000))),  # the common case
+        ([[0.0, 600.0]], ((0, 600),)),  # integral floats
+        ([{"start": 0, "end": 600}], ((0, 600),)),  # objects
+        ([[0, "2030-01-01T00:10:00Z"]], ((0, 600),)),  # an ISO time
+        ([[5, 5]], ((5, 5),)),
+    ],
+)
+def test_intervals_are_read_from_every_accepted_shape(windows, expected):
+    document = json.loads(json.dumps(MINIMAL))
+    document["groups"][0]["requests"][0]["windows"] = windows
+    assert problem_from_dict(document).groups[0].requests[0].windows == expected
+
+
+@pytest.mark.parametrize("windows", [[[10, 5]], [[0, 5, 9]], [[0, True]], [7], [[0, 5], [10, 5]]])
+def test_malformed_intervals_name_the_field(windows):
+    document = json.loads(json.dumps(MINIMAL))
+    document["groups"][0]["requests"][0]["windows"] = windows
+    with pytest.raises(ProblemFormatError) as caught:
+        problem_from_dict(document)
+    assert caught.value.field.startswith("groups[0].requests[0].windows")
+
+
+def test_a_file_that_is_not_utf8_json_is_a_format_error(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_bytes(b'{"epoch": "\xff"}')
+    with pytest.raises(ProblemFormatError) as caught:
+        load_problem(path)
+    assert caught.value.field == "$"
+
+
+def test_reading_pauses_the_garbage_collector_and_restores_it(tmp_path, monkeypatch):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(MINIMAL))
+    seen: list[bool] = []
+    real = serialization.problem_from_dict
+
+    def spy(data):
+        seen.append(gc.isenabled())
+        return real(data)
+
+    monkeypatch.setattr(serialization, "problem_from_dict", spy)
+    assert gc.isenabled()
+    load_problem(path)
+    assert seen == [False] and gc.isenabled()
