@@ -69,6 +69,36 @@ def fill_the_network(now: datetime) -> Any:
     return observations[2]
 
 
+# where the plot draws a block: its hover point (the block's centre) in the page's pixels
+BLOCK_CENTRE = """(url) => {
+  const plot = document.getElementById("network-schedule");
+  const blocks = plot.data.find((trace) => trace.name === "blocks");
+  const index = blocks.customdata.indexOf(url);
+  const xaxis = plot._fullLayout.xaxis, yaxis = plot._fullLayout.yaxis;
+  const area = plot.querySelector(".nsewdrag").getBoundingClientRect();
+  return {x: area.left + xaxis.l2p(xaxis.d2l(blocks.x[index])),
+          y: area.top + yaxis.l2p(yaxis.d2l(blocks.y[index]))};
+}"""
+
+
+def plotted_blocks(page: Any) -> list[str]:
+    """The hover texts of the blocks the plot holds (downtimes first)."""
+    texts: list[str] = page.evaluate(
+        """() => document.getElementById("network-schedule").data
+          .find((trace) => trace.name === "blocks").hovertext"""
+    )
+    return texts
+
+
+def drawn_paths(page: Any) -> int:
+    """How many filled paths the plot draws (one per kind of block and shading)."""
+    count: int = page.evaluate(
+        """() => [...document.querySelectorAll("#network-schedule .js-fill")]
+          .filter((path) => (path.getAttribute("d") || "").length > 10).length"""
+    )
+    return count
+
+
 def test_staff_see_the_schedule_and_open_an_observation(page: Any, demo: dict[str, str]) -> None:
     pending = fill_the_network(datetime.now(UTC))
     password = make_staff("opal")
@@ -80,24 +110,25 @@ def test_staff_see_the_schedule_and_open_an_observation(page: Any, demo: dict[st
     page.wait_for_selector("#network-schedule[data-drawn]")
     legend = page.locator("#network-schedule .legendtext")
     assert "downtime" in legend.all_text_contents()
-    # downtime, 5 states, and the rapid-response / time-critical outlines on top
-    assert page.locator("#network-schedule .trace.bars").count() == 7
+    assert "rapid response / time critical" in legend.all_text_contents()
+    # twilight, night, downtime, the urgent band and 5 states: one path each, however many blocks
+    assert drawn_paths(page) == 9
+    assert len(plotted_blocks(page)) == 9
     screenshot(page, "network-schedule")
     assert_accessible(page)
 
     page.get_by_text("8 observations and 1 downtime as a list").click()
     assert page.get_by_role("cell", name="Mirror recoating", exact=False).is_visible()
 
-    # the pending trace is the first observation trace after downtime, completed, failed...:
-    # find the bar of the chosen observation by its position and click it like a person would
-    bars = page.locator("#network-schedule .trace.bars").nth(1).locator(".point path")
-    assert bars.count() == 3  # three pending observations
-    bars.nth(0).scroll_into_view_if_needed()
-    box = bars.nth(0).bounding_box()
-    assert box is not None and box["width"] > 8
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.click(x, y)
+    # hover the pending observation's block like a person would: its label shows; a click opens
+    page.evaluate("() => document.getElementById('network-schedule').scrollIntoView()")
+    centre = page.evaluate(BLOCK_CENTRE, f"/requests/{pending.request_id}/")
+    page.mouse.move(centre["x"] - 5, centre["y"] + 2)
+    page.mouse.move(centre["x"], centre["y"])
+    label = page.locator("#network-schedule .hoverlayer .hovertext")
+    label.wait_for()
+    assert f"Observation {pending.id} · pending" in label.text_content()
+    page.mouse.click(centre["x"], centre["y"])
     page.wait_for_url(f"**/requests/{pending.request_id}/")
     assert page.get_by_role("heading", name=f"Request {pending.request_id}").is_visible()
 

@@ -212,111 +212,203 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _bar_trace(name: str, blocks: list[Block], colour: str, width: float) -> dict[str, Any]:
-    """Blocks as one bar trace with no per-bar text or outline: with 1,500 blocks, per-bar
-    labels and line widths made every zoom step a few times slower."""
+def _epoch_ms(moment: datetime) -> int:
+    """Plotly reads a number on a date axis as milliseconds since 1970 (UTC)."""
+    return round(moment.timestamp() * 1000)
+
+
+def rectangles_as_one_polygon(
+    rectangles: list[tuple[datetime, datetime, float, float]],
+) -> tuple[list[int], list[float]]:
+    """``(start, end, bottom, top)`` rectangles as ONE gapless polygon for a ``fill="toself"``
+    trace: one SVG path however many blocks. Each rectangle is walked round from its first
+    corner back to it, then a bridge leads to the next one; after the last, the polygon walks
+    the bridges back in reverse. A bridge is walked once each way, so it encloses no area and
+    paints nothing (nonzero fill). Rectangles split by gaps (``None``) would make Plotly.js
+    build, style and throw away one SVG element per rectangle on every zoom step."""
+    xs: list[int] = []
+    ys: list[float] = []
+    for start, end, bottom, top in rectangles:
+        x0, x1 = _epoch_ms(start), _epoch_ms(end)
+        xs += [x0, x1, x1, x0, x0]
+        ys += [bottom, bottom, top, top, bottom]
+    for start, _, bottom, _ in reversed(rectangles[:-1]):
+        xs.append(_epoch_ms(start))
+        ys.append(bottom)
+    return xs, ys
+
+
+def _blocks_trace(
+    name: str, rectangles: list[tuple[datetime, datetime, float, float]], colour: str, group: str
+) -> dict[str, Any]:
+    """Blocks of one kind as one filled path. The legend entry is a separate square
+    (:func:`_legend_entry`) of the same ``legendgroup``: clicking it hides both."""
+    xs, ys = rectangles_as_one_polygon(rectangles)
+    return {
+        "type": "scatter",
+        "mode": "none",  # lines or markers would be SVG elements again
+        "name": name,
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "fillcolor": colour,
+        "hoverinfo": "skip",  # the hover and the click come from the "blocks" trace
+        "legendgroup": group,
+        "showlegend": False,
+    }
+
+
+def _legend_entry(name: str, group: str, marker: dict[str, Any]) -> dict[str, Any]:
+    """A square in the legend and nothing on the plot: a bar trace (its legend symbol is a
+    square with the bar's pattern and edge) of one empty bar above the first row. Plotly.js
+    leaves a trace without data out of the legend."""
     return {
         "type": "bar",
         "orientation": "h",
         "name": name,
-        "y": [b.telescope for b in blocks],
-        "base": [_iso(b.start) for b in blocks],
-        "x": [(b.end - b.start).total_seconds() * 1000.0 for b in blocks],
-        "width": width,
+        "x": [0],
+        "y": [-1],
+        "legendgroup": group,
+        "hoverinfo": "skip",
+        "marker": marker,
+    }
+
+
+def _hover_trace(blocks: list[Block], rows: dict[str, int]) -> dict[str, Any]:
+    """What hovering and clicking find: an invisible point at each block's centre (mode
+    "none": no SVG element), its label and times, the block's colour behind the label, and the
+    page to open in ``customdata`` (openocs.js opens it on a click)."""
+    return {
+        "type": "scatter",
+        "mode": "none",
+        "name": "blocks",
+        "x": [_epoch_ms(b.start + (b.end - b.start) / 2) for b in blocks],
+        "y": [rows[b.telescope] for b in blocks],
         "hovertext": [f"{b.label}<br>{_iso(b.start)} – {_iso(b.end)} UTC" for b in blocks],
         "hovertemplate": "%{hovertext}<extra></extra>",
+        "hoverlabel": {"bgcolor": [_colour(b) for b in blocks]},
         "customdata": [b.url for b in blocks],
-        "marker": {"color": colour, "line": {"width": 0}},
+        "showlegend": False,
     }
 
 
-def _urgent_trace(blocks: list[Block]) -> dict[str, Any]:
-    """Rapid-response and time-critical blocks outlined on top of their state's colour (the
-    hover text says which). No labels inside the bars: Plotly lays out every bar label again on
-    each zoom step, which made zooming a 1,500-block schedule stutter."""
-    return {
-        **_bar_trace("rapid response / time critical (outlined)", blocks, "rgba(0,0,0,0)", 0.6),
-        "marker": {"color": "rgba(0, 0, 0, 0)", "line": {"color": MARK_OUTLINE, "width": 2.5}},
-    }
+def _colour(block: Block) -> str:
+    if block.kind == "DOWNTIME":
+        return DOWNTIME_COLOUR
+    return STATE_COLOURS.get(block.kind, OTHER_COLOUR)
+
+
+URGENT_LEGEND = "rapid response / time critical"
+DOWNTIME_PATTERN = {
+    "shape": "/",
+    "fillmode": "overlay",
+    "fgcolor": "rgba(255, 255, 255, 0.55)",
+    "size": 8,
+}
+# half-heights of a row's blocks (a row is 1): downtime behind, the black band of urgent
+# blocks, observations in front
+DOWNTIME_HALF = 0.45
+URGENT_HALF = 0.39
+OBSERVATION_HALF = 0.3
 
 
 def schedule_figure(schedule: NetworkSchedule) -> dict[str, Any]:
-    """One row per telescope: downtime behind, observations in front coloured by state, RR and
-    TC outlined and labelled, each site's twilight and night shaded, a line at now."""
-    downtime = {
-        **_bar_trace("downtime", schedule.downtimes, DOWNTIME_COLOUR, 0.9),
-        "opacity": 0.8,
-        "marker": {
-            "color": DOWNTIME_COLOUR,
-            # hatched: the block's colour behind white stripes
-            "pattern": {
-                "shape": "/",
-                "fillmode": "overlay",
-                "fgcolor": "rgba(255, 255, 255, 0.55)",
-                "size": 8,
-            },
-        },
-    }
+    """One row per telescope: each site's twilight and night shaded, downtime hatched behind,
+    rapid-response and time-critical blocks on a black band (black edges above and below),
+    observations coloured by state, a dotted line at now.
+
+    Drawn for zooming: every kind of block is ONE filled SVG path (:func:`_blocks_trace`),
+    the shading and the now line are traces rather than layout shapes (Plotly.js redraws each
+    shape on every zoom and pan step), and hover and click come from one trace that draws
+    nothing. 1,500 blocks used to be 2,250 SVG bars and 160 shapes."""
+    rows = {telescope: index for index, telescope in enumerate(schedule.telescopes)}
+    data: list[dict[str, Any]] = []
+    for name, fill, intervals in (
+        ("twilight", TWILIGHT_FILL, schedule.twilights),
+        ("night", NIGHT_FILL, schedule.nights),
+    ):
+        shading = [
+            (begin, finish, index - 0.5, index + 0.5)
+            for telescope, index in rows.items()
+            for begin, finish in intervals.get(telescope.split(".", 1)[0], [])
+        ]
+        if shading:
+            data.append(_blocks_trace(name, shading, fill, name))
+
+    def rectangles(
+        blocks: list[Block], half: float
+    ) -> list[tuple[datetime, datetime, float, float]]:
+        # rounded: 2.61, not 2.6100000000000003, in a page that carries thousands of them
+        return [
+            (b.start, b.end, round(rows[b.telescope] - half, 2), round(rows[b.telescope] + half, 2))
+            for b in blocks
+        ]
+
+    if schedule.downtimes:
+        data.append(
+            {
+                **_blocks_trace(
+                    "downtime",
+                    rectangles(schedule.downtimes, DOWNTIME_HALF),
+                    DOWNTIME_COLOUR,
+                    "downtime",
+                ),
+                "opacity": 0.8,
+                # hatched: the block's colour behind white stripes
+                "fillpattern": DOWNTIME_PATTERN,
+            }
+        )
+        data.append(
+            _legend_entry(
+                "downtime", "downtime", {"color": DOWNTIME_COLOUR, "pattern": DOWNTIME_PATTERN}
+            )
+        )
+    urgent = [block for block in schedule.observations if block.mark]
+    if urgent:
+        data.append(
+            _blocks_trace("urgent", rectangles(urgent, URGENT_HALF), MARK_OUTLINE, "urgent")
+        )
+        data.append(
+            _legend_entry(
+                URGENT_LEGEND,
+                "urgent",
+                {"color": "rgba(0, 0, 0, 0)", "line": {"color": MARK_OUTLINE, "width": 2.5}},
+            )
+        )
     by_state: dict[str, list[Block]] = {}
     for block in schedule.observations:
         by_state.setdefault(block.kind if block.kind in STATE_COLOURS else "OTHER", []).append(
             block
         )
-    order = [*STATE_COLOURS, "OTHER"]
-    data = [downtime] + [
-        _bar_trace(
-            STATE_LABELS.get(state, "other"),
-            by_state[state],
-            STATE_COLOURS.get(state, OTHER_COLOUR),
-            0.6,
+    for state in [*STATE_COLOURS, "OTHER"]:
+        if state not in by_state:
+            continue
+        name, colour = STATE_LABELS.get(state, "other"), STATE_COLOURS.get(state, OTHER_COLOUR)
+        data.append(
+            _blocks_trace(name, rectangles(by_state[state], OBSERVATION_HALF), colour, state)
         )
-        for state in order
-        if state in by_state
-    ]
-    urgent = [block for block in schedule.observations if block.mark]
-    if urgent:
-        data.append(_urgent_trace(urgent))
-    rows = {telescope: index for index, telescope in enumerate(schedule.telescopes)}
-    shapes: list[dict[str, Any]] = []
-    for telescope, index in rows.items():
-        site = telescope.split(".", 1)[0]
-        for fill, intervals in (
-            (TWILIGHT_FILL, schedule.twilights.get(site, [])),
-            (NIGHT_FILL, schedule.nights.get(site, [])),
-        ):
-            shapes.extend(
-                {
-                    "type": "rect",
-                    "xref": "x",
-                    "yref": "y",
-                    "x0": _iso(begin),
-                    "x1": _iso(finish),
-                    "y0": index - 0.5,
-                    "y1": index + 0.5,
-                    "fillcolor": fill,
-                    "line": {"width": 0},
-                    "layer": "below",
-                }
-                for begin, finish in intervals
-            )
-    shapes.append(
+        data.append(_legend_entry(name, state, {"color": colour}))
+    blocks = schedule.downtimes + schedule.observations
+    if blocks:
+        data.append(_hover_trace(blocks, rows))
+    data.append(
         {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": _iso(schedule.now),
-            "x1": _iso(schedule.now),
-            "y0": 0,
-            "y1": 1,
+            "type": "scatter",
+            "mode": "lines",
+            "name": "now",
+            "x": [_epoch_ms(schedule.now)] * 2,
+            "y": [-0.5, len(rows) - 0.5],
             "line": {"color": NOW_COLOUR, "width": 2, "dash": "dot"},
+            "hoverinfo": "skip",
+            "showlegend": False,
         }
     )
     return {
         "data": data,
         "layout": {
-            "barmode": "overlay",
             "height": 140 + 30 * max(1, len(schedule.telescopes)),
             "dragmode": "zoom",
+            "hovermode": "closest",
             "xaxis": {
                 "type": "date",
                 "range": [_iso(schedule.start), _iso(schedule.end)],
@@ -324,13 +416,14 @@ def schedule_figure(schedule: NetworkSchedule) -> dict[str, Any]:
             },
             "yaxis": {
                 "automargin": True,
-                "type": "category",
-                "categoryorder": "array",
-                "categoryarray": schedule.telescopes,
+                "tickmode": "array",
+                "tickvals": list(range(len(schedule.telescopes))),
+                "ticktext": schedule.telescopes,
                 "range": [len(schedule.telescopes) - 0.5, -0.5],
                 "fixedrange": True,
+                "showgrid": False,
+                "zeroline": False,
             },
-            "shapes": shapes,
             "annotations": [
                 {
                     "x": _iso(schedule.now),

@@ -12,8 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from openocs.clients.downtime import DowntimeClient
 from openocs.portal.observations.network_schedule import (
+    STATE_COLOURS,
+    URGENT_LEGEND,
     SpanError,
     network_schedule,
+    rectangles_as_one_polygon,
     schedule_figure,
     schedule_span,
 )
@@ -172,26 +175,85 @@ def test_a_telescope_gone_from_the_network_keeps_its_row(staff, proposal, downti
 
 def test_figure_colours_states_marks_urgent_links_blocks_and_draws_now(staff, proposal, downtimes):
     inside = datetime(2026, 9, 1, 2, tzinfo=UTC)
-    make_observation(proposal, staff.user, "done", start=inside, state="COMPLETED")
+    done = make_observation(proposal, staff.user, "done", start=inside, state="COMPLETED")
     failed = make_observation(
         proposal, staff.user, "tc", start=inside, state="FAILED", observation_type="TIME_CRITICAL"
     )
     start, end = span()
-    figure = schedule_figure(network_schedule(user=staff.user, start=start, end=end, now=NOW))
-    traces = {trace["name"]: trace for trace in figure["data"]}
-    urgent = "rapid response / time critical (outlined)"
-    assert list(traces) == ["downtime", "completed", "failed", urgent]
-    assert traces["failed"]["customdata"] == [f"/requests/{failed.request_id}/"]
-    # the time-critical block is outlined on top of its state's colour, and its hover says so
-    assert "time critical" in traces[urgent]["hovertext"][0]
-    assert traces[urgent]["customdata"] == [f"/requests/{failed.request_id}/"]
-    assert traces[urgent]["marker"]["line"]["width"] == 2.5
-    assert "text" not in traces["completed"]
-    assert traces["downtime"]["y"] == ["lsc.doma.1m0a"]
-    now_lines = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
-    assert [line["x0"] for line in now_lines] == ["2026-12-01T12:00:00"]
-    assert any(s["type"] == "rect" for s in figure["layout"]["shapes"])
+    schedule = network_schedule(user=staff.user, start=start, end=end, now=NOW)
+    figure = schedule_figure(schedule)
+    drawn = {t["name"]: t for t in figure["data"] if t["type"] == "scatter"}
+    legend = [t["name"] for t in figure["data"] if t.get("showlegend", True)]
+    assert legend == ["downtime", URGENT_LEGEND, "completed", "failed"]
+    # every kind of block is one filled path, drawn under its legend entry's group
+    assert list(drawn) == [
+        "twilight",
+        "night",
+        "downtime",
+        "urgent",
+        "completed",
+        "failed",
+        "blocks",
+        "now",
+    ]
+    for name in ("downtime", "urgent", "completed", "failed"):
+        assert drawn[name]["fill"] == "toself" and drawn[name]["mode"] == "none"
+        assert None not in drawn[name]["x"], "a gap would cost an SVG element per block"
+    assert drawn["failed"]["fillcolor"] == STATE_COLOURS["FAILED"]
+    row = schedule.telescopes.index("lsc.doma.1m0a")
+    failed_block = next(b for b in schedule.observations if b.kind == "FAILED")
+    assert polygon_area(drawn["failed"]) == pytest.approx(
+        area_ms(failed_block.start, failed_block.end) * 0.6
+    )
+    # only the time-critical block sits on the black band
+    assert polygon_area(drawn["urgent"]) == pytest.approx(
+        area_ms(failed_block.start, failed_block.end) * 0.78
+    )
+    assert set(drawn["downtime"]["y"]) == {row - 0.45, row + 0.45}
+    # hover and click: one point per block, its label, its colour and the page to open
+    blocks = drawn["blocks"]
+    assert blocks["mode"] == "none"
+    assert blocks["customdata"] == [
+        "",
+        f"/requests/{done.request_id}/",
+        f"/requests/{failed.request_id}/",
+    ]
+    assert "Mirror recoating" in blocks["hovertext"][0]
+    assert "time critical" in blocks["hovertext"][2]
+    assert blocks["hoverlabel"]["bgcolor"][2] == STATE_COLOURS["FAILED"]
+    assert blocks["y"] == [row, row, row]
+    assert drawn["now"]["x"] == [int(NOW.timestamp() * 1000)] * 2
+    assert "shapes" not in figure["layout"], "layout shapes are redrawn on every zoom step"
+    assert figure["layout"]["yaxis"]["ticktext"] == schedule.telescopes
     assert figure["config"]["scrollZoom"] is True
+
+
+def area_ms(begin: datetime, finish: datetime) -> float:
+    return (finish - begin).total_seconds() * 1000
+
+
+def polygon_area(trace: dict[str, Any]) -> float:
+    """The shoelace formula: the area the polygon encloses (its bridges enclose none)."""
+    points: list[tuple[float, float]] = list(zip(trace["x"], trace["y"], strict=True))
+    return abs(
+        sum(
+            x0 * y1 - x1 * y0
+            for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)
+        )
+        / 2
+    )
+
+
+def test_rectangles_make_one_polygon_whose_bridges_enclose_nothing():
+    hour = timedelta(hours=1)
+    t0 = datetime(2026, 9, 1, tzinfo=UTC)
+    rectangles = [(t0, t0 + hour, 0.7, 1.3), (t0 + 3 * hour, t0 + 5 * hour, 2.7, 3.3)]
+    xs, ys = rectangles_as_one_polygon(rectangles)
+    assert len(xs) == len(ys) == 11  # five corners each, one step back over the bridge
+    trace = {"x": xs, "y": ys}
+    assert polygon_area(trace) == pytest.approx(area_ms(t0, t0 + hour) * 0.6 * 3)
+    assert (xs[0], ys[0]) == (xs[-1], ys[-1]), "the walk ends where it began"
+    assert rectangles_as_one_polygon([]) == ([], [])
 
 
 # --- the page ---------------------------------------------------------------------------------
