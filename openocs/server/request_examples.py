@@ -514,6 +514,106 @@ EXAMPLES.update(
 )
 
 
+_DIRECT_CONFIGURATION: dict[str, Any] = {
+    **_CONFIGURATION,
+    "instrument_name": "fl03",
+    "guide_camera_name": "",
+}
+
+# A small network document for ``POST /configdb/import/``: one new site with a 1 m telescope
+# carrying a new Sinistro camera (its camera type, filter wheel and instrument type are the demo
+# network's; objects the document leaves out are kept).
+_NETWORK_DOCUMENT: dict[str, Any] = {
+    "format": "openocs-configdb",
+    "format_version": 1,
+    "cameras": [
+        {
+            "code": "fa99",
+            "camera_type": "1.0 meter Sinistro",
+            "optical_element_groups": [{"name": "1m0 Sinistro filters", "type": "filters"}],
+        }
+    ],
+    "sites": [
+        {
+            "code": "mcd",
+            "name": "McDonald Observatory",
+            "lat": 30.6797,
+            "long": -104.0248,
+            "elevation": 2070,
+            "timezone": -6,
+            "tz": "America/Chicago",
+            "restart": "17:00:00",
+            "enclosures": [
+                {
+                    "code": "doma",
+                    "name": "Dome A",
+                    "telescopes": [
+                        {
+                            "code": "1m0a",
+                            "name": "1 m A",
+                            "aperture": 1.0,
+                            "lat": 30.6797,
+                            "long": -104.0248,
+                            "horizon": 15.0,
+                            "ha_limit_neg": -4.6,
+                            "ha_limit_pos": 4.6,
+                            "instruments": [
+                                {
+                                    "code": "fa99",
+                                    "state": "MANUAL",
+                                    "instrument_type": SINISTRO,
+                                    "science_cameras": ["fa99"],
+                                    "autoguider_camera": "fa99",
+                                    "autoguider_type": "SelfGuide",
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
+}
+
+EXAMPLES.update(
+    {
+        "POST /api/schedule/": (
+            "Place a 10-minute observation on a telescope directly (direct-submission proposal)",
+            {
+                "proposal": "LCO2027A-012",
+                "name": "ngc1300-direct",
+                "site": "lsc",
+                "enclosure": "domb",
+                "telescope": "1m0a",
+                "start": "2026-12-01T23:00:00Z",
+                "end": "2026-12-01T23:10:00Z",
+                "request": {"configurations": [_DIRECT_CONFIGURATION]},
+            },
+        ),
+        "POST /api/scienceapplications/{id}/port/": (
+            "Turn an accepted application into a proposal (staff; no fields)",
+            {},
+        ),
+        "POST /archive/authprofile/addupdateuser/": (
+            "The portal pushes an account and its API token (header Authorization: Server <key>)",
+            {
+                "username": "carol",
+                "first_name": "Carol",
+                "last_name": "Shoemaker",
+                "email": "carol@uni.example",
+                "is_staff": False,
+                "is_superuser": False,
+                "tokens": {"api_token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"},
+            },
+        ),
+        "POST /configdb/import/": (
+            "Add a site with a 1 m telescope and a Sinistro (staff; ?dry_run=true keeps nothing)",
+            _NETWORK_DOCUMENT,
+        ),
+    }
+)
+
+
 def example_for(method: str, path: str, prefix: str) -> tuple[str, Any] | None:
     """The example of ``method path`` of a component mounted at ``prefix`` (``""`` or
     ``"configdb/"``); a root schema spells the archive's root aliases without their prefix."""

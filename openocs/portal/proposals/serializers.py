@@ -203,5 +203,22 @@ class InviteInputSerializer(serializers.Serializer[Any]):
         return value
 
 
+# The largest time limit a membership holds: its seconds fill a signed 32-bit column.
+MAX_TIME_LIMIT_HOURS = (2**31 - 1) // 3600
+
+
 class TimeLimitInputSerializer(serializers.Serializer[Any]):
-    time_limit_hours = serializers.FloatField(min_value=0)
+    """A co-investigator's time limit: the body of POST /api/memberships/{id}/limit/ (one
+    member) and POST /api/proposals/{id}/globallimit/ (every co-investigator)."""
+
+    time_limit_hours = serializers.FloatField(
+        min_value=0,
+        max_value=MAX_TIME_LIMIT_HOURS,
+        help_text="The co-investigator's time limit on the proposal, in hours (0 or more).",
+    )
+
+
+class ProposalMessageSerializer(serializers.Serializer[Any]):
+    """The answer of the proposal and membership actions."""
+
+    message = serializers.CharField()

@@ -30,6 +30,7 @@ from openocs.portal.proposals.serializers import (
     InvitationSerializer,
     InviteInputSerializer,
     MembershipSerializer,
+    ProposalMessageSerializer,
     NotificationInputSerializer,
     ProposalSerializer,
     SemesterAllocationSerializer,
@@ -92,6 +93,7 @@ class ProposalViewSet(ServiceErrorMixin, viewsets.ReadOnlyModelViewSet[Proposal]
             return selectors.proposal_list_queryset(self.request.user)
         return selectors.proposals_visible_to(self.request.user).order_by("-id")
 
+    @extend_schema(request=NotificationInputSerializer, responses={200: ProposalMessageSerializer})
     @action(detail=True, methods=["post"])
     def notification(self, request: Request, pk: str | None = None) -> Response:
         proposal = self.get_object()
@@ -106,6 +108,7 @@ class ProposalViewSet(ServiceErrorMixin, viewsets.ReadOnlyModelViewSet[Proposal]
         )
         return Response({"message": "Preferences saved"})
 
+    @extend_schema(request=InviteInputSerializer, responses={200: ProposalMessageSerializer})
     @action(detail=True, methods=["post"])
     def invite(self, request: Request, pk: str | None = None) -> Response:
         proposal = self.get_object()
@@ -123,6 +126,7 @@ class ProposalViewSet(ServiceErrorMixin, viewsets.ReadOnlyModelViewSet[Proposal]
         )
         return Response({"message": "Co Investigator(s) invited"})
 
+    @extend_schema(request=TimeLimitInputSerializer, responses={200: ProposalMessageSerializer})
     @action(detail=True, methods=["post"])
     def globallimit(self, request: Request, pk: str | None = None) -> Response:
         proposal = self.get_object()
@@ -206,6 +210,7 @@ class MembershipViewSet(
             lambda: services.membership_delete(membership=instance, actor=self.request.user)
         )
 
+    @extend_schema(request=TimeLimitInputSerializer, responses={200: ProposalMessageSerializer})
     @action(detail=True, methods=["post"])
     def limit(self, request: Request, pk: str | None = None) -> Response:
         membership = self.get_object()

@@ -200,3 +200,67 @@ def test_only_the_pi_deletes_invitations(persona, status, pi, ci, proposal, requ
     response = _client(persona, request).delete(f"/api/invitations/{invitation.pk}/")
     assert response.status_code == status
     assert ProposalInvite.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"time_limit_hours": "ten"},
+        {"time_limit_hours": None},
+        {"time_limit_hours": "NaN"},
+        {"time_limit_hours": -0.5},
+        {"time_limit_hours": 1e300},  # more seconds than the column holds: was a 500
+        {"time_limit_hours": [10]},
+        {"hours": 10},
+    ],
+)
+def test_a_bad_limit_body_is_a_400_naming_time_limit_hours(pi, ci, body):
+    membership = Membership.objects.get(user=ci.user)
+    response = pi.client.post(f"/api/memberships/{membership.pk}/limit/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == ["time_limit_hours"]
+    membership.refresh_from_db()
+    assert membership.time_limit == -1
+
+
+def test_a_limit_body_that_is_not_an_object_is_a_400(pi, ci):
+    membership = Membership.objects.get(user=ci.user)
+    response = pi.client.post(f"/api/memberships/{membership.pk}/limit/", [10], format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["non_field_errors"]
+
+
+def test_the_largest_limit_the_column_holds_is_accepted(pi, ci):
+    from openocs.portal.proposals.serializers import MAX_TIME_LIMIT_HOURS
+
+    membership = Membership.objects.get(user=ci.user)
+    response = pi.client.post(
+        f"/api/memberships/{membership.pk}/limit/",
+        {"time_limit_hours": MAX_TIME_LIMIT_HOURS},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    membership.refresh_from_db()
+    assert membership.time_limit == MAX_TIME_LIMIT_HOURS * 3600 <= 2**31 - 1
+
+
+def test_the_limit_routes_schema_declares_the_body_they_read() -> None:
+    """The schema said the membership itself was the body (issue 18); it is one number."""
+    from openocs.server.apidocs import component_schema
+
+    schema = component_schema("portal")
+    for path in ("/api/memberships/{id}/limit/", "/api/proposals/{id}/globallimit/"):
+        body = schema["paths"][path]["post"]["requestBody"]
+        media = body["content"]["application/json"]
+        name = media["schema"]["$ref"].rsplit("/", 1)[-1]
+        component = schema["components"]["schemas"][name]
+        assert component["required"] == ["time_limit_hours"], path
+        field = component["properties"]["time_limit_hours"]
+        assert field["type"] == "number" and field["minimum"] == 0, path
+        assert set(component["properties"]) == {"time_limit_hours"}, path
+        assert media["examples"]["example"]["value"].keys() == {"time_limit_hours"}, path
+        message = schema["paths"][path]["post"]["responses"]["200"]["content"]
+        assert "message" in str(message["application/json"]["schema"]) or "$ref" in str(
+            message
+        ), path
