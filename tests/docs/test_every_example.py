@@ -3,8 +3,9 @@
 A fenced block in ``docs/`` or the README is one of:
 
 - code (``python``, ``bash``, ``console``, ``sh``) that a named test runs: ``RUN_BY`` maps a page
-  and language to the test file that executes those blocks, and this test checks that the file
-  exists and reads that page;
+  and language to the test file that executes those blocks, or the line before the fence is
+  ``<!-- run by: <test file> -->`` (one block; tests/docs/test_system_examples.py runs those
+  that need the whole system), and this test checks that the file exists and reads that page;
 - data (``json``, ``yaml``, ``csv``): it must parse, unless it is an excerpt (it holds ``…``);
 - shown, not run (a diagram, a terminal's output, a template, a command that needs a production
   cluster): the line before the fence is ``<!-- not run: <why> -->``, or its language is one that
@@ -36,6 +37,7 @@ PAGES = sorted(
 )
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
 NOT_RUN = re.compile(r"<!--\s*not run:\s*\S.*?-->\s*$")
+MARKED_RUN_BY = re.compile(r"<!--\s*run by:\s*(\S+)\s*-->\s*$")
 CODE = {"python", "bash", "console", "sh"}
 DATA = {"json", "yaml", "csv"}
 SHOWN = {"", "text", "django"}
@@ -83,10 +85,27 @@ def test_every_code_block_is_run_by_a_test_or_says_why_not() -> None:
         and language not in DATA
         and (page, language) not in RUN_BY
         and not NOT_RUN.search(before)
+        and not MARKED_RUN_BY.search(before)
     ]
     assert unaccounted == [], (
         "code blocks with no test and no `<!-- not run: why -->` line before them"
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "line", "test_file"),
+    [
+        (page, line, found.group(1))
+        for page, line, _language, _body, before in BLOCKS
+        if (found := MARKED_RUN_BY.search(before))
+    ],
+)
+def test_each_block_marked_run_by_names_a_test_that_reads_its_page(
+    page: str, line: int, test_file: str
+) -> None:
+    path = ROOT / test_file
+    assert path.is_file(), f"{page}:{line} names {test_file}, which does not exist"
+    assert page in path.read_text(encoding="utf-8"), f"{test_file} never reads {page}"
 
 
 @pytest.mark.parametrize(("page", "language"), sorted(RUN_BY))

@@ -261,6 +261,6 @@ def test_the_limit_routes_schema_declares_the_body_they_read() -> None:
         assert set(component["properties"]) == {"time_limit_hours"}, path
         assert media["examples"]["example"]["value"].keys() == {"time_limit_hours"}, path
         message = schema["paths"][path]["post"]["responses"]["200"]["content"]
-        assert "message" in str(message["application/json"]["schema"]) or "$ref" in str(
-            message
-        ), path
+        assert "message" in str(message["application/json"]["schema"]) or "$ref" in str(message), (
+            path
+        )
