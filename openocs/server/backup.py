@@ -76,10 +76,17 @@ def create_backup(path: Path) -> dict[str, object]:
     return manifest
 
 
+# Rows the migrations themselves write (configdb 0002_seed_mode_types, downtime
+# 0002_seed_categories): every freshly migrated database holds them, so they are not "data".
+# The backup carries them too and loading it rewrites them.
+_SEEDED_BY_MIGRATIONS = {"configdb.modetype", "configdb.configstate", "downtime.downtimecategory"}
+
+
 def _database_has_rows() -> bool:
     from django.apps import apps
 
     skipped = {"contenttypes", "auth.permission", "sessions", "admin.logentry"}
+    skipped |= _SEEDED_BY_MIGRATIONS
     for model in apps.get_models():
         label = model._meta.label_lower
         if model._meta.app_label in skipped or label in skipped or not model._meta.managed:
