@@ -188,6 +188,8 @@ class _Lines:
             self._reader.join(timeout=10)
             while not self._queue.empty():
                 self.seen.append(self._queue.get())
+            if self.process.stdout is not None:
+                self.process.stdout.close()
 
 
 def _start(command: list[str], *, cwd: Path, env: dict[str, str]) -> _Lines:
