@@ -473,14 +473,9 @@ EXAMPLES.update(
             "Retitle a draft application",
             {"title": "Kilonova follow-up, revised"},
         ),
-        "POST /api/scienceapplications/{id}/copy/": ("Copy an application (no fields)", {}),
         "POST /api/scienceapplications/{id}/accept/": (
             "Accept a submitted application, ranked first (staff)",
             {"tac_rank": 1, "tac_priority": 10},
-        ),
-        "POST /api/scienceapplications/{id}/reject/": (
-            "Reject a submitted application (staff; no fields)",
-            {},
         ),
     }
 )
@@ -589,10 +584,6 @@ EXAMPLES.update(
                 "end": "2026-12-01T23:10:00Z",
                 "request": {"configurations": [_DIRECT_CONFIGURATION]},
             },
-        ),
-        "POST /api/scienceapplications/{id}/port/": (
-            "Turn an accepted application into a proposal (staff; no fields)",
-            {},
         ),
         "POST /archive/authprofile/addupdateuser/": (
             "The portal pushes an account and its API token (header Authorization: Server <key>)",

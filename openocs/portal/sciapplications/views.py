@@ -13,6 +13,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.http import FileResponse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -161,6 +162,7 @@ class ScienceApplicationViewSet(viewsets.ModelViewSet[ScienceApplication]):
             filename=f"scienceapplication-{application.pk}.pdf",
         )
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def copy(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()
@@ -186,6 +188,7 @@ class ScienceApplicationViewSet(viewsets.ModelViewSet[ScienceApplication]):
         )
         return self._respond(accepted)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"], permission_classes=[IsAdminUser])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()
@@ -194,6 +197,7 @@ class ScienceApplicationViewSet(viewsets.ModelViewSet[ScienceApplication]):
         )
         return self._respond(rejected)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"], permission_classes=[IsAdminUser])
     def port(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()

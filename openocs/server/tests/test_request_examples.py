@@ -52,6 +52,9 @@ BODYLESS = {
     "POST /api/requests/{id}/cancel/",
     "POST /api/revoke_token/",
     "POST /api/rotate_token/",
+    "POST /api/scienceapplications/{id}/copy/",
+    "POST /api/scienceapplications/{id}/port/",
+    "POST /api/scienceapplications/{id}/reject/",
 }
 
 # Write routes without an example yet, with the reason (none now: keep it that way).
@@ -320,9 +323,11 @@ def test_every_write_route_has_an_example_its_route_accepts(
     )
     for route, operation in operations:
         if route in BODYLESS:
+            # Declared without a body, and posted without one: the route must still accept it.
             assert "requestBody" not in operation, f"{route} takes a body: give it an example"
-            continue
-        example = _example(operation)
+            example: Any = {}
+        else:
+            example = _example(operation)
         if example is None:
             if route not in PENDING:
                 missing.append(route)
