@@ -15,7 +15,7 @@ loopback this is the server's time plus well under a millisecond), then a bounde
 (``--clients`` threads for at most ``--seconds`` and ``--max-requests``) for the request rate.
 The server and the database are removed at the end (``--keep`` keeps the database).
 
-    .venv/bin/python benchmarks/portal_load.py [--groups 100000] [--port 8710]
+    .venv/bin/python benchmarks/portal_load.py [--groups 100000] [--port 8710] [--pool-size 4]
 """
 
 from __future__ import annotations
@@ -339,6 +339,12 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=3000)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="the database of a --keep run")
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        default=4,
+        help="OCS_DB_POOL_SIZE of the server: connections per worker (0: no pool)",
+    )
     args = parser.parse_args()
     url = os.environ.get("OCS_BENCH_DATABASE_URL", DEFAULT_URL)
     if not args.reuse:
@@ -351,6 +357,7 @@ def main() -> int:
         "OCS_LOG_LEVEL": "WARNING",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "OCS_DB_POOL_SIZE": str(args.pool_size),
     }
     os.environ.update(environment)
     import django

@@ -151,6 +151,17 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("OCS_DB_CONN_MAX_AGE", 60, minimum=0)
     )
 }
+# A pool of PostgreSQL connections per process (issue 17): opened by the start-up warm-up, so no
+# web thread connects on its first request; Django then returns each request's connection to the
+# pool instead of keeping it per thread (OCS_DB_CONN_MAX_AGE no longer applies). 0: no pool.
+DB_POOL_SIZE = env_int("OCS_DB_POOL_SIZE", 0, minimum=0)
+if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses a pool with persistent connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": DB_POOL_SIZE,
+        "max_size": 2 * DB_POOL_SIZE,  # a burst beyond the web threads waits for none
+        "timeout": 30.0,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -293,7 +304,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "openocs.web.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "openocs.web.renderers.JSONRenderer",  # orjson where the bytes are the same (issue 17)
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

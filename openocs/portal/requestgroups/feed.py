@@ -6,9 +6,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
+from rest_framework.utils import encoders
 
 from openocs.portal.requestgroups.documents import group_fields
 from openocs.portal.requestgroups.selectors import schedulable_request_groups
+
+_ENCODER = encoders.JSONEncoder()
 
 
 def _parse(value: str | None, field: str) -> tuple[object, dict[str, list[str]] | None]:
@@ -60,8 +63,10 @@ def schedulable_requests_response(request: HttpRequest) -> Response:
         body.append(
             {
                 **group_fields(row),
-                "created": row["created"],
-                "modified": row["modified"],
+                # as the JSON encoder writes a datetime, in text: the feed is then written by
+                # orjson (openocs.web.renderers), which hands datetimes to the slow encoder
+                "created": _ENCODER.default(row["created"]),
+                "modified": _ENCODER.default(row["modified"]),
                 "is_staff": row["submitter__is_staff"],
                 "requests": documents,
             }

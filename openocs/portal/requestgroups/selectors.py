@@ -185,7 +185,7 @@ def last_window_end(request: Request) -> datetime | None:
     return max(ends) if ends else None
 
 
-FEED_GROUP_FIELDS = (*GROUP_FIELDS, "submitter__is_staff")
+FEED_GROUP_FIELDS = (*GROUP_FIELDS, "created", "modified", "submitter__is_staff")
 
 
 def schedulable_request_groups(

@@ -273,3 +273,62 @@ def test_the_feed_serves_the_instance_renderings(
         for group in requestgroups_with_children().filter(pk__in=fed).order_by("id")
     ]
     assert response.content == _json(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("2026-12-01 12:00:00.000000", datetime(2026, 12, 1, 12, 0, tzinfo=UTC)),
+        ("2026-12-01 12:00:00", datetime(2026, 12, 1, 12, 0, tzinfo=UTC)),
+        ("2026-12-01 12:00:00.000001", datetime(2026, 12, 1, 12, 0, 0, 1, tzinfo=UTC)),
+        ("2026-06-30 23:59:59.999999", datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("0099-01-02 03:04:05.500000", datetime(99, 1, 2, 3, 4, 5, 500000, tzinfo=UTC)),
+        ("2026-12-01T12:00:00.25", datetime(2026, 12, 1, 12, 0, 0, 250000, tzinfo=UTC)),
+    ],
+)
+@pytest.mark.parametrize("zone", ["UTC", "Australia/Sydney"])
+def test_a_times_utc_text_renders_as_drf_renders_the_time(
+    raw: str, value: datetime, zone: str
+) -> None:
+    with timezone.override(ZoneInfo(zone)):
+        current = timezone.get_current_timezone()
+        utc = documents.utc_rendering(current)
+        assert utc is (zone == "UTC")
+        expected = DateTimeField().to_representation(value)
+        assert documents.time_text(raw, current, utc) == expected
+        assert documents.time_text(value, current, utc) == expected
+        naive = value.replace(tzinfo=None)  # SQLite's driver may give the stored UTC time
+        assert documents.time_text(naive, current, utc) == expected
+        assert documents.time_text(None, current, utc) is None
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Santiago"])
+def test_times_are_read_as_utc_text_byte_for_byte_in_any_time_zone(
+    groups: list[int], zone: str
+) -> None:
+    m.Window.objects.filter(request__request_group_id=groups[0]).update(
+        start=START + timedelta(microseconds=250), end=START + timedelta(days=2, microseconds=1)
+    )
+    m.Request.objects.filter(request_group_id=groups[1]).update(
+        suspend_until=START + timedelta(seconds=1, microseconds=999999)
+    )
+    with timezone.override(ZoneInfo(zone)):
+        queryset = requestgroups_with_children().filter(pk__in=groups).order_by("id")
+        expected = [render_request_group(group, list_shape=False) for group in queryset]
+        rows = list(documents.group_rows(queryset))
+        produced = documents.requestgroup_documents(rows, list_shape=False)
+    assert all(isinstance(row["t_created"], str) for row in rows)  # text, not parsed times
+    assert _json(produced) == _json(expected)
+    assert ".000250Z" in _json(produced).decode() or zone != "UTC"
+
+
+def test_any_of_selects_what_in_selects(groups: list[int]) -> None:
+    for ids in ([], groups[:1], groups[2:7], [*groups, 10**12]):
+        by_any = m.Window.objects.filter(request__request_group_id__any_of=ids)
+        by_in = m.Window.objects.filter(request__request_group_id__in=ids)
+        assert sorted(by_any.values_list("id", flat=True)) == sorted(
+            by_in.values_list("id", flat=True)
+        )
+        requests = m.Request.objects.filter(request_group_id__any_of=ids).count()
+        assert requests == m.Request.objects.filter(request_group_id__in=ids).count()
+    assert m.Request.objects.filter(request_group_id__any_of=groups).count() > len(groups)
