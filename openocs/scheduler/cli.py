@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from openocs.exiting import skip_final_collection
 from openocs.progress import elapsed
 from openocs.scheduler.candidates import prepare
 from openocs.scheduler.deadline import Deadline
@@ -386,6 +387,7 @@ def run(
                 raise SystemExit(EXIT_CYCLE_FAILED)
             return
         click.echo(f"scheduling against {portal_url} (Ctrl-C stops)")
+        skip_final_collection()  # once stopped, exit without walking the heap
         daemon.run()
     except KeyboardInterrupt:
         click.echo("stopped")

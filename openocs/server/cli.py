@@ -13,12 +13,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import click
+
+from openocs.exiting import skip_final_collection
 
 DEMO_USERNAME = "admin"
 
@@ -416,7 +418,11 @@ def up(
     processes.append(subprocess.Popen(web, env=web_env))  # noqa: S603 - argv of our own values
     if not no_worker:
         _step("Starting the task worker")
-        worker = [python, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
+        # run_huey that exits promptly; Ctrl-C (its graceful signal) waits ≤ 5 s for a task
+        worker = [
+            python, "-m", "openocs.server.taskworker", "--workers", "2",
+            "--worker-type", "thread", "--shutdown-timeout", "5",
+        ]  # fmt: skip
         processes.append(
             subprocess.Popen(  # noqa: S603 - fixed argv built from our own values
                 worker, env={**child_env, "DJANGO_SETTINGS_MODULE": "openocs.server.settings"}
@@ -550,6 +556,9 @@ def web_server_command(
         python, "-m", "gunicorn", "openocs.server.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
         "--access-logfile", "-", "--timeout", "120",
+        # stopping waits ≤ 5 s for requests in flight (a scheduler's long poll of api/changes/
+        # lasts up to 30 s), so Ctrl-C ends `ocs up` promptly
+        "--graceful-timeout", "5",
         "--logger-class", "openocs.server.accesslog.GunicornLogger",
     ]  # fmt: skip
     socket_path = data_dir.resolve() / "run" / f"gunicorn-{port}.ctl"
@@ -561,45 +570,78 @@ def web_server_command(
     return command
 
 
+#: How long ``ocs up`` gives its processes to stop after SIGTERM before it kills them.
+STOP_TIMEOUT_S = 10.0
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
 def _supervise(
-    processes: list[subprocess.Popen[bytes]], *, ready_url: str = "", banner: str = ""
+    processes: list[subprocess.Popen[bytes]],
+    *,
+    ready_url: str = "",
+    banner: str = "",
+    stop_timeout_s: float = STOP_TIMEOUT_S,
 ) -> None:
-    """Wait until one process exits or we are interrupted, then stop them all. Once
-    ``ready_url`` answers, print ``banner``."""
-    stopping = False
-    announced = not ready_url
+    """Wait until one process exits or we are told to stop (SIGTERM, SIGINT — Ctrl-C — or
+    SIGHUP), then stop them all (:func:`stop_processes`). Once ``ready_url`` answers, print
+    ``banner``. A second signal while stopping kills what is left at once."""
+    received: list[int] = []
 
-    def _stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
+    def _stop(signum: int, _frame: object) -> None:
+        received.append(signum)
 
-    signal.signal(signal.SIGTERM, _stop)
+    previous = {number: signal.signal(number, _stop) for number in _STOP_SIGNALS}
+    skip_final_collection()  # end in a blink once stopped, not after walking the whole heap
     exit_code = 0
+    announced = not ready_url
     try:
-        while not stopping:
-            for process in processes:
-                code = process.poll()
-                if code is not None:
-                    click.echo(f"A process exited with code {code}: {process.args!r}", err=True)
-                    exit_code = code or 1
-                    stopping = True
+        while not received:
+            exited = next((p for p in processes if p.poll() is not None), None)
+            if exited is not None:
+                time.sleep(0.2)  # Ctrl-C reaches our children and us together: not a failure
+                if received:
                     break
-            if not stopping and not announced and _answers(ready_url):
+                code = exited.returncode
+                click.echo(f"A process exited with code {code}: {exited.args!r}", err=True)
+                exit_code = code or 1
+                break
+            if not announced and _answers(ready_url):
                 click.echo(banner)
                 announced = True
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+            time.sleep(0.2)
+        click.echo("==> Stopping…", err=True)
+        stop_processes(processes, timeout_s=stop_timeout_s, hurry=lambda: len(received) > 1)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if exit_code:
+        sys.exit(exit_code)
+
+
+def stop_processes(
+    processes: Sequence[subprocess.Popen[bytes]],
+    *,
+    timeout_s: float = STOP_TIMEOUT_S,
+    hurry: Callable[[], bool] = lambda: False,
+) -> list[subprocess.Popen[bytes]]:
+    """SIGTERM every running process at once, wait for all of them together up to
+    ``timeout_s`` (or until ``hurry()`` turns true), then SIGKILL and reap the rest; returns the
+    processes that had to be killed."""
     for process in processes:
         if process.poll() is None:
             process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    if exit_code:
-        sys.exit(exit_code)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not hurry():
+        if all(process.poll() is not None for process in processes):
+            return []
+        time.sleep(0.05)
+    killed = [process for process in processes if process.poll() is None]
+    for process in killed:
+        click.echo(f"Killing {process.args!r}: it did not stop in time", err=True)
+        process.kill()
+    for process in killed:
+        process.wait()
+    return killed
 
 
 if __name__ == "__main__":

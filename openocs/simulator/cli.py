@@ -252,6 +252,7 @@ def _simulate(
     from openocs.clients.errors import ClientError
     from openocs.clients.portal import PortalClient
     from openocs.clients.site import PortalSiteClient
+    from openocs.exiting import skip_final_collection
     from openocs.ingester import Ingester, IngesterSettings
     from openocs.simulator.retry import Backoff, GaveUpError
     from openocs.simulator.site import SimulatorSettings, SiteSimulator
@@ -336,6 +337,7 @@ def _simulate(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    skip_final_collection()  # once stopped, exit without walking the heap
     click.echo(
         f"simulating site(s) {', '.join(chosen)} against {portal_url} "
         f"(exposure scale {settings.exposure_scale:g}; Ctrl-C stops)"
