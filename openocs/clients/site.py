@@ -71,7 +71,16 @@ class SiteConfiguration(_Model):
     target: dict[str, Any] = Field(default_factory=dict)
     instrument_configs: list[dict[str, Any]] = Field(default_factory=list)
     constraints: dict[str, Any] = Field(default_factory=dict)
+    repeat_duration: float | None = None
+    """Seconds; set for a REPEAT type (``REPEAT_EXPOSE``, ``REPEAT_SPECTRUM``, …): repeat the
+    instrument configs' exposures for this long."""
     summary: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def is_repeat(self) -> bool:
+        """A REPEAT type with a repeat duration: its exposures repeat for ``repeat_duration``
+        seconds (a type containing ``REPEAT``, as the portal's duration rule, §5.2)."""
+        return "REPEAT" in self.type.upper() and self.repeat_duration is not None
 
     @property
     def is_terminal(self) -> bool:

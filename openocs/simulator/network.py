@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from openocs.clients.configdb import Instrument, Network
@@ -20,6 +21,27 @@ class InstrumentInfo:
     pixel_scale_arcsec: float
     full_size_px: int
     filters: tuple[str, ...] = ()
+    fixed_overhead_per_exposure_s: float = 0.0
+    readout_overheads_s: Mapping[str, float] = field(default_factory=dict)
+    """Lower-case readout-mode code → its overhead (seconds)."""
+    default_readout_mode: str = ""
+
+    def readout_overhead_s(self, mode: str | None) -> float:
+        """The overhead of readout mode ``mode``, else of the default mode (as the portal's
+        duration estimate, ``portal-api.md`` §5.1)."""
+        overheads = self.readout_overheads_s
+        if mode and mode.lower() in overheads:
+            return overheads[mode.lower()]
+        return overheads.get(self.default_readout_mode.lower(), 0.0)
+
+    def exposure_duration_s(self, exposure_time_s: float, mode: str | None) -> float:
+        """How long one exposure occupies the telescope: exposure time + readout overhead of
+        its mode + the instrument type's fixed per-exposure overhead (§5.1)."""
+        return (
+            max(exposure_time_s, 0.0)
+            + self.readout_overhead_s(mode)
+            + self.fixed_overhead_per_exposure_s
+        )
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,10 @@ def _instrument_info(instrument: Instrument) -> InstrumentInfo:
     if camera is not None:
         for group in camera.optical_element_groups:
             filters.extend(element.code for element in group.optical_elements)
+    readout = next(
+        (group for group in instrument.instrument_type.mode_types if group.type == "readout"),
+        None,
+    )
     return InstrumentInfo(
         code=instrument.code,
         instrument_type=instrument.instrument_type.code,
@@ -70,6 +96,11 @@ def _instrument_info(instrument: Instrument) -> InstrumentInfo:
         pixel_scale_arcsec=scale or DEFAULT_PIXEL_SCALE_ARCSEC,
         full_size_px=size or DEFAULT_SIZE_PX,
         filters=tuple(filters),
+        fixed_overhead_per_exposure_s=instrument.instrument_type.fixed_overhead_per_exposure,
+        readout_overheads_s=(
+            {mode.code.lower(): mode.overhead for mode in readout.modes} if readout else {}
+        ),
+        default_readout_mode=readout.default if readout else "",
     )
 
 

@@ -11,7 +11,9 @@ The loop (:meth:`SiteSimulator.step`, every ``poll_s``):
 
 A worker executes an observation (:meth:`SiteSimulator.execute`): it re-reads it (a cancelled
 observation is skipped), then for each configuration not yet reported marks it ``ATTEMPTED``,
-exposes (optionally shortened), writes one frame per exposure, ingests each with the ingester
+plans its exposures (:mod:`openocs.simulator.plan`: once each, or repeated for the repeat
+duration of a REPEAT configuration), exposes each for its exposure time and overheads
+(optionally shortened), writes one frame per exposure, ingests each with the ingester
 library (checksum, upload, register) and marks the configuration ``COMPLETED`` with its summary —
 or ``FAILED`` with the reason (a simulated fault, frames the archive would not take, the
 observation cancelled at an exposure boundary), or ``NOT_ATTEMPTED`` when the telescope is
@@ -46,6 +48,7 @@ from openocs.ingester.publicdate import TagLookup, public_date
 from openocs.simulator.frames import FrameSpec, day_obs, write_frame
 from openocs.simulator.journal import FrameJournal
 from openocs.simulator.network import TelescopeInfo, site_telescopes
+from openocs.simulator.plan import PlannedExposure, plan_exposures
 from openocs.simulator.retry import Backoff, GaveUpError
 from openocs.simulator.weather import WeatherModel
 
@@ -87,7 +90,8 @@ class SimulatorSettings:
     """How the site behaves (times in seconds)."""
 
     exposure_scale: float = 1.0
-    """Wall time of an exposure ÷ its exposure time (0.01 makes a 300 s exposure last 3 s)."""
+    """Wall time of an exposure ÷ the time it occupies the telescope (its exposure time plus
+    readout and per-exposure overheads): 0.01 makes a 300 s exposure last about 3 s."""
     max_exposure_s: float | None = None
     """Longest wall time of one exposure (None: no cap)."""
     frame_size_px: int = 512
@@ -102,8 +106,9 @@ class SimulatorSettings:
     keep_frames: bool = False
     backoff: Backoff = field(default_factory=Backoff)
 
-    def exposure_wall_s(self, exposure_time_s: float) -> float:
-        wall = max(exposure_time_s, 0.0) * self.exposure_scale
+    def exposure_wall_s(self, duration_s: float) -> float:
+        """The wall time of an exposure that occupies the telescope for ``duration_s``."""
+        wall = max(duration_s, 0.0) * self.exposure_scale
         return min(wall, self.max_exposure_s) if self.max_exposure_s is not None else wall
 
 
@@ -366,17 +371,6 @@ class SiteSimulator:
             ConfigurationOutcome(configuration.configuration_status, "NOT_ATTEMPTED", reason)
         )
 
-    def _exposures(self, configuration: SiteConfiguration) -> list[tuple[float, str]]:
-        """``(exposure time s, filter)`` of each exposure, in order."""
-        exposures = []
-        for instrument_config in configuration.instrument_configs:
-            elements = instrument_config.get("optical_elements") or {}
-            filter_name = str(elements.get("filter") or next(iter(elements.values()), "air"))
-            count = int(instrument_config.get("exposure_count") or 1)
-            exposure_time = float(instrument_config.get("exposure_time") or 0.0)
-            exposures.extend([(exposure_time, filter_name)] * count)
-        return exposures or [(0.0, "air")]
-
     def _run_configuration(
         self,
         observation: SiteObservation,
@@ -388,12 +382,14 @@ class SiteSimulator:
         status_id = configuration.configuration_status
         start = self.clock()
         self._patch(status_id, state="ATTEMPTED")
-        exposures = self._exposures(configuration)
+        instrument = info.instrument(configuration.instrument_name, configuration.instrument_type)
+        plan = plan_exposures(configuration, instrument)
+        exposures = plan.exposures
         fault = self.weather.configuration_fault(status_id, len(exposures))
         outcome = ConfigurationOutcome(status_id, "COMPLETED")
         events: list[dict[str, Any]] = []
         cancelled = False
-        for index, (exposure_time_s, filter_name) in enumerate(exposures):
+        for index, exposure in enumerate(exposures):
             if fault is not None and index == fault[0]:
                 outcome.state, outcome.reason = "FAILED", fault[1]
                 break
@@ -413,29 +409,39 @@ class SiteSimulator:
                 break
             try:
                 name, exposure_start = self._expose(
-                    observation, configuration, info, index, len(exposures), exposure_time_s,
-                    filter_name,
-                )  # fmt: skip
+                    observation, configuration, info, index, len(exposures), exposure
+                )
             except (GaveUpError, IngesterError) as error:
                 outcome.state, outcome.reason = "FAILED", f"Frame not archived: {error}"
                 break
             outcome.frames.append(name)
-            outcome.time_completed_s += exposure_time_s
-            events.append(
-                {
-                    "frame": name,
-                    "start": exposure_start.isoformat().replace("+00:00", "Z"),
-                    "exposure_time": exposure_time_s,
-                    "filter": filter_name,
-                }
-            )
+            outcome.time_completed_s += exposure.exposure_time_s
+            event: dict[str, Any] = {
+                "frame": name,
+                "start": exposure_start.isoformat().replace("+00:00", "Z"),
+                "exposure_time": exposure.exposure_time_s,
+                "filter": exposure.filter_name,
+            }
+            if plan.is_repeat:
+                event["repeat"] = exposure.repeat
+            events.append(event)
+        summary_events: dict[str, Any] = {"exposures": events, "simulated": True}
+        if plan.is_repeat:
+            done = len(outcome.frames)
+            summary_events["repeat"] = {
+                "repeat_duration": plan.repeat_duration_s,
+                "duration_used": round(plan.duration_s(done), 3),
+                "repeats_completed": plan.repeats_completed(done),
+                "exposures_per_repeat": plan.pass_length,
+                "exposures_planned": len(exposures),
+            }
         summary = ConfigurationSummary(
             start=start,
             end=max(self.clock(), start),
             state=outcome.state,
             reason=outcome.reason,
             time_completed=outcome.time_completed_s,
-            events={"exposures": events, "simulated": True},
+            events=summary_events,
         )
         self._patch(status_id, state=outcome.state, summary=summary)
         report.configurations.append(outcome)
@@ -475,10 +481,10 @@ class SiteSimulator:
         info: TelescopeInfo,
         index: int,
         count: int,
-        exposure_time_s: float,
-        filter_name: str,
+        exposure: PlannedExposure,
     ) -> tuple[str, datetime]:
-        """One exposure: wait, write the frame (once), ingest it (once); ``(basename, start)``."""
+        """One exposure: wait (its exposure time and overheads, shortened as the settings say),
+        write the frame (once), ingest it (once); ``(basename, start)``."""
         identity = f"obs{observation.id}/cs{configuration.configuration_status}/{index}"
         instrument = info.instrument(configuration.instrument_name, configuration.instrument_type)
         existing = self.journal.get(identity)
@@ -487,7 +493,7 @@ class SiteSimulator:
             return self._spec_name(info, instrument.camera, existing.day_obs, existing), when
         exposure_start = self.clock()
         if existing is None:
-            self._wait(self.settings.exposure_wall_s(exposure_time_s))
+            self._wait(self.settings.exposure_wall_s(exposure.duration_s))
         ra_deg, dec_deg, name = _target_pointing(configuration)
         obstype = OBSTYPES.get(configuration.type, configuration.type)
         entry = self.journal.allocate(
@@ -506,14 +512,14 @@ class SiteSimulator:
             instrument_type=instrument.instrument_type or configuration.instrument_type,
             obstype=obstype,
             date_obs=date_obs,
-            exposure_time_s=exposure_time_s,
+            exposure_time_s=exposure.exposure_time_s,
             frame_number=entry.frame_number,
             proposal_id=observation.proposal,
             public_date=self._public_date(date_obs, observation.proposal, obstype),
             ra_deg=ra_deg,
             dec_deg=dec_deg,
             object_name=name,
-            filter_name=filter_name,
+            filter_name=exposure.filter_name,
             request_id=observation.request.id,
             request_group_id=observation.request_group_id,
             request_group_name=observation.name,

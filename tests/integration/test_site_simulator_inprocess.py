@@ -35,6 +35,7 @@ from openocs.portal.requestgroups.tests.conftest import (  # noqa: F401  (fixtur
     semester,
     submitter,
 )
+from openocs.simulator.network import site_telescopes
 from openocs.simulator.retry import Backoff
 from openocs.simulator.site import SimulatorSettings, SiteSimulator
 from openocs.simulator.weather import WeatherModel
@@ -134,10 +135,13 @@ def make_site(
         portal_transport: httpx.BaseTransport | None = None,
         archive_transport: httpx.BaseTransport | None = None,
         backoff: Backoff = FAST,
+        group: dict[str, Any] | None = None,
     ) -> Site:
         network = _network()
         site, enclosure, telescope, instrument = _sinistro_telescope(network)
-        submitted = submitter.client.post("/api/requestgroups/", imaging_group(), format="json")
+        submitted = submitter.client.post(
+            "/api/requestgroups/", group or imaging_group(), format="json"
+        )
         assert submitted.status_code == 201, submitted.json()
         request = submitted.json()["requests"][0]
         created = site_account.client.post(
@@ -233,6 +237,48 @@ def test_an_observation_is_exposed_archived_and_completed(
     assert {f["public_date"][:10] for f in frames} == {"2027-12-01"}  # a year's proprietary
     assert site.simulator.step() == []  # started once only
     assert not list((site.simulator.frames_dir).glob("*.fits.fz"))  # spool emptied
+
+
+def test_a_repeat_expose_configuration_repeats_for_its_repeat_duration(
+    make_site: Callable[..., Site], submitter: Persona, live_network: None
+) -> None:
+    network = _network()
+    site_code, enclosure, telescope, instrument_code = _sinistro_telescope(network)
+    [info] = [
+        t
+        for t in site_telescopes(network, site_code)
+        if (t.enclosure, t.telescope) == (enclosure, telescope)
+    ]
+    duration_s = info.instruments[instrument_code].exposure_duration_s(30.0, None)
+    assert duration_s > 30.0  # readout and per-exposure overheads count
+    group = imaging_group()
+    configuration = group["requests"][0]["configurations"][0]
+    configuration.update(type="REPEAT_EXPOSE", repeat_duration=5.5 * duration_s)
+    configuration["instrument_configs"][0]["exposure_count"] = 1
+    site = make_site(group=group)
+
+    report = site.simulator.execute(site.observation)
+
+    [outcome] = report.configurations
+    assert outcome.state == "COMPLETED"
+    assert len(outcome.frames) == 5  # the sixth would end after the repeat duration
+    [observation] = _observations(submitter, site.request_id)
+    assert observation["state"] == "COMPLETED"
+    [status] = observation["configuration_statuses"]
+    summary = status["summary"]
+    assert summary["time_completed"] == 150.0  # 5 × 30 s of exposure
+    assert [e["repeat"] for e in summary["events"]["exposures"]] == [1, 2, 3, 4, 5]
+    assert summary["events"]["repeat"] == {
+        "repeat_duration": 5.5 * duration_s,
+        "duration_used": round(5 * duration_s, 3),
+        "repeats_completed": 5,
+        "exposures_per_repeat": 1,
+        "exposures_planned": 5,
+    }
+    assert _request(submitter, site.request_id)["state"] == "COMPLETED"
+    frames = _frames(submitter, site.request_id)
+    assert sorted(f["basename"] for f in frames) == sorted(outcome.frames)
+    assert {f["configuration_type"] for f in frames} == {"EXPOSE"}
 
 
 def test_the_telescopes_states_are_reported(
