@@ -26,9 +26,16 @@ class ArchiveClient:
         token: str | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
+        connect_timeout_s: float | None = None,
     ) -> None:
         self.base_url = base_url
-        self.http = HttpClient(base_url, token=token, timeout_s=timeout_s, transport=transport)
+        self.http = HttpClient(
+            base_url,
+            token=token,
+            timeout_s=timeout_s,
+            connect_timeout_s=connect_timeout_s,
+            transport=transport,
+        )
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -46,6 +53,16 @@ class ArchiveClient:
         if not isinstance(page, dict) or not isinstance(page.get("count"), int):
             raise ResponseFormatError("expected a paginated list", url="versions/", detail="count")
         return int(page["count"])
+
+    def versions(self, md5: str) -> list[dict[str, Any]]:
+        """The stored versions with this md5 (none or one): ``{id, key, md5, extension, url,
+        frame}`` each (needs a staff token)."""
+        results = self.http.get_json("versions/", params={"md5": md5})
+        if not isinstance(results, dict) or not isinstance(results.get("results"), list):
+            raise ResponseFormatError(
+                "expected a paginated list", url="versions/", detail="results"
+            )
+        return [dict(version) for version in results["results"] if isinstance(version, dict)]
 
     def version_exists(self, md5: str) -> bool:
         """Whether a file with this md5 is already archived."""

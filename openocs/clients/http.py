@@ -77,6 +77,8 @@ class HttpClient:
     """A thin, typed wrapper around :class:`httpx.Client` for one service.
 
     ``base_url`` must end in ``/``; ``token`` is sent as ``Authorization: <auth_scheme> <token>``.
+    ``timeout_s`` bounds each read, write and pool wait; ``connect_timeout_s`` (default the
+    same) the TCP connection alone.
     """
 
     def __init__(
@@ -87,6 +89,7 @@ class HttpClient:
         auth_scheme: str = "Token",
         timeout_s: float = DEFAULT_TIMEOUT_S,
         transport: httpx.BaseTransport | None = None,
+        connect_timeout_s: float | None = None,
     ) -> None:
         if not base_url.endswith("/"):
             raise ValueError(f"base URL must end with '/': {base_url!r}")
@@ -97,7 +100,7 @@ class HttpClient:
         self._client = httpx.Client(
             base_url=base_url,
             headers=headers,
-            timeout=httpx.Timeout(timeout_s),
+            timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s or timeout_s),
             transport=transport,
             follow_redirects=False,
         )

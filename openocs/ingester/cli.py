@@ -36,8 +36,12 @@ def _expand(paths: tuple[str, ...], recursive: bool) -> Iterator[Path]:
             yield path
 
 
-def _one(ingester: Ingester, path: Path, *, check_only: bool, dry_run: bool) -> tuple[str, Any]:
+def _one(
+    ingester: Ingester, path: Path, *, check_only: bool, dry_run: bool, retry_deadline_s: float
+) -> tuple[str, Any]:
     """``(outcome, payload)`` for one file; outcome is ok/duplicate/exists/absent/error."""
+    from openocs.ingester.pipeline import ingest_with_retries
+
     try:
         if check_only:
             with path.open("rb") as fileobj:
@@ -46,7 +50,11 @@ def _one(ingester: Ingester, path: Path, *, check_only: bool, dry_run: bool) -> 
         if dry_run:
             with path.open("rb") as fileobj:
                 return "ok", ingester.describe(fileobj, path.name).record
-        return "ok", ingester.ingest_path(path)
+        if retry_deadline_s <= 0:
+            return "ok", ingester.ingest_path(path)
+        return "ok", ingest_with_retries(
+            ingester, path, base_delay_s=1.0, max_delay_s=30.0, deadline_s=retry_deadline_s
+        )
     except NonFatalDoNotRetryError as error:
         return "duplicate", str(error)
     except FileNotFoundError:
@@ -66,6 +74,14 @@ def _one(ingester: Ingester, path: Path, *, check_only: bool, dry_run: bool) -> 
 @click.option("--json", "as_json", is_flag=True, help="Print each record as JSON.")
 @click.option("--recursive", is_flag=True, help="Descend into directory arguments.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--retry-deadline",
+    "retry_deadline_s",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Keep retrying a file after timeouts, refused connections and 5xx answers for this "
+    "many seconds, with backoff (default 120, env OCS_INGEST_RETRY_DEADLINE_S; 0: no retries).",
+)
 def ingest_command(
     paths: tuple[str, ...],
     api_root: str | None,
@@ -77,6 +93,7 @@ def ingest_command(
     as_json: bool,
     recursive: bool,
     workers: int,
+    retry_deadline_s: float | None,
 ) -> None:
     """Validate, upload and register data files with the archive.
 
@@ -85,6 +102,12 @@ def ingest_command(
       ocs ingest frame.fits.fz --api-root http://127.0.0.1:8000/archive/ --auth-token KEY
       ocs ingest --recursive --workers 4 /data/20210708/
       ocs ingest --check-only frame.fits.fz      prints True (exit 0) or False (exit 1)
+
+    A file is retried with backoff while the archive is unreachable, times out or answers
+    5xx (a freshly started archive is slow over its first requests), for up to
+    --retry-deadline seconds; every attempt starts with the md5 check, so a file is never
+    archived twice (one registered by an attempt whose answer was lost is reported archived).
+    OCS_ARCHIVE_CONNECT_TIMEOUT_S (5) and OCS_ARCHIVE_READ_TIMEOUT_S (60) bound each request.
 
     Exit code 0 when every file was archived (or already was), 1 otherwise.
     """
@@ -105,13 +128,21 @@ def ingest_command(
     except IngesterError as error:
         click.echo(f"Exception uploading file: {error}")
         sys.exit(1)
+    deadline_s = settings.retry_deadline_s if retry_deadline_s is None else retry_deadline_s
     files = list(_expand(paths, recursive))
     single = len(files) == 1
     counts = {"ok": 0, "duplicate": 0, "exists": 0, "absent": 0, "error": 0}
     failures: list[tuple[Path, Exception]] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=process_name) as pool:
         futures = {
-            pool.submit(_one, ingester, path, check_only=check_only, dry_run=dry_run): path
+            pool.submit(
+                _one,
+                ingester,
+                path,
+                check_only=check_only,
+                dry_run=dry_run,
+                retry_deadline_s=deadline_s,
+            ): path
             for path in files
         }
         progress = tqdm(total=len(files), unit="file", disable=single or not sys.stderr.isatty())

@@ -71,7 +71,12 @@ class Ingester:
             except StorageConfigurationError as error:
                 raise FileStoreSpecificationError(str(error)) from error
         if archive is None:
-            archive = ArchiveClient(settings.api_root, token=settings.auth_token or None)
+            archive = ArchiveClient(
+                settings.api_root,
+                token=settings.auth_token or None,
+                timeout_s=settings.archive_read_timeout_s,
+                connect_timeout_s=settings.archive_connect_timeout_s,
+            )
         lookup: TagLookup | None = None
         if settings.portal_base_url and settings.portal_api_token:
             base = settings.portal_base_url.rstrip("/") + "/"
@@ -241,16 +246,60 @@ def ingest_with_retries(
     *,
     attempts: int = 5,
     base_delay_s: float = 2.0,
+    max_delay_s: float = 30.0,
+    deadline_s: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
-    """Ingest ``path``, retrying transient failures with exponential backoff."""
-    for attempt in range(attempts):
+    """Ingest ``path``, retrying transient failures (timeouts, refused connections, 5xx: a
+    ``retryable`` error) with exponential backoff from ``base_delay_s`` up to ``max_delay_s``:
+    ``attempts`` times, or — with ``deadline_s`` — until that many seconds have passed.
+
+    Never a duplicate: every attempt starts with the archive's md5 check. When a retry finds
+    the file archived, an earlier attempt registered it and only its answer was lost (a
+    registration that timed out on our side); the file's archived version is returned as the
+    result (``frameid``, ``url``, ``filename``, ``recovered``) instead of a duplicate error.
+    """
+    started = clock()
+    attempt = 0
+    while True:
         try:
             return ingester.ingest_path(path)
-        except IngesterError as error:
-            if not error.retryable or attempt == attempts - 1:
+        except NonFatalDoNotRetryError:
+            if attempt == 0:
                 raise
-            delay = base_delay_s * (2**attempt) if error.backoff else 0.0
+            recovered = _archived_by_an_earlier_attempt(ingester, Path(path))
+            if recovered is None:
+                raise
+            return recovered
+        except IngesterError as error:
+            attempt += 1
+            delay = min(base_delay_s * 2 ** (attempt - 1), max_delay_s) if error.backoff else 0.0
+            if deadline_s is None:
+                out_of_time = attempt >= attempts
+            else:
+                out_of_time = clock() - started + delay > deadline_s
+            if not error.retryable or out_of_time:
+                raise
             logger.warning("Retrying %s in %.1f s after: %s", path, delay, error)
             sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _archived_by_an_earlier_attempt(ingester: Ingester, path: Path) -> dict[str, Any] | None:
+    with path.open("rb") as fileobj:
+        md5, _size = md5_of(fileobj)
+    try:
+        versions = ingester.archive.versions(md5)
+    except ClientError as error:
+        raise map_client_error(error) from error
+    if not versions:
+        return None
+    version = versions[0]
+    logger.info("%s was archived by an earlier attempt whose answer was lost", path)
+    return {
+        "frameid": version.get("frame"),
+        "url": version.get("url"),
+        "filename": path.name,
+        "version_set": [{k: version.get(k) for k in ("key", "md5", "extension")}],
+        "recovered": True,
+    }

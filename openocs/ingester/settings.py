@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from openocs.env import env_int, env_list, env_str, local_base_url
+from openocs.env import env_float, env_int, env_list, env_str, local_base_url
 from openocs.storage import StorageConfig, config_from_env
 
 RELATED_FRAME_KEYS = [
@@ -66,6 +66,14 @@ class IngesterSettings:
     private_proposal_tags: tuple[str, ...] = ("private", "internal")
     public_proposal_tags: tuple[str, ...] = ("public",)
     days_until_public: int = 365
+    archive_connect_timeout_s: float = 5.0
+    """How long to wait for the archive's TCP connection."""
+    archive_read_timeout_s: float = 60.0
+    """How long to wait for each answer: a freshly started archive may take tens of seconds
+    over its first requests while it warms up."""
+    retry_deadline_s: float = 120.0
+    """How long ``ocs ingest`` keeps retrying a file after timeouts, refused connections and
+    5xx answers (0: no retries)."""
     api_root: str = "http://127.0.0.1:8000/"
     auth_token: str = ""
     portal_base_url: str = ""
@@ -94,6 +102,21 @@ class IngesterSettings:
             private_proposal_tags=listed("PRIVATE_PROPOSAL_TAGS", defaults.private_proposal_tags),
             public_proposal_tags=listed("PUBLIC_PROPOSAL_TAGS", defaults.public_proposal_tags),
             days_until_public=env_int("DAYS_UNTIL_PUBLIC", 365, environ, minimum=0),
+            archive_connect_timeout_s=env_float(
+                "OCS_ARCHIVE_CONNECT_TIMEOUT_S",
+                defaults.archive_connect_timeout_s,
+                environ,
+                minimum=0.001,
+            ),
+            archive_read_timeout_s=env_float(
+                "OCS_ARCHIVE_READ_TIMEOUT_S",
+                defaults.archive_read_timeout_s,
+                environ,
+                minimum=0.001,
+            ),
+            retry_deadline_s=env_float(
+                "OCS_INGEST_RETRY_DEADLINE_S", defaults.retry_deadline_s, environ, minimum=0.0
+            ),
             api_root=api_root if api_root.endswith("/") else api_root + "/",
             auth_token=env_str("AUTH_TOKEN", "", environ),
             portal_base_url=env_str("OBSERVATION_PORTAL_BASE_URL", "", environ),

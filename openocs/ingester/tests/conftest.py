@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,23 @@ class FakeArchive:
         self.frames: list[dict[str, Any]] = []
         self.md5s: set[str] = set()
         self.fail_post_with: int | None = None
+        self._lock = threading.Lock()  # md5s are unique as the archive's database makes them
 
     def handler(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            return self._handle(request)
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET" and request.url.path == "/versions/":
             md5 = request.url.params.get("md5")
-            count = 1 if md5 in self.md5s else 0
-            return httpx.Response(200, json={"count": count, "next": None, "results": []})
+            results = [
+                {"md5": md5, "frame": frame["id"], "url": frame["url"]}
+                for frame in self.frames
+                if frame["version_set"][0]["md5"] == md5
+            ]
+            return httpx.Response(
+                200, json={"count": len(results), "next": None, "results": results}
+            )
         if request.method == "POST" and request.url.path == "/frames/":
             if self.fail_post_with:
                 return httpx.Response(self.fail_post_with, json={"detail": "boom"})
@@ -79,7 +91,6 @@ def frame_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def archive_server(fake_archive: FakeArchive) -> Iterator[str]:
     """The fake archive behind a real HTTP server on 127.0.0.1; yields its root URL."""
-    import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):

@@ -79,7 +79,8 @@ def test_unreachable_archive_exits_1(tmp_path, monkeypatch):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     result = CliRunner().invoke(
-        ingest_command, ["--api-root", f"http://127.0.0.1:{port}/", str(FULL_FRAME)]
+        ingest_command,
+        ["--api-root", f"http://127.0.0.1:{port}/", "--retry-deadline", "0", str(FULL_FRAME)],
     )
     assert result.exit_code == 1
     assert result.output.startswith("Exception uploading file: Archive unavailable")

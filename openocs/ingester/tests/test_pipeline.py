@@ -17,7 +17,7 @@ from openocs.ingester import (
     NonFatalDoNotRetryError,
     ingest_with_retries,
 )
-from openocs.ingester.tests.conftest import FITS_DIR, FULL_FRAME
+from openocs.ingester.tests.conftest import FITS_DIR, FULL_FRAME, FakeArchive
 from openocs.storage import MemoryStorage, StorageConnectionError
 
 
@@ -142,3 +142,73 @@ def test_bucket_option_replaces_the_configured_bucket():
     settings = settings.__class__(storage=settings.storage.__class__(backend="dummy"))
     ingester = Ingester.from_settings(settings, bucket="night-2021")
     assert ingester.settings.storage.bucket == "night-2021"
+
+
+def _archive_losing_answers(fake_archive: FakeArchive, *, lose: str, times: int) -> ArchiveClient:
+    """An archive client whose first ``times`` ``lose`` requests are served but time out on
+    the way back (the answer is lost)."""
+    lost: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response: httpx.Response = fake_archive.handler(request)
+        if f"{request.method} {request.url.path}" == lose and len(lost) < times:
+            lost.append(request)
+            raise httpx.ReadTimeout("timed out", request=request)
+        return response
+
+    return ArchiveClient("http://archive.test/", token="t", transport=httpx.MockTransport(handler))
+
+
+def test_a_registration_whose_answer_was_lost_is_recovered_not_duplicated(fake_archive, settings):
+    archive = _archive_losing_answers(fake_archive, lose="POST /frames/", times=1)
+    ingester = Ingester.from_settings(settings, storage=MemoryStorage(), archive=archive)
+    delays: list[float] = []
+
+    result = ingest_with_retries(ingester, FULL_FRAME, base_delay_s=1, sleep=delays.append)
+
+    [frame] = fake_archive.frames
+    assert result["recovered"] is True
+    assert (result["frameid"], result["url"]) == (frame["id"], frame["url"])
+    assert result["filename"] == FULL_FRAME.name
+    assert delays == [1]
+
+
+def test_a_duplicate_on_the_first_attempt_is_still_a_duplicate(ingester):
+    ingester.ingest_path(FULL_FRAME)
+    with pytest.raises(NonFatalDoNotRetryError):
+        ingest_with_retries(ingester, FULL_FRAME, sleep=lambda _s: None)
+
+
+def test_with_a_deadline_retries_back_off_until_it_passes(fake_archive, settings):
+    archive = _archive_losing_answers(fake_archive, lose="GET /versions/", times=100)
+    ingester = Ingester.from_settings(settings, storage=MemoryStorage(), archive=archive)
+    now = [0.0]
+    delays: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        delays.append(seconds)
+        now[0] += seconds
+
+    with pytest.raises(BackoffRetryError, match="timed out"):
+        ingest_with_retries(
+            ingester, FULL_FRAME, base_delay_s=1, max_delay_s=8, deadline_s=30,
+            sleep=sleep, clock=lambda: now[0],
+        )  # fmt: skip
+    assert delays == [1, 2, 4, 8, 8]  # 23 s; one more 8 s wait would pass 30 s
+    assert fake_archive.frames == []
+
+
+def test_the_archive_client_has_the_settings_timeouts() -> None:
+    settings = IngesterSettings.from_env(
+        {"OCS_ARCHIVE_CONNECT_TIMEOUT_S": "2.5", "OCS_ARCHIVE_READ_TIMEOUT_S": "90"}
+    )
+    settings = settings.__class__(
+        archive_connect_timeout_s=settings.archive_connect_timeout_s,
+        archive_read_timeout_s=settings.archive_read_timeout_s,
+        storage=settings.storage.__class__(backend="dummy"),
+    )
+    ingester = Ingester.from_settings(settings)
+    timeout = ingester.archive.http._client.timeout
+    assert (timeout.connect, timeout.read, timeout.write) == (2.5, 90.0, 90.0)
+    ingester.archive.close()
+    assert IngesterSettings.from_env({}).retry_deadline_s == 120.0
