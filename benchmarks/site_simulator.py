@@ -13,8 +13,12 @@ without its own simulator. Then:
    process's CPU seconds per frame (writing and ingest separately).
 2. **Submission → COMPLETED**: starts ``ocs site simulate --demo`` for the darkest site, then
    ``--runs`` times submits what ``ocs site demo-request`` prints (two 30 s exposures, shortened
-   to 0.3 s) as the demo PI and polls the request group until COMPLETED; prints each wall time
-   (submission answered → state COMPLETED seen, polled every 0.5 s).
+   to 1 % of their time and overheads) as the demo PI and polls the request group until
+   COMPLETED; prints each wall time (submission answered → state COMPLETED seen, polled every
+   0.5 s).
+
+3. **Stopping**: SIGTERM to ``ocs up`` (and the simulator) until every process has exited; prints
+   the wall time (what a person pressing Ctrl-C waits, and the e2e tests' teardown).
 
 Figures only, no pass/fail. Record ``uptime`` with them: the machine is shared.
 """
@@ -219,7 +223,13 @@ def main() -> None:
         throughput(observatory, tokens["site"], arguments.frames, arguments.frame_size)
         submission_to_completed(observatory, tokens, arguments.runs)
     finally:
+        began, cpu_before = time.monotonic(), _tree_cpu_s(observatory.process.pid)
         observatory.stop()
+        stop_wall = time.monotonic() - began
+        print(
+            f"stopping: SIGTERM to `ocs up` → every process gone in {stop_wall:.2f} s "
+            f"(the process tree had used {cpu_before:.1f} s of CPU by then)"
+        )
     print(f"load at the end {os.getloadavg()[0]:.2f}")
 
 
