@@ -1,5 +1,8 @@
 """Leaving a long-running process promptly.
 
+Two helpers: :data:`stopping`, which waits that are part of a request (a long poll) watch so a
+stopping web worker does not wait them out, and :func:`skip_final_collection`.
+
 When a Python process ends, the interpreter runs full garbage collections over everything still
 alive before it exits. For a process that has loaded Django, astropy and the demo data (a few
 hundred thousand objects) that walk took 3–6 s of wall time on a loaded machine — longer than
@@ -19,10 +22,20 @@ import atexit
 import gc
 import threading
 
-__all__ = ["skip_final_collection"]
+__all__ = ["pause", "skip_final_collection", "stopping"]
 
 _lock = threading.Lock()
 _registered = False
+
+stopping = threading.Event()
+"""Set once this process has been told to stop (a gunicorn worker's SIGTERM, SIGINT or SIGQUIT,
+:mod:`openocs.server.gunicorn_hooks`): code that waits on purpose — a long poll — returns early
+instead of holding the shutdown for up to its whole wait."""
+
+
+def pause(seconds: float) -> None:
+    """Sleep ``seconds``, or less if the process is told to stop meanwhile."""
+    stopping.wait(max(seconds, 0.0))
 
 
 def _freeze_heap() -> None:

@@ -556,9 +556,9 @@ def web_server_command(
         python, "-m", "gunicorn", "openocs.server.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
         "--access-logfile", "-", "--timeout", "120",
-        # stopping waits ≤ 5 s for requests in flight (a scheduler's long poll of api/changes/
-        # lasts up to 30 s), so Ctrl-C ends `ocs up` promptly
-        "--graceful-timeout", "5",
+        # a stopping worker ends a long poll of api/changes/ at once (gunicorn_hooks) and waits
+        # ≤ 5 s for other requests in flight, so Ctrl-C ends `ocs up` promptly
+        "--graceful-timeout", "5", "--config", "python:openocs.server.gunicorn_hooks",
         "--logger-class", "openocs.server.accesslog.GunicornLogger",
     ]  # fmt: skip
     socket_path = data_dir.resolve() / "run" / f"gunicorn-{port}.ctl"

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db.models import Max
 from django.utils import timezone
 
+from openocs.exiting import pause, stopping
 from openocs.portal.notifications.models import ChangeEvent
 
 # A hole in the sequence younger than this may be a transaction that has not committed yet
@@ -49,10 +50,12 @@ def events_wait(
     timeout_s: float,
     limit: int,
     replan_only: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = pause,
     clock: Callable[[], float] = time.monotonic,
 ) -> tuple[list[ChangeEvent], int]:
     """Wait up to ``timeout_s`` for events after ``after``; returns them and the next cursor.
+    A web worker told to stop (:data:`openocs.exiting.stopping`) answers at once with what it
+    has, so a long poll does not hold its shutdown.
 
     The cursor passes over events skipped by ``replan_only``, so a filtered poll never sees the
     same skipped events again.
@@ -62,7 +65,7 @@ def events_wait(
         scanned = events_after(after=after, limit=limit, replan_only=False)
         chosen = [e for e in scanned if e.replan] if replan_only else scanned
         cursor = scanned[-1].id if scanned else after
-        if chosen or clock() >= deadline:
+        if chosen or clock() >= deadline or stopping.is_set():
             return chosen, cursor
         after = cursor
         sleep(min(POLL_INTERVAL_S, max(deadline - clock(), 0.0)))

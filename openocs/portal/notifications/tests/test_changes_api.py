@@ -4,6 +4,7 @@ changes and observation failures, the ``GET /api/changes/`` long poll, and Redis
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -260,3 +261,16 @@ def test_cancelling_a_many_group_with_a_completed_child_publishes_the_group_chan
         ("requestgroup.state_changed", "COMPLETED"),
         ("requestgroup.state_changed", "CANCELED"),
     ]
+
+
+def test_a_stopping_web_worker_ends_the_long_poll_at_once(db: Any) -> None:
+    from openocs.exiting import stopping
+
+    began = time.monotonic()
+    stopping.set()
+    try:
+        found, cursor = selectors.events_wait(after=0, timeout_s=30.0, limit=10)
+    finally:
+        stopping.clear()
+    assert (found, cursor) == ([], 0)
+    assert time.monotonic() - began < 5.0  # not the 30 s wait
