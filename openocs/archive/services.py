@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from openocs.archive import conf, sky
 from openocs.archive.files import storage
@@ -81,6 +81,11 @@ def _object_size(path: str, key: str) -> int:
         return 0
 
 
+def _stored_md5s(md5s: list[str]) -> list[str]:
+    """Which of ``md5s`` a stored version has already."""
+    return list(Version.objects.filter(md5__in=md5s).values_list("md5", flat=True))
+
+
 @transaction.atomic
 def frame_register(
     *,
@@ -92,9 +97,8 @@ def frame_register(
     related_basenames: list[str],
 ) -> Frame:
     """Upsert a frame by basename with its headers, new versions and related frames (§5.1)."""
-    for version in versions:
-        if Version.objects.filter(md5=version.md5).exists():
-            raise DuplicateVersionError(version.md5)
+    for md5 in _stored_md5s([version.md5 for version in versions]):
+        raise DuplicateVersionError(md5)
     area = normalise_area(area)
     values = {name: fields.get(name) for name in FRAME_FIELDS if name in fields}
     values.update(area=area, submitter=str(headers.get("USERID") or ""), **sky_columns(area))
@@ -104,14 +108,21 @@ def frame_register(
     Headers.objects.update_or_create(frame=frame, defaults={"data": headers})
     for version in versions:
         path = version.path or _store_path(frame, version.extension)
-        Version.objects.create(
-            frame=frame,
-            key=version.key,
-            md5=version.md5,
-            extension=version.extension,
-            path=path,
-            size=_object_size(path, version.key),
-        )
+        size = _object_size(path, version.key)
+        try:
+            with transaction.atomic():
+                Version.objects.create(
+                    frame=frame,
+                    key=version.key,
+                    md5=version.md5,
+                    extension=version.extension,
+                    path=path,
+                    size=size,
+                )
+        except IntegrityError as error:
+            # Two registrations of one file at the same moment: both passed the check above,
+            # and the database's unique md5 refuses the second. Same answer as the check.
+            raise DuplicateVersionError(version.md5) from error
     related = [name for name in dict.fromkeys(related_basenames) if name and name != basename]
     if related:
         existing = {f.basename: f for f in Frame.objects.filter(basename__in=related)}

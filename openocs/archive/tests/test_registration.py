@@ -135,3 +135,25 @@ def test_versions_exists_reports_what_is_archived(ingest_user, staff, member, st
         "basenames": {"f1": frame_id, "nope": None},
     }
     assert member.client.post("/archive/versions/exists", body, format="json").status_code == 403
+
+
+def test_a_registration_racing_another_for_the_same_file_is_refused_not_a_500(
+    ingest_user, store_root, monkeypatch
+):
+    """Two ingesters register one file at the same moment: both pass the md5 checks before
+    either commits, and the database's unique md5 stops the second. That is the same 400 as a
+    repeated md5, and nothing of the second registration is kept."""
+    from openocs.archive import services
+
+    assert (
+        ingest_user.client.post("/archive/frames/", record("f1"), format="json").status_code == 201
+    )
+    # The second registration's check ran before the first committed: it saw nothing.
+    monkeypatch.setattr(services, "_stored_md5s", lambda md5s: [])
+    same_file = record("f2")
+    same_file["version_set"] = record("f1")["version_set"]
+    again = ingest_user.client.post("/archive/frames/", same_file, format="json")
+    assert again.status_code == 400
+    assert again.json() == {"version_set": [{"md5": ["version with this md5 already exists."]}]}
+    assert not Frame.objects.filter(basename="f2").exists()
+    assert Version.objects.count() == 1
