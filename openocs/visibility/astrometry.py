@@ -522,7 +522,7 @@ def star_nodes(
         with warnings.catch_warnings():
             # "distance overridden" for zero parallax is the documented, intended behaviour.
             warnings.simplefilter("ignore", erfa.ErfaWarning)
-            r2, d2, pr2, pd2, px2, _, _ = erfa.pmsafe(
+            r2, d2, pr2, pd2, px2, _ = erfa.pmsafe(
                 ra, dec, pm_ra, pm_dec, parallax_arcsec, 0.0, e1, e2, 2_451_545.0, 0.0
             )
         ra = np.where(moved, r2, ra)
