@@ -303,7 +303,10 @@ def _moon_gcrs_au(tt: FloatArray) -> FloatArray:
         return np.asarray(pv["p"], dtype=np.float64)
 
 
-BLOCK_DAYS: Final = 64
+BLOCK_DAYS: Final = 8
+"""Days per cached block of daily nodes. Every node's value is computed on its own, so the block
+size changes only how much a first call computes beyond its window (ERFA ``c2i06a`` costs ~50 µs
+a node), never a result."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -373,12 +376,14 @@ class BodyTable:
     earth_velocity_au_day: FloatArray
 
 
-BODY_BLOCK_DAYS: Final = 8
+BODY_BLOCK_DAYS: Final = 2
+"""Days per cached block of Sun and Moon nodes (small, so that a first call computes little beyond
+its window; the values at a node do not depend on the block)."""
 SUN_STEP_S: Final = 3600.0
 MOON_STEP_S: Final = 600.0
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=1024)
 def _body_block(body: str, block: int) -> FloatArray:
     """Geocentric astrometric CIRS position (au) and the Earth's velocity (au/day, CIRS axes)
     of the Sun or the Moon at the nodes of one block, as (K, 2, 3)."""

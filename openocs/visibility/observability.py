@@ -436,13 +436,11 @@ class _SiderealGroup:
                 return star_values(position, t, v, eral)
             if not star_roots:
                 return moon_values(t, v, eral)
-            # Each function on its own brackets only (element by element: the same values).
-            result = np.empty(t.size)
-            lanes = position >= star_roots
-            mine = np.flatnonzero(lanes)
+            # The star function everywhere (cheaper than picking its many lanes out), the Moon
+            # function on its few lanes only; element by element, so the values are the same.
+            result = star_values(position, t, v, eral)
+            mine = np.flatnonzero(position >= star_roots)
             result[mine] = moon_values(t[mine], v[mine], eral[mine])
-            mine = np.flatnonzero(~lanes)
-            result[mine] = star_values(position[mine], t[mine], v[mine], eral[mine])
             return result
 
         def exact_ends(position: IntArray) -> tuple[FloatArray, FloatArray]:
