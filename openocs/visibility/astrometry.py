@@ -376,7 +376,7 @@ class BodyTable:
     earth_velocity_au_day: FloatArray
 
 
-BODY_BLOCK_DAYS: Final = 2
+BODY_BLOCK_DAYS: Final = 4
 """Days per cached block of Sun and Moon nodes (small, so that a first call computes little beyond
 its window; the values at a node do not depend on the block)."""
 SUN_STEP_S: Final = 3600.0
