@@ -21,7 +21,7 @@ $(INSTALLED): requirements/lock.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "==> Creating the virtual environment $(VENV)…"; $(PYTHON) -m venv $(VENV); }
 	@echo "==> Installing the pinned dependencies into $(VENV) (the first time takes a few minutes)…"
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements/lock.txt -e .
+	@$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements/lock.txt -e .
 	@touch $@
 	@echo "==> Installed. The command line is $(BIN)/ocs (also $(BIN)/openocs)."
 

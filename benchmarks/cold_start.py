@@ -6,6 +6,12 @@ beside the wall time. Targets (issue 17): import of ``openocs.visibility`` ≤ 0
 call ≤ 20 ms, ``ocs --help`` and every subcommand's ``--help`` ≤ 0.3 s. With ``--reference`` the
 same is measured for LCO's ``rise_set`` (``pip install ocs-rise-set==0.6.6``; not a dependency).
 
+Every figure depends on whether Python finds compiled bytecode (``.pyc``) for numpy, ERFA and
+ours: without it each fresh process compiles their sources again (0.2-0.3 s of CPU for the
+import). The first line says which it is: ``make install`` and the image compile the bytecode at
+install time (``uv pip install --compile-bytecode``); a shell with ``PYTHONDONTWRITEBYTECODE=1``
+and a virtual environment installed without it has none.
+
 Usage: ``python benchmarks/cold_start.py [--repeat 5] [--reference]``.
 """
 
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
@@ -100,6 +107,25 @@ def measure_library(code: str, repeat: int, label: str) -> None:
     )
 
 
+def bytecode_state() -> str:
+    """Whether numpy's and our sources have compiled bytecode beside them."""
+
+    def cached(module: str) -> bool:
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None:
+            return False
+        return Path(importlib.util.cache_from_source(spec.origin)).exists()
+
+    state = ", ".join(
+        f"{name} {'yes' if cached(name) else 'no'}"
+        for name in ("numpy", "erfa", "openocs.visibility.observability")
+    )
+    return (
+        f"bytecode caches: {state}; PYTHONDONTWRITEBYTECODE="
+        f"{os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -110,6 +136,7 @@ def main() -> None:
         f"Python {platform.python_version()}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
         f"load average {os.getloadavg()[0]:.2f}; medians of {args.repeat} fresh processes"
     )
+    print(bytecode_state())
     measure_library(IMPORT_AND_FIRST_CALL, args.repeat, "openocs.visibility")
     if args.reference:
         measure_library(REFERENCE, args.repeat, "rise_set 0.6.6 (reference)")

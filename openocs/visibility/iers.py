@@ -10,8 +10,8 @@ and 0.5″ of orientation), as the spec allows.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import numpy as np
@@ -52,11 +52,11 @@ _UT1_COLUMNS: Final = (58, 68)
 
 @functools.cache
 def _finals() -> bytes:
-    return (
-        importlib.resources.files("astropy_iers_data")
-        .joinpath("data", "finals2000A.all")
-        .read_bytes()
-    )
+    # The package's own path constant: importlib.resources would import zipfile and more
+    # (tens of milliseconds on the first call) to read a plain file.
+    import astropy_iers_data
+
+    return Path(astropy_iers_data.IERS_A_FILE).read_bytes()
 
 
 def _table(mjd: FloatArray, ut1_utc: FloatArray, xp: FloatArray, yp: FloatArray) -> EopTable:

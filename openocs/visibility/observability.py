@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -46,6 +46,7 @@ from openocs.visibility.intervals import (
     edges_from_grid,
     intersect,
     intersect_lists,
+    intersect_one,
 )
 from openocs.visibility.roots import refine_from_guesses
 from openocs.visibility.site import Site
@@ -200,7 +201,9 @@ class _SiteContext:
         """Apparent topocentric Moon direction (with diurnal aberration)."""
         return astro.body_topocentric("moon", t, self.geometry).direction
 
-    def moon_and_site_velocity(self, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+    def moon_and_site_velocity(
+        self, t: FloatArray, eral: FloatArray | None = None
+    ) -> tuple[FloatArray, FloatArray]:
         """The Moon's apparent topocentric direction and the site's velocity (for the stars'
         diurnal aberration) at ``t``: :meth:`moon_direction` and :meth:`diurnal`'s velocity with
         the Earth's rotation angle computed once and no altitude (root finding needs neither)."""
@@ -211,7 +214,8 @@ class _SiteContext:
         table = self._moon_table
         geocentric = astro.interp_rows(table.nodes_s, table.position_au, t)
         earth_velocity = astro.interp_rows(table.nodes_s, table.earth_velocity_au_day, t)
-        eral = astro.local_era_rad(self.geometry, t)
+        if eral is None:
+            eral = astro.local_era_rad(self.geometry, t)
         site_p, site_v = astro.site_position_velocity_cirs(self.geometry, eral, t)
         relative = geocentric - site_p
         distance = np.linalg.norm(relative, axis=-1)
@@ -291,7 +295,9 @@ class _SiderealGroup:
             window.range_end_s,
         )
         t0 = np.full(self.n, window.range_start_s)
-        _, self.hour_angle0 = self.altitude_ha(np.arange(self.n, dtype=np.intp), t0)
+        v0 = self.stars.at(np.arange(self.n, dtype=np.intp), t0)
+        eral0 = astro.local_era_rad(self.context.geometry, t0)
+        self.hour_angle0 = astro.hour_angle_rad(v0[:, 0], v0[:, 1], eral0)
 
     def altitude_ha(self, index: IntArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
         v = self.stars.at(index, t)
@@ -308,12 +314,15 @@ class _SiderealGroup:
 
         The first three are bracketed on culmination-aligned grids, and their roots are
         predicted from spherical trigonometry (the hour angle where the altitude or the hour
-        angle reaches its limit) and confirmed and refined by :func:`refine_from_guesses`: two
-        evaluations of the exact functions, for all limits and targets at once, instead of a
-        dozen per limit. A prediction that does not hold falls back to the bracket search.
+        angle reaches its limit); the Moon-distance roots are bracketed on an hourly grid and
+        predicted by a cubic through the samples. Every prediction is confirmed and refined by
+        one :func:`refine_from_guesses` for all limits and targets at once: two evaluations of
+        the exact functions instead of a dozen per limit. A prediction that does not hold falls
+        back to the bracket search.
         """
         site = self.context.site
         window = self.context.window
+        geometry = self.context.geometry
         threshold = target_threshold_deg(site.horizon_deg, constraints.max_airmass) * DEG
         limits: list[tuple[str, float, float]] = [("altitude", 1.0, threshold)]
         if site.zenith_blind_spot_deg > 0:
@@ -328,26 +337,30 @@ class _SiderealGroup:
         grids = [grid]
         if checks_ha:
             grids.append(_phase_grid(self.hour_angle0, mid, window))
-        samples = [g.size for g in grids]
-        index = np.concatenate(
-            [np.repeat(np.arange(self.n, dtype=np.intp), g.shape[1]) for g in grids]
-        )
+        samples = grid.size
+        rows_n = np.arange(self.n, dtype=np.intp)
+        if self.n == 1:
+            index = np.zeros(samples * len(grids), dtype=np.intp)
+        else:
+            index = np.tile(np.repeat(rows_n, grid.shape[1]), len(grids))
         altitude_all, hour_angle_all = self.altitude_ha(
             index, np.concatenate([g.ravel() for g in grids])
         )
-        altitude = altitude_all[: samples[0]].reshape(grid.shape)
-        hour_angle = hour_angle_all[: samples[0]].reshape(grid.shape)
+        altitude = altitude_all[:samples].reshape(grid.shape)
+        hour_angle = hour_angle_all[:samples].reshape(grid.shape)
 
         kinds: list[tuple[str, FloatArray, FloatArray, FloatArray]] = [
             (name, grid, sign * (altitude - level), hour_angle) for name, sign, level in limits
         ]
         if checks_ha:
             ha_grid = grids[1]
-            ha_values = hour_angle_all[samples[0] :].reshape(ha_grid.shape)
+            ha_values = hour_angle_all[samples:].reshape(ha_grid.shape)
             kinds.append(("hour_angle", ha_grid, np.cos(ha_values - mid) - cos_half, ha_values))
 
         rows, firsts, a_s, b_s, fa_s, fb_s, guesses, widths = [], [], [], [], [], [], [], []
-        kind_of, sign_of, level_of = [], [], []
+        signs: list[FloatArray] = []
+        levels: list[FloatArray] = []
+        counts: list[int] = []
         for k, (name, kind_grid, values, hour_angles) in enumerate(kinds):
             on = values >= 0
             row, col = np.nonzero(on[:, 1:] != on[:, :-1])
@@ -371,23 +384,70 @@ class _SiderealGroup:
             fb_s.append(fb)
             guesses.append(guess)
             widths.append(width)
-            kind_of.append(np.full(row.size, k, dtype=np.intp))
-            sign_of.append(np.full(row.size, sign))
-            level_of.append(np.full(row.size, level))
+            counts.append(row.size)
+            signs.append(np.full(row.size, sign))
+            levels.append(np.full(row.size, level))
+        star_roots = sum(counts)
+        moon: _MoonBrackets | None = None
+        if constraints.checks_moon_distance:
+            assert constraints.min_lunar_distance_deg is not None  # noqa: S101
+            moon = self._moon_distance_brackets(constraints.min_lunar_distance_deg)
+            rows.append(moon.row)
+            a_s.append(moon.a)
+            b_s.append(moon.b)
+            # The exact values at the Moon brackets' ends are needed only where a prediction
+            # fails (``exact_ends`` below): NaN marks them as not computed.
+            fa_s.append(np.full(moon.row.size, np.nan))
+            fb_s.append(np.full(moon.row.size, np.nan))
+            guesses.append(moon.guess)
+            widths.append(np.full(moon.row.size, MOON_DISTANCE_SLACK_S))
+            signs.append(np.ones(moon.row.size))
+            levels.append(np.zeros(moon.row.size))
         row_all = np.concatenate(rows)
-        kind_all = np.concatenate(kind_of)
-        sign_all = np.concatenate(sign_of)
-        level_all = np.concatenate(level_of)
+        sign_all = np.concatenate(signs)
+        level_all = np.concatenate(levels)
         is_ha = sign_all == 0.0
+        moon_roots = row_all.size - star_roots
 
-        def limit_values(position: IntArray, t: FloatArray) -> FloatArray:
-            altitude_t, hour_angle_t = self.altitude_ha(row_all[position], t)
+        def star_values(
+            position: IntArray, t: FloatArray, v: FloatArray, eral: FloatArray
+        ) -> FloatArray:
+            altitude_t, hour_angle_t = astro.altitude_ha(
+                v[:, 0], v[:, 1], v[:, 2], eral, geometry, t
+            )
             return np.asarray(
                 np.where(
                     is_ha[position],
                     np.cos(hour_angle_t - mid) - cos_half,
                     sign_all[position] * (altitude_t - level_all[position]),
                 )
+            )
+
+        def moon_values(t: FloatArray, v: FloatArray, eral: FloatArray) -> FloatArray:
+            assert moon is not None  # noqa: S101 - called for Moon brackets only
+            moon_t, velocity = self.context.moon_and_site_velocity(t, eral)
+            star = astro.aberrate(v, velocity)
+            return np.asarray(moon.cos_limit - np.sum(star * moon_t, axis=-1))
+
+        def limit_values(position: IntArray, t: FloatArray) -> FloatArray:
+            v = self.stars.at(row_all[position], t)
+            eral = astro.local_era_rad(geometry, t)
+            if not moon_roots:
+                return star_values(position, t, v, eral)
+            if not star_roots:
+                return moon_values(t, v, eral)
+            # The star function everywhere (cheaper than picking its many lanes out), the Moon
+            # function on its few lanes only; element by element, so the values are the same.
+            result = star_values(position, t, v, eral)
+            mine = np.flatnonzero(position >= star_roots)
+            result[mine] = moon_values(t[mine], v[mine], eral[mine])
+            return result
+
+        def exact_ends(position: IntArray) -> tuple[FloatArray, FloatArray]:
+            assert moon is not None  # noqa: S101 - only Moon brackets lack end values
+            mine = position - star_roots
+            return moon.on_grid(moon.row[mine], moon.col[mine]), moon.on_grid(
+                moon.row[mine], moon.col[mine] + 1
             )
 
         roots = refine_from_guesses(
@@ -399,20 +459,26 @@ class _SiderealGroup:
             np.concatenate(fb_s),
             np.concatenate(guesses),
             np.concatenate(widths),
+            exact_ends=exact_ends if moon is not None else None,
         )
         result: dict[str, Edges] = {}
+        first_root = 0
         for k, (name, _, _, _) in enumerate(kinds):
-            mine = kind_all == k
-            on_after = np.concatenate(fb_s)[mine] >= 0
+            last_root = first_root + counts[k]
             result[name] = Edges(
                 initially_on=firsts[k],
-                index=row_all[mine],
-                time_s=roots[mine],
-                delta=np.where(on_after, 1, -1).astype(np.intp),
+                index=rows[k],
+                time_s=roots[first_root:last_root],
+                delta=np.where(fb_s[k] >= 0, 1, -1).astype(np.intp),
             )
-        if constraints.checks_moon_distance:
-            assert constraints.min_lunar_distance_deg is not None  # noqa: S101
-            result["moon_distance"] = self._moon_distance_edges(constraints.min_lunar_distance_deg)
+            first_root = last_root
+        if moon is not None:
+            result["moon_distance"] = Edges(
+                initially_on=moon.initially_on,
+                index=moon.row,
+                time_s=roots[star_roots:],
+                delta=moon.delta,
+            )
         return result
 
     def _predict_altitude(
@@ -429,8 +495,9 @@ class _SiderealGroup:
         and diurnal aberration (under 1″) are left out, hence the margin of ``ALTITUDE_SLACK``."""
         geometry = self.context.geometry
         nodes = self.stars.nodes_s
-        k = np.clip(np.rint((0.5 * (a + b) - nodes[0]) / DAY_S).astype(np.intp), 0, nodes.size - 1)
-        sin_dec = np.clip(self.stars.vectors[row, k, 2], -1.0, 1.0)
+        k = np.rint((0.5 * (a + b) - nodes[0]) / DAY_S).astype(np.intp)
+        k = np.minimum(np.maximum(k, 0), nodes.size - 1)
+        sin_dec = np.minimum(np.maximum(self.stars.vectors[row, k, 2], -1.0), 1.0)
         cos_dec = np.sqrt(1.0 - sin_dec * sin_dec)
         scale = geometry.cos_lat * cos_dec
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -453,7 +520,7 @@ class _SiderealGroup:
         guess = a + np.minimum(to_low, to_high) / ERA_RATE_RAD_S
         return guess, np.full(a.size, HOUR_ANGLE_SLACK_S)
 
-    def _moon_distance_edges(self, min_distance_deg: float) -> Edges:
+    def _moon_distance_brackets(self, min_distance_deg: float) -> _MoonBrackets:
         cos_limit = math.cos(min_distance_deg * DEG)
         moon_grid, moon, site_velocity = self.context.moon_distance_table()
         grid = moon_grid[0]
@@ -461,7 +528,7 @@ class _SiderealGroup:
         # sample; aberration moves the cosine by under 1.6e-6): exact where that is too close.
         nodes = self.stars.nodes_s
         position = (grid - nodes[0]) / DAY_S
-        k = np.clip(np.floor(position).astype(np.intp), 0, nodes.size - 2)
+        k = np.minimum(np.maximum(np.floor(position).astype(np.intp), 0), nodes.size - 2)
         w = (position - k)[None, :, None]
         vectors = self.stars.vectors
         rough_stars = vectors[:, k] * (1.0 - w) + vectors[:, k + 1] * w
@@ -477,36 +544,40 @@ class _SiderealGroup:
         on = values >= 0
         row, col = np.nonzero(on[:, 1:] != on[:, :-1])
         row = row.astype(np.intp)
-        if row.size == 0:
-            return Edges(on[:, 0].copy(), row, np.zeros(0), row.copy())
-        grid_n = np.broadcast_to(moon_grid, (self.n, grid.size))
-        guess = _cubic_crossing(grid_n, values, row, col)
-        fa = on_grid(row, col)
-        fb = on_grid(row, col + 1)
-
-        def far_from_moon(index: IntArray, t: FloatArray) -> FloatArray:
-            moon_t, velocity = self.context.moon_and_site_velocity(t)
-            star = astro.aberrate(self.stars.at(index, t), velocity)
-            return np.asarray(cos_limit - np.sum(star * moon_t, axis=-1))
-
-        on = values >= 0
-        row, col = np.nonzero(on[:, 1:] != on[:, :-1])
-        row = row.astype(np.intp)
-        if row.size == 0:
-            return Edges(on[:, 0].copy(), row, np.zeros(0), row.copy())
-        guess = _cubic_crossing(grid_n, values, row, col)
-        roots = refine_from_guesses(
-            far_from_moon,
-            row,
-            grid[col],
-            grid[col + 1],
-            fa,
-            fb,
-            guess,
-            np.full(row.size, MOON_DISTANCE_SLACK_S),
+        col = col.astype(np.intp)
+        if row.size:
+            guess = _cubic_crossing(
+                np.broadcast_to(moon_grid, (self.n, grid.size)), values, row, col
+            )
+        else:
+            guess = np.zeros(0)
+        return _MoonBrackets(
+            cos_limit=cos_limit,
+            initially_on=on[:, 0].copy(),
+            row=row,
+            col=col,
+            a=grid[col],
+            b=grid[col + 1],
+            guess=guess,
+            delta=np.where(on[row, col + 1], 1, -1).astype(np.intp),
+            on_grid=on_grid,
         )
-        delta = np.where(on[row, col + 1], 1, -1).astype(np.intp)
-        return Edges(initially_on=on[:, 0].copy(), index=row, time_s=roots, delta=delta)
+
+
+@dataclass(frozen=True)
+class _MoonBrackets:
+    """Hourly brackets of the Moon-distance roots of a group of stars, with predicted roots."""
+
+    cos_limit: float
+    initially_on: npt.NDArray[np.bool_]
+    row: IntArray
+    col: IntArray
+    a: FloatArray
+    b: FloatArray
+    guess: FloatArray
+    delta: IntArray
+    on_grid: Callable[[IntArray, IntArray], FloatArray]
+    """The exact function at grid samples (row, column)."""
 
 
 def _cubic_crossing(
@@ -520,18 +591,18 @@ def _cubic_crossing(
     if values.shape[1] < 4:  # pragma: no cover - grids span whole days (25 hourly samples)
         return np.asarray(grid[row, col] + np.clip(y0 / (y0 - y1), 0.0, 1.0) * step)
     last = values.shape[1] - 1
-    first = np.clip(col - 1, 0, last - 3)
+    first = np.minimum(np.maximum(col - 1, 0), last - 3)
     nodes = np.minimum(first[:, None] + np.arange(4)[None, :], last)
     x = (nodes - col[:, None]).astype(np.float64)  # the bracket is u in [0, 1]
     vandermonde = x[:, :, None] ** np.arange(4)[None, None, :]
     y = values[row[:, None], nodes]
     with np.errstate(divide="ignore", invalid="ignore"):
         c = np.linalg.solve(vandermonde, y[:, :, None])[:, :, 0]
-        u = np.clip(y0 / (y0 - y1), 0.0, 1.0)
+        u = np.minimum(np.maximum(y0 / (y0 - y1), 0.0), 1.0)
         for _ in range(4):  # Newton on the interpolating cubic (no exact evaluations)
             p = ((c[:, 3] * u + c[:, 2]) * u + c[:, 1]) * u + c[:, 0]
             dp = (3.0 * c[:, 3] * u + 2.0 * c[:, 2]) * u + c[:, 1]
-            u = np.clip(u - p / dp, 0.0, 1.0)
+            u = np.minimum(np.maximum(u - p / dp, 0.0), 1.0)
     u = np.where(np.isfinite(u), u, 0.5)
     return np.asarray(grid[row, col] + u * step)
 
@@ -653,6 +724,16 @@ def observable_intervals_batch(
     results: list[list[Interval]] = [[] for _ in targets]
 
     def finish(edge_sets: list[Edges], n: int) -> list[list[Interval]]:
+        if n == 1:
+            return [
+                intersect_one(
+                    [*edge_sets, *site_edges],
+                    window.range_start_s,
+                    window.range_end_s,
+                    window.start_s,
+                    window.end_s,
+                )
+            ]
         arrays = intersect(
             [*edge_sets, *(e.broadcast(n) for e in site_edges)],
             n,

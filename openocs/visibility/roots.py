@@ -53,7 +53,7 @@ def find_roots(
         c = np.where(bisect, aa + 0.5 * width, c)
         # Keep at least a small step away from the ends so the bracket always shrinks.
         margin = np.minimum(0.25 * width, 0.5 * tolerance_s)
-        c = np.clip(c, aa + margin, bb - margin)
+        c = np.minimum(np.maximum(c, aa + margin), bb - margin)
         fc = func(index[active], c)
         same_as_a = (fc >= 0) == (fa_a >= 0)
         # Root in [c, b]: move a.
@@ -78,7 +78,7 @@ def find_roots(
     # bracket width), which keeps results identical across windows after ms rounding.
     with np.errstate(divide="ignore", invalid="ignore"):
         root = a - fa_raw * (b - a) / (fb_raw - fa_raw)
-    root = np.where(np.isfinite(root), np.clip(root, a, b), 0.5 * (a + b))
+    root = np.where(np.isfinite(root), np.minimum(np.maximum(root, a), b), 0.5 * (a + b))
     return np.asarray(root)
 
 
@@ -93,6 +93,7 @@ def refine_from_guesses(
     half_width_s: FloatArray,
     *,
     tolerance_s: float = TOLERANCE_S,
+    exact_ends: Callable[[IntArray], tuple[FloatArray, FloatArray]] | None = None,
 ) -> FloatArray:
     """:func:`find_roots` for brackets whose roots are already predicted to ``± half_width_s``.
 
@@ -102,6 +103,9 @@ def refine_from_guesses(
     values as :func:`find_roots` — the same answer to far below the millisecond. A bracket whose
     prediction does not hold (no sign change where predicted, a NaN guess) is handed to
     :func:`find_roots` unchanged, so a wrong prediction costs time, never accuracy.
+
+    ``fa``/``fb`` may be NaN where computing them costs time: ``exact_ends(positions)`` then gives
+    them for the brackets (positions in these arrays) that the fallback needs.
     """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
@@ -109,7 +113,7 @@ def refine_from_guesses(
     if n == 0:
         return np.zeros(0)
     usable = np.isfinite(guess) & np.isfinite(half_width_s)
-    g = np.where(usable, np.clip(np.nan_to_num(guess), a, b), 0.5 * (a + b))
+    g = np.where(usable, np.minimum(np.maximum(guess, a), b), 0.5 * (a + b))
     h = np.where(usable, half_width_s, 0.0)
     lo = np.maximum(g - h, a)
     hi = np.minimum(g + h, b)
@@ -141,18 +145,28 @@ def refine_from_guesses(
     done = usable & ((g_lo >= 0) != (g_hi >= 0))
     with np.errstate(divide="ignore", invalid="ignore"):
         root = near_lo - g_lo * (near_hi - near_lo) / (g_hi - g_lo)
-    root = np.where(np.isfinite(root), np.clip(root, near_lo, near_hi), 0.5 * (near_lo + near_hi))
+    root = np.where(
+        np.isfinite(root),
+        np.minimum(np.maximum(root, near_lo), near_hi),
+        0.5 * (near_lo + near_hi),
+    )
     missed = np.flatnonzero(~done)
     if missed.size:
         # The narrower bracket of the first round when it holds the root, else the original.
         narrowed = usable[missed]
+        fa_missed = np.asarray(fa, dtype=np.float64)[missed]
+        fb_missed = np.asarray(fb, dtype=np.float64)[missed]
+        if exact_ends is not None:
+            unknown = np.flatnonzero(~narrowed & (np.isnan(fa_missed) | np.isnan(fb_missed)))
+            if unknown.size:
+                fa_missed[unknown], fb_missed[unknown] = exact_ends(missed[unknown])
         root[missed] = find_roots(
             func,
             index[missed],
             np.where(narrowed, x0[missed], a[missed]),
             np.where(narrowed, x1[missed], b[missed]),
-            np.where(narrowed, y0[missed], fa[missed]),
-            np.where(narrowed, y1[missed], fb[missed]),
+            np.where(narrowed, y0[missed], fa_missed),
+            np.where(narrowed, y1[missed], fb_missed),
             tolerance_s=tolerance_s,
         )
     return np.asarray(root)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib.resources
+from pathlib import Path
 from typing import Final
 
 import numpy as np
@@ -55,14 +55,18 @@ def jd_from_unix_s(unix_s: npt.ArrayLike) -> FloatArray:
     return np.asarray(JD_UNIX_EPOCH + np.asarray(unix_s, dtype=np.float64) / SECONDS_PER_DAY)
 
 
+def _leap_second_text() -> str:
+    """The bundled ``Leap_Second.dat``, read by path (importlib.resources would import zipfile
+    and more for a plain file)."""
+    import astropy_iers_data
+
+    return Path(astropy_iers_data.IERS_LEAP_SECOND_FILE).read_text(encoding="ascii")
+
+
 @functools.cache
 def _leap_second_table() -> tuple[FloatArray, FloatArray]:
     """(POSIX seconds where TAI − UTC changes, TAI − UTC after the change)."""
-    text = (
-        importlib.resources.files("astropy_iers_data")
-        .joinpath("data", "Leap_Second.dat")
-        .read_text(encoding="ascii")
-    )
+    text = _leap_second_text()
     starts: list[float] = []
     offsets: list[float] = []
     for line in text.splitlines():
@@ -77,11 +81,7 @@ def _leap_second_table() -> tuple[FloatArray, FloatArray]:
 
 def leap_second_expiry() -> str:
     """The expiry date stated in the bundled ``Leap_Second.dat``."""
-    text = (
-        importlib.resources.files("astropy_iers_data")
-        .joinpath("data", "Leap_Second.dat")
-        .read_text(encoding="ascii")
-    )
+    text = _leap_second_text()
     for line in text.splitlines():
         if "File expires on" in line:
             return line.split("File expires on", 1)[1].strip()
@@ -93,7 +93,7 @@ def tai_minus_utc_s(unix_s: npt.ArrayLike) -> FloatArray:
     starts, offsets = _leap_second_table()
     t = np.asarray(unix_s, dtype=np.float64)
     index = np.searchsorted(starts, t, side="right") - 1
-    return np.asarray(np.where(index >= 0, offsets[np.clip(index, 0, None)], 10.0))
+    return np.asarray(np.where(index >= 0, offsets[np.maximum(index, 0)], 10.0))
 
 
 def tt_minus_utc_s(unix_s: npt.ArrayLike) -> FloatArray:

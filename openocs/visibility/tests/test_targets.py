@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from openocs.visibility import (
@@ -14,6 +16,8 @@ from openocs.visibility import (
     Site,
     TargetError,
     UnobservableTarget,
+    apparent_ra_dec_deg,
+    observable_intervals,
     target_from_portal,
 )
 
@@ -142,3 +146,25 @@ def test_constraint_values_out_of_range_are_configuration_errors(
     with pytest.raises(ConfigurationError) as error:
         Constraints(**kwargs)  # type: ignore[arg-type]
     assert error.value.field == field
+
+
+def test_a_catalogue_epoch_other_than_j2000_moves_the_star_by_its_proper_motion() -> None:
+    """Barnard's star from its Hipparcos entry (epoch J1991.25) lands where its J2000 catalogue
+    place (SIMBAD, ICRS at J2000) puts it; this path raised before (ERFA ``pmsafe`` returns six
+    values, not seven)."""
+    motion = (-798.58, 10328.12, 548.31)  # μα·cos δ, μδ (mas/yr), parallax (mas)
+    hipparcos = SiderealTarget(269.45402305, 4.66828815, *motion, epoch_jyear=1991.25)
+    j2000 = SiderealTarget(269.4520751, 4.6933909, *motion, epoch_jyear=2000.0)
+    site = Site(-30.1673472222, -70.8046722222, 2198.0)
+    when = dt.datetime(2024, 3, 4, 6, tzinfo=dt.UTC)
+    ra_a, dec_a = apparent_ra_dec_deg(site, hipparcos, when)
+    ra_b, dec_b = apparent_ra_dec_deg(site, j2000, when)
+    assert abs(float(ra_a[0] - ra_b[0])) * 3600.0 < 0.1
+    assert abs(float(dec_a[0] - dec_b[0])) * 3600.0 < 0.1
+    week = (when, when + dt.timedelta(days=7))
+    ours = observable_intervals(site, hipparcos, *week)
+    catalogue = observable_intervals(site, j2000, *week)
+    assert len(ours) == len(catalogue) > 0
+    for (start_a, end_a), (start_b, end_b) in zip(ours, catalogue, strict=True):
+        assert abs((start_a - start_b).total_seconds()) < 1.0
+        assert abs((end_a - end_b).total_seconds()) < 1.0
