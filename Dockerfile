@@ -10,13 +10,21 @@
 # Every process needs OCS_ENV=production, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL
 # (see docs/deployment.md). Static files are collected at build time into OCS_STATIC_ROOT and
 # served by WhiteNoise; the container runs as the unprivileged user `ocs` (uid 1000).
-FROM python:3.11-slim AS build
+#
+# BASE is any Debian-like image with Python 3.11+ as `python` (and venv, useradd). Without a
+# registry, tools/image_smoke.sh builds one with debootstrap and passes --build-arg BASE=...
+ARG BASE=python:3.11-slim
+FROM ${BASE} AS build
 WORKDIR /src
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+# Only what runs (the `all` extra), at the lock file's versions: the lock also pins the
+# development tools (pytest, Playwright, Helm's renderer, MkDocs…), ~100 packages a server
+# never imports.
 COPY requirements/lock.txt requirements/lock.txt
-RUN python -m venv /opt/openocs && /opt/openocs/bin/pip install "uv==0.13.9" \
- && /opt/openocs/bin/uv pip install --compile-bytecode --python /opt/openocs/bin/python -r requirements/lock.txt
 COPY pyproject.toml README.md ./
+RUN python -m venv /opt/openocs && /opt/openocs/bin/pip install "uv==0.13.9" \
+ && /opt/openocs/bin/uv pip install --python /opt/openocs/bin/python \
+      -r pyproject.toml --extra all --constraint requirements/lock.txt
 COPY openocs openocs
 # --compile-bytecode: uv does not write .pyc files by default, and the image's user cannot write
 # them at run time, so every process would compile numpy, Django and ours from source again
@@ -28,7 +36,7 @@ RUN SECRET_KEY="$(/opt/openocs/bin/python -c 'import secrets; print(secrets.toke
     DJANGO_SETTINGS_MODULE=openocs.server.settings \
     /opt/openocs/bin/django-admin collectstatic --noinput --verbosity 0
 
-FROM python:3.11-slim
+FROM ${BASE}
 RUN useradd --create-home --uid 1000 ocs
 COPY --from=build /opt/openocs /opt/openocs
 COPY deploy/docker-entrypoint.sh /usr/local/bin/openocs-entrypoint

@@ -11,7 +11,7 @@ OCS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 COVERAGE_GATE := 88
 
-.PHONY: help install run test test-distributed test-sqlite test-postgres check lint format typecheck imports lock bench docs release clean
+.PHONY: help install run test test-distributed test-image test-sqlite test-postgres check lint format typecheck imports lock bench docs release clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test: $(INSTALLED) ## Run the tests on SQLite, then the database tests on Postgr
 
 test-distributed: $(INSTALLED) ## Every component its own process on PostgreSQL, Redis and S3 (CI)
 	$(BIN)/pytest -n 0 -q -m distributed tests/distributed $(PYTEST_ARGS)
+
+test-image: $(INSTALLED) ## Build the container image and start migrate/web/worker/scheduler (CI; Docker)
+	tools/image_smoke.sh $(PYTEST_ARGS)
 
 format: $(INSTALLED) ## Format the code
 	$(BIN)/ruff format .

@@ -17,14 +17,18 @@ _DB_FIXTURES = {
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The distributed test starts a whole deployment: only `make test-distributed` (-m
-    # distributed) runs it.
+    # The distributed test starts a whole deployment, the image test containers: only
+    # `make test-distributed` (-m distributed) and `make test-image` (-m image) run them.
     expression = config.option.markexpr or ""
-    run_distributed = "distributed" in expression and "not distributed" not in expression
-    skip_distributed = pytest.mark.skip(reason="run by make test-distributed")
+    only_when_selected = {
+        marker: pytest.mark.skip(reason=f"run by make test-{marker}")
+        for marker in ("distributed", "image")
+        if marker not in expression or f"not {marker}" in expression
+    }
     for item in items:
-        if item.get_closest_marker("distributed") and not run_distributed:
-            item.add_marker(skip_distributed)
+        for marker, skip in only_when_selected.items():
+            if item.get_closest_marker(marker):
+                item.add_marker(skip)
         fixtures = set(getattr(item, "fixturenames", ()))
         if item.get_closest_marker("django_db") or fixtures & _DB_FIXTURES:
             item.add_marker(pytest.mark.database)
