@@ -23,7 +23,7 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 COPY requirements/lock.txt requirements/lock.txt
 COPY pyproject.toml README.md ./
 RUN python -m venv /opt/openocs && /opt/openocs/bin/pip install "uv==0.13.9" \
- && /opt/openocs/bin/uv pip install --python /opt/openocs/bin/python \
+ && /opt/openocs/bin/uv pip install --compile-bytecode --python /opt/openocs/bin/python \
       -r pyproject.toml --extra all --constraint requirements/lock.txt
 COPY openocs openocs
 # --compile-bytecode: uv does not write .pyc files by default, and the image's user cannot write
