@@ -101,16 +101,20 @@ def _simulator(
     )
 
 
-def test_the_loop_reports_states_and_reads_the_schedule_until_stopped(tmp_path: Path) -> None:
-    portal = FakePortal()
+def _run_for(seconds: float, tmp_path: Path, portal: FakePortal) -> None:
+    """Run a simulator's loop against ``portal`` until ``seconds`` have passed."""
     stop = threading.Event()
     simulator = _simulator(tmp_path, portal, stop)
-    timer = threading.Timer(0.3, stop.set)
+    timer = threading.Timer(seconds, stop.set)
     timer.start()
-
     simulator.run()
-
     timer.join()
+
+
+def test_the_loop_reports_states_and_reads_the_schedule_until_stopped(tmp_path: Path) -> None:
+    portal = FakePortal()
+    _run_for(0.3, tmp_path, portal)
+
     assert portal.states[0] == {
         "telescope": "coj.doma.1m0a",
         "event_type": "AVAILABLE",
@@ -251,13 +255,7 @@ class NeverScheduledPortal(FakePortal):
 
 def test_the_moving_floor_of_last_scheduled_is_not_a_new_schedule(tmp_path: Path) -> None:
     portal = NeverScheduledPortal()
-    stop = threading.Event()
-    simulator = _simulator(tmp_path, portal, stop)
-    timer = threading.Timer(0.3, stop.set)
-    timer.start()
+    _run_for(0.3, tmp_path, portal)
 
-    simulator.run()
-
-    timer.join()
     assert portal.calls.count("GET /api/last_scheduled/") > 2
     assert portal.calls.count("GET /api/observations/") == 1
