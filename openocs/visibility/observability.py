@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openocs.visibility import astrometry as astro
+from openocs.visibility import one_star
 from openocs.visibility.constraints import (
     REFRACTION_AT_HORIZON_DEG,
     Constraints,
@@ -89,6 +90,40 @@ MAX_PREDICTION_WIDTH_S: Final = 600.0
 # Windows and site context
 
 
+SUN_PREDICTION_WIDTH_S: Final = 5.0
+"""How far the cubic through the 10-minute Sun (or Moon) altitudes may miss a crossing (the
+altitude is smooth on the scale of hours: the cubic is good to a few hundredths of a second)."""
+
+
+def _edges_from_smooth_grid(
+    func: Callable[[IntArray, FloatArray], FloatArray],
+    grid_s: FloatArray,
+    values: FloatArray,
+    width_s: float,
+) -> Edges:
+    """:func:`~openocs.visibility.intervals.edges_from_grid` for a function smooth on the scale of
+    the grid: each root predicted by the cubic through four neighbouring samples and confirmed
+    by :func:`refine_from_guesses` (two evaluations instead of a dozen; a prediction that does not
+    hold falls back to the bracket search, so the roots are the same to far below 1 ms)."""
+    on = values >= 0
+    row, col = np.nonzero(on[:, 1:] != on[:, :-1])
+    row = row.astype(np.intp)
+    col = col.astype(np.intp)
+    guess = _cubic_crossing(grid_s, values, row, col) if row.size else np.zeros(0)
+    roots = refine_from_guesses(
+        func,
+        row,
+        grid_s[row, col],
+        grid_s[row, col + 1],
+        values[row, col],
+        values[row, col + 1],
+        guess,
+        np.full(row.size, width_s),
+    )
+    delta = np.where(on[row, col + 1], 1, -1).astype(np.intp)
+    return Edges(initially_on=on[:, 0].copy(), index=row, time_s=roots, delta=delta)
+
+
 @dataclass(frozen=True)
 class _Window:
     start_s: float
@@ -141,6 +176,10 @@ class _SiteContext:
         self._cache: dict[tuple[str, float], Edges] = {}
         self._moon_distance_table: tuple[FloatArray, FloatArray, FloatArray] | None = None
         self._moon_table: astro.BodyTable | None = None
+        self._frame: one_star.Frame | bool | None = False
+        self._moon_kit: one_star.MoonKit | None = None
+        self._nights: dict[tuple[float, float | None, bool], one_star.Nights] = {}
+        self._spans: dict[tuple[float, float | None], list[tuple[float, float]]] = {}
 
     def body_altitude_rad(self, body: str, t: FloatArray) -> FloatArray:
         return astro.body_topocentric(body, t, self.geometry).altitude_rad
@@ -154,8 +193,8 @@ class _SiteContext:
                 return threshold - self.body_altitude_rad("sun", t)
 
             grid = _uniform_grid(self.window, SUN_GRID_S)
-            self._cache[key] = edges_from_grid(
-                func, grid, func(np.zeros(1, np.intp), grid[0])[None]
+            self._cache[key] = _edges_from_smooth_grid(
+                func, grid, func(np.zeros(1, np.intp), grid[0])[None], SUN_PREDICTION_WIDTH_S
             )
         return self._cache[key]
 
@@ -163,10 +202,11 @@ class _SiteContext:
         key = ("moon_up", 0.0)
         if key not in self._cache:
             grid = _uniform_grid(self.window, MOON_GRID_S)
-            self._cache[key] = edges_from_grid(
+            self._cache[key] = _edges_from_smooth_grid(
                 self._moon_up_function,
                 grid,
                 self._moon_up_function(np.zeros(1, np.intp), grid[0])[None],
+                SUN_PREDICTION_WIDTH_S,
             )
         return self._cache[key]
 
@@ -240,12 +280,124 @@ class _SiteContext:
         _, site_velocity = astro.site_position_velocity_cirs(self.geometry, eral)
         return astro.aberrate(directions, site_velocity)
 
+    def frame(self) -> one_star.Frame | None:
+        """The local frame as floats for :mod:`.one_star` (None: that path does not apply)."""
+        if self._frame is False:
+            self._frame = one_star.Frame.from_geometry(self.geometry)
+        assert not isinstance(self._frame, bool)  # noqa: S101 - set above
+        return self._frame
+
+    def moon_kit(self) -> one_star.MoonKit:
+        if self._moon_kit is None:
+            if self._moon_table is None:
+                self._moon_table = astro.body_table(
+                    "moon", self.window.range_start_s, self.window.range_end_s
+                )
+            grid, directions, _ = self.moon_distance_table()
+            self._moon_kit = one_star.MoonKit.from_arrays(self._moon_table, grid[0], directions)
+        return self._moon_kit
+
+    def spans(self, constraints: Constraints) -> list[tuple[float, float]]:
+        """When the site allows observing (dark, Moon phase): unrounded, over the range."""
+        key = (
+            twilight_altitude_deg(constraints.twilight),
+            constraints.max_lunar_phase if constraints.checks_moon_phase else None,
+        )
+        if key not in self._spans:
+            self._spans[key] = _raw_spans(
+                self.site_edges(constraints), self.window.range_start_s, self.window.range_end_s
+            )
+        return self._spans[key]
+
+    def nights(self, constraints: Constraints) -> one_star.Nights:
+        """The spans the site allows (dark, Moon phase) as floats, with Moon caps if needed."""
+        key = (
+            twilight_altitude_deg(constraints.twilight),
+            constraints.max_lunar_phase if constraints.checks_moon_phase else None,
+            constraints.checks_moon_distance,
+        )
+        if key not in self._nights:
+            spans = self.spans(constraints)
+            caps = self.moon_kit().caps(spans) if constraints.checks_moon_distance else None
+            self._nights[key] = one_star.Nights(spans, caps)
+        return self._nights[key]
+
     def site_edges(self, constraints: Constraints) -> list[Edges]:
         edges = [self.dark(constraints.twilight)]
         if constraints.checks_moon_phase:
             assert constraints.max_lunar_phase is not None  # noqa: S101 - narrowed by property
             edges.append(self.moon_phase_allowed(constraints.max_lunar_phase))
         return edges
+
+
+def _raw_spans(
+    edge_sets: Sequence[Edges], range_start_s: float, range_end_s: float
+) -> list[tuple[float, float]]:
+    """Where every one-object edge set is on, unrounded (the first half of
+    :func:`~openocs.visibility.intervals.intersect_one`)."""
+    k = len(edge_sets)
+    count = 0
+    times: list[float] = []
+    deltas: list[int] = []
+    for edges in edge_sets:
+        count += bool(edges.initially_on[0])
+        times += edges.time_s.tolist()
+        deltas += edges.delta.tolist()
+    starts: list[float] = [range_start_s] if count == k else []
+    ends: list[float] = []
+    for i in sorted(range(len(times)), key=times.__getitem__):
+        before = count
+        count += deltas[i]
+        if count == k and before != k:
+            starts.append(times[i])
+        elif before == k and count != k:
+            ends.append(times[i])
+    if count == k:
+        ends.append(range_end_s)
+    return [(s, e) for s, e in zip(sorted(starts), sorted(ends), strict=True) if s < e]
+
+
+def _one_sidereal(
+    site: Site, target: SiderealTarget, window: _Window, constraints: Constraints
+) -> list[Interval] | None:
+    """One star's intervals by :mod:`.one_star` (plain floats), or None where that path does
+    not apply and the array code is used instead."""
+    context = _site_context(site, window)
+    frame = context.frame()
+    if frame is None:
+        return None
+    lo, hi = site.ha_window_hours
+    limits = one_star.Limits(
+        threshold_rad=target_threshold_deg(site.horizon_deg, constraints.max_airmass) * DEG,
+        ha_low_rad=lo * 15.0 * DEG,
+        ha_high_rad=hi * 15.0 * DEG,
+        checks_ha=0.5 * (hi - lo) * 15.0 * DEG < math.pi - 1e-9,
+        zenith_ceiling_rad=(
+            (90.0 - site.zenith_blind_spot_deg) * DEG if site.zenith_blind_spot_deg > 0 else None
+        ),
+        min_moon_distance_rad=(
+            constraints.min_lunar_distance_deg * DEG
+            if constraints.checks_moon_distance and constraints.min_lunar_distance_deg is not None
+            else None
+        ),
+    )
+    nights = context.nights(constraints)
+    star = one_star.star_of(target, window.range_start_s, window.range_end_s)
+    spans = one_star.star_spans(
+        frame,
+        star,
+        limits,
+        nights,
+        context.moon_kit() if limits.min_moon_distance_rad is not None else None,
+        window.range_start_s,
+        window.range_end_s,
+    )
+    if spans is None:
+        return None
+    return [
+        (from_unix_s(s), from_unix_s(e))
+        for s, e in one_star.rounded(spans, window.start_s, window.end_s)
+    ]
 
 
 @functools.lru_cache(maxsize=32)
@@ -309,7 +461,9 @@ class _SiderealGroup:
         altitude, hour_angle = self.altitude_ha(index, grid.ravel())
         return index, grid.ravel(), altitude.reshape(grid.shape), hour_angle.reshape(grid.shape)
 
-    def edges(self, constraints: Constraints) -> dict[str, Edges]:
+    def edges(
+        self, constraints: Constraints, spans: Sequence[tuple[float, float]] | None = None
+    ) -> dict[str, Edges]:
         """Edges of the altitude, zenith blind spot, hour-angle and Moon-distance limits.
 
         The first three are bracketed on culmination-aligned grids, and their roots are
@@ -319,6 +473,10 @@ class _SiderealGroup:
         one :func:`refine_from_guesses` for all limits and targets at once: two evaluations of
         the exact functions instead of a dozen per limit. A prediction that does not hold falls
         back to the bracket search.
+
+        With ``spans`` (what the site allows: the nights) a root predicted to lie outside every
+        span by more than its uncertainty and :data:`SPAN_MARGIN_S` keeps its prediction: where
+        exactly it falls between two nights changes no observable interval.
         """
         site = self.context.site
         window = self.context.window
@@ -450,16 +608,28 @@ class _SiderealGroup:
                 moon.row[mine], moon.col[mine] + 1
             )
 
-        roots = refine_from_guesses(
+        a_all = np.concatenate(a_s)
+        b_all = np.concatenate(b_s)
+        guess_all = np.concatenate(guesses)
+        width_all = np.concatenate(widths)
+        needed = np.arange(row_all.size, dtype=np.intp)
+        if spans is not None:
+            needed = _near_spans(a_all, b_all, guess_all, width_all, spans)
+
+        def needed_ends(position: IntArray) -> tuple[FloatArray, FloatArray]:
+            return exact_ends(needed[position])
+
+        roots = np.minimum(np.maximum(guess_all, a_all), b_all)
+        roots[needed] = refine_from_guesses(
             limit_values,
-            np.arange(row_all.size, dtype=np.intp),
-            np.concatenate(a_s),
-            np.concatenate(b_s),
-            np.concatenate(fa_s),
-            np.concatenate(fb_s),
-            np.concatenate(guesses),
-            np.concatenate(widths),
-            exact_ends=exact_ends if moon is not None else None,
+            needed,
+            a_all[needed],
+            b_all[needed],
+            np.concatenate(fa_s)[needed],
+            np.concatenate(fb_s)[needed],
+            guess_all[needed],
+            width_all[needed],
+            exact_ends=needed_ends if moon is not None else None,
         )
         result: dict[str, Edges] = {}
         first_root = 0
@@ -562,6 +732,34 @@ class _SiderealGroup:
             delta=np.where(on[row, col + 1], 1, -1).astype(np.intp),
             on_grid=on_grid,
         )
+
+
+SPAN_MARGIN_S: Final = 60.0
+"""How far beyond its stated uncertainty a predicted root must be from every span to be kept."""
+
+
+def _near_spans(
+    a: FloatArray,
+    b: FloatArray,
+    guess: FloatArray,
+    width: FloatArray,
+    spans: Sequence[tuple[float, float]],
+) -> IntArray:
+    """Positions of the roots that may fall inside a span (or have no usable prediction)."""
+    usable = np.isfinite(guess) & np.isfinite(width)
+    with np.errstate(invalid="ignore"):
+        lo = np.where(usable, guess - width - SPAN_MARGIN_S, a)
+        hi = np.where(usable, guess + width + SPAN_MARGIN_S, b)
+    if not spans:
+        return np.flatnonzero(~usable).astype(np.intp)
+    starts = np.array([s for s, _ in spans])
+    ends = np.array([e for _, e in spans])
+    # The first span ending after ``lo``: the root may be inside it if it starts before ``hi``.
+    j = np.searchsorted(ends, lo, side="right")
+    inside = np.zeros(a.size, dtype=bool)
+    some = j < ends.size
+    inside[some] = starts[j[some]] < hi[some]
+    return np.flatnonzero(inside | ~usable).astype(np.intp)
 
 
 @dataclass(frozen=True)
@@ -747,9 +945,9 @@ def observable_intervals_batch(
     sidereal = [i for i, t in enumerate(targets) if isinstance(t, SiderealTarget)]
     if sidereal:
         group = _SiderealGroup(context, [targets[i] for i in sidereal])  # type: ignore[misc]
-        for i, intervals in zip(
-            sidereal, finish(list(group.edges(constraints).values()), len(sidereal)), strict=True
-        ):
+        spans = context.spans(constraints)
+        edge_sets = list(group.edges(constraints, spans).values())
+        for i, intervals in zip(sidereal, finish(edge_sets, len(sidereal)), strict=True):
             results[i] = intervals
     static = [i for i, t in enumerate(targets) if isinstance(t, STATIC_TARGETS)]
     if static:
@@ -798,6 +996,11 @@ def observable_intervals(
     for pair in zip(target_list, per_target, strict=True):
         if pair not in distinct:  # equality, not hashing: user moving targets may be unhashable
             distinct.append(pair)
+    if len(distinct) == 1 and type(distinct[0][0]) is SiderealTarget:
+        # One star (the portal's validation): plain floats, far below the arrays' fixed cost.
+        fast = _one_sidereal(site, distinct[0][0], _window(start, end), distinct[0][1])
+        if fast is not None:
+            return fast
     for target, constraint in distinct:
         intervals = observable_intervals_batch(site, [target], start, end, constraint)[0]
         result = intervals if result is None else intersect_lists(result, intervals)
