@@ -549,7 +549,7 @@ class _SiderealGroup:
         moon: _MoonBrackets | None = None
         if constraints.checks_moon_distance:
             assert constraints.min_lunar_distance_deg is not None  # noqa: S101
-            moon = self._moon_distance_brackets(constraints.min_lunar_distance_deg)
+            moon = self._moon_distance_brackets(constraints.min_lunar_distance_deg, spans)
             rows.append(moon.row)
             a_s.append(moon.a)
             b_s.append(moon.b)
@@ -690,19 +690,25 @@ class _SiderealGroup:
         guess = a + np.minimum(to_low, to_high) / ERA_RATE_RAD_S
         return guess, np.full(a.size, HOUR_ANGLE_SLACK_S)
 
-    def _moon_distance_brackets(self, min_distance_deg: float) -> _MoonBrackets:
+    def _moon_distance_brackets(
+        self, min_distance_deg: float, spans: Sequence[tuple[float, float]] | None = None
+    ) -> _MoonBrackets:
+        """With ``spans`` only the samples within two hours of a span are computed; the others
+        repeat the last computed sample, so that a gap between nights holds at most one bracket,
+        two hours or more from any span (its root is then never refined)."""
         cos_limit = math.cos(min_distance_deg * DEG)
         moon_grid, moon, site_velocity = self.context.moon_distance_table()
         grid = moon_grid[0]
+        kept = _samples_near_spans(grid, spans)
         # The grid's signs from the star places without diurnal aberration (one product per
         # sample; aberration moves the cosine by under 1.6e-6): exact where that is too close.
         nodes = self.stars.nodes_s
-        position = (grid - nodes[0]) / DAY_S
+        position = (grid[kept] - nodes[0]) / DAY_S
         k = np.minimum(np.maximum(np.floor(position).astype(np.intp), 0), nodes.size - 2)
         w = (position - k)[None, :, None]
         vectors = self.stars.vectors
         rough_stars = vectors[:, k] * (1.0 - w) + vectors[:, k + 1] * w
-        values = cos_limit - np.einsum("ngk,gk->ng", rough_stars, moon)
+        values = cos_limit - np.einsum("ngk,gk->ng", rough_stars, moon[kept])
 
         def on_grid(row: IntArray, col: IntArray) -> FloatArray:
             stars = astro.aberrate(self.stars.at(row, grid[col]), site_velocity[col])
@@ -710,7 +716,13 @@ class _SiderealGroup:
 
         unsure_row, unsure_col = np.nonzero(np.abs(values) < ROUGH_MOON_DISTANCE_MARGIN)
         if unsure_row.size:
-            values[unsure_row, unsure_col] = on_grid(unsure_row.astype(np.intp), unsure_col)
+            values[unsure_row, unsure_col] = on_grid(unsure_row.astype(np.intp), kept[unsure_col])
+        if kept.size < grid.size:
+            # Column j takes the last kept sample at or before it (the first one before any).
+            last = np.maximum.accumulate(
+                np.where(np.isin(np.arange(grid.size), kept), np.arange(grid.size), -1)
+            )
+            values = values[:, np.searchsorted(kept, np.maximum(last, kept[0]))]
         on = values >= 0
         row, col = np.nonzero(on[:, 1:] != on[:, :-1])
         row = row.astype(np.intp)
@@ -760,6 +772,22 @@ def _near_spans(
     some = j < ends.size
     inside[some] = starts[j[some]] < hi[some]
     return np.flatnonzero(inside | ~usable).astype(np.intp)
+
+
+def _samples_near_spans(grid: FloatArray, spans: Sequence[tuple[float, float]] | None) -> IntArray:
+    """Columns of a uniform grid within two steps of a span (all without spans)."""
+    every = np.arange(grid.size, dtype=np.intp)
+    if spans is None or grid.size < 2:
+        return every
+    step = float(grid[1] - grid[0])
+    keep = np.zeros(grid.size, dtype=bool)
+    for start, end in spans:
+        first = max(math.floor((start - grid[0]) / step) - 2, 0)
+        last = min(math.ceil((end - grid[0]) / step) + 2, grid.size - 1)
+        keep[first : last + 1] = True
+    if not keep.any():
+        keep[0] = True
+    return every[keep]
 
 
 @dataclass(frozen=True)
