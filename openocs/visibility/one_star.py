@@ -52,6 +52,9 @@ MAX_EDGE_UNCERTAINTY_S: Final = 600.0
 CONVERGED_STEP_S: Final = 1e-3
 """Newton converges quadratically: after a step this small the error is below a nanosecond."""
 MAX_NEWTON_STEPS: Final = 8
+MIN_COS_DEC: Final = 0.01
+"""Within 0.6° of a pole the right ascension drifts fast enough (aberration, precession) to
+move an hour-angle edge by more than the margin in a few hours: the array code takes those."""
 MOON_CAP_MARGIN_RAD: Final = 0.01
 MOON_ROUGH_MARGIN: Final = 5e-6
 MOON_TOLERANCE_S: Final = 1e-4
@@ -330,8 +333,10 @@ class _NotHere(Exception):
     """The star needs the array code (grazing, slow convergence)."""
 
 
-def _solve_altitude(frame: Frame, star: Star, level: float, t: float) -> float:
-    """Newton on the exact altitude: the time near ``t`` where it equals ``level``."""
+def _solve_altitude(frame: Frame, star: Star, level: float, t: float, transit: float) -> float:
+    """Newton on the exact altitude: the time near ``t`` where it equals ``level`` (on the
+    same side of the culmination at ``transit`` as ``t``, else the array code decides)."""
+    rising = t < transit
     for _ in range(MAX_NEWTON_STEPS):
         vx, vy, vz = star.at(t)
         altitude, hour_angle = frame.altitude_ha(vx, vy, vz, t)
@@ -342,6 +347,8 @@ def _solve_altitude(frame: Frame, star: Star, level: float, t: float) -> float:
         step = (altitude - level) / rate
         t -= step
         if abs(step) < CONVERGED_STEP_S:
+            if (t < transit) != rising:
+                raise _NotHere
             return t
     raise _NotHere
 
@@ -388,6 +395,8 @@ def _windows(
         vx, vy, vz = star.at(transit)
         sin_dec = vz
         cos_dec = math.sqrt(max(1.0 - vz * vz, 0.0))
+        if cos_dec < MIN_COS_DEC:
+            raise _NotHere
         scale = cos_lat * cos_dec
         highest = math.asin(min(1.0, sin_lat * sin_dec + scale))
         lowest = math.asin(max(-1.0, sin_lat * sin_dec - scale))
@@ -415,12 +424,16 @@ def _windows(
         for sign in (-1.0, 1.0):
             by_altitude = sign * reach
             by_ha = limits.ha_low_rad if sign < 0 else limits.ha_high_rad
+            # Both limits are solved where the prediction cannot tell which one binds.
+            close = (
+                limits.checks_ha
+                and lowest <= h0
+                and abs(by_altitude - by_ha) / OMEGA < slack + EDGE_MARGIN_S
+            )
             if limits.checks_ha and sign * (by_altitude - by_ha) >= 0:
                 angle, altitude_binds = by_ha, False
-                close = abs(by_altitude - by_ha) < 1e-3 and lowest <= h0
             else:
                 angle, altitude_binds = by_altitude, True
-                close = limits.checks_ha and abs(by_altitude - by_ha) < 1e-3
             rough = transit + angle / OMEGA
             margin = EDGE_MARGIN_S + (slack if (altitude_binds or close) else 0.0)
             edges.append((rough, margin, angle, altitude_binds, close, by_altitude, by_ha))
@@ -440,11 +453,11 @@ def _windows(
             guess_altitude = transit + by_altitude / OMEGA
             guess_ha = transit + by_ha / OMEGA
             if close:
-                a = _solve_altitude(frame, star, h0, guess_altitude)
+                a = _solve_altitude(frame, star, h0, guess_altitude, transit)
                 b = _solve_hour_angle(frame, star, by_ha, guess_ha)
                 refined.append(max(a, b) if sign < 0 else min(a, b))
             elif altitude_binds:
-                refined.append(_solve_altitude(frame, star, h0, guess_altitude))
+                refined.append(_solve_altitude(frame, star, h0, guess_altitude, transit))
             else:
                 refined.append(_solve_hour_angle(frame, star, angle, guess_ha))
         if refined[0] < refined[1]:

@@ -148,3 +148,48 @@ def test_windows_are_independent_of_the_time_of_day_of_their_bounds() -> None:
         "a later start clips the same intervals"
     )
     assert to_unix_s(part[0][0]) >= to_unix_s(late)
+
+
+@pytest.mark.parametrize("latitude_deg", [-89.5, -70.0, 66.0, 78.0])
+def test_polar_sites_and_stars_near_the_poles_agree(latitude_deg: float) -> None:
+    site = Site(latitude_deg, 15.0, 100.0, ha_limit_neg_hours=-6.0, ha_limit_pos_hours=5.0)
+    stars = [
+        SiderealTarget(float(ra), float(sign * dec))
+        for ra in (10.0, 130.0, 250.0)
+        for dec in (60.0, 85.0, 89.0, 89.5, 89.9)
+        for sign in (-1.0, 1.0)
+    ]
+    constraints = Constraints(max_airmass=3.0, min_lunar_distance_deg=20.0, twilight="civil")
+    for start in (dt.datetime(2024, 1, 10, tzinfo=dt.UTC), dt.datetime(2024, 6, 10, tzinfo=dt.UTC)):
+        end = start + dt.timedelta(days=5)
+        window = obs._window(start, end)
+        general = observable_intervals_batch(site, stars, start, end, constraints)
+        for star, expected in zip(stars, general, strict=True):
+            fast = obs._one_sidereal(site, star, window, constraints)
+            if fast is not None:
+                _assert_same(fast, expected)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_batch_leaves_edges_between_nights_unrefined_without_changing_an_interval(
+    seed: int,
+) -> None:
+    site, constraints, start, end = _random_case(seed + 100)
+    stars = _stars(seed + 100, 60)
+    window = obs._window(start, end)
+    context = obs._site_context(site, window)
+    group = obs._SiderealGroup(context, stars)
+    site_edges = context.site_edges(constraints)
+
+    def intervals(spans: list[tuple[float, float]] | None) -> list[list[obs.Interval]]:
+        edges = list(group.edges(constraints, spans).values())
+        return obs.intersect(
+            [*edges, *(e.broadcast(len(stars)) for e in site_edges)],
+            len(stars),
+            window.range_start_s,
+            window.range_end_s,
+            window.start_s,
+            window.end_s,
+        ).as_datetimes()
+
+    assert intervals(context.spans(constraints)) == intervals(None)
