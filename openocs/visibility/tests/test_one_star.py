@@ -20,6 +20,7 @@ from openocs.visibility import (
     observable_intervals_batch,
 )
 from openocs.visibility import observability as obs
+from openocs.visibility.intervals import Interval, intersect
 from openocs.visibility.timescales import to_unix_s
 
 EDGE_TOLERANCE_S = 0.001
@@ -181,9 +182,9 @@ def test_the_batch_leaves_edges_between_nights_unrefined_without_changing_an_int
     group = obs._SiderealGroup(context, stars)
     site_edges = context.site_edges(constraints)
 
-    def intervals(spans: list[tuple[float, float]] | None) -> list[list[obs.Interval]]:
+    def intervals(spans: list[tuple[float, float]] | None) -> list[list[Interval]]:
         edges = list(group.edges(constraints, spans).values())
-        return obs.intersect(
+        return intersect(
             [*edges, *(e.broadcast(len(stars)) for e in site_edges)],
             len(stars),
             window.range_start_s,
