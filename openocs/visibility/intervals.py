@@ -86,10 +86,18 @@ class IntervalArrays:
     def as_datetimes(self) -> list[list[Interval]]:
         """One list of (start, end) datetimes per object."""
         result: list[list[Interval]] = [[] for _ in range(self.n)]
+        # Many objects share edges (the site's twilights, the window's ends): convert each once.
+        made: dict[float, dt.datetime] = {}
         for i, s, e in zip(
             self.index.tolist(), self.start_s.tolist(), self.end_s.tolist(), strict=True
         ):
-            result[i].append((from_unix_s(s), from_unix_s(e)))
+            start = made.get(s)
+            if start is None:
+                start = made[s] = from_unix_s(s)
+            end = made.get(e)
+            if end is None:
+                end = made[e] = from_unix_s(e)
+            result[i].append((start, end))
         return result
 
 
