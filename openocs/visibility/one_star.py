@@ -22,6 +22,7 @@ window, proper motion with another epoch) returns ``None``: the caller then uses
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from collections.abc import Sequence
@@ -364,6 +365,40 @@ def _solve_hour_angle(frame: Frame, star: Star, level: float, t: float) -> float
     raise _NotHere
 
 
+class _HourAngles:
+    """The star's hour angle at its daily nodes, unwrapped, and linear between them: the Earth
+    rotation angle is linear between the daily IERS nodes, the right ascension nearly so, so
+    this places an hour angle in time to a few milliseconds without evaluating anything."""
+
+    __slots__ = ("first_s", "last", "values")
+
+    def __init__(self, frame: Frame, star: Star) -> None:
+        values: list[float] = []
+        for k, (vx, vy, _) in enumerate(star.vectors):
+            h = frame.eral(star.first_s + k * DAY_S) - math.atan2(vy, vx)
+            if values:
+                # A day adds a little more than a turn (the sidereal day is shorter).
+                h = values[-1] + TWO_PI + (h - values[-1]) % TWO_PI
+            else:
+                h %= TWO_PI
+            values.append(h)
+        self.first_s = star.first_s
+        self.values = values
+        self.last = len(values) - 2
+
+    def at(self, t: float) -> float:
+        position = (t - self.first_s) / DAY_S
+        k = min(max(math.floor(position), 0), self.last)
+        a = self.values[k]
+        return a + (position - k) * (self.values[k + 1] - a)
+
+    def time_at(self, hour_angle: float) -> float:
+        """When the (unwrapped) hour angle is ``hour_angle``."""
+        k = min(max(bisect.bisect_right(self.values, hour_angle) - 1, 0), self.last)
+        a = self.values[k]
+        return self.first_s + DAY_S * (k + (hour_angle - a) / (self.values[k + 1] - a))
+
+
 def _near_spans(t: float, margin: float, spans: Sequence[Span]) -> bool:
     return any(s - margin < t < e + margin for s, e in spans)
 
@@ -377,51 +412,52 @@ def _windows(
     spans: Sequence[Span],
 ) -> list[Span]:
     """Where the altitude and hour-angle limits hold (edges exact where they meet a span)."""
-    period = TWO_PI / OMEGA
-    vx, vy, _ = star.at(range_start_s)
-    hour_angle0 = frame.hour_angle(vx, vy, range_start_s)
-    transit = range_start_s + ((-hour_angle0) % TWO_PI) / OMEGA - period
+    half_period = math.pi / OMEGA
+    hours = _HourAngles(frame, star)
+    turn = math.floor(hours.at(range_start_s) / TWO_PI)
     sin_lat, cos_lat = frame.sin_lat, frame.cos_lat
     h0 = limits.threshold_rad
     sin_h0 = math.sin(h0)
+    ceiling = limits.zenith_ceiling_rad
     result: list[Span] = []
+    # The exact altitude edge minus its prediction at the previous culmination (polar motion,
+    # diurnal aberration: the same within milliseconds from one day to the next).
+    carry = [0.0, 0.0]
     always = 0
     count = 0
-    while transit - 0.5 * period < range_end_s:
+    while True:
+        base = TWO_PI * turn
+        transit = hours.time_at(base)
+        if transit - half_period >= range_end_s:
+            break
+        turn += 1
         count += 1
-        # The transit nearest the guess, from the star's right ascension there (a linear ERA).
-        vx, vy, vz = star.at(transit)
-        transit -= _wrap(frame.hour_angle(vx, vy, transit)) / OMEGA
-        vx, vy, vz = star.at(transit)
-        sin_dec = vz
-        cos_dec = math.sqrt(max(1.0 - vz * vz, 0.0))
+        _, _, sin_dec = star.at(transit)
+        cos_dec = math.sqrt(max(1.0 - sin_dec * sin_dec, 0.0))
         if cos_dec < MIN_COS_DEC:
             raise _NotHere
         scale = cos_lat * cos_dec
         highest = math.asin(min(1.0, sin_lat * sin_dec + scale))
         lowest = math.asin(max(-1.0, sin_lat * sin_dec - scale))
-        ceiling = limits.zenith_ceiling_rad
         if ceiling is not None and highest > ceiling - GRAZING_MARGIN_RAD:
             raise _NotHere
         if abs(highest - h0) <= GRAZING_MARGIN_RAD or abs(lowest - h0) <= GRAZING_MARGIN_RAD:
             raise _NotHere
         if highest < h0:
-            transit += period
             continue
         if lowest > h0:
             if not limits.checks_ha:
                 always += 1
-                transit += period
                 continue
             reach = math.pi
+            slack = math.inf
         else:
             reach = math.acos((sin_h0 - sin_lat * sin_dec) / scale)
-        rate = OMEGA * scale * math.sin(reach) / math.cos(h0)
-        slack = ALTITUDE_SLACK_RAD / rate if rate > 0 else math.inf
-        if lowest <= h0 and slack > MAX_EDGE_UNCERTAINTY_S:
-            raise _NotHere
+            slack = ALTITUDE_SLACK_RAD * math.cos(h0) / (OMEGA * scale * math.sin(reach))
+            if slack > MAX_EDGE_UNCERTAINTY_S:
+                raise _NotHere
         edges = []
-        for sign in (-1.0, 1.0):
+        for side, sign in enumerate((-1.0, 1.0)):
             by_altitude = sign * reach
             by_ha = limits.ha_low_rad if sign < 0 else limits.ha_high_rad
             # Both limits are solved where the prediction cannot tell which one binds.
@@ -430,39 +466,38 @@ def _windows(
                 and lowest <= h0
                 and abs(by_altitude - by_ha) / OMEGA < slack + EDGE_MARGIN_S
             )
-            if limits.checks_ha and sign * (by_altitude - by_ha) >= 0:
-                angle, altitude_binds = by_ha, False
+            altitude_binds = not (limits.checks_ha and sign * (by_altitude - by_ha) >= 0)
+            if altitude_binds:
+                rough = hours.time_at(base + by_altitude) + carry[side]
             else:
-                angle, altitude_binds = by_altitude, True
-            rough = transit + angle / OMEGA
+                rough = hours.time_at(base + by_ha)
             margin = EDGE_MARGIN_S + (slack if (altitude_binds or close) else 0.0)
-            edges.append((rough, margin, angle, altitude_binds, close, by_altitude, by_ha))
+            edges.append((rough, margin, altitude_binds, close, by_altitude, by_ha))
         start, end = edges[0][0], edges[1][0]
         if end <= start or not any(
             s - edges[0][1] < end and start < e + edges[1][1] for s, e in spans
         ):
-            transit += period
             continue
         refined = []
-        for sign, (rough, margin, angle, altitude_binds, close, by_altitude, by_ha) in zip(
-            (-1.0, 1.0), edges, strict=True
-        ):
+        for side, (rough, margin, altitude_binds, close, by_altitude, by_ha) in enumerate(edges):
             if not _near_spans(rough, margin, spans):
                 refined.append(rough)
                 continue
-            guess_altitude = transit + by_altitude / OMEGA
-            guess_ha = transit + by_ha / OMEGA
+            if altitude_binds or close:
+                predicted = hours.time_at(base + by_altitude)
+                altitude_edge = _solve_altitude(frame, star, h0, predicted + carry[side], transit)
+                carry[side] = altitude_edge - predicted
             if close:
-                a = _solve_altitude(frame, star, h0, guess_altitude, transit)
-                b = _solve_hour_angle(frame, star, by_ha, guess_ha)
-                refined.append(max(a, b) if sign < 0 else min(a, b))
+                ha_edge = _solve_hour_angle(frame, star, by_ha, hours.time_at(base + by_ha))
+                refined.append(
+                    max(altitude_edge, ha_edge) if side == 0 else min(altitude_edge, ha_edge)
+                )
             elif altitude_binds:
-                refined.append(_solve_altitude(frame, star, h0, guess_altitude, transit))
+                refined.append(altitude_edge)
             else:
-                refined.append(_solve_hour_angle(frame, star, angle, guess_ha))
+                refined.append(_solve_hour_angle(frame, star, by_ha, rough))
         if refined[0] < refined[1]:
             result.append((refined[0], refined[1]))
-        transit += period
     if always:
         if always != count:
             raise _NotHere
