@@ -26,7 +26,7 @@ import bisect
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import erfa
@@ -256,6 +256,12 @@ class Nights:
 
     spans: list[Span]
     caps: list[tuple[float, float, float, float]] | None
+    starts: list[float] = field(init=False)
+    ends: list[float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", [s for s, _ in self.spans])
+        object.__setattr__(self, "ends", [e for _, e in self.spans])
 
 
 class Star:
@@ -305,7 +311,11 @@ class Star:
 
     def at(self, t: float) -> tuple[float, float, float]:
         position = (t - self.first_s) / DAY_S
-        k = min(max(math.floor(position), 0), self.last)
+        k = math.floor(position)
+        if k < 0:
+            k = 0
+        elif k > self.last:
+            k = self.last
         w = position - k
         a = self.vectors[k]
         b = self.vectors[k + 1]
@@ -394,13 +404,19 @@ class _HourAngles:
 
     def time_at(self, hour_angle: float) -> float:
         """When the (unwrapped) hour angle is ``hour_angle``."""
-        k = min(max(bisect.bisect_right(self.values, hour_angle) - 1, 0), self.last)
+        k = bisect.bisect_right(self.values, hour_angle) - 1
+        if k < 0:
+            k = 0
+        elif k > self.last:
+            k = self.last
         a = self.values[k]
         return self.first_s + DAY_S * (k + (hour_angle - a) / (self.values[k + 1] - a))
 
 
-def _near_spans(t: float, margin: float, spans: Sequence[Span]) -> bool:
-    return any(s - margin < t < e + margin for s, e in spans)
+def _meets_spans(start: float, end: float, margin: float, spans: Nights) -> bool:
+    """Whether [start, end] widened by ``margin`` overlaps a span's interior."""
+    k = bisect.bisect_right(spans.ends, start - margin)
+    return k < len(spans.starts) and spans.starts[k] - margin < end
 
 
 def _windows(
@@ -409,7 +425,7 @@ def _windows(
     limits: Limits,
     range_start_s: float,
     range_end_s: float,
-    spans: Sequence[Span],
+    nights: Nights,
 ) -> list[Span]:
     """Where the altitude and hour-angle limits hold (edges exact where they meet a span)."""
     half_period = math.pi / OMEGA
@@ -474,13 +490,11 @@ def _windows(
             margin = EDGE_MARGIN_S + (slack if (altitude_binds or close) else 0.0)
             edges.append((rough, margin, altitude_binds, close, by_altitude, by_ha))
         start, end = edges[0][0], edges[1][0]
-        if end <= start or not any(
-            s - edges[0][1] < end and start < e + edges[1][1] for s, e in spans
-        ):
+        if end <= start or not _meets_spans(start, end, max(edges[0][1], edges[1][1]), nights):
             continue
         refined = []
         for side, (rough, margin, altitude_binds, close, by_altitude, by_ha) in enumerate(edges):
-            if not _near_spans(rough, margin, spans):
+            if not _meets_spans(rough, rough, margin, nights):
                 refined.append(rough)
                 continue
             if altitude_binds or close:
@@ -653,7 +667,7 @@ def star_spans(
     if not nights.spans:
         return []
     try:
-        windows = _windows(frame, star, limits, range_start_s, range_end_s, nights.spans)
+        windows = _windows(frame, star, limits, range_start_s, range_end_s, nights)
     except _NotHere:
         return None
     allowed = _intersect(windows, nights.spans)
