@@ -194,3 +194,32 @@ def test_the_batch_leaves_edges_between_nights_unrefined_without_changing_an_int
         ).as_datetimes()
 
     assert intervals(context.spans(constraints)) == intervals(None)
+
+
+@pytest.mark.parametrize(
+    ("start", "applies"),
+    [
+        (dt.datetime(2016, 12, 29, tzinfo=dt.UTC), False),  # a leap second on 2016-12-31
+        (dt.datetime(2045, 6, 1, tzinfo=dt.UTC), False),  # beyond the bundled IERS table
+        (dt.datetime(1995, 6, 1, tzinfo=dt.UTC), True),
+    ],
+)
+def test_windows_with_a_leap_second_or_without_iers_values_use_the_array_code(
+    start: dt.datetime, applies: bool
+) -> None:
+    end = start + dt.timedelta(days=4)
+    window = obs._window(start, end)
+    stars = _stars(7, 12)
+    for site in (
+        Site(-30.0, -70.0, ha_limit_neg_hours=-12.0, ha_limit_pos_hours=0.0),
+        Site(0.0, 179.99),
+    ):
+        general = observable_intervals_batch(site, stars, start, end, Constraints(max_airmass=2.0))
+        for star, expected in zip(stars, general, strict=True):
+            fast = obs._one_sidereal(site, star, window, Constraints(max_airmass=2.0))
+            assert (fast is not None) == applies
+            if fast is not None:
+                _assert_same(fast, expected)
+            assert observable_intervals(site, star, start, end, Constraints(max_airmass=2.0)) == (
+                fast if fast is not None else expected
+            )
