@@ -495,24 +495,25 @@ class _SiderealGroup:
         grids = [grid]
         if checks_ha:
             grids.append(_phase_grid(self.hour_angle0, mid, window))
-        samples = grid.size
-        rows_n = np.arange(self.n, dtype=np.intp)
         if self.n == 1:
-            index = np.zeros(samples * len(grids), dtype=np.intp)
+            index = np.zeros(grid.size, dtype=np.intp)
         else:
-            index = np.tile(np.repeat(rows_n, grid.shape[1]), len(grids))
-        altitude_all, hour_angle_all = self.altitude_ha(
-            index, np.concatenate([g.ravel() for g in grids])
-        )
-        altitude = altitude_all[:samples].reshape(grid.shape)
-        hour_angle = hour_angle_all[:samples].reshape(grid.shape)
+            index = np.repeat(np.arange(self.n, dtype=np.intp), grid.shape[1])
+        altitude_flat, hour_angle_flat = self.altitude_ha(index, grid.ravel())
+        altitude = altitude_flat.reshape(grid.shape)
+        hour_angle = hour_angle_flat.reshape(grid.shape)
 
         kinds: list[tuple[str, FloatArray, FloatArray, FloatArray]] = [
             (name, grid, sign * (altitude - level), hour_angle) for name, sign, level in limits
         ]
         if checks_ha:
+            # The hour-angle grid needs the hour angle alone (the same arithmetic).
             ha_grid = grids[1]
-            ha_values = hour_angle_all[samples:].reshape(ha_grid.shape)
+            ha_t = ha_grid.ravel()
+            v_ha = self.stars.at(index, ha_t)
+            ha_values = astro.hour_angle_rad(
+                v_ha[:, 0], v_ha[:, 1], astro.local_era_rad(geometry, ha_t)
+            ).reshape(ha_grid.shape)
             kinds.append(("hour_angle", ha_grid, np.cos(ha_values - mid) - cos_half, ha_values))
 
         rows, firsts, a_s, b_s, fa_s, fb_s, guesses, widths = [], [], [], [], [], [], [], []
