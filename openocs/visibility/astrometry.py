@@ -18,9 +18,11 @@ Altitudes are **geometric** (no refraction); the refraction convention lives in 
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import math
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -376,40 +378,108 @@ class BodyTable:
     earth_velocity_au_day: FloatArray
 
 
-BODY_BLOCK_DAYS: Final = 4
-"""Days per cached block of Sun and Moon nodes (small, so that a first call computes little beyond
-its window; the values at a node do not depend on the block)."""
 SUN_STEP_S: Final = 3600.0
 MOON_STEP_S: Final = 600.0
+BODY_CACHE_DAYS: Final = 4096
+"""Days of Sun and Moon nodes kept per body (a day of Moon nodes is 7 kB)."""
 
 
-@functools.lru_cache(maxsize=1024)
-def _body_block(body: str, block: int) -> FloatArray:
-    """Geocentric astrometric CIRS position (au) and the Earth's velocity (au/day, CIRS axes)
-    of the Sun or the Moon at the nodes of one block, as (K, 2, 3)."""
-    step = SUN_STEP_S if body == "sun" else MOON_STEP_S
-    count = round(BODY_BLOCK_DAYS * DAY_S / step)
-    nodes = block * BODY_BLOCK_DAYS * DAY_S + step * np.arange(count + 1, dtype=np.float64)
-    tt = jd_tt(nodes)
-    gcrs = _sun_gcrs_au(tt) if body == "sun" else _moon_gcrs_au(tt)
-    c2i = c2i_at(nodes)
-    position = np.einsum("nij,nj->ni", c2i, gcrs)
-    velocity = np.einsum("nij,nj->ni", c2i, earth_velocity_au_day(nodes))
-    table = np.stack([position, velocity], axis=1)
-    table.setflags(write=False)
-    return np.asarray(table)
+def _at_time_of_day(block_values: Callable[[int], FloatArray], t: FloatArray) -> FloatArray:
+    """A daily series (:func:`_daily_series`) at ``t``, each instant interpolated between the
+    0h nodes of its own day with the time of day as the weight: the same bits for an instant
+    whatever other instants it is computed with."""
+    nodes, values = _daily_series(block_values, t)
+    day = np.floor(t / DAY_S)
+    index = (day - nodes[0] / DAY_S).astype(np.intp)
+    weight = ((t - day * DAY_S) / DAY_S).reshape(t.shape + (1,) * (values.ndim - 1))
+    return np.asarray(values[index] * (1.0 - weight) + values[index + 1] * weight)
+
+
+class _BodyDays:
+    """Geocentric astrometric CIRS positions (au) and the Earth's velocity (au/day, CIRS axes)
+    of the Sun or the Moon at uniform nodes, cached per UTC day as (K + 1, 2, 3) rows (a day's
+    nodes and the next day's 0h node).
+
+    The days a call lacks are computed together, in one vectorised pass, and a first call
+    computes only the days of its window. Every node's value depends on its instant alone (not
+    on which other days were computed with it), so results never depend on what is cached.
+    """
+
+    def __init__(self, body: str, step_s: float) -> None:
+        self.body = body
+        self.step_s = step_s
+        self.per_day = round(DAY_S / step_s)
+        self._days: collections.OrderedDict[int, FloatArray] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def rows(self, first_day: int, last_day: int) -> list[FloatArray]:
+        days = range(first_day, last_day + 1)
+        with self._lock:
+            found = [self._days.get(day) for day in days]
+            for day, row in zip(days, found, strict=True):
+                if row is not None:
+                    self._days.move_to_end(day)
+        missing = [day for day, row in zip(days, found, strict=True) if row is None]
+        if not missing:
+            return [row for row in found if row is not None]
+        computed = self._compute(missing[0], missing[-1])
+        with self._lock:
+            for day in missing:
+                self._days[day] = computed[day]
+                self._days.move_to_end(day)
+            while len(self._days) > BODY_CACHE_DAYS:
+                self._days.popitem(last=False)
+        return [computed[day] if row is None else row for day, row in zip(days, found, strict=True)]
+
+    def _compute(self, first_day: int, last_day: int) -> dict[int, FloatArray]:
+        if first_day < last_day and not self._inside_ephemeris(first_day, last_day):
+            # Near the ends of DE421 each day is computed on its own, so that a day falls back
+            # to ERFA (or not) whatever it is computed with.
+            rows: dict[int, FloatArray] = {}
+            for day in range(first_day, last_day + 1):
+                rows.update(self._compute(day, day))
+            return rows
+        count = self.per_day * (last_day - first_day + 1)
+        nodes = first_day * DAY_S + self.step_s * np.arange(count + 1, dtype=np.float64)
+        tt = jd_tt(nodes)
+        gcrs = _sun_gcrs_au(tt) if self.body == "sun" else _moon_gcrs_au(tt)
+        c2i = _at_time_of_day(_c2i_block, nodes)
+        position = np.einsum("nij,nj->ni", c2i, gcrs)
+        velocity = np.einsum("nij,nj->ni", c2i, _at_time_of_day(_velocity_block, nodes))
+        table = np.stack([position, velocity], axis=1)
+        table.setflags(write=False)
+        return {
+            first_day + i: table[i * self.per_day : (i + 1) * self.per_day + 1]
+            for i in range(last_day - first_day + 1)
+        }
+
+    @staticmethod
+    def _inside_ephemeris(first_day: int, last_day: int) -> bool:
+        from openocs.visibility import planets
+
+        coverage = planets.ephemeris_coverage()
+        first_jd, last_jd = jd_tt(np.array([first_day - 1, last_day + 2]) * DAY_S)
+        return coverage.first_jd_tdb <= float(first_jd) and float(last_jd) <= coverage.last_jd_tdb
+
+
+_BODY_DAYS: Final = {"sun": _BodyDays("sun", SUN_STEP_S), "moon": _BodyDays("moon", MOON_STEP_S)}
+
+
+@functools.lru_cache(maxsize=8)
+def _body_span(body: str, first_day: int, last_day: int) -> BodyTable:
+    days = _BODY_DAYS[body]
+    rows = days.rows(first_day, last_day)
+    values = np.concatenate([row[:-1] for row in rows] + [rows[-1][-1:]])
+    values.setflags(write=False)
+    nodes = first_day * DAY_S + days.step_s * np.arange(len(values), dtype=np.float64)
+    return BodyTable(nodes, values[:, 0], values[:, 1])
 
 
 def body_table(body: str, start_s: float, end_s: float) -> BodyTable:
-    """Sun or Moon table covering [start_s, end_s], assembled from cached 8-day blocks."""
-    step = SUN_STEP_S if body == "sun" else MOON_STEP_S
-    nodes, values = _daily_series(
-        functools.partial(_body_block, body),
-        np.array([start_s, end_s]),
-        block_days=BODY_BLOCK_DAYS,
-        step_s=step,
-    )
-    return BodyTable(nodes, values[:, 0], values[:, 1])
+    """Sun or Moon table covering [start_s, end_s]: the UTC days from ``start_s`` to ``end_s``
+    (a 7-day window from 0h computes 7 days)."""
+    first_day = math.floor(start_s / DAY_S)
+    return _body_span(body, first_day, max(first_day, math.ceil(end_s / DAY_S) - 1))
 
 
 @dataclass(frozen=True)
