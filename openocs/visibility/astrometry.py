@@ -19,14 +19,12 @@ Altitudes are **geometric** (no refraction); the refraction convention lives in 
 from __future__ import annotations
 
 import collections
-import dataclasses
 import functools
 import math
 import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import erfa
 import numpy as np
@@ -75,8 +73,7 @@ def interp_rows(nodes_s: FloatArray, values: FloatArray, t: FloatArray) -> Float
 # Site geometry
 
 
-@dataclass(frozen=True)
-class SiteGeometry:
+class SiteGeometry(NamedTuple):
     """The constants of ERFA's ``apio`` for one site (valid for weeks: polar motion is slow)."""
 
     along_rad: float
@@ -369,8 +366,7 @@ def gcrs_to_cirs(vectors: FloatArray, t: FloatArray) -> FloatArray:
     return np.asarray(np.einsum("nij,nj->ni", c2i_at(t), vectors))
 
 
-@dataclass(frozen=True)
-class BodyTable:
+class BodyTable(NamedTuple):
     """Geocentric astrometric CIRS positions (au) and the Earth's velocity (au/day) at nodes."""
 
     nodes_s: FloatArray
@@ -482,8 +478,7 @@ def body_table(body: str, start_s: float, end_s: float) -> BodyTable:
     return _body_span(body, first_day, max(first_day, math.ceil(end_s / DAY_S) - 1))
 
 
-@dataclass(frozen=True)
-class Topocentric:
+class Topocentric(NamedTuple):
     """Apparent topocentric CIRS unit vectors, distances (au) and local angles."""
 
     direction: FloatArray
@@ -519,7 +514,7 @@ def topocentric_from_geocentric(
 def _altitude_ha_no_diurnal(
     direction: FloatArray, eral: FloatArray, geometry: SiteGeometry, t: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    plain = dataclasses.replace(geometry, diurab=0.0)
+    plain = geometry._replace(diurab=0.0)
     return altitude_ha(direction[:, 0], direction[:, 1], direction[:, 2], eral, plain, t)
 
 
@@ -568,8 +563,7 @@ def _geocentric_astrom(first_day_s: float, last_day_s: float) -> npt.NDArray[np.
     return np.asarray(astrom)
 
 
-@dataclass(frozen=True)
-class StarNodes:
+class StarNodes(NamedTuple):
     """Geocentric apparent CIRS unit vectors of N stars at daily nodes: shape (N, K, 3)."""
 
     nodes_s: FloatArray
@@ -675,8 +669,7 @@ def topocentric_from_gcrs(
     return topocentric_from_geocentric(cirs, velocity, t, geometry)
 
 
-@dataclass(frozen=True)
-class PositionTable:
+class PositionTable(NamedTuple):
     """Astrometric geocentric positions at uniform nodes, interpolated by cubic Hermite
     (Catmull-Rom) splines: for planets, asteroids and comets sampled every 20 minutes the
     interpolation error is far below a milliarcsecond."""

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -26,8 +25,7 @@ _ARCSEC_RAD: Final = np.pi / (180.0 * 3600.0)
 _MJD_UNIX_EPOCH: Final = 40_587.0
 
 
-@dataclass(frozen=True)
-class EopTable:
+class EopTable(NamedTuple):
     """Daily Earth orientation parameters (POSIX seconds at 0h UTC of each day)."""
 
     unix_s: FloatArray

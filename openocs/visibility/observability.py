@@ -17,7 +17,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -89,8 +89,7 @@ MAX_PREDICTION_WIDTH_S: Final = 600.0
 # Windows and site context
 
 
-@dataclass(frozen=True)
-class _Window:
+class _Window(NamedTuple):
     start_s: float
     end_s: float
     range_start_s: float
@@ -564,8 +563,7 @@ class _SiderealGroup:
         )
 
 
-@dataclass(frozen=True)
-class _MoonBrackets:
+class _MoonBrackets(NamedTuple):
     """Hourly brackets of the Moon-distance roots of a group of stars, with predicted roots."""
 
     cos_limit: float
