@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from openocs.visibility.timescales import SECONDS_PER_DAY, tai_minus_utc_s
+from openocs.visibility.timescales import SECONDS_PER_DAY, iers_data_file, tai_minus_utc_s
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -49,17 +48,14 @@ _YP_COLUMNS: Final = (37, 46)
 _UT1_COLUMNS: Final = (58, 68)
 
 
-def _finals_path() -> Path:
-    # The package's own path constant: importlib.resources would import zipfile and more
-    # (tens of milliseconds on the first call) to read a plain file.
-    import astropy_iers_data
-
-    return Path(astropy_iers_data.IERS_A_FILE)
+def _finals_path() -> str:
+    return iers_data_file("finals2000A.all")
 
 
 @functools.cache
 def _finals() -> bytes:
-    return _finals_path().read_bytes()
+    with open(_finals_path(), "rb") as stream:
+        return stream.read()
 
 
 def _table(mjd: FloatArray, ut1_utc: FloatArray, xp: FloatArray, yp: FloatArray) -> EopTable:
@@ -85,7 +81,7 @@ def eop_days(first_unix_s: float, last_unix_s: float) -> EopTable | None:
     without reading the rest of the file (the first call of a process needs only a week of its
     3.8 MB), or None when a day is missing (then use :func:`eop_table`). Same values as the full
     table."""
-    with _finals_path().open("rb") as stream:
+    with open(_finals_path(), "rb") as stream:
         first_line = stream.readline()
         width = len(first_line)
         size = os.fstat(stream.fileno()).st_size
