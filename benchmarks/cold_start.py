@@ -12,6 +12,12 @@ import). The first line says which it is: ``make install`` and the image compile
 install time (``uv pip install --compile-bytecode``); a shell with ``PYTHONDONTWRITEBYTECODE=1``
 and a virtual environment installed without it has none.
 
+Two more variants of the library lines: ``as installed`` runs the interpreter without ``site``
+(``-S``, the virtual environment's packages on ``PYTHONPATH``): an editable install's finder
+imports ``pathlib``, ``urllib`` and more at start-up, before the timed import, which an installed
+wheel or the image does not; and ``OPENBLAS_NUM_THREADS=1`` is the environment ``ocs`` and the
+image give their processes (numpy's OpenBLAS helper threads otherwise spin ~0.1 s at import).
+
 Usage: ``python benchmarks/cold_start.py [--repeat 5] [--reference]``.
 """
 
@@ -24,6 +30,7 @@ import json
 import os
 import platform
 import resource
+import site
 import statistics
 import subprocess
 import sys
@@ -84,22 +91,41 @@ HELP_COMMANDS = [
 ]
 
 
-def child_run(argv: list[str]) -> tuple[float, float, str]:
+def child_run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(CPU s of the child, wall s, stdout) of one subprocess."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    done = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu, wall, done.stdout
 
 
-def measure_library(code: str, repeat: int, label: str) -> None:
-    rows = [json.loads(child_run([sys.executable, "-c", code])[2]) for _ in range(repeat)]
+VARIANTS = ("", "as installed", "OPENBLAS_NUM_THREADS=1")
+
+
+def variant_run(code: str, variant: str) -> tuple[float, float, str]:
+    """One fresh interpreter running ``code`` as the variant says (see the module's docstring)."""
+    env = dict(os.environ)
+    argv = [sys.executable, "-c", code]
+    if variant == "as installed":
+        source_root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join([source_root, *site.getsitepackages()])
+        argv = [sys.executable, "-S", "-c", code]
+    elif variant:
+        name, _, value = variant.partition("=")
+        env[name] = value
+    return child_run(argv, env)
+
+
+def measure_library(code: str, repeat: int, label: str, variant: str = "") -> None:
+    rows = [json.loads(variant_run(code, variant)[2]) for _ in range(repeat)]
     import_cpu, import_wall, first_cpu, first_wall = (
         statistics.median(row[k] for row in rows) for k in range(4)
     )
+    if variant:
+        label = f"{label} [{variant}]"
     print(
         f"{label}: import CPU {import_cpu:.3f} s (wall {import_wall:.3f} s); first call "
         f"(one target, one site, 7 days) CPU {1000 * first_cpu:.1f} ms "
@@ -137,9 +163,10 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.2f}; medians of {args.repeat} fresh processes"
     )
     print(bytecode_state())
-    measure_library(IMPORT_AND_FIRST_CALL, args.repeat, "openocs.visibility")
-    if args.reference:
-        measure_library(REFERENCE, args.repeat, "rise_set 0.6.6 (reference)")
+    for variant in VARIANTS:
+        measure_library(IMPORT_AND_FIRST_CALL, args.repeat, "openocs.visibility", variant)
+        if args.reference:
+            measure_library(REFERENCE, args.repeat, "rise_set 0.6.6 (reference)", variant)
     ocs = str(Path(sys.executable).with_name("ocs"))
     for command in HELP_COMMANDS:
         runs = [child_run([ocs, *command, "--help"])[:2] for _ in range(args.repeat)]

@@ -62,8 +62,11 @@ def test_a_week_of_rows_is_read_without_reading_the_whole_file() -> None:
 
 def _fresh_body_tables() -> None:
     astrometry._body_span.cache_clear()
+    astrometry._daily_astrom.cache_clear()
+    astrometry._daily_c2i_velocity.cache_clear()
+    astrometry._ASTROM_DAYS.clear()
     for days in astrometry._BODY_DAYS.values():
-        days._days.clear()
+        days.clear()
 
 
 @pytest.mark.parametrize("body", ["sun", "moon"])
@@ -104,3 +107,23 @@ def test_days_at_the_end_of_de421_fall_back_to_erfa_one_by_one() -> None:
     ]
     expected = np.concatenate([a[:-1] for a in alone] + [alone[-1][-1:]])
     assert np.array_equal(together.position_au, expected)
+
+
+def test_daily_nodes_are_erfa_at_0h_whatever_was_computed_before() -> None:
+    import erfa
+
+    from openocs.visibility.timescales import jd_tt
+
+    day = 86_400.0
+    nodes = np.arange(19_780, 19_800, dtype=np.float64) * day
+    _fresh_body_tables()
+    astrometry._geocentric_astrom(float(nodes[5]), float(nodes[8]))  # some days first
+    c2i = astrometry.c2i_at(nodes)
+    velocity = astrometry.earth_velocity_au_day(nodes)
+    astrom = astrometry._geocentric_astrom(float(nodes[0]), float(nodes[-1]))
+    assert np.array_equal(c2i, erfa.c2i06a(jd_tt(nodes), 0.0))
+    _, pvb = erfa.epv00(jd_tt(nodes), 0.0)
+    assert np.allclose(velocity, pvb["v"], rtol=1e-15, atol=0.0)
+    expected, _ = erfa.apci13(jd_tt(nodes), 0.0)
+    geocentric = ("pmt", "eb", "eh", "em", "v", "bm1", "bpn")  # apci13 leaves the site's unset
+    assert all(np.array_equal(astrom[name], expected[name]) for name in geocentric)
