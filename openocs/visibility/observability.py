@@ -17,7 +17,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, NamedTuple
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -89,7 +89,8 @@ MAX_PREDICTION_WIDTH_S: Final = 600.0
 # Windows and site context
 
 
-class _Window(NamedTuple):
+@dataclass(frozen=True)
+class _Window:
     start_s: float
     end_s: float
     range_start_s: float
@@ -563,7 +564,8 @@ class _SiderealGroup:
         )
 
 
-class _MoonBrackets(NamedTuple):
+@dataclass(frozen=True)
+class _MoonBrackets:
     """Hourly brackets of the Moon-distance roots of a group of stars, with predicted roots."""
 
     cos_limit: float
