@@ -46,6 +46,7 @@ ENV PATH=/opt/openocs/bin:$PATH \
     OCS_DATA_DIR=/var/lib/openocs \
     OCS_STATIC_ROOT=/opt/openocs/static \
     OCS_PORT=8000 \
+    OPENBLAS_NUM_THREADS=1 \
     PYTHONUNBUFFERED=1
 RUN mkdir -p /var/lib/openocs && chown ocs /var/lib/openocs
 USER ocs

@@ -12,7 +12,15 @@ import). The first line says which it is: ``make install`` and the image compile
 install time (``uv pip install --compile-bytecode``); a shell with ``PYTHONDONTWRITEBYTECODE=1``
 and a virtual environment installed without it has none.
 
-Usage: ``python benchmarks/cold_start.py [--repeat 5] [--reference]``.
+Two more variants of the library lines: ``as installed`` runs the interpreter without ``site``
+(``-S``, the virtual environment's packages on ``PYTHONPATH``): an editable install's finder
+imports ``pathlib``, ``urllib`` and more at start-up, before the timed import, which an installed
+wheel or the image does not; and ``OPENBLAS_NUM_THREADS=1`` is the environment ``ocs`` and the
+image give their processes (numpy's OpenBLAS helper threads otherwise spin ~0.1 s at import).
+
+Usage: ``python benchmarks/cold_start.py [--repeat 5] [--reference] [--source OTHER_TREE]``
+(``--source`` measures the ``openocs`` of another checkout, e.g. ``main``'s, with this venv;
+compile its bytecode first: ``python -m compileall -q OTHER_TREE/openocs``).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import json
 import os
 import platform
 import resource
+import site
 import statistics
 import subprocess
 import sys
@@ -84,22 +93,49 @@ HELP_COMMANDS = [
 ]
 
 
-def child_run(argv: list[str]) -> tuple[float, float, str]:
+def child_run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(CPU s of the child, wall s, stdout) of one subprocess."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    # From the measured tree's root: ``python -c`` puts the working directory first on the path.
+    done = subprocess.run(
+        argv, capture_output=True, text=True, check=True, env=env, cwd=SOURCE["root"]
+    )
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu, wall, done.stdout
 
 
-def measure_library(code: str, repeat: int, label: str) -> None:
-    rows = [json.loads(child_run([sys.executable, "-c", code])[2]) for _ in range(repeat)]
+VARIANTS = ("", "as installed", "OPENBLAS_NUM_THREADS=1")
+
+
+SOURCE = {"root": str(Path(__file__).resolve().parent.parent), "given": ""}
+"""The tree whose ``openocs`` is measured (``--source``; default: this checkout)."""
+
+
+def variant_run(code: str, variant: str) -> tuple[float, float, str]:
+    """One fresh interpreter running ``code`` as the variant says (see the module's docstring)."""
+    env = dict(os.environ)
+    argv = [sys.executable, "-c", code]
+    if SOURCE["given"]:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [SOURCE["given"], env.get("PYTHONPATH")]))
+    if variant == "as installed":
+        env["PYTHONPATH"] = os.pathsep.join([SOURCE["root"], *site.getsitepackages()])
+        argv = [sys.executable, "-S", "-c", code]
+    elif variant:
+        name, _, value = variant.partition("=")
+        env[name] = value
+    return child_run(argv, env)
+
+
+def measure_library(code: str, repeat: int, label: str, variant: str = "") -> None:
+    rows = [json.loads(variant_run(code, variant)[2]) for _ in range(repeat)]
     import_cpu, import_wall, first_cpu, first_wall = (
         statistics.median(row[k] for row in rows) for k in range(4)
     )
+    if variant:
+        label = f"{label} [{variant}]"
     print(
         f"{label}: import CPU {import_cpu:.3f} s (wall {import_wall:.3f} s); first call "
         f"(one target, one site, 7 days) CPU {1000 * first_cpu:.1f} ms "
@@ -130,19 +166,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reference", action="store_true", help="measure rise_set too")
+    parser.add_argument(
+        "--source",
+        default="",
+        help="measure the openocs of another tree (a checkout of main, say) instead of this one",
+    )
     args = parser.parse_args()
+    if args.source:
+        SOURCE["root"] = SOURCE["given"] = str(Path(args.source).resolve())
     print(
         f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
         f"load average {os.getloadavg()[0]:.2f}; medians of {args.repeat} fresh processes"
     )
     print(bytecode_state())
-    measure_library(IMPORT_AND_FIRST_CALL, args.repeat, "openocs.visibility")
-    if args.reference:
-        measure_library(REFERENCE, args.repeat, "rise_set 0.6.6 (reference)")
+    for variant in VARIANTS:
+        measure_library(IMPORT_AND_FIRST_CALL, args.repeat, "openocs.visibility", variant)
+        if args.reference:
+            measure_library(REFERENCE, args.repeat, "rise_set 0.6.6 (reference)", variant)
     ocs = str(Path(sys.executable).with_name("ocs"))
     for command in HELP_COMMANDS:
-        runs = [child_run([ocs, *command, "--help"])[:2] for _ in range(args.repeat)]
+        env = dict(os.environ)
+        if SOURCE["given"]:
+            env["PYTHONPATH"] = SOURCE["given"]
+        runs = [child_run([ocs, *command, "--help"], env)[:2] for _ in range(args.repeat)]
         cpu = statistics.median(r[0] for r in runs)
         wall = statistics.median(r[1] for r in runs)
         name = " ".join(["ocs", *command, "--help"])

@@ -22,6 +22,12 @@ import click
 
 from openocs.exiting import skip_final_collection
 
+# Every process ``ocs`` starts (gunicorn workers, the scheduler, the task worker, the simulator)
+# is multi-threaded and does no large linear algebra: OpenBLAS's own threads would only spin,
+# about 0.05 s of CPU at every numpy import (issue 17). OpenBLAS advises one thread for
+# multi-threaded programs; an explicit setting in the environment wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 DEMO_USERNAME = "admin"
 
 # name -> "module:attribute" of a click command or group, loaded only when used.

@@ -18,13 +18,13 @@ Altitudes are **geometric** (no refraction); the refraction convention lives in 
 
 from __future__ import annotations
 
-import dataclasses
+import collections
 import functools
 import math
+import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import erfa
 import numpy as np
@@ -73,8 +73,7 @@ def interp_rows(nodes_s: FloatArray, values: FloatArray, t: FloatArray) -> Float
 # Site geometry
 
 
-@dataclass(frozen=True)
-class SiteGeometry:
+class SiteGeometry(NamedTuple):
     """The constants of ERFA's ``apio`` for one site (valid for weeks: polar motion is slow)."""
 
     along_rad: float
@@ -303,63 +302,110 @@ def _moon_gcrs_au(tt: FloatArray) -> FloatArray:
         return np.asarray(pv["p"], dtype=np.float64)
 
 
-BLOCK_DAYS: Final = 8
-"""Days per cached block of daily nodes. Every node's value is computed on its own, so the block
-size changes only how much a first call computes beyond its window (ERFA ``c2i06a`` costs ~50 µs
-a node), never a result."""
+class _PerDay:
+    """Values cached per UTC day (day number → array), with the days a request lacks computed
+    together in one vectorised pass by ``compute(first_day, last_day)``.
+
+    Every value must depend on its day alone (never on which other days were computed with it),
+    so that what is cached never changes a result. Least recently used days are dropped beyond
+    ``max_days``; thread-safe (web workers share the caches between their threads).
+    """
+
+    def __init__(
+        self, compute: Callable[[int, int], list[npt.NDArray[Any]]], max_days: int
+    ) -> None:
+        self._compute = compute
+        self._max_days = max_days
+        self._days: collections.OrderedDict[int, npt.NDArray[Any]] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def rows(self, first_day: int, last_day: int) -> list[npt.NDArray[Any]]:
+        days = range(first_day, last_day + 1)
+        with self._lock:
+            found = [self._days.get(day) for day in days]
+            for day, row in zip(days, found, strict=True):
+                if row is not None:
+                    self._days.move_to_end(day)
+        missing = [day for day, row in zip(days, found, strict=True) if row is None]
+        if not missing:
+            return [row for row in found if row is not None]
+        computed = dict(
+            zip(
+                range(missing[0], missing[-1] + 1),
+                self._compute(missing[0], missing[-1]),
+                strict=True,
+            )
+        )
+        with self._lock:
+            for day in missing:
+                self._days[day] = computed[day]
+                self._days.move_to_end(day)
+            while len(self._days) > self._max_days:
+                self._days.popitem(last=False)
+        return [computed[day] if row is None else row for day, row in zip(days, found, strict=True)]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._days.clear()
 
 
-@functools.lru_cache(maxsize=256)
-def _c2i_block(block: int) -> FloatArray:
-    """GCRS→CIRS matrices (IAU 2006/2000A, ERFA ``c2i06a``) at the 0h nodes of one block."""
-    nodes = (block * BLOCK_DAYS + np.arange(BLOCK_DAYS + 1, dtype=np.float64)) * DAY_S
-    matrices = np.asarray(erfa.c2i06a(jd_tt(nodes), 0.0), dtype=np.float64)
+def _astrom_of_days(first_day: int, last_day: int) -> list[npt.NDArray[Any]]:
+    """ERFA ``apci13`` (IAU 2006/2000A) at the 0h-UTC node of each day: the star-independent
+    parameters of the stars' apparent places, whose ``bpn`` is the GCRS→CIRS matrix (the same
+    bits as ``c2i06a``) and whose ``v`` is the Earth's barycentric velocity (in units of c)."""
+    nodes = np.arange(first_day, last_day + 1, dtype=np.float64) * DAY_S
+    astrom, _ = erfa.apci13(jd_tt(nodes), 0.0)
+    astrom.setflags(write=False)
+    return [astrom[i : i + 1] for i in range(len(nodes))]
+
+
+_ASTROM_DAYS: Final = _PerDay(_astrom_of_days, 65_536)
+
+_ERFA_CR_DAYS: Final = erfa.AULT / erfa.DAYSEC
+"""ERFA's ``ERFA_CR`` (light time for 1 au, in days), by which ``apcs`` scaled the velocity."""
+
+
+@functools.lru_cache(maxsize=64)
+def _daily_astrom(first_day: int, last_day: int) -> npt.NDArray[np.void]:
+    """``apci13`` records at the 0h nodes of days ``first_day`` to ``last_day`` (cached)."""
+    astrom = np.concatenate(_ASTROM_DAYS.rows(first_day, last_day))
+    astrom.setflags(write=False)
+    return astrom
+
+
+@functools.lru_cache(maxsize=64)
+def _daily_c2i_velocity(first_day: int, last_day: int) -> tuple[FloatArray, FloatArray]:
+    """GCRS→CIRS matrices and the Earth's barycentric velocity (au/day) at the 0h nodes."""
+    astrom = _daily_astrom(first_day, last_day)
+    matrices = np.asarray(astrom["bpn"], dtype=np.float64)
+    velocity = np.asarray(astrom["v"] / _ERFA_CR_DAYS, dtype=np.float64)
     matrices.setflags(write=False)
-    return matrices
-
-
-@functools.lru_cache(maxsize=256)
-def _velocity_block(block: int) -> FloatArray:
-    """Barycentric velocity of the Earth (ERFA ``epv00``, au/day) at the 0h nodes of a block."""
-    nodes = (block * BLOCK_DAYS + np.arange(BLOCK_DAYS + 1, dtype=np.float64)) * DAY_S
-    _, pvb = erfa.epv00(jd_tt(nodes), 0.0)
-    velocity = np.asarray(pvb["v"], dtype=np.float64)
     velocity.setflags(write=False)
-    return velocity
+    return matrices, velocity
 
 
-def _daily_series(
-    block_values: Callable[[int], FloatArray],
-    t: FloatArray,
-    *,
-    block_days: int = BLOCK_DAYS,
-    step_s: float = DAY_S,
-) -> tuple[FloatArray, FloatArray]:
-    """Nodes and values of a tabulated series covering ``t``, assembled from cached blocks of
-    ``block_days`` days with nodes every ``step_s`` (each block includes its end node)."""
+def _at_time_of_day(kind: int, t: FloatArray) -> FloatArray:
+    """The daily GCRS→CIRS matrices (``kind`` 0) or Earth velocities (1) at ``t``, each instant
+    interpolated between the 0h nodes of its own day with the time of day as the weight: the
+    same bits for an instant whatever other instants it is computed with. The nutation terms
+    make the matrices good to 0.01″ so; the aberration the velocity drives to < 0.001″."""
+    day = np.floor(t / DAY_S)
     first = math.floor(float(np.min(t)) / DAY_S)
-    last = math.floor(float(np.max(t)) / DAY_S) + 1
-    blocks = range(first // block_days, last // block_days + 1)
-    values = np.concatenate(
-        [block_values(b)[:-1] for b in blocks] + [block_values(blocks[-1])[-1:]]
-    )
-    start = blocks[0] * block_days * DAY_S
-    nodes = start + step_s * np.arange(len(values), dtype=np.float64)
-    return nodes, values
+    values = _daily_c2i_velocity(first, math.floor(float(np.max(t)) / DAY_S) + 1)[kind]
+    index = (day - first).astype(np.intp)
+    weight = ((t - day * DAY_S) / DAY_S).reshape(t.shape + (1,) * (values.ndim - 1))
+    return np.asarray(values[index] * (1.0 - weight) + values[index + 1] * weight)
 
 
 def c2i_at(t: FloatArray) -> FloatArray:
-    """GCRS→CIRS matrices at arbitrary times (linear interpolation of daily nodes; the
-    nutation terms make that good to 0.01″)."""
-    nodes, matrices = _daily_series(_c2i_block, t)
-    return interp_rows(nodes, matrices, t)
+    """GCRS→CIRS matrices (IAU 2006/2000A) at arbitrary times (daily nodes interpolated)."""
+    return _at_time_of_day(0, t)
 
 
 def earth_velocity_au_day(t: FloatArray) -> FloatArray:
-    """The Earth's barycentric velocity at POSIX seconds ``t`` (daily nodes interpolated
-    linearly: the aberration this drives changes by < 0.001″)."""
-    nodes, velocity = _daily_series(_velocity_block, t)
-    return interp_rows(nodes, velocity, t)
+    """The Earth's barycentric velocity (au/day) at POSIX seconds ``t`` (daily nodes
+    interpolated)."""
+    return _at_time_of_day(1, t)
 
 
 def gcrs_to_cirs(vectors: FloatArray, t: FloatArray) -> FloatArray:
@@ -367,8 +413,7 @@ def gcrs_to_cirs(vectors: FloatArray, t: FloatArray) -> FloatArray:
     return np.asarray(np.einsum("nij,nj->ni", c2i_at(t), vectors))
 
 
-@dataclass(frozen=True)
-class BodyTable:
+class BodyTable(NamedTuple):
     """Geocentric astrometric CIRS positions (au) and the Earth's velocity (au/day) at nodes."""
 
     nodes_s: FloatArray
@@ -376,44 +421,72 @@ class BodyTable:
     earth_velocity_au_day: FloatArray
 
 
-BODY_BLOCK_DAYS: Final = 4
-"""Days per cached block of Sun and Moon nodes (small, so that a first call computes little beyond
-its window; the values at a node do not depend on the block)."""
 SUN_STEP_S: Final = 3600.0
 MOON_STEP_S: Final = 600.0
+BODY_CACHE_DAYS: Final = 4096
+"""Days of Sun and Moon nodes kept per body (a day of Moon nodes is 7 kB)."""
 
 
-@functools.lru_cache(maxsize=1024)
-def _body_block(body: str, block: int) -> FloatArray:
-    """Geocentric astrometric CIRS position (au) and the Earth's velocity (au/day, CIRS axes)
-    of the Sun or the Moon at the nodes of one block, as (K, 2, 3)."""
-    step = SUN_STEP_S if body == "sun" else MOON_STEP_S
-    count = round(BODY_BLOCK_DAYS * DAY_S / step)
-    nodes = block * BODY_BLOCK_DAYS * DAY_S + step * np.arange(count + 1, dtype=np.float64)
-    tt = jd_tt(nodes)
-    gcrs = _sun_gcrs_au(tt) if body == "sun" else _moon_gcrs_au(tt)
-    c2i = c2i_at(nodes)
-    position = np.einsum("nij,nj->ni", c2i, gcrs)
-    velocity = np.einsum("nij,nj->ni", c2i, earth_velocity_au_day(nodes))
-    table = np.stack([position, velocity], axis=1)
-    table.setflags(write=False)
-    return np.asarray(table)
+class _BodyDays(_PerDay):
+    """Geocentric astrometric CIRS positions (au) and the Earth's velocity (au/day, CIRS axes)
+    of the Sun or the Moon at uniform nodes, cached per UTC day as (K + 1, 2, 3) rows (a day's
+    nodes and the next day's 0h node): a first call computes only the days of its window."""
+
+    def __init__(self, body: str, step_s: float) -> None:
+        super().__init__(self._body_days, BODY_CACHE_DAYS)
+        self.body = body
+        self.step_s = step_s
+        self.per_day = round(DAY_S / step_s)
+
+    def _body_days(self, first_day: int, last_day: int) -> list[npt.NDArray[Any]]:
+        if first_day < last_day and not self._inside_ephemeris(first_day, last_day):
+            # Near the ends of DE421 each day is computed on its own, so that a day falls back
+            # to ERFA (or not) whatever it is computed with.
+            return [self._body_days(day, day)[0] for day in range(first_day, last_day + 1)]
+        count = self.per_day * (last_day - first_day + 1)
+        nodes = first_day * DAY_S + self.step_s * np.arange(count + 1, dtype=np.float64)
+        tt = jd_tt(nodes)
+        gcrs = _sun_gcrs_au(tt) if self.body == "sun" else _moon_gcrs_au(tt)
+        c2i = c2i_at(nodes)
+        position = np.einsum("nij,nj->ni", c2i, gcrs)
+        velocity = np.einsum("nij,nj->ni", c2i, earth_velocity_au_day(nodes))
+        table = np.stack([position, velocity], axis=1)
+        table.setflags(write=False)
+        return [
+            table[i * self.per_day : (i + 1) * self.per_day + 1]
+            for i in range(last_day - first_day + 1)
+        ]
+
+    @staticmethod
+    def _inside_ephemeris(first_day: int, last_day: int) -> bool:
+        from openocs.visibility import planets
+
+        coverage = planets.ephemeris_coverage()
+        first_jd, last_jd = jd_tt(np.array([first_day - 1, last_day + 2]) * DAY_S)
+        return coverage.first_jd_tdb <= float(first_jd) and float(last_jd) <= coverage.last_jd_tdb
 
 
-def body_table(body: str, start_s: float, end_s: float) -> BodyTable:
-    """Sun or Moon table covering [start_s, end_s], assembled from cached 8-day blocks."""
-    step = SUN_STEP_S if body == "sun" else MOON_STEP_S
-    nodes, values = _daily_series(
-        functools.partial(_body_block, body),
-        np.array([start_s, end_s]),
-        block_days=BODY_BLOCK_DAYS,
-        step_s=step,
-    )
+_BODY_DAYS: Final = {"sun": _BodyDays("sun", SUN_STEP_S), "moon": _BodyDays("moon", MOON_STEP_S)}
+
+
+@functools.lru_cache(maxsize=8)
+def _body_span(body: str, first_day: int, last_day: int) -> BodyTable:
+    days = _BODY_DAYS[body]
+    rows = days.rows(first_day, last_day)
+    values = np.concatenate([row[:-1] for row in rows] + [rows[-1][-1:]])
+    values.setflags(write=False)
+    nodes = first_day * DAY_S + days.step_s * np.arange(len(values), dtype=np.float64)
     return BodyTable(nodes, values[:, 0], values[:, 1])
 
 
-@dataclass(frozen=True)
-class Topocentric:
+def body_table(body: str, start_s: float, end_s: float) -> BodyTable:
+    """Sun or Moon table covering [start_s, end_s]: the UTC days from ``start_s`` to ``end_s``
+    (a 7-day window from 0h computes 7 days)."""
+    first_day = math.floor(start_s / DAY_S)
+    return _body_span(body, first_day, max(first_day, math.ceil(end_s / DAY_S) - 1))
+
+
+class Topocentric(NamedTuple):
     """Apparent topocentric CIRS unit vectors, distances (au) and local angles."""
 
     direction: FloatArray
@@ -449,7 +522,7 @@ def topocentric_from_geocentric(
 def _altitude_ha_no_diurnal(
     direction: FloatArray, eral: FloatArray, geometry: SiteGeometry, t: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    plain = dataclasses.replace(geometry, diurab=0.0)
+    plain = geometry._replace(diurab=0.0)
     return altitude_ha(direction[:, 0], direction[:, 1], direction[:, 2], eral, plain, t)
 
 
@@ -489,17 +562,13 @@ def moon_illuminated_fraction(t: FloatArray, geometry: SiteGeometry) -> FloatArr
 # Stars
 
 
-@functools.lru_cache(maxsize=64)
 def _geocentric_astrom(first_day_s: float, last_day_s: float) -> npt.NDArray[np.void]:
-    """ERFA ``apci13`` star-independent parameters at the 0h-UTC nodes (cached)."""
-    nodes = np.arange(first_day_s, last_day_s + 1.0, DAY_S)
-    astrom, _ = erfa.apci13(jd_tt(nodes), 0.0)
-    astrom.setflags(write=False)
-    return np.asarray(astrom)
+    """ERFA ``apci13`` star-independent parameters at the 0h-UTC nodes from ``first_day_s`` to
+    ``last_day_s`` (cached per day, shared with the GCRS→CIRS and Earth-velocity nodes)."""
+    return _daily_astrom(math.floor(first_day_s / DAY_S), math.floor(last_day_s / DAY_S))
 
 
-@dataclass(frozen=True)
-class StarNodes:
+class StarNodes(NamedTuple):
     """Geocentric apparent CIRS unit vectors of N stars at daily nodes: shape (N, K, 3)."""
 
     nodes_s: FloatArray
@@ -605,8 +674,7 @@ def topocentric_from_gcrs(
     return topocentric_from_geocentric(cirs, velocity, t, geometry)
 
 
-@dataclass(frozen=True)
-class PositionTable:
+class PositionTable(NamedTuple):
     """Astrometric geocentric positions at uniform nodes, interpolated by cubic Hermite
     (Catmull-Rom) splines: for planets, asteroids and comets sampled every 20 minutes the
     interpolation error is far below a milliarcsecond."""

@@ -10,14 +10,13 @@ and 0.5″ of orientation), as the spec allows.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Final
+import os
+from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from openocs.visibility.timescales import SECONDS_PER_DAY, tai_minus_utc_s
+from openocs.visibility.timescales import SECONDS_PER_DAY, iers_data_file, tai_minus_utc_s
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -25,8 +24,7 @@ _ARCSEC_RAD: Final = np.pi / (180.0 * 3600.0)
 _MJD_UNIX_EPOCH: Final = 40_587.0
 
 
-@dataclass(frozen=True)
-class EopTable:
+class EopTable(NamedTuple):
     """Daily Earth orientation parameters (POSIX seconds at 0h UTC of each day)."""
 
     unix_s: FloatArray
@@ -50,13 +48,14 @@ _YP_COLUMNS: Final = (37, 46)
 _UT1_COLUMNS: Final = (58, 68)
 
 
+def _finals_path() -> str:
+    return iers_data_file("finals2000A.all")
+
+
 @functools.cache
 def _finals() -> bytes:
-    # The package's own path constant: importlib.resources would import zipfile and more
-    # (tens of milliseconds on the first call) to read a plain file.
-    import astropy_iers_data
-
-    return Path(astropy_iers_data.IERS_A_FILE).read_bytes()
+    with open(_finals_path(), "rb") as stream:
+        return stream.read()
 
 
 def _table(mjd: FloatArray, ut1_utc: FloatArray, xp: FloatArray, yp: FloatArray) -> EopTable:
@@ -79,18 +78,23 @@ def eop_table() -> EopTable:
 @functools.lru_cache(maxsize=64)
 def eop_days(first_unix_s: float, last_unix_s: float) -> EopTable | None:
     """The table's rows for the 0h-UTC days from ``first_unix_s`` to ``last_unix_s``, read
-    without parsing the rest of the file (the first call of a process needs only a week), or
-    None when a day is missing (then use :func:`eop_table`). Same values as the full table."""
-    data = _finals()
-    width = data.find(b"\n") + 1
-    if width < _UT1_COLUMNS[1] + 1 or len(data) % width:
-        return None
-    first_mjd = float(data[slice(*_MJD_COLUMNS)])
-    first_row = round(first_unix_s / SECONDS_PER_DAY + _MJD_UNIX_EPOCH - first_mjd)
-    last_row = round(last_unix_s / SECONDS_PER_DAY + _MJD_UNIX_EPOCH - first_mjd)
-    if first_row < 0 or (last_row + 1) * width > len(data):
-        return None
-    columns = _columns_fixed_width(data[first_row * width : (last_row + 1) * width])
+    without reading the rest of the file (the first call of a process needs only a week of its
+    3.8 MB), or None when a day is missing (then use :func:`eop_table`). Same values as the full
+    table."""
+    with open(_finals_path(), "rb") as stream:
+        first_line = stream.readline()
+        width = len(first_line)
+        size = os.fstat(stream.fileno()).st_size
+        if not first_line.endswith(b"\n") or width < _UT1_COLUMNS[1] + 1 or size % width:
+            return None
+        first_mjd = float(first_line[slice(*_MJD_COLUMNS)])
+        first_row = round(first_unix_s / SECONDS_PER_DAY + _MJD_UNIX_EPOCH - first_mjd)
+        last_row = round(last_unix_s / SECONDS_PER_DAY + _MJD_UNIX_EPOCH - first_mjd)
+        if first_row < 0 or last_row < first_row or (last_row + 1) * width > size:
+            return None
+        stream.seek(first_row * width)
+        rows = stream.read((last_row - first_row + 1) * width)
+    columns = _columns_fixed_width(rows)
     if columns is None or columns[0].size != last_row - first_row + 1:
         return None
     return _table(*columns)

@@ -229,6 +229,18 @@ def _barycentric_km(
     return _series_km(body, jd_tdb, before_days)
 
 
+def _earth_and_body_km(body: str, jd_tdb: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Barycentric Earth and ``body`` at the same instants: for the Moon both come from the same
+    two series (the Earth–Moon barycentre and the geocentric Moon), evaluated once."""
+    if body != "moon":
+        return _barycentric_km("earth", jd_tdb), _barycentric_km(body, jd_tdb)
+    eph = _ephemeris()
+    emb = _series_km("earthmoon", jd_tdb)
+    moon_geocentric = _series_km("moon", jd_tdb)
+    earth = emb - moon_geocentric * float(eph.earth_share)
+    return earth, emb + moon_geocentric * float(eph.moon_share)
+
+
 def barycentric_position_au(
     body: str, jd_tdb: npt.ArrayLike, *, before_days: npt.ArrayLike | None = None
 ) -> FloatArray:
@@ -280,8 +292,8 @@ def geocentric_position_au(
     times_tt = _as_times(jd_tt)
     jd_tdb = times_tt + tdb_minus_tt_days(times_tt)
     _check_coverage(name, jd_tdb)
-    earth_km = _barycentric_km("earth", jd_tdb)
-    geocentric_km = _barycentric_km(name, jd_tdb) - earth_km
+    earth_km, body_km = _earth_and_body_km(name, jd_tdb)
+    geocentric_km = body_km - earth_km
     if light_time:
         # Two evaluations (t and t − τ₁), then the fixed point on the line between them: the
         # motion over |τ − τ₁| ≈ 1e-4·τ is linear to far below a millimetre.

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from pathlib import Path
+import importlib.machinery
+import os
 from typing import Final
 
 import numpy as np
@@ -55,12 +56,29 @@ def jd_from_unix_s(unix_s: npt.ArrayLike) -> FloatArray:
     return np.asarray(JD_UNIX_EPOCH + np.asarray(unix_s, dtype=np.float64) / SECONDS_PER_DAY)
 
 
-def _leap_second_text() -> str:
-    """The bundled ``Leap_Second.dat``, read by path (importlib.resources would import zipfile
-    and more for a plain file)."""
-    import astropy_iers_data
+@functools.cache
+def iers_data_file(name: str) -> str:
+    """Path of a file in the ``data`` folder of ``astropy-iers-data``.
 
-    return Path(astropy_iers_data.IERS_LEAP_SECOND_FILE).read_text(encoding="ascii")
+    Found without importing the package: its ``__init__`` imports :mod:`pathlib` (about 4 ms of
+    CPU where nothing else has imported it, as in an installed wheel), and
+    ``importlib.resources`` would import ``zipfile`` and more, to read a plain file. Falls back
+    to the package's own constants when it is not a plain folder on the path.
+    """
+    spec = importlib.machinery.PathFinder.find_spec("astropy_iers_data")
+    if spec is not None and spec.submodule_search_locations:
+        path = os.path.join(spec.submodule_search_locations[0], "data", name)
+        if os.path.isfile(path):
+            return path
+    import astropy_iers_data  # pragma: no cover - a zipped or unusual installation
+
+    return os.path.join(os.path.dirname(astropy_iers_data.IERS_A_FILE), name)  # pragma: no cover
+
+
+def _leap_second_text() -> str:
+    """The bundled ``Leap_Second.dat``."""
+    with open(iers_data_file("Leap_Second.dat"), encoding="ascii") as stream:
+        return stream.read()
 
 
 @functools.cache

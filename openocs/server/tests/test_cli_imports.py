@@ -55,3 +55,24 @@ def test_lazy_package_attributes_resolve_and_unknown_ones_raise() -> None:
         _ = openocs.nothing_here
     with pytest.raises(AttributeError):
         _ = ingester.nothing_here
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("4", "4")])
+def test_ocs_runs_numpy_with_one_openblas_thread_unless_told(
+    given: str | None, expected: str
+) -> None:
+    import os
+
+    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        environment["OPENBLAS_NUM_THREADS"] = given
+    probe = "import os, openocs.server.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=environment,
+    )
+    assert done.stdout.strip() == expected
