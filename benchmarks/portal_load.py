@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import math
 import os
 import random
 import re
@@ -304,6 +305,38 @@ def _server_cpu_s(server: subprocess.Popen[bytes]) -> float:
     return total / ticks
 
 
+def _database_cpu_s(url: str) -> float:
+    """User + system CPU seconds so far of the PostgreSQL backends connected to ``url``'s
+    database (the server's pooled connections live as long as it does; Linux ``/proc``, a local
+    server, readable by this user), or NaN when they cannot be read."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        with psycopg.connect(
+            host=config.get("HOST") or "127.0.0.1",
+            port=int(config.get("PORT") or 5432),
+            user=config.get("USER") or "postgres",
+            dbname=config["NAME"],
+            autocommit=True,
+        ) as connection:
+            pids = connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            ).fetchall()
+    except psycopg.Error:
+        return math.nan
+    total = 0
+    for (pid,) in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, PermissionError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def _timed(client: httpx.Client, method: str, path: str, **kwargs: Any) -> float:
     began = time.perf_counter()
     response = client.request(method, path, **kwargs)
@@ -472,7 +505,7 @@ def load_wrk(
 def load_client(choice: str) -> str | None:
     """The path of ``wrk`` for ``--client wrk``/``auto`` (``None``: the Python client).
     ``--client wrk`` without wrk installed stops with how to install it."""
-    if choice == "python":
+    if choice in ("python", "httpx"):
         return None
     wrk = shutil.which("wrk")
     if wrk is None and choice == "wrk":
@@ -575,14 +608,16 @@ def main() -> int:
             cpu = _server_cpu_s(server)
             first = call(0)
             first_cpu = 1000 * (_server_cpu_s(server) - cpu)
-            cpu = _server_cpu_s(server)
+            cpu, database_cpu = _server_cpu_s(server), _database_cpu_s(url)
             rest = [call(k) for k in range(1, args.runs + 1)]
             rest_cpu = 1000 * (_server_cpu_s(server) - cpu) / len(rest)
+            rest_database_cpu = 1000 * (_database_cpu_s(url) - database_cpu) / len(rest)
             median = statistics.median(rest)
             print(
                 f"  {label:30s} first {first:7.1f} ms (CPU {first_cpu:5.0f})  median "
                 f"{median:7.1f} ms  p90 {sorted(rest)[int(0.9 * (len(rest) - 1))]:7.1f} ms  "
-                f"server CPU {rest_cpu:6.1f} ms/call  first/median {first / median:4.2f}"
+                f"server CPU {rest_cpu:6.1f} ms/call  PostgreSQL {rest_database_cpu:5.1f}  "
+                f"first/median {first / median:4.2f}"
             )
         feed = "/api/requestgroups/schedulable_requests/"
         cpu = _server_cpu_s(server)
@@ -596,6 +631,7 @@ def main() -> int:
         for choice in args.client.split(","):
             wrk = load_client(choice)
             cpu = _server_cpu_s(server)
+            database_cpu = _database_cpu_s(url)
             list_path = "/api/requestgroups/?limit=100"
             if wrk is not None:
                 result = load_wrk(
@@ -612,9 +648,12 @@ def main() -> int:
                     args.seconds, args.max_requests,
                 )  # fmt: skip
             server_cpu_s = _server_cpu_s(server) - cpu
+            database_cpu_s = _database_cpu_s(url) - database_cpu
+            per_request = 1000 / max(result.requests, 1)
             print(
                 f"load, list ?limit=100 (member): {result.text(args.clients)}, server CPU "
-                f"{server_cpu_s:.1f} s ({1000 * server_cpu_s / max(result.requests, 1):.1f} "
+                f"{server_cpu_s:.1f} s ({per_request * server_cpu_s:.1f} ms/request), "
+                f"PostgreSQL CPU {database_cpu_s:.1f} s ({per_request * database_cpu_s:.1f} "
                 "ms/request)"
             )
         print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
