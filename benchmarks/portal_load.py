@@ -24,7 +24,8 @@ which builds a response object per call, kept to compare with).
 
 The server is stopped at the end; the database is dropped unless ``--keep`` is given or it was
 ``--reuse``d (the database of an earlier ``--keep`` run: its tokens and groups are read, not
-made; the submit calls add a few groups to it each run).
+made; the groups this run submits are deleted at the end, so that every run lists the same
+newest groups).
 
     .venv/bin/python benchmarks/portal_load.py [--groups 100000] [--port 8710] [--pool-size 4]
         [--keep | --reuse] [--client auto]
@@ -266,6 +267,15 @@ def _existing() -> dict[str, Any]:
         "staff": Token.objects.get(user__username="staff").key,
         "request_id": list(request_ids.values_list("id", flat=True)[:1001])[-1],
     }
+
+
+def _forget_submitted() -> None:
+    """Delete the groups this run's submit calls made (named ``load-…``; the generated ones are
+    ``group-…``), so that a reused database lists the same newest groups in every run."""
+    from openocs.portal.requestgroups.models import RequestGroup
+
+    deleted, _ = RequestGroup.objects.filter(name__startswith="load-").delete()
+    print(f"deleted the {deleted} rows of this run's submitted groups")
 
 
 def _start_server(port: int, workers: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -661,6 +671,8 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+        if args.reuse:
+            _forget_submitted()
         if not (args.keep or args.reuse):  # a reused database is another run's: keep it
             _recreate(url, drop_only=True)
     return 0
