@@ -301,6 +301,20 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], limit_s: float = 18
     raise SystemExit("gunicorn did not answer in time")
 
 
+def _wait_quiet(server: subprocess.Popen[bytes], limit_s: float = 120.0) -> float:
+    """Wait until gunicorn's processes use no CPU for half a second — every worker done with its
+    warm-up, not only the one that answered ``/health/`` — and return the seconds waited: the
+    first call measured is then the first request to a started server, not one that shares the
+    cores with another worker's warm-up."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < limit_s:
+        cpu = _server_cpu_s(server)
+        time.sleep(0.5)
+        if _server_cpu_s(server) - cpu <= 0.01:
+            return time.perf_counter() - began
+    raise SystemExit("gunicorn's workers did not settle in time")
+
+
 def _server_cpu_s(server: subprocess.Popen[bytes]) -> float:
     """User + system CPU seconds of gunicorn's master and workers so far (Linux ``/proc``)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -581,7 +595,10 @@ def main() -> int:
         connection.close()
         base = f"http://127.0.0.1:{args.port}"
         server = _start_server(args.port, args.workers, environment)
-        print(f"gunicorn ready after {_wait_ready(base, server):.1f} s")
+        print(
+            f"gunicorn ready after {_wait_ready(base, server):.1f} s, every worker idle after "
+            f"{_wait_quiet(server):.1f} s more"
+        )
         print(
             f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, load average "
             f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
