@@ -90,7 +90,9 @@ def test_a_page_without_a_filters_parameter_skips_the_filterset(
     built: list[str] = []
     original = DjangoFilterBackend.get_filterset
 
-    def get_filterset(self: DjangoFilterBackend, request: Request, queryset: object, view: object):  # type: ignore[no-untyped-def]
+    def get_filterset(
+        self: DjangoFilterBackend, request: Request, queryset: object, view: object
+    ) -> object:
         built.append(request.query_params.urlencode())
         return original(self, request, queryset, view)
 
