@@ -7,13 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openocs.clients.configdb import ConfigDBClient
-from openocs.portal.conftest import Persona
 from openocs.portal import warmup as portal_warmup
+from openocs.portal.conftest import Persona
 from openocs.portal.requestgroups import visibility as portal_visibility
 from openocs.portal.requestgroups.configuration import load_portal_configuration
 from openocs.portal.requestgroups.tests.conftest import submit_imaging_group
