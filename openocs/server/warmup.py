@@ -24,6 +24,7 @@ from importlib import import_module
 from types import ModuleType
 
 from django.conf import settings
+from django.db import DatabaseError
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +141,16 @@ def warm_up() -> list[str]:
                 work()
 
         began = time.perf_counter()
-        count = warm_connections(each_connection)
-        logger.info(
-            "warmed %d database connections in %.0f ms", count, 1000 * (time.perf_counter() - began)
-        )
+        try:
+            count = warm_connections(each_connection)
+        except DatabaseError as error:  # not migrated yet, or down: requests will say so
+            logger.warning("the database connections were not warmed up: %s", error)
+        else:
+            logger.info(
+                "warmed %d database connections in %.0f ms",
+                count,
+                1000 * (time.perf_counter() - began),
+            )
     release_connections()
     return ran
 

@@ -129,3 +129,17 @@ def test_the_server_warm_up_runs_each_components_connection_warm_up(
     monkeypatch.setattr(portal_warmup, "warm_connection", lambda: ran.append("connection"))
     server_warmup.warm_up()
     assert ran == ["portal", "connection"]  # once: the tests' database has no pool
+
+
+def test_a_database_without_tables_leaves_the_connections_cold_and_the_worker_up(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.db import OperationalError
+
+    def not_migrated() -> None:
+        raise OperationalError("no such table: authtoken_token")
+
+    monkeypatch.setattr(portal_warmup, "warm_up", lambda: None)
+    monkeypatch.setattr(portal_warmup, "warm_connection", not_migrated)
+    assert "portal" in server_warmup.warm_up()
+    assert "connections were not warmed up: no such table" in caplog.text
