@@ -12,23 +12,42 @@ semester, the rest COMPLETED with past windows), starts gunicorn on 127.0.0.1:``
 ``--workers`` workers, and measures from a client on the loopback interface only: the first
 call of each kind right after start-up, then ``--runs`` sequential calls of each (medians: on
 loopback this is the server's time plus well under a millisecond), then a bounded load run
-(``--clients`` threads for at most ``--seconds`` and ``--max-requests``) for the request rate.
-The server and the database are removed at the end (``--keep`` keeps the database).
+(``--clients`` keep-alive connections for ``--seconds``) for the request rate.
+
+The load run's client shares the machine's cores with gunicorn and PostgreSQL, so it must cost
+little: ``--client auto`` (the default) uses ``wrk`` when it is installed (Debian:
+``apt-get install -y wrk``; C, one thread) and otherwise a lean Python client (``http.client``,
+one thread per connection, reading each body as bytes, capped at ``--max-requests``). Each
+load line names its client and prints the client's CPU beside the server's. ``--client
+wrk,python,httpx`` runs several one after another (``httpx``: this benchmark's first client,
+which builds a response object per call, kept to compare with).
+
+The server is stopped at the end; the database is dropped unless ``--keep`` is given or it was
+``--reuse``d (the database of an earlier ``--keep`` run: its tokens and groups are read, not
+made; the groups this run submits are deleted at the end, so that every run lists the same
+newest groups).
 
     .venv/bin/python benchmarks/portal_load.py [--groups 100000] [--port 8710] [--pool-size 4]
+        [--keep | --reuse] [--client auto]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import math
 import os
 import random
+import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -250,6 +269,15 @@ def _existing() -> dict[str, Any]:
     }
 
 
+def _forget_submitted() -> None:
+    """Delete the groups this run's submit calls made (named ``load-…``; the generated ones are
+    ``group-…``), so that a reused database lists the same newest groups in every run."""
+    from openocs.portal.requestgroups.models import RequestGroup
+
+    deleted, _ = RequestGroup.objects.filter(name__startswith="load-").delete()
+    print(f"deleted the {deleted} rows of this run's submitted groups")
+
+
 def _start_server(port: int, workers: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "gunicorn", "openocs.server.wsgi:application",
@@ -273,6 +301,20 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], limit_s: float = 18
     raise SystemExit("gunicorn did not answer in time")
 
 
+def _wait_quiet(server: subprocess.Popen[bytes], limit_s: float = 120.0) -> float:
+    """Wait until gunicorn's processes use no CPU for half a second — every worker done with its
+    warm-up, not only the one that answered ``/health/`` — and return the seconds waited: the
+    first call measured is then the first request to a started server, not one that shares the
+    cores with another worker's warm-up."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < limit_s:
+        cpu = _server_cpu_s(server)
+        time.sleep(0.5)
+        if _server_cpu_s(server) - cpu <= 0.01:
+            return time.perf_counter() - began
+    raise SystemExit("gunicorn's workers did not settle in time")
+
+
 def _server_cpu_s(server: subprocess.Popen[bytes]) -> float:
     """User + system CPU seconds of gunicorn's master and workers so far (Linux ``/proc``)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -287,6 +329,38 @@ def _server_cpu_s(server: subprocess.Popen[bytes]) -> float:
     return total / ticks
 
 
+def _database_cpu_s(url: str) -> float:
+    """User + system CPU seconds so far of the PostgreSQL backends connected to ``url``'s
+    database (the server's pooled connections live as long as it does; Linux ``/proc``, a local
+    server, readable by this user), or NaN when they cannot be read."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        with psycopg.connect(
+            host=config.get("HOST") or "127.0.0.1",
+            port=int(config.get("PORT") or 5432),
+            user=config.get("USER") or "postgres",
+            dbname=config["NAME"],
+            autocommit=True,
+        ) as connection:
+            pids = connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            ).fetchall()
+    except psycopg.Error:
+        return math.nan
+    total = 0
+    for (pid,) in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, PermissionError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def _timed(client: httpx.Client, method: str, path: str, **kwargs: Any) -> float:
     began = time.perf_counter()
     response = client.request(method, path, **kwargs)
@@ -298,7 +372,104 @@ def _timed(client: httpx.Client, method: str, path: str, **kwargs: Any) -> float
     return 1000 * elapsed
 
 
-def _load(base: str, token: str, path: str, clients: int, seconds: float, cap: int) -> str:
+@dataclass(frozen=True)
+class LoadResult:
+    """What a load run measured: ``client_cpu_s`` is the load client's own CPU (this process's
+    threads, or wrk's), which shares the machine's cores with the server."""
+
+    client: str
+    requests: int
+    wall_s: float
+    median_ms: float
+    client_cpu_s: float
+
+    def text(self, clients: int) -> str:
+        return (
+            f"{self.requests} requests in {self.wall_s:.1f} s = "
+            f"{self.requests / self.wall_s:.1f} req/s with {clients} clients ({self.client}), "
+            f"median latency {self.median_ms:.1f} ms, client CPU {self.client_cpu_s:.1f} s "
+            f"({1000 * self.client_cpu_s / max(self.requests, 1):.2f} ms/request)"
+        )
+
+
+def load_python(
+    host: str, port: int, token: str, path: str, clients: int, seconds: float, cap: int
+) -> LoadResult:
+    """``clients`` threads, each on one keep-alive connection (``http.client``), GET ``path``
+    one after another and read each body whole as bytes without parsing it: the lean client
+    leaves the cores to the server (httpx parsing into a response object cost the server a
+    share of the two cores)."""
+    done: list[float] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+    failures: list[str] = []
+    headers = {"Authorization": f"Token {token}", "Host": f"{host}:{port}"}
+    started = [0]
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection(host, port, timeout=120.0)
+        try:
+            while time.perf_counter() < stop:
+                with lock:
+                    if started[0] >= cap or failures:
+                        return
+                    started[0] += 1
+                began = time.perf_counter()
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                elapsed = 1000 * (time.perf_counter() - began)
+                if response.status >= 300 or not body:
+                    with lock:
+                        failures.append(f"GET {path} -> {response.status}: {body[:300]!r}")
+                    return
+                with lock:
+                    done.append(elapsed)
+        finally:
+            connection.close()
+
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    began = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    if failures:
+        raise SystemExit(failures[0])
+    return LoadResult(
+        client="python http.client",
+        requests=len(done),
+        wall_s=wall,
+        median_ms=statistics.median(done),
+        client_cpu_s=(after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime),
+    )
+
+
+_WRK_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output: str) -> tuple[int, float, float]:
+    """Requests, wall seconds and median latency in ms from ``wrk --latency``'s report; refuses
+    a run with errors or answers other than 2xx/3xx."""
+    counted = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m),", output, re.MULTILINE)
+    median = re.search(r"^\s*50%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    if counted is None or median is None:
+        raise SystemExit(f"wrk printed no request count or median:\n{output}")
+    for problem in ("Non-2xx or 3xx responses", "Socket errors"):
+        if problem in output:
+            raise SystemExit(f"wrk: {problem}:\n{output}")
+    wall_s = float(counted[2]) * _WRK_UNITS_MS[counted[3]] / 1000
+    return int(counted[1]), wall_s, float(median[1]) * _WRK_UNITS_MS[median[2]]
+
+
+def load_httpx(
+    base: str, token: str, path: str, clients: int, seconds: float, cap: int
+) -> LoadResult:
+    """The first client of this benchmark, kept to compare with: ``clients`` threads with an
+    ``httpx.Client`` each (a response object per call: more of the shared cores' CPU)."""
     done: list[float] = []
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
@@ -315,6 +486,7 @@ def _load(base: str, token: str, path: str, clients: int, seconds: float, cap: i
                 with lock:
                     done.append(elapsed)
 
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     began = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for thread in threads:
@@ -322,10 +494,47 @@ def _load(base: str, token: str, path: str, clients: int, seconds: float, cap: i
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    return (
-        f"{len(done)} requests in {wall:.1f} s = {len(done) / wall:.1f} req/s with {clients} "
-        f"clients, median latency {statistics.median(done):.1f} ms"
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return LoadResult(
+        client="httpx",
+        requests=len(done),
+        wall_s=wall,
+        median_ms=statistics.median(done),
+        client_cpu_s=(after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime),
     )
+
+
+def load_wrk(
+    wrk: str, host: str, port: int, token: str, path: str, clients: int, seconds: float
+) -> LoadResult:
+    """``wrk`` (C, one thread, ``clients`` keep-alive connections) for ``seconds``."""
+    command = [
+        wrk, "--threads", "1", "--connections", str(clients), "--duration", f"{seconds:.0f}s",
+        "--timeout", "120s", "--latency", "--header", f"Authorization: Token {token}",
+        f"http://{host}:{port}{path}",
+    ]  # fmt: skip
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    requests, wall_s, median_ms = parse_wrk(output)
+    return LoadResult(
+        client="wrk",
+        requests=requests,
+        wall_s=wall_s,
+        median_ms=median_ms,
+        client_cpu_s=(after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime),
+    )
+
+
+def load_client(choice: str) -> str | None:
+    """The path of ``wrk`` for ``--client wrk``/``auto`` (``None``: the Python client).
+    ``--client wrk`` without wrk installed stops with how to install it."""
+    if choice in ("python", "httpx"):
+        return None
+    wrk = shutil.which("wrk")
+    if wrk is None and choice == "wrk":
+        raise SystemExit("--client wrk: wrk is not installed (Debian: apt-get install -y wrk)")
+    return wrk
 
 
 def main() -> int:
@@ -336,7 +545,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--max-requests", type=int, default=3000)
+    parser.add_argument(
+        "--max-requests", type=int, default=3000, help="the Python clients' cap (not wrk's)"
+    )
+    parser.add_argument(
+        "--client",
+        default="auto",
+        help="the load run's client, or several comma-separated, run one after another: wrk "
+        "(Debian: apt-get install -y wrk), python (http.client, bytes only), httpx (the first "
+        "client, for comparison), auto (wrk when installed, else python)",
+    )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="the database of a --keep run")
     parser.add_argument(
@@ -377,7 +595,10 @@ def main() -> int:
         connection.close()
         base = f"http://127.0.0.1:{args.port}"
         server = _start_server(args.port, args.workers, environment)
-        print(f"gunicorn ready after {_wait_ready(base, server):.1f} s")
+        print(
+            f"gunicorn ready after {_wait_ready(base, server):.1f} s, every worker idle after "
+            f"{_wait_quiet(server):.1f} s more"
+        )
         print(
             f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, load average "
             f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
@@ -414,14 +635,16 @@ def main() -> int:
             cpu = _server_cpu_s(server)
             first = call(0)
             first_cpu = 1000 * (_server_cpu_s(server) - cpu)
-            cpu = _server_cpu_s(server)
+            cpu, database_cpu = _server_cpu_s(server), _database_cpu_s(url)
             rest = [call(k) for k in range(1, args.runs + 1)]
             rest_cpu = 1000 * (_server_cpu_s(server) - cpu) / len(rest)
+            rest_database_cpu = 1000 * (_database_cpu_s(url) - database_cpu) / len(rest)
             median = statistics.median(rest)
             print(
                 f"  {label:30s} first {first:7.1f} ms (CPU {first_cpu:5.0f})  median "
                 f"{median:7.1f} ms  p90 {sorted(rest)[int(0.9 * (len(rest) - 1))]:7.1f} ms  "
-                f"server CPU {rest_cpu:6.1f} ms/call  first/median {first / median:4.2f}"
+                f"server CPU {rest_cpu:6.1f} ms/call  PostgreSQL {rest_database_cpu:5.1f}  "
+                f"first/median {first / median:4.2f}"
             )
         feed = "/api/requestgroups/schedulable_requests/"
         cpu = _server_cpu_s(server)
@@ -432,25 +655,42 @@ def main() -> int:
             f"  schedulable_requests ({size} groups): median {statistics.median(samples):.0f} ms "
             f"(server CPU {feed_cpu:.0f} ms/call)"
         )
-        cpu = _server_cpu_s(server)
-        print(
-            "load, list ?limit=100 (member): "
-            + _load(
-                base,
-                ids["member"],
-                "/api/requestgroups/?limit=100",
-                args.clients,
-                args.seconds,
-                args.max_requests,
+        for choice in args.client.split(","):
+            wrk = load_client(choice)
+            cpu = _server_cpu_s(server)
+            database_cpu = _database_cpu_s(url)
+            list_path = "/api/requestgroups/?limit=100"
+            if wrk is not None:
+                result = load_wrk(
+                    wrk, "127.0.0.1", args.port, ids["member"], list_path, args.clients,
+                    args.seconds,
+                )  # fmt: skip
+            elif choice == "httpx":
+                result = load_httpx(
+                    base, ids["member"], list_path, args.clients, args.seconds, args.max_requests
+                )
+            else:
+                result = load_python(
+                    "127.0.0.1", args.port, ids["member"], list_path, args.clients,
+                    args.seconds, args.max_requests,
+                )  # fmt: skip
+            server_cpu_s = _server_cpu_s(server) - cpu
+            database_cpu_s = _database_cpu_s(url) - database_cpu
+            per_request = 1000 / max(result.requests, 1)
+            print(
+                f"load, list ?limit=100 (member): {result.text(args.clients)}, server CPU "
+                f"{server_cpu_s:.1f} s ({per_request * server_cpu_s:.1f} ms/request), "
+                f"PostgreSQL CPU {database_cpu_s:.1f} s ({per_request * database_cpu_s:.1f} "
+                "ms/request)"
             )
-            + f", server CPU {_server_cpu_s(server) - cpu:.1f} s"
-        )
         print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        if not args.keep:
+        if args.reuse:
+            _forget_submitted()
+        if not (args.keep or args.reuse):  # a reused database is another run's: keep it
             _recreate(url, drop_only=True)
     return 0
 

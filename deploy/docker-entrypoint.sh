@@ -26,6 +26,9 @@ case "$role" in
         # The gunicorn workers share their Prometheus metrics through this folder.
         export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${TMPDIR:-/tmp}/openocs-metrics}"
         mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
+        # On PostgreSQL each worker keeps a pool of one connection per thread, connected and
+        # warmed before its first request (issue 17); 0 turns it off, SQLite ignores it.
+        export OCS_DB_POOL_SIZE="${OCS_DB_POOL_SIZE:-${OCS_WEB_THREADS:-4}}"
         run gunicorn openocs.server.wsgi:application --bind "${OCS_HOST:-0.0.0.0}:${port}" \
             --workers "${OCS_WEB_WORKERS:-4}" --threads "${OCS_WEB_THREADS:-4}" \
             --timeout "${OCS_WEB_TIMEOUT:-120}" --access-logfile - \

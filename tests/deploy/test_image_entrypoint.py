@@ -60,6 +60,26 @@ def test_each_role_runs_its_process(tmp_path: Path, role: str, expected: str) ->
     assert result.stdout.startswith(expected)
 
 
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [({}, "4"), ({"OCS_WEB_THREADS": "8"}, "8"), ({"OCS_DB_POOL_SIZE": "0"}, "0")],
+)
+def test_the_web_role_pools_one_database_connection_per_thread(
+    tmp_path: Path, given: dict[str, str], expected: str
+) -> None:
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    gunicorn = fake / "gunicorn"
+    gunicorn.write_text('#!/bin/sh\necho "pool=$OCS_DB_POOL_SIZE"\n')
+    gunicorn.chmod(0o755)
+    env = _image_env(tmp_path, **given)
+    env["PATH"] = f"{fake}{os.pathsep}{env['PATH']}"
+    result = subprocess.run(
+        [str(ENTRYPOINT), "web"], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == f"pool={expected}"
+
+
 def test_a_web_container_serves_health_and_static_files(tmp_path: Path) -> None:
     port = _free_port()
     env = _image_env(

@@ -19,7 +19,16 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Field, ForeignObject, Func, Lookup, QuerySet, TextField
+from django.db.models import (
+    Field,
+    ForeignObject,
+    Func,
+    Lookup,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from rest_framework import ISO_8601
@@ -40,7 +49,6 @@ Row = dict[str, Any]
 
 GROUP_FIELDS = (
     "id",
-    "submitter__username",
     "proposal_id",
     "name",
     "observation_type",
@@ -48,8 +56,8 @@ GROUP_FIELDS = (
     "ipp_value",
     "state",
 )
-"""With ``GROUP_TIMES``, what ``.values()`` of a group queryset must give
-:func:`requestgroup_documents` (see :func:`group_rows`)."""
+"""With ``submitter_username`` and ``GROUP_TIMES``, what ``.values()`` of a group queryset must
+give :func:`requestgroup_documents` (see :func:`group_rows`)."""
 
 _LOCATION_FIELDS = ("telescope_class", "site", "enclosure", "telescope")
 REQUEST_FIELDS = (
@@ -410,7 +418,7 @@ def request_rows_of_groups(group_ids: Sequence[int]) -> list[Row]:
 # a group's fields before its times, in the order of the JSON: (key, values() column)
 GROUP_KEYS = (
     ("id", "id"),
-    ("submitter", "submitter__username"),
+    ("submitter", "submitter_username"),
     ("proposal", "proposal_id"),
     ("name", "name"),
     ("observation_type", "observation_type"),
@@ -449,9 +457,18 @@ def requestgroup_documents(rows: Sequence[Row], *, list_shape: bool) -> list[Row
 
 
 def group_rows(queryset: QuerySet[RequestGroup]) -> QuerySet[RequestGroup, Row]:
-    """``queryset`` as the rows :func:`requestgroup_documents` reads (no prefetching)."""
+    """``queryset`` as the rows :func:`requestgroup_documents` reads (no prefetching).
+
+    The submitter's name is a subquery per row rather than a join, so that the page's count
+    (the paginator's ``count()``, which leaves unused annotations out) reads the groups alone:
+    counting through the join cost PostgreSQL 8–23 ms a list on 100,000 groups (issue 17)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk=OuterRef("submitter_id")).values("username")
     rows: QuerySet[RequestGroup, Row] = (
-        queryset.select_related(None).prefetch_related(None).values(*GROUP_FIELDS, **GROUP_TIMES)
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .values(*GROUP_FIELDS, submitter_username=Subquery(users), **GROUP_TIMES)
     )
     return rows
 

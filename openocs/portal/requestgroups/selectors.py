@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from openocs.portal.proposals.selectors import is_staff_view
@@ -31,12 +31,21 @@ from openocs.portal.requestgroups.models import (
 
 
 def _scope(user: Any, *, proposal_field: str, submitter_field: str) -> Q | None:
-    """The filter of §1.2 for ``user``; ``None`` means "everything" (staff with staff view)."""
+    """The filter of §1.2 for ``user``; ``None`` means "everything" (staff with staff view).
+
+    The proposals come as a subquery of their ids (``proposal IN (SELECT ...)``), which joins
+    nothing that repeats a row: a page needs no ``pk IN (...)`` wrapper to drop duplicates, and
+    PostgreSQL counts a member's groups from the proposal index (the wrapper made it probe the
+    primary key once per group: 40 ms of the database per list of 5,000 groups, issue 17)."""
+    from openocs.portal.proposals.models import Membership, Proposal
+
     if is_staff_view(user):
         return None
     if not (user and user.is_authenticated):
-        return Q(**{f"{proposal_field}__public": True})
-    scope = Q(**{f"{proposal_field}__membership__user": user})
+        public = Proposal.objects.filter(public=True).values("pk")
+        return Q(**{f"{proposal_field}__in": public})
+    memberships = Membership.objects.filter(user=user).values("proposal_id")
+    scope = Q(**{f"{proposal_field}__in": memberships})
     profile = getattr(user, "profile", None)
     if getattr(profile, "view_authored_requests_only", False):
         scope &= Q(**{submitter_field: user})
@@ -78,7 +87,7 @@ def requestgroups_visible_to(user: Any) -> QuerySet[RequestGroup]:
     queryset = requestgroups_with_children()
     scope = _scope(user, proposal_field="proposal", submitter_field="submitter")
     if scope is not None:
-        queryset = queryset.filter(pk__in=RequestGroup.objects.filter(scope).values("pk"))
+        queryset = queryset.filter(scope)
     return queryset.order_by("-id")
 
 
@@ -93,7 +102,7 @@ def requests_visible_to(user: Any) -> QuerySet[Request]:
         submitter_field="request_group__submitter",
     )
     if scope is not None:
-        queryset = queryset.filter(pk__in=Request.objects.filter(scope).values("pk"))
+        queryset = queryset.filter(scope)
     return queryset.order_by("-id")
 
 
@@ -218,7 +227,11 @@ def schedulable_request_groups(
                 requests__location__telescope_class__in=list(telescope_classes)
             ).values("pk")
         )
-    rows = list(groups.order_by("id").values(*FEED_GROUP_FIELDS))
+    rows = list(
+        groups.order_by("id").values(
+            *FEED_GROUP_FIELDS, submitter_username=F("submitter__username")
+        )
+    )
     group_ids = [row["id"] for row in rows]
     children = [
         row

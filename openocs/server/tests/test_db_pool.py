@@ -75,6 +75,14 @@ class _Pool:
 class _Connection:
     def __init__(self, pool: _Pool | None) -> None:
         self.pool = pool
+        self.taken = 0
+        self.closed = 0
+
+    def ensure_connection(self) -> None:
+        self.taken += 1
+
+    def close(self) -> None:
+        self.closed += 1
 
 
 def test_the_warm_up_opens_the_pool_and_waits_for_its_connections(
@@ -118,3 +126,84 @@ def test_a_postgresql_pool_is_connected_before_the_first_query(tmp_path: Path) -
     assert (opened, size, available) == (2, 2, 2)  # both connected before any query
     assert in_use == 1  # the query borrowed one
     assert after == 2  # and the start-up thread gave it back
+
+
+def test_the_connection_warm_up_runs_once_in_each_of_as_many_threads_as_pooled_connections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    import django.db
+
+    fake = _Connection(_Pool())
+    monkeypatch.setattr(django.db, "connection", fake)
+    threads: list[int] = []
+    assert warmup.warm_connections(lambda: threads.append(threading.get_ident())) == 3
+    assert len(set(threads)) == 3 and threading.get_ident() not in threads
+    assert fake.taken == fake.closed == 3  # each took a connection and gave it back
+
+
+def test_without_a_pool_the_connection_warm_up_runs_once_on_this_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import django.db
+
+    monkeypatch.setattr(django.db, "connection", _Connection(None))
+    ran: list[int] = []
+    assert warmup.warm_connections(lambda: ran.append(1)) == 1
+    assert ran == [1]
+
+
+def test_a_failing_connection_warm_up_raises_its_own_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import itertools
+
+    import django.db
+
+    fake = _Connection(_Pool())
+    monkeypatch.setattr(django.db, "connection", fake)
+    calls = itertools.count()
+
+    def work() -> None:
+        if next(calls) == 1:
+            raise LookupError("table missing")
+
+    with pytest.raises(LookupError, match="table missing"):
+        warmup.warm_connections(work, timeout_s=5.0)
+    assert fake.closed == 3
+
+
+_EACH_CONNECTION = """
+import json, threading
+from django.db import connection
+from openocs.server.warmup import open_database_pool, warm_connections, release_connections
+open_database_pool()
+pids = []
+lock = threading.Lock()
+def work():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        with lock:
+            pids.append(cursor.fetchone()[0])
+count = warm_connections(work)
+release_connections()
+stats = connection.pool.get_stats()
+print(json.dumps([count, len(pids), len(set(pids)), stats.get("pool_size"),
+                  stats.get("pool_available")]))
+"""
+
+
+@pytest.mark.database
+def test_the_connection_warm_up_reaches_every_pooled_postgresql_connection(
+    tmp_path: Path,
+) -> None:
+    server = os.environ.get("OCS_TEST_DATABASE_URL", "")
+    if not server.startswith("postgres"):
+        pytest.skip("needs PostgreSQL (OCS_TEST_DATABASE_URL)")
+    url = urlsplit(server)._replace(path="/postgres").geturl()
+    count, runs, backends, size, available = json.loads(
+        _run(_EACH_CONNECTION, tmp_path, DATABASE_URL=url, OCS_DB_POOL_SIZE="3")
+    )
+    assert (count, runs, backends) == (3, 3, 3)  # each of the three connections once
+    assert (size, available) == (3, 3)  # no connection more, all given back

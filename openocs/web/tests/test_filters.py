@@ -73,3 +73,33 @@ def test_the_utc_field_converts_aware_values_and_keeps_naive_ones_as_utc() -> No
     assert converted == datetime(2026, 1, 1, 23, 55, tzinfo=UTC)
     assert converted.utcoffset() == timedelta(0)
     assert field.clean("2026-01-01T00:00:00") == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class _View:
+    filterset_class = _UserFilter
+
+
+def test_a_page_without_a_filters_parameter_skips_the_filterset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from openocs.web.filters import DjangoFilterBackend, asks_for_a_filter
+
+    built: list[str] = []
+    original = DjangoFilterBackend.get_filterset
+
+    def get_filterset(
+        self: DjangoFilterBackend, request: Request, queryset: object, view: object
+    ) -> object:
+        built.append(request.query_params.urlencode())
+        return original(self, request, queryset, view)
+
+    monkeypatch.setattr(DjangoFilterBackend, "get_filterset", get_filterset)
+    queryset = User.objects.none()
+    for query in ("limit=100&offset=200", "id=3", "username_suffix=x"):
+        request = Request(APIRequestFactory().get(f"/users/?{query}"))
+        DjangoFilterBackend().filter_queryset(request, queryset, _View())
+    assert built == ["id=3", "username_suffix=x"]  # a suffixed name may be a filter's
+    assert not asks_for_a_filter(_UserFilter, QueryDict("limit=1&format=json"))

@@ -7,11 +7,15 @@ from typing import Any
 
 import httpx
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from openocs.clients.configdb import ConfigDBClient
 from openocs.portal import warmup as portal_warmup
+from openocs.portal.conftest import Persona
 from openocs.portal.requestgroups import visibility as portal_visibility
 from openocs.portal.requestgroups.configuration import load_portal_configuration
+from openocs.portal.requestgroups.tests.conftest import submit_imaging_group
 from openocs.server import warmup as server_warmup
 from openocs.visibility import observability
 from openocs.web.clients import install_client, reset_clients
@@ -90,3 +94,52 @@ def test_start_up_objects_are_frozen_out_of_the_garbage_collectors_sight() -> No
         assert gc.get_count()[2] == 0  # nothing old left for the next full collection
     finally:
         gc.unfreeze()
+
+
+def test_the_connection_warm_up_reads_what_a_list_and_a_detail_read_and_writes_nothing(
+    submitter: Persona,
+) -> None:
+    submit_imaging_group(submitter)
+    with CaptureQueriesContext(connection) as captured:
+        portal_warmup.warm_connection()
+    sql = [query["sql"] for query in captured.captured_queries]
+    read = " ".join(sql)
+    for table in (
+        "authtoken_token",
+        "accounts_profile",
+        "proposals_membership",
+        "requestgroups_requestgroup",
+        "requestgroups_request",
+        "requestgroups_location",
+        "requestgroups_window",
+        "requestgroups_configuration",
+        "requestgroups_target",
+        "requestgroups_instrumentconfig",
+    ):
+        assert f'"{table}"' in read, table
+    assert any("COUNT(*)" in query for query in sql)  # the page's count
+    assert all(query.lstrip().upper().startswith("SELECT") for query in sql)
+
+
+def test_the_server_warm_up_runs_each_components_connection_warm_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[str] = []
+    monkeypatch.setattr(portal_warmup, "warm_up", lambda: ran.append("portal"))
+    monkeypatch.setattr(portal_warmup, "warm_connection", lambda: ran.append("connection"))
+    server_warmup.warm_up()
+    assert ran == ["portal", "connection"]  # once: the tests' database has no pool
+
+
+def test_a_database_without_tables_leaves_the_connections_cold_and_the_worker_up(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.db import OperationalError
+
+    def not_migrated() -> None:
+        raise OperationalError("no such table: authtoken_token")
+
+    monkeypatch.setattr(portal_warmup, "warm_up", lambda: None)
+    monkeypatch.setattr(portal_warmup, "warm_connection", not_migrated)
+    assert "portal" in server_warmup.warm_up()
+    assert "connections were not warmed up: no such table" in caplog.text
