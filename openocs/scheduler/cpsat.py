@@ -51,9 +51,9 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from openocs.scheduler.bounds import segment_lp_bound, trivial_bound
-from openocs.scheduler.candidates import Prepared, prepare
+from openocs.scheduler.candidates import Prepared
 from openocs.scheduler.deadline import Deadline
-from openocs.scheduler.greedy import best_greedy
+from openocs.scheduler.greedy import best_greedy, cut_schedule, first_greedy
 from openocs.scheduler.intervals import normalise
 from openocs.scheduler.kernels import (
     STOPPED,
@@ -145,9 +145,12 @@ class CpSatKernel:
         cpu_started = time.process_time(), time.perf_counter()
         clock = (deadline or Deadline(time_limit_s)).with_stop(token)
         started = clock.started
-        prepared = prepare(problem)
+        first = first_greedy(problem, should_stop=clock.expired)
         if token.stopped:
             return self._stopped(started)
+        if not first.complete:  # the deadline came while candidates were built
+            return cut_schedule(self.name, problem, first, started)
+        prepared = first.prepared
         if not prepared.candidates():
             return Schedule(
                 self.name,
@@ -162,7 +165,12 @@ class CpSatKernel:
             return clock.expired() or clock.before(self.construction_share) <= 0
 
         trivial = trivial_bound(prepared)
-        hint = best_greedy(prepared, repair_limit=self.repair_limit, should_stop=construction_over)
+        hint = best_greedy(
+            prepared,
+            repair_limit=self.repair_limit,
+            should_stop=construction_over,
+            first=first.assignments,
+        )
         _, hint_objective = objective_of(problem, hint)
         upper = trivial
         stats["greedy_objective"] = hint_objective

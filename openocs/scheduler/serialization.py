@@ -33,7 +33,7 @@ import math
 import operator
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -81,24 +81,77 @@ def _parse_datetime(value: Any, field: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
+
+
 def _integer_pairs(value: list[Any]) -> tuple[Interval, ...] | None:
     """``value`` as intervals when it is the common case — lists of two integers ``[a, b]``
-    with ``a ≤ b``, as ``dump_problem`` writes them — else None. Every check runs in C
-    (``map`` over builtins): a large problem holds hundreds of thousands of pairs."""
-    if not set(map(type, value)) <= {list} or not set(map(len, value)) <= {2}:
+    with ``a ≤ b``, as ``dump_problem`` writes them — else None."""
+    converted = _all_integer_pairs([value])
+    return None if converted is None else converted[0]
+
+
+def _all_integer_pairs(lists: list[list[Any]]) -> list[tuple[Interval, ...]] | None:
+    """Every list of ``lists`` as intervals when all of them are the common case (lists of two
+    integers ``[a, b]`` with ``a ≤ b``), else None (the caller then reads them one by one, and
+    the first defect is reported with its field). Every check runs in C (``map`` over
+    builtins) over all the lists at once: a large problem holds hundreds of thousands of pairs
+    in tens of thousands of lists, and per-list checks cost more than the pairs themselves."""
+    if not set(map(type, lists)) <= {list}:
         return None
-    flat = list(chain.from_iterable(value))
-    if not set(map(type, flat)) <= {int}:
+    if not set(map(type, chain.from_iterable(lists))) <= {list}:
         return None
-    starts, ends = flat[0::2], flat[1::2]
-    if not all(map(operator.le, starts, ends)):
+    if not set(map(len, chain.from_iterable(lists))) <= {2}:
         return None
-    return tuple(zip(starts, ends, strict=True))
+    if not set(map(type, chain.from_iterable(chain.from_iterable(lists)))) <= {int}:
+        return None
+    converted = list(map(tuple, map(map, repeat(tuple), lists)))
+    # equal lists share one tuple: visibility repeats itself (telescopes of a site, targets
+    # near each other), the 74,000 lists of contended10k hold 20,000 distinct ones; the copies
+    # are freed at once and never walked by the garbage collector. The types were checked on
+    # every element above (``(1, 2) == (True, 2.0)``), the order is checked on the distinct ones.
+    distinct: dict[tuple[Interval, ...], tuple[Interval, ...]] = {}
+    shared = list(map(distinct.setdefault, converted, converted))
+    del converted
+    pairs = list(chain.from_iterable(distinct))
+    if not all(map(operator.le, map(_first, pairs), map(_second, pairs))):
+        return None
+    return shared
+
+
+def _interval_lists(data: Mapping[str, Any]) -> list[list[Any]]:
+    """The interval lists of a problem document (telescope nights, request windows and
+    visibility) that have the right container types; anything else is left to the field-by-field
+    reading, which reports it."""
+    found: list[list[Any]] = []
+    telescopes = data.get("telescopes")
+    if type(telescopes) is list:
+        for item in telescopes:
+            if type(item) is dict and type(night := item.get("night")) is list:
+                found.append(night)
+    groups = data.get("groups")
+    if type(groups) is not list:
+        return found
+    for group in groups:
+        if type(group) is not dict or type(requests := group.get("requests")) is not list:
+            continue
+        for raw in requests:
+            if type(raw) is not dict:
+                continue
+            if type(windows := raw.get("windows")) is list:
+                found.append(windows)
+            if type(visibility := raw.get("visibility")) is dict:
+                found.extend(v for v in visibility.values() if type(v) is list)
+    return found
 
 
 class _Reader:
-    def __init__(self, epoch: datetime) -> None:
+    def __init__(self, epoch: datetime, ready: Mapping[int, tuple[Interval, ...]]) -> None:
         self.epoch = epoch
+        self.ready = ready
+        """Interval lists already read in bulk (``_all_integer_pairs``), by ``id`` of the list
+        (the document outlives the reader, so the ids stay unique)."""
 
     def time(self, value: Any, field: str) -> int:
         if isinstance(value, bool):
@@ -110,6 +163,9 @@ class _Reader:
         return round((_parse_datetime(value, field) - self.epoch).total_seconds())
 
     def intervals(self, value: Any, field: str) -> tuple[Interval, ...]:
+        ready = self.ready.get(id(value))
+        if ready is not None:
+            return ready
         if not isinstance(value, list):
             raise ProblemFormatError(field, "expected a list of [start, end] pairs")
         pairs = _integer_pairs(value)
@@ -174,7 +230,11 @@ def problem_from_dict(data: Any) -> Problem:
     if fmt != FORMAT:
         raise ProblemFormatError("format", f"unsupported format {fmt!r} (expected {FORMAT!r})")
     epoch = _parse_datetime(data.get("epoch"), "epoch")
-    reader = _Reader(epoch)
+    lists = _interval_lists(data)
+    converted = _all_integer_pairs(lists)
+    reader = _Reader(
+        epoch, {} if converted is None else dict(zip(map(id, lists), converted, strict=True))
+    )
     start_s = reader.time(data.get("start", 0), "start")
     if "end" not in data:
         raise ProblemFormatError("end", "is required")
@@ -234,10 +294,19 @@ def problem_from_dict(data: Any) -> Problem:
             if visibility_raw is not None:
                 if not isinstance(visibility_raw, Mapping):
                     raise ProblemFormatError(f"{rfield}.visibility", "expected an object")
-                visibility = {
-                    str(k): reader.intervals(v, f"{rfield}.visibility.{k}")
-                    for k, v in visibility_raw.items()
-                }
+                try:  # every list read in bulk: no field names to format
+                    visibility = dict(
+                        zip(
+                            map(str, visibility_raw),
+                            map(reader.ready.__getitem__, map(id, visibility_raw.values())),
+                            strict=True,
+                        )
+                    )
+                except KeyError:
+                    visibility = {
+                        str(k): reader.intervals(v, f"{rfield}.visibility.{k}")
+                        for k, v in visibility_raw.items()
+                    }
             requests.append(
                 Request(
                     id=request_id,
