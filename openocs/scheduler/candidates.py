@@ -162,6 +162,8 @@ class CandidateBuilder:
         # requests asking for the same location and instruments share their eligible telescopes
         self._eligible_cache: dict[tuple[object, ...], list[Telescope]] = {}
         self._incumbents = problem.incumbents()
+        self._in_horizon: dict[int, list[Interval]] = {}
+        self._open: dict[tuple[int, int], list[Interval]] = {}
         self.built: dict[int, RequestOptions] = {}
         self.built_groups: set[int] = set()
 
@@ -221,7 +223,11 @@ class CandidateBuilder:
         if request.id in self._running_requests:
             options.stage = Stage.RUNNING
             return options
-        windows = _long_enough(intersect(normalise(request.windows), self._horizon), duration_s)
+        in_horizon = self._in_horizon.get(id(request.windows))
+        if in_horizon is None:
+            in_horizon = intersect(normalise(request.windows), self._horizon)
+            self._in_horizon[id(request.windows)] = in_horizon
+        windows = _long_enough(in_horizon, duration_s)
         if not windows:
             options.stage = Stage.NO_WINDOW
             return options
@@ -239,12 +245,17 @@ class CandidateBuilder:
             options.stage = Stage.NO_TELESCOPE
             return options
         stage = Stage.NOT_VISIBLE
+        visibility = request.visibility
         for telescope in telescopes:
-            if request.visibility is None:
-                visible = list(telescope.night)
-            else:
-                visible = normalise(request.visibility.get(telescope.key, ()))
-            spans = _long_enough(intersect(windows, visible), duration_s)
+            seen = telescope.night if visibility is None else visibility.get(telescope.key, ())
+            # files repeat windows and visibility (read once, shared: ``serialization``), so
+            # their intersection is cached by identity (the problem keeps them alive)
+            cache_key = (id(request.windows), id(seen))
+            open_s = self._open.get(cache_key)
+            if open_s is None:
+                open_s = intersect(in_horizon, normalise(seen))
+                self._open[cache_key] = open_s
+            spans = _long_enough(open_s, duration_s)
             if not spans:
                 continue
             blocked = self._applicable_downtime(telescope.key, request.instrument_types)

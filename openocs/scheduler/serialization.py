@@ -121,15 +121,10 @@ def _all_integer_pairs(lists: list[list[Any]]) -> list[tuple[Interval, ...]] | N
 
 
 def _interval_lists(data: Mapping[str, Any]) -> list[list[Any]]:
-    """The interval lists of a problem document (telescope nights, request windows and
-    visibility) that have the right container types; anything else is left to the field-by-field
-    reading, which reports it."""
+    """The interval lists of the requests of a problem document (windows and visibility) that
+    have the right container types; anything else (and the few telescope nights, which may be
+    ISO times) is left to the field-by-field reading, which reports any defect."""
     found: list[list[Any]] = []
-    telescopes = data.get("telescopes")
-    if type(telescopes) is list:
-        for item in telescopes:
-            if type(item) is dict and type(night := item.get("night")) is list:
-                found.append(night)
     groups = data.get("groups")
     if type(groups) is not list:
         return found
@@ -189,9 +184,12 @@ class _Reader:
 
 
 def _get(data: Mapping[str, Any], key: str, field: str, kind: type | tuple[type, ...]) -> Any:
-    if key not in data:
-        raise ProblemFormatError(f"{field}.{key}", "is required")
-    value = data[key]
+    try:
+        value = data[key]
+    except KeyError:
+        raise ProblemFormatError(f"{field}.{key}", "is required") from None
+    if type(value) is kind:  # the common case, read without the checks below
+        return value
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ProblemFormatError(f"{field}.{key}", f"has the wrong type ({type(value).__name__})")
     return value
@@ -199,6 +197,8 @@ def _get(data: Mapping[str, Any], key: str, field: str, kind: type | tuple[type,
 
 def _number(data: Mapping[str, Any], key: str, field: str, default: float) -> float:
     value = data.get(key, default)
+    if type(value) is float and math.isfinite(value):  # the common case
+        return value
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -209,12 +209,44 @@ def _number(data: Mapping[str, Any], key: str, field: str, default: float) -> fl
 
 
 def _strings(value: Any, field: str) -> tuple[str, ...]:
+    if type(value) is list and set(map(type, value)) <= {str}:  # the common case
+        return tuple(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ProblemFormatError(field, "expected a list of strings")
     return tuple(value)
 
 
+_ENUMS: dict[tuple[type, Any], Any] = {
+    (enum, member.value): member for enum in (GroupOperator, ObservationType) for member in enum
+}
+"""The members by their exact value (the common case, read without ``str().upper()``)."""
+
+
+def _location(
+    location: Mapping[str, Any], rfield: str, known: dict[tuple[Any, ...], Location]
+) -> Location:
+    """The request's ``Location``, one object for equal locations (requests share a few)."""
+    telescope_class = location.get("telescope_class")
+    if type(telescope_class) is not str:
+        telescope_class = _get(location, "telescope_class", f"{rfield}.location", str)
+    key = (
+        telescope_class,
+        location.get("site"),
+        location.get("enclosure"),
+        location.get("telescope"),
+    )
+    try:
+        found = known.get(key)
+    except TypeError:  # an unhashable site, enclosure or telescope: kept as it was given
+        return Location(*key)
+    if found is None:
+        found = known[key] = Location(*key)
+    return found
+
+
 def _enum(enum: type[GroupOperator] | type[ObservationType], value: Any, field: str) -> Any:
+    if type(value) is str and (member := _ENUMS.get((enum, value))) is not None:
+        return member
     try:
         return enum(str(value).upper())
     except ValueError:
@@ -245,7 +277,7 @@ def problem_from_dict(data: Any) -> Problem:
     telescopes = []
     for index, item in enumerate(_get(data, "telescopes", "$", list)):
         field = f"telescopes[{index}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             raise ProblemFormatError(field, "expected an object")
         key = _get(item, "key", field, str)
         if key.count(".") != 2:
@@ -272,14 +304,15 @@ def problem_from_dict(data: Any) -> Problem:
 
     groups = []
     request_ids: set[int] = set()
+    locations: dict[tuple[Any, ...], Location] = {}
     for gi, item in enumerate(_get(data, "groups", "$", list)):
         field = f"groups[{gi}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             raise ProblemFormatError(field, "expected an object")
         requests = []
         for ri, raw in enumerate(_get(item, "requests", field, list)):
             rfield = f"{field}.requests[{ri}]"
-            if not isinstance(raw, Mapping):
+            if type(raw) is not dict and not isinstance(raw, Mapping):
                 raise ProblemFormatError(rfield, "expected an object")
             request_id = _get(raw, "id", rfield, int)
             if request_id in request_ids:
@@ -292,7 +325,7 @@ def problem_from_dict(data: Any) -> Problem:
             visibility_raw = raw.get("visibility")
             visibility = None
             if visibility_raw is not None:
-                if not isinstance(visibility_raw, Mapping):
+                if type(visibility_raw) is not dict and not isinstance(visibility_raw, Mapping):
                     raise ProblemFormatError(f"{rfield}.visibility", "expected an object")
                 try:  # every list read in bulk: no field names to format
                     visibility = dict(
@@ -314,14 +347,7 @@ def problem_from_dict(data: Any) -> Problem:
                     windows=reader.intervals(
                         _get(raw, "windows", rfield, list), f"{rfield}.windows"
                     ),
-                    location=Location(
-                        telescope_class=_get(
-                            location, "telescope_class", f"{rfield}.location", str
-                        ),
-                        site=location.get("site"),
-                        enclosure=location.get("enclosure"),
-                        telescope=location.get("telescope"),
-                    ),
+                    location=_location(location, rfield, locations),
                     instrument_types=_strings(
                         _get(raw, "instrument_types", rfield, list), f"{rfield}.instrument_types"
                     ),
@@ -351,7 +377,7 @@ def problem_from_dict(data: Any) -> Problem:
     downtimes = []
     for index, item in enumerate(data.get("downtimes", [])):
         field = f"downtimes[{index}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             raise ProblemFormatError(field, "expected an object")
         downtimes.append(
             Downtime(
@@ -365,7 +391,7 @@ def problem_from_dict(data: Any) -> Problem:
     fixed = []
     for index, item in enumerate(data.get("fixed", [])):
         field = f"fixed[{index}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             raise ProblemFormatError(field, "expected an object")
         fixed.append(
             FixedObservation(
@@ -496,7 +522,14 @@ def load_problem(path: str | Path) -> Problem:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise ProblemFormatError("$", f"not valid JSON: {error}") from None
-        return problem_from_dict(data)
+        del raw
+        try:
+            problem = problem_from_dict(data)
+        finally:
+            # freed while the collector is still paused: once it runs again, its first pass
+            # walks every container still alive, and the document holds a million lists
+            del data
+    return problem
 
 
 def dump_problem(problem: Problem, path: str | Path) -> None:

@@ -17,7 +17,7 @@ from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.generator import GeneratorSpec, generate
 from openocs.scheduler.greedy import GreedyKernel, first_greedy, greedy_schedule
 from openocs.scheduler.kernels import objective_of
-from openocs.scheduler.model import Incumbent, Problem, Schedule, SolveStatus
+from openocs.scheduler.model import Assignment, Incumbent, Problem, Schedule, SolveStatus
 from openocs.scheduler.validation import schedule_violations
 
 NETWORK = ("1m0a.doma.lsc", "1m0a.domb.lsc", "1m0a.doma.cpt", "1m0a.domb.cpt")
@@ -50,7 +50,7 @@ def stop_after(calls: int) -> Callable[[], bool]:
     return lambda: next(asked) >= calls
 
 
-def valid(problem: Problem, assignments: list) -> bool:
+def valid(problem: Problem, assignments: list[Assignment]) -> bool:
     schedule = Schedule("test", SolveStatus.FEASIBLE, assignments=tuple(assignments))
     return not schedule_violations(problem, schedule)
 
