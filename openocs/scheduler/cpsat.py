@@ -53,7 +53,7 @@ from ortools.sat.python import cp_model
 from openocs.scheduler.bounds import segment_lp_bound, trivial_bound
 from openocs.scheduler.candidates import Prepared
 from openocs.scheduler.deadline import Deadline
-from openocs.scheduler.greedy import best_greedy, cut_schedule, first_greedy
+from openocs.scheduler.greedy import best_greedy, cut_schedule, first_greedy, first_pass_stop
 from openocs.scheduler.intervals import normalise
 from openocs.scheduler.kernels import (
     STOPPED,
@@ -145,7 +145,7 @@ class CpSatKernel:
         cpu_started = time.process_time(), time.perf_counter()
         clock = (deadline or Deadline(time_limit_s)).with_stop(token)
         started = clock.started
-        first = first_greedy(problem, should_stop=clock.expired)
+        first = first_greedy(problem, should_stop=first_pass_stop(clock))
         if token.stopped:
             return self._stopped(started)
         if not first.complete:  # the deadline came while candidates were built

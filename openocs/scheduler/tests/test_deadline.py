@@ -57,13 +57,13 @@ def test_a_stopped_token_expires_the_deadline_at_once():
 
 
 def test_every_phase_stops_at_the_deadline_and_keeps_the_best_so_far(contended):
-    """The clock moves 10 ms at each reading: the search must end after a bounded number of
+    """The clock moves 2 ms at each reading: the search must end after a bounded number of
     readings, with a valid schedule at least as good as the first greedy one. (The first pass
-    reads the clock once per group, 0.8 s here, and is complete; a deadline that cuts it is
-    tested in ``test_first_pass.py``.)"""
-    clock = FakeClock(0.01)
-    deadline = Deadline(2.0, clock=clock)
-    schedule = CpSatKernel().solve(contended, time_limit_s=2.0, deadline=deadline)
+    reads the clock a few times per group, about 0.6 s here, and is complete; a deadline that
+    cuts it is tested in ``test_first_pass.py``.)"""
+    clock = FakeClock(0.002)
+    deadline = Deadline(1.0, clock=clock)
+    schedule = CpSatKernel().solve(contended, time_limit_s=1.0, deadline=deadline)
     assert schedule.ok and not schedule_violations(contended, schedule)
     first = greedy_schedule(prepare(contended))
     assert schedule.objective >= objective_of(contended, first)[1] - 1e-9

@@ -15,7 +15,7 @@ from openocs.scheduler.candidates import prepare
 from openocs.scheduler.cpsat import CpSatKernel
 from openocs.scheduler.deadline import Deadline
 from openocs.scheduler.generator import GeneratorSpec, generate
-from openocs.scheduler.greedy import GreedyKernel, first_greedy, greedy_schedule
+from openocs.scheduler.greedy import GreedyKernel, first_greedy, first_pass_stop, greedy_schedule
 from openocs.scheduler.kernels import objective_of
 from openocs.scheduler.model import Assignment, Incumbent, Problem, Schedule, SolveStatus
 from openocs.scheduler.validation import schedule_violations
@@ -125,3 +125,16 @@ def test_a_deadline_already_past_places_nothing_and_fails(compound, kernel):
     assert schedule.status is SolveStatus.FAILED
     assert schedule.assignments == ()
     assert "before any request was placed" in schedule.message
+
+
+def test_the_first_pass_stops_early_enough_to_finish_within_the_deadline():
+    """With 0.9 s of a 1 s limit gone when the pass started, it may run until the time left
+    (less the finishing reserve) no longer covers a quarter of what it has run."""
+    now = [0.5]
+    deadline = Deadline(1.0, started=0.0, clock=lambda: now[0])
+    should_stop = first_pass_stop(deadline)
+    now[0] = 0.7  # ran 0.2 s, 0.27 s left: a quarter of 0.2 s fits
+    assert not should_stop()
+    now[0] = 0.9  # ran 0.4 s, 0.07 s left: a quarter of 0.4 s does not
+    assert should_stop()
+    assert not first_pass_stop(Deadline(60.0, started=0.0, clock=lambda: 30.0))()
