@@ -36,6 +36,9 @@ Model, for every request ``r`` and every candidate interval ``[a, b)`` of ``r`` 
   whenever the search ends on the gap limit or on that budget. The wall-clock limit
   (``wall_factor`` × the limit, default 1) always applies; a search cut by it on a loaded machine
   is valid but may differ from run to run.
+- the candidates are built with the first greedy order, in priority order
+  (``greedy.first_greedy``); a deadline that comes during that pass returns the requests built
+  so far placed, with the trivial bound counting the others as placed (``greedy.cut_schedule``);
 - a :class:`~openocs.scheduler.kernels.StopToken` stops the solve early: checked between the
   phases (preparation, warm start, GRASP restarts, bound, model) and interrupting CP-SAT's search
   through ``stop_search``; a stopped solve returns ``FAILED`` with the message ``"stopped"``.
