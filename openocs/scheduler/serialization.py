@@ -254,6 +254,117 @@ def _enum(enum: type[GroupOperator] | type[ObservationType], value: Any, field: 
         raise ProblemFormatError(field, f"{value!r} is not one of {allowed}") from None
 
 
+def _request(
+    raw: Any,
+    rfield: str,
+    reader: _Reader,
+    locations: dict[tuple[Any, ...], Location],
+    request_ids: set[int],
+) -> Request:
+    """Read one request field by field; every defect is reported with its field."""
+    if type(raw) is not dict and not isinstance(raw, Mapping):
+        raise ProblemFormatError(rfield, "expected an object")
+    request_id = _get(raw, "id", rfield, int)
+    if request_id in request_ids:
+        raise ProblemFormatError(f"{rfield}.id", f"duplicate request id {request_id}")
+    request_ids.add(request_id)
+    duration_s = _get(raw, "duration_s", rfield, int)
+    if duration_s <= 0:
+        raise ProblemFormatError(f"{rfield}.duration_s", "must be positive")
+    location = _get(raw, "location", rfield, Mapping)
+    visibility_raw = raw.get("visibility")
+    visibility = None
+    if visibility_raw is not None:
+        if type(visibility_raw) is not dict and not isinstance(visibility_raw, Mapping):
+            raise ProblemFormatError(f"{rfield}.visibility", "expected an object")
+        try:  # every list read in bulk: no field names to format
+            visibility = dict(
+                zip(
+                    map(str, visibility_raw),
+                    map(reader.ready.__getitem__, map(id, visibility_raw.values())),
+                    strict=True,
+                )
+            )
+        except KeyError:
+            visibility = {
+                str(k): reader.intervals(v, f"{rfield}.visibility.{k}")
+                for k, v in visibility_raw.items()
+            }
+    return Request(
+        id=request_id,
+        duration_s=duration_s,
+        windows=reader.intervals(_get(raw, "windows", rfield, list), f"{rfield}.windows"),
+        location=_location(location, rfield, locations),
+        instrument_types=_strings(
+            _get(raw, "instrument_types", rfield, list), f"{rfield}.instrument_types"
+        ),
+        state=str(raw.get("state", "PENDING")),
+        acceptability_threshold=_number(raw, "acceptability_threshold", rfield, 90.0),
+        visibility=visibility,
+    )
+
+
+def _common_request(
+    raw: Any,
+    ready: Mapping[int, tuple[Interval, ...]],
+    locations: dict[tuple[Any, ...], Location],
+    request_ids: set[int],
+) -> Request | None:
+    """The request of ``raw`` when every field has the exact type ``dump_problem`` writes and
+    every interval list was read in bulk; None otherwise (``_request`` then reads it and
+    reports what is wrong). Tens of thousands of requests: no field names are formatted."""
+    if type(raw) is not dict:
+        return None
+    request_id = raw.get("id")
+    duration_s = raw.get("duration_s")
+    location = raw.get("location")
+    instrument_types = raw.get("instrument_types")
+    state = raw.get("state", "PENDING")
+    threshold = raw.get("acceptability_threshold", 90.0)
+    windows = ready.get(id(raw.get("windows")))
+    if (
+        type(request_id) is not int
+        or request_id in request_ids
+        or type(duration_s) is not int
+        or duration_s <= 0
+        or type(location) is not dict
+        or type(location.get("telescope_class")) is not str
+        or windows is None
+        or type(instrument_types) is not list
+        or not set(map(type, instrument_types)) <= {str}
+        or type(state) is not str
+        or type(threshold) is not float
+        or not math.isfinite(threshold)
+    ):
+        return None
+    visibility_raw = raw.get("visibility")
+    visibility = None
+    if visibility_raw is not None:
+        if type(visibility_raw) is not dict or not set(map(type, visibility_raw)) <= {str}:
+            return None
+        try:
+            visibility = dict(
+                zip(
+                    visibility_raw,
+                    map(ready.__getitem__, map(id, visibility_raw.values())),
+                    strict=True,
+                )
+            )
+        except KeyError:
+            return None
+    request_ids.add(request_id)
+    return Request(
+        id=request_id,
+        duration_s=duration_s,
+        windows=windows,
+        location=_location(location, "", locations),
+        instrument_types=tuple(instrument_types),
+        state=state,
+        acceptability_threshold=threshold,
+        visibility=visibility,
+    )
+
+
 def problem_from_dict(data: Any) -> Problem:
     """Read a problem document (see the module docstring); errors name the offending field."""
     if not isinstance(data, Mapping):
@@ -311,51 +422,10 @@ def problem_from_dict(data: Any) -> Problem:
             raise ProblemFormatError(field, "expected an object")
         requests = []
         for ri, raw in enumerate(_get(item, "requests", field, list)):
-            rfield = f"{field}.requests[{ri}]"
-            if type(raw) is not dict and not isinstance(raw, Mapping):
-                raise ProblemFormatError(rfield, "expected an object")
-            request_id = _get(raw, "id", rfield, int)
-            if request_id in request_ids:
-                raise ProblemFormatError(f"{rfield}.id", f"duplicate request id {request_id}")
-            request_ids.add(request_id)
-            duration_s = _get(raw, "duration_s", rfield, int)
-            if duration_s <= 0:
-                raise ProblemFormatError(f"{rfield}.duration_s", "must be positive")
-            location = _get(raw, "location", rfield, Mapping)
-            visibility_raw = raw.get("visibility")
-            visibility = None
-            if visibility_raw is not None:
-                if type(visibility_raw) is not dict and not isinstance(visibility_raw, Mapping):
-                    raise ProblemFormatError(f"{rfield}.visibility", "expected an object")
-                try:  # every list read in bulk: no field names to format
-                    visibility = dict(
-                        zip(
-                            map(str, visibility_raw),
-                            map(reader.ready.__getitem__, map(id, visibility_raw.values())),
-                            strict=True,
-                        )
-                    )
-                except KeyError:
-                    visibility = {
-                        str(k): reader.intervals(v, f"{rfield}.visibility.{k}")
-                        for k, v in visibility_raw.items()
-                    }
-            requests.append(
-                Request(
-                    id=request_id,
-                    duration_s=duration_s,
-                    windows=reader.intervals(
-                        _get(raw, "windows", rfield, list), f"{rfield}.windows"
-                    ),
-                    location=_location(location, rfield, locations),
-                    instrument_types=_strings(
-                        _get(raw, "instrument_types", rfield, list), f"{rfield}.instrument_types"
-                    ),
-                    state=str(raw.get("state", "PENDING")),
-                    acceptability_threshold=_number(raw, "acceptability_threshold", rfield, 90.0),
-                    visibility=visibility,
-                )
-            )
+            request = _common_request(raw, reader.ready, locations, request_ids)
+            if request is None:
+                request = _request(raw, f"{field}.requests[{ri}]", reader, locations, request_ids)
+            requests.append(request)
         groups.append(
             RequestGroup(
                 id=_get(item, "id", field, int),

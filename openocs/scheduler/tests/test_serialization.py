@@ -169,3 +169,14 @@ def test_other_accepted_shapes_beside_the_common_case_are_read_field_by_field():
     document = _with_visibility([[[0, 600]], [[0.0, 600.0]], [{"start": 0, "end": 600}]])
     problem = problem_from_dict(document)
     assert {_visible(g.requests[0]) for g in problem.groups} == {((0, 600),)}
+
+
+def test_requests_read_by_the_common_path_equal_those_read_field_by_field():
+    """``dump_problem``'s exact types take the fast path; an integer threshold takes the
+    field-by-field one: the same requests either way."""
+    common = problem_to_dict(generate_preset("small"))
+    other = json.loads(json.dumps(common))
+    for group in other["groups"]:
+        for raw in group["requests"]:
+            raw["acceptability_threshold"] = int(raw["acceptability_threshold"])
+    assert problem_from_dict(other) == problem_from_dict(common)
