@@ -5,6 +5,10 @@ telescope it may use; ``best_greedy`` tries several orders and keeps the most va
 Requests whose incumbent placement (``Problem.incumbent``) is still feasible and free are first
 put exactly there. It is fast and valid but not optimal; it proves no bound (its ``bound`` is
 the sum of all candidate priorities plus bonuses).
+
+A solve's first order (by priority) is built together with the candidates (``first_greedy``):
+each group's candidates are built when the greedy reaches it, so a deadline can end both with a
+valid schedule of what was built (``first_pass_stop``, ``cut_schedule``).
 """
 
 from __future__ import annotations
