@@ -1,6 +1,8 @@
 """Cheap, valid upper bounds on the objective of a prepared problem.
 
-- ``trivial_bound``: every candidate request placed, each with its best earliness bonus.
+- ``trivial_bound``: every candidate request placed, each with its best earliness bonus (and,
+  when the deadline cut candidate building, every request not built yet placed at its priority
+  plus the largest bonuses: ``Prepared.unbuilt_bound``).
 
 Both bounds count, for a request with a feasible incumbent, the larger of that best bonus and
 the bonus of keeping the incumbent (earliness at its start + ``Problem.stability_bonus``), so
@@ -70,7 +72,7 @@ def trivial_bound(prepared: Prepared) -> float:
         best = max(earliness_bonus(problem, spans[0][0]) for spans in options.options.values())
         kept = incumbent_bonus(prepared, options)
         total += options.priority + (best if kept is None else max(best, kept))
-    return total
+    return total + prepared.unbuilt_bound
 
 
 def segment_lp_bound(
@@ -92,10 +94,13 @@ def segment_lp_bound(
     ``time_limit_s`` is only a safety net (the caller's deadline): when either ends the solve
     first, there is no LP bound (None) and the caller keeps the trivial one. ``should_stop``
     (the caller's deadline) is asked before each round of cuts: a round not started leaves the
-    previous round's bound, valid but looser. (HiGHS keeps one thread pool per process, so the
+    previous round's bound, valid but looser. An incomplete ``prepared`` (candidate building
+    cut by a deadline) has no LP bound (None). (HiGHS keeps one thread pool per process, so the
     thread count is left alone.)"""
     from openocs.scheduler.timesliced import new_highs
 
+    if not prepared.complete:  # the LP covers built candidates only: no bound of the rest
+        return None
     problem = prepared.problem
     candidates = prepared.candidates()
     if not candidates:

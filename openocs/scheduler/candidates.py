@@ -85,10 +85,18 @@ class RequestOptions:
 
 @dataclass(slots=True)
 class Prepared:
-    """The pruned problem handed to a kernel."""
+    """The pruned problem handed to a kernel.
+
+    A ``Prepared`` built by ``CandidateBuilder`` under a deadline may be incomplete
+    (``complete`` false): ``requests`` then holds only the groups built before time ran out,
+    and ``unbuilt_bound`` bounds what the others could add to the objective."""
 
     problem: Problem
     requests: dict[int, RequestOptions]
+    complete: bool = True
+    unbuilt_bound: float = 0.0
+    """An upper bound on the objective the requests missing from ``requests`` could add: each
+    at its priority plus the largest earliness and stability bonuses (0 when complete)."""
 
     def candidates(self) -> list[RequestOptions]:
         return [o for o in self.requests.values() if o.schedulable]
@@ -123,109 +131,171 @@ def prepare(problem: Problem) -> Prepared:
     """Build the candidate intervals of every request of ``problem`` (with the cyclic garbage
     collector paused: ``gc_pause``)."""
     with gc_paused():
-        return _prepare(problem)
+        builder = CandidateBuilder(problem)
+        for group in problem.groups:
+            builder.build_group(group)
+        return builder.prepared()
 
 
-def _prepare(problem: Problem) -> Prepared:
-    horizon: list[Interval] = [(problem.start_s, problem.end_s)]
-    downtime_by_telescope: dict[str, list[tuple[str, Interval]]] = defaultdict(list)
-    for downtime in problem.downtimes:
-        downtime_by_telescope[downtime.telescope_key].append(
-            (downtime.instrument_type, (downtime.start_s, downtime.end_s))
-        )
-    fixed_by_telescope: dict[str, list[Interval]] = defaultdict(list)
-    running_requests: set[int] = set()
-    for fixed in problem.fixed:
-        fixed_by_telescope[fixed.telescope_key].append((fixed.start_s, fixed.end_s))
-        if fixed.request_id is not None and fixed.can_complete:
-            running_requests.add(fixed.request_id)
-    fixed_masks = {key: normalise(v) for key, v in fixed_by_telescope.items()}
-    downtime_cache: dict[tuple[str, tuple[str, ...]], list[Interval]] = {}
+class CandidateBuilder:
+    """Builds the candidates of ``problem`` one group at a time, in any order (``prepare``
+    builds them all; a deadline-aware caller builds them in the order it needs them, see
+    ``greedy.first_greedy``, and may stop early). Every group is built whole, so the members
+    of an AND group are always there together."""
 
-    def applicable_downtime(key: str, instrument_types: tuple[str, ...]) -> list[Interval]:
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self._horizon: list[Interval] = [(problem.start_s, problem.end_s)]
+        self._downtime_by_telescope: dict[str, list[tuple[str, Interval]]] = defaultdict(list)
+        for downtime in problem.downtimes:
+            self._downtime_by_telescope[downtime.telescope_key].append(
+                (downtime.instrument_type, (downtime.start_s, downtime.end_s))
+            )
+        fixed_by_telescope: dict[str, list[Interval]] = defaultdict(list)
+        self._running_requests: set[int] = set()
+        for fixed in problem.fixed:
+            fixed_by_telescope[fixed.telescope_key].append((fixed.start_s, fixed.end_s))
+            if fixed.request_id is not None and fixed.can_complete:
+                self._running_requests.add(fixed.request_id)
+        self._fixed_masks = {key: normalise(v) for key, v in fixed_by_telescope.items()}
+        self._downtime_cache: dict[tuple[str, tuple[str, ...]], list[Interval]] = {}
+        # requests asking for the same location and instruments share their eligible telescopes
+        self._eligible_cache: dict[tuple[object, ...], list[Telescope]] = {}
+        self._incumbents = problem.incumbents()
+        self._in_horizon: dict[int, list[Interval]] = {}
+        self._open: dict[tuple[int, int], list[Interval]] = {}
+        self.built: dict[int, RequestOptions] = {}
+        self.built_groups: set[int] = set()
+
+    def _applicable_downtime(self, key: str, instrument_types: tuple[str, ...]) -> list[Interval]:
         cache_key = (key, instrument_types)
-        if cache_key not in downtime_cache:
-            downtime_cache[cache_key] = normalise(
+        cached = self._downtime_cache.get(cache_key)
+        if cached is None:
+            cached = normalise(
                 span
-                for instrument_type, span in downtime_by_telescope.get(key, ())
+                for instrument_type, span in self._downtime_by_telescope.get(key, ())
                 if instrument_type == "all" or instrument_type in instrument_types
             )
-        return downtime_cache[cache_key]
+            self._downtime_cache[cache_key] = cached
+        return cached
 
-    # requests asking for the same location and instruments share their eligible telescopes
-    eligible_cache: dict[tuple[object, ...], list[Telescope]] = {}
-    result: dict[int, RequestOptions] = {}
-    for group in problem.groups:
+    def build_group(
+        self, group: RequestGroup, priorities: Mapping[int, float] | None = None
+    ) -> None:
+        """Build the options of every request of ``group`` (``priorities``: their effective
+        priorities when the caller has them already)."""
+        self.built_groups.add(group.id)
+        members = []
         for request in group.requests:
-            priority = effective_priority(request, group, ignore_ipp=problem.ignore_ipp)
-            options = RequestOptions(request, group, priority, Stage.CANDIDATE)
-            result[request.id] = options
-            duration_s = request.duration_s
-            if request.state != "PENDING":
-                options.stage = Stage.NOT_PENDING
-                continue
-            if request.id in running_requests:
-                options.stage = Stage.RUNNING
-                continue
-            windows = _long_enough(intersect(normalise(request.windows), horizon), duration_s)
-            if not windows:
-                options.stage = Stage.NO_WINDOW
-                continue
-            eligible_key = (
-                request.location,
-                request.instrument_types,
-                group.is_staff and request.location.fully_specified,
+            priority = (
+                priorities[request.id]
+                if priorities is not None
+                else effective_priority(request, group, ignore_ipp=self.problem.ignore_ipp)
             )
-            telescopes = eligible_cache.get(eligible_key)
-            if telescopes is None:
-                telescopes = eligible_telescopes(request, group, problem.telescopes)
-                eligible_cache[eligible_key] = telescopes
-            options.eligible = tuple(t.key for t in telescopes)
-            if not telescopes:
-                options.stage = Stage.NO_TELESCOPE
+            options = self._build_request(request, group, priority)
+            self.built[request.id] = options
+            members.append(options)
+        if group.operator is GroupOperator.AND and not all(o.schedulable for o in members):
+            for options in members:
+                if options.schedulable:
+                    options.stage = Stage.GROUP_IMPOSSIBLE
+                    options.options = {}
+        for options in members:
+            incumbent = self._incumbents.get(options.request.id)
+            if incumbent is None or not options.schedulable:
                 continue
-            stage = Stage.NOT_VISIBLE
-            for telescope in telescopes:
-                if request.visibility is None:
-                    visible = list(telescope.night)
-                else:
-                    visible = normalise(request.visibility.get(telescope.key, ()))
-                spans = _long_enough(intersect(windows, visible), duration_s)
-                if not spans:
-                    continue
-                blocked = applicable_downtime(telescope.key, request.instrument_types)
-                spans = _long_enough(subtract(spans, blocked), duration_s)
-                if not spans:
-                    stage = max(stage, Stage.BLOCKED_BY_DOWNTIME, key=_STAGE_ORDER.index)
-                    continue
-                spans = _long_enough(
-                    subtract(spans, fixed_masks.get(telescope.key, [])), duration_s
-                )
-                if not spans:
-                    stage = max(stage, Stage.BLOCKED_BY_RUNNING, key=_STAGE_ORDER.index)
-                    continue
-                options.options[telescope.key] = spans
-            if not options.options:
-                options.stage = stage
+            if incumbent.end_s - incumbent.start_s != options.request.duration_s:
+                continue
+            spans = options.options.get(incumbent.telescope_key, [])
+            if any(
+                low_s <= incumbent.start_s and incumbent.end_s <= high_s for low_s, high_s in spans
+            ):
+                options.incumbent = (incumbent.telescope_key, incumbent.start_s)
 
-    for group in problem.groups:
-        if group.operator is GroupOperator.AND and any(
-            not result[r.id].schedulable for r in group.requests
-        ):
+    def _build_request(
+        self, request: Request, group: RequestGroup, priority: float
+    ) -> RequestOptions:
+        options = RequestOptions(request, group, priority, Stage.CANDIDATE)
+        duration_s = request.duration_s
+        if request.state != "PENDING":
+            options.stage = Stage.NOT_PENDING
+            return options
+        if request.id in self._running_requests:
+            options.stage = Stage.RUNNING
+            return options
+        in_horizon = self._in_horizon.get(id(request.windows))
+        if in_horizon is None:
+            in_horizon = intersect(normalise(request.windows), self._horizon)
+            self._in_horizon[id(request.windows)] = in_horizon
+        windows = _long_enough(in_horizon, duration_s)
+        if not windows:
+            options.stage = Stage.NO_WINDOW
+            return options
+        eligible_key = (
+            request.location,
+            request.instrument_types,
+            group.is_staff and request.location.fully_specified,
+        )
+        telescopes = self._eligible_cache.get(eligible_key)
+        if telescopes is None:
+            telescopes = eligible_telescopes(request, group, self.problem.telescopes)
+            self._eligible_cache[eligible_key] = telescopes
+        options.eligible = tuple(t.key for t in telescopes)
+        if not telescopes:
+            options.stage = Stage.NO_TELESCOPE
+            return options
+        stage = Stage.NOT_VISIBLE
+        visibility = request.visibility
+        for telescope in telescopes:
+            seen = telescope.night if visibility is None else visibility.get(telescope.key, ())
+            # files repeat windows and visibility (read once, shared: ``serialization``), so
+            # their intersection is cached by identity (the problem keeps them alive)
+            cache_key = (id(request.windows), id(seen))
+            open_s = self._open.get(cache_key)
+            if open_s is None:
+                open_s = intersect(in_horizon, normalise(seen))
+                self._open[cache_key] = open_s
+            spans = _long_enough(open_s, duration_s)
+            if not spans:
+                continue
+            blocked = self._applicable_downtime(telescope.key, request.instrument_types)
+            spans = _long_enough(subtract(spans, blocked), duration_s)
+            if not spans:
+                stage = max(stage, Stage.BLOCKED_BY_DOWNTIME, key=_STAGE_ORDER.index)
+                continue
+            spans = _long_enough(
+                subtract(spans, self._fixed_masks.get(telescope.key, [])), duration_s
+            )
+            if not spans:
+                stage = max(stage, Stage.BLOCKED_BY_RUNNING, key=_STAGE_ORDER.index)
+                continue
+            options.options[telescope.key] = spans
+        if not options.options:
+            options.stage = stage
+        return options
+
+    def prepared(self, priorities: Mapping[int, float] | None = None) -> Prepared:
+        """What is built so far, in the problem's order of requests. When some group is not
+        built yet, the result is incomplete and bounds the rest with ``priorities`` (every
+        request's effective priority, required then)."""
+        problem = self.problem
+        built = self.built
+        if len(self.built_groups) == len(problem.groups):
+            ordered = {r.id: built[r.id] for g in problem.groups for r in g.requests}
+            return Prepared(problem, ordered)
+        if priorities is None:
+            raise ValueError("an incomplete Prepared needs every request's priority")
+        ordered = {r.id: built[r.id] for g in problem.groups for r in g.requests if r.id in built}
+        rest = 0.0
+        for group in problem.groups:
+            if group.id in self.built_groups:
+                continue
             for request in group.requests:
-                if result[request.id].schedulable:
-                    result[request.id].stage = Stage.GROUP_IMPOSSIBLE
-                    result[request.id].options = {}
-    for request_id, incumbent in problem.incumbents().items():
-        kept = result.get(request_id)
-        if kept is None or not kept.schedulable:
-            continue
-        if incumbent.end_s - incumbent.start_s != kept.request.duration_s:
-            continue
-        spans = kept.options.get(incumbent.telescope_key, [])
-        if any(low_s <= incumbent.start_s and incumbent.end_s <= high_s for low_s, high_s in spans):
-            kept.incumbent = (incumbent.telescope_key, incumbent.start_s)
-    return Prepared(problem, result)
+                priority = priorities[request.id]
+                rest += priority + problem.earliness_weight
+                if request.id in self._incumbents:
+                    rest += problem.stability_bonus(priority)
+        return Prepared(problem, ordered, complete=False, unbuilt_bound=rest)
 
 
 _STAGE_ORDER = [

@@ -36,6 +36,9 @@ Model, for every request ``r`` and every candidate interval ``[a, b)`` of ``r`` 
   whenever the search ends on the gap limit or on that budget. The wall-clock limit
   (``wall_factor`` × the limit, default 1) always applies; a search cut by it on a loaded machine
   is valid but may differ from run to run.
+- the candidates are built with the first greedy order, in priority order
+  (``greedy.first_greedy``); a deadline that comes during that pass returns the requests built
+  so far placed, with the trivial bound counting the others as placed (``greedy.cut_schedule``);
 - a :class:`~openocs.scheduler.kernels.StopToken` stops the solve early: checked between the
   phases (preparation, warm start, GRASP restarts, bound, model) and interrupting CP-SAT's search
   through ``stop_search``; a stopped solve returns ``FAILED`` with the message ``"stopped"``.
@@ -51,9 +54,9 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from openocs.scheduler.bounds import segment_lp_bound, trivial_bound
-from openocs.scheduler.candidates import Prepared, prepare
+from openocs.scheduler.candidates import Prepared
 from openocs.scheduler.deadline import Deadline
-from openocs.scheduler.greedy import best_greedy
+from openocs.scheduler.greedy import best_greedy, cut_schedule, first_greedy, first_pass_stop
 from openocs.scheduler.intervals import normalise
 from openocs.scheduler.kernels import (
     STOPPED,
@@ -145,9 +148,12 @@ class CpSatKernel:
         cpu_started = time.process_time(), time.perf_counter()
         clock = (deadline or Deadline(time_limit_s)).with_stop(token)
         started = clock.started
-        prepared = prepare(problem)
+        first = first_greedy(problem, should_stop=first_pass_stop(clock))
         if token.stopped:
             return self._stopped(started)
+        if not first.complete:  # the deadline came while candidates were built
+            return cut_schedule(self.name, problem, first, started)
+        prepared = first.prepared
         if not prepared.candidates():
             return Schedule(
                 self.name,
@@ -162,7 +168,12 @@ class CpSatKernel:
             return clock.expired() or clock.before(self.construction_share) <= 0
 
         trivial = trivial_bound(prepared)
-        hint = best_greedy(prepared, repair_limit=self.repair_limit, should_stop=construction_over)
+        hint = best_greedy(
+            prepared,
+            repair_limit=self.repair_limit,
+            should_stop=construction_over,
+            first=first.assignments,
+        )
         _, hint_objective = objective_of(problem, hint)
         upper = trivial
         stats["greedy_objective"] = hint_objective

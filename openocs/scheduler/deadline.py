@@ -3,10 +3,11 @@
 ``time_limit_s`` is the wall time from the moment the problem is read (or, when nobody says
 when that was, from the call to ``solve``) to the returned schedule. A kernel creates one
 :class:`Deadline` (or is handed one, e.g. by ``ocs scheduler plan``, which starts it before
-reading the problem file) and every phase — candidate building aside, which must finish to have
-anything to place — checks it: the greedy orders, the repair, the GRASP restarts, the LP bound,
-the CP-SAT search and each large-neighbourhood step. When time runs out the best schedule found
-so far is returned.
+reading the problem file) and every phase checks it: candidate building with the first greedy
+order (one pass in priority order, ``greedy.first_greedy``: cut, it returns the requests built
+so far placed), the other greedy orders, the repair, the GRASP restarts, the LP bound, the
+CP-SAT search and each large-neighbourhood step. When time runs out the best schedule found so
+far is returned.
 
 A :class:`~openocs.scheduler.kernels.StopToken` may be attached: a stopped token makes the
 deadline expire at once.

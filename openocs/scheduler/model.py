@@ -325,27 +325,32 @@ def _check_problem(problem: Problem) -> None:
     group_ids: set[int] = set()
     request_ids: set[int] = set()
     for gi, group in enumerate(problem.groups):
-        field_name = f"groups[{gi}]"
         if group.id in group_ids:
-            raise InvalidProblemError(f"{field_name}.id", f"duplicate group id {group.id}")
+            raise InvalidProblemError(f"groups[{gi}].id", f"duplicate group id {group.id}")
         group_ids.add(group.id)
         for name in ("tac_priority", "ipp_value"):
             number = getattr(group, name)
             if not (math.isfinite(number) and number >= 0):
                 raise InvalidProblemError(
-                    f"{field_name}.{name}", f"must be a finite number ≥ 0, not {number!r}"
+                    f"groups[{gi}].{name}", f"must be a finite number ≥ 0, not {number!r}"
                 )
-        for ri, request in enumerate(group.requests):
-            rfield = f"{field_name}.requests[{ri}]"
+        for ri, request in enumerate(group.requests):  # field names formatted on errors only
             if request.id in request_ids:
-                raise InvalidProblemError(f"{rfield}.id", f"duplicate request id {request.id}")
+                raise InvalidProblemError(
+                    f"groups[{gi}].requests[{ri}].id", f"duplicate request id {request.id}"
+                )
             request_ids.add(request.id)
             if request.duration_s <= 0:
-                raise InvalidProblemError(f"{rfield}.duration_s", "must be positive")
-            for key in request.visibility or ():
+                raise InvalidProblemError(
+                    f"groups[{gi}].requests[{ri}].duration_s", "must be positive"
+                )
+            if request.visibility is None or keys.issuperset(request.visibility):
+                continue
+            for key in request.visibility:
                 if key not in keys:
                     raise InvalidProblemError(
-                        f"{rfield}.visibility.{key}", "no telescope of the problem has this key"
+                        f"groups[{gi}].requests[{ri}].visibility.{key}",
+                        "no telescope of the problem has this key",
                     )
     placed = [("downtimes", d.telescope_key) for d in problem.downtimes]
     placed += [("fixed", f.telescope_key) for f in problem.fixed]

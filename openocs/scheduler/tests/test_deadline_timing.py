@@ -32,6 +32,6 @@ def test_a_one_second_limit_on_the_largest_instance_returns_a_valid_schedule_in_
     schedule = solve(problem, time_limit_s=1.0, deadline=deadline)
     elapsed_s = time.perf_counter() - started
     assert schedule.ok and not schedule_violations(problem, schedule)
-    # reading and preparing 10,000 requests and placing them once is the floor: it happens
-    # before any schedule exists
-    assert elapsed_s <= max(1.05, read_s + 1.05), (elapsed_s, read_s)
+    # only reading the file cannot be cut (0.6 s of CPU on an idle machine): candidate building
+    # and the first greedy order stop at the deadline with the requests placed so far
+    assert elapsed_s <= 1.05, (elapsed_s, read_s, schedule.message)

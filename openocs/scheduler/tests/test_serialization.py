@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gc
 import json
+from typing import Any
 
 import pytest
 
 from openocs.scheduler import serialization
 from openocs.scheduler.errors import ProblemFormatError
 from openocs.scheduler.generator import generate_preset
+from openocs.scheduler.intervals import Interval
+from openocs.scheduler.model import Request
 from openocs.scheduler.serialization import (
     dump_problem,
     load_problem,
@@ -115,3 +118,65 @@ def test_reading_pauses_the_garbage_collector_and_restores_it(tmp_path, monkeypa
     assert gc.isenabled()
     load_problem(path)
     assert seen == [False] and gc.isenabled()
+
+
+def _with_visibility(lists: list[Any]) -> dict[str, Any]:
+    """``MINIMAL`` with one request per list of ``lists``, each visible on the telescope then,
+    and every request also visible at the same common time (a list repeated across requests)."""
+    document: dict[str, Any] = json.loads(json.dumps(MINIMAL))
+    template = document["groups"][0]["requests"][0]
+    document["groups"] = [
+        {
+            "id": index + 1,
+            "requests": [{**template, "id": index + 1, "visibility": {"1m0a.doma.lsc": visible}}],
+        }
+        for index, visible in enumerate(lists)
+    ]
+    return document
+
+
+def _visible(request: Request) -> tuple[Interval, ...]:
+    assert request.visibility is not None
+    return request.visibility["1m0a.doma.lsc"]
+
+
+def test_equal_interval_lists_are_read_once_and_shared():
+    problem = problem_from_dict(_with_visibility([[[0, 600]], [[0, 600]], [[10, 20]]]))
+    first, second, third = (_visible(g.requests[0]) for g in problem.groups)
+    assert first == second == ((0, 600),) and third == ((10, 20),)
+    assert first is second
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ([[0, True]], "groups[2].requests[0].visibility.1m0a.doma.lsc[0].end"),  # True == 1
+        ([[600, 0]], "groups[2].requests[0].visibility.1m0a.doma.lsc[0]"),
+        ([[0, 1, 2]], "groups[2].requests[0].visibility.1m0a.doma.lsc[0]"),
+        ([0, 600], "groups[2].requests[0].visibility.1m0a.doma.lsc[0]"),
+    ],
+)
+def test_one_defect_among_many_lists_still_names_its_field(bad, field):
+    """A defect anywhere makes the bulk reading give up; the field-by-field reading then names
+    it, as it did before (an equal but well-typed list elsewhere does not hide it)."""
+    document = _with_visibility([[[0, 1]], [[0, 600]], bad, [[0, 600]]])
+    with pytest.raises(ProblemFormatError) as caught:
+        problem_from_dict(document)
+    assert caught.value.field == field
+
+
+def test_other_accepted_shapes_beside_the_common_case_are_read_field_by_field():
+    document = _with_visibility([[[0, 600]], [[0.0, 600.0]], [{"start": 0, "end": 600}]])
+    problem = problem_from_dict(document)
+    assert {_visible(g.requests[0]) for g in problem.groups} == {((0, 600),)}
+
+
+def test_requests_read_by_the_common_path_equal_those_read_field_by_field():
+    """``dump_problem``'s exact types take the fast path; an integer threshold takes the
+    field-by-field one: the same requests either way."""
+    common = problem_to_dict(generate_preset("small"))
+    other = json.loads(json.dumps(common))
+    for group in other["groups"]:
+        for raw in group["requests"]:
+            raw["acceptability_threshold"] = int(raw["acceptability_threshold"])
+    assert problem_from_dict(other) == problem_from_dict(common)
