@@ -196,6 +196,7 @@ def test_the_connection_warm_up_reads_what_a_validation_reads(submitter: Persona
     assert all(query.lstrip().upper().startswith("SELECT") for query in sql)
 
 
+@pytest.mark.database  # also on PostgreSQL: its foreign keys are checked at each insert
 def test_the_connection_warm_up_inserts_into_each_table_of_a_submission_and_keeps_no_row(
     submitter: Persona,
 ) -> None:
