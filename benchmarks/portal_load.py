@@ -372,6 +372,60 @@ def _timed(client: httpx.Client, method: str, path: str, **kwargs: Any) -> float
     return 1000 * elapsed
 
 
+def _first_calls(
+    server: subprocess.Popen[bytes],
+    url: str,
+    member: httpx.Client,
+    staff: httpx.Client,
+    ids: dict[str, Any],
+    now: datetime,
+    runs: int,
+    counter: Any,
+) -> list[tuple[str, float, float, float, float]]:
+    """The first call of each kind to a started server, then ``runs`` more; print a line each
+    and return (label, first ms, the first call's server CPU ms, the median ms, the next calls'
+    server CPU ms per call) of each kind."""
+    cases: list[tuple[str, httpx.Client, str, str, Any]] = [
+        ("list ?limit=100 (member)", member, "GET", "/api/requestgroups/?limit=100", None),
+        ("list ?limit=100 (staff view)", staff, "GET", "/api/requestgroups/?limit=100", None),
+        ("request detail", member, "GET", f"/api/requests/{ids['request_id']}/", None),
+        ("instruments", member, "GET", "/api/instruments/", None),
+        ("validate", member, "POST", "/api/requestgroups/validate/", 1),
+        ("validate, 100 windows", member, "POST", "/api/requestgroups/validate/", 100),
+        ("submit, never validated", member, "POST", "/api/requestgroups/", 1),
+    ]
+    print("first call after start-up, then the median of the next calls:")
+    measured = []
+    for label, client, method, path, windows in cases:
+        first_offset = next(counter) * 1000
+
+        def call(
+            k: int,
+            client: httpx.Client = client,
+            request: tuple[str, str, Any, int] = (method, path, windows, first_offset),
+        ) -> float:
+            verb, where, count, offset = request
+            body = None if count is None else _payload(offset + k, now, count)
+            return _timed(client, verb, where, json=body)
+
+        cpu = _server_cpu_s(server)
+        first = call(0)
+        first_cpu = 1000 * (_server_cpu_s(server) - cpu)
+        cpu, database_cpu = _server_cpu_s(server), _database_cpu_s(url)
+        rest = [call(k) for k in range(1, runs + 1)]
+        rest_cpu = 1000 * (_server_cpu_s(server) - cpu) / len(rest)
+        rest_database_cpu = 1000 * (_database_cpu_s(url) - database_cpu) / len(rest)
+        median = statistics.median(rest)
+        print(
+            f"  {label:30s} first {first:7.1f} ms (CPU {first_cpu:5.0f})  median "
+            f"{median:7.1f} ms  p90 {sorted(rest)[int(0.9 * (len(rest) - 1))]:7.1f} ms  "
+            f"server CPU {rest_cpu:6.1f} ms/call  PostgreSQL {rest_database_cpu:5.1f}  "
+            f"first/median {first / median:4.2f}"
+        )
+        measured.append((label, first, first_cpu, median, rest_cpu))
+    return measured
+
+
 @dataclass(frozen=True)
 class LoadResult:
     """What a load run measured: ``client_cpu_s`` is the load client's own CPU (this process's
@@ -543,6 +597,14 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8710)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--starts",
+        type=int,
+        default=1,
+        help="start the server this many times and measure each start's first calls; prints "
+        "the median of first/median over the starts (one start's first call is noise on a "
+        "shared machine)",
+    )
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument(
@@ -594,58 +656,52 @@ def main() -> int:
             ids = _populate(args.groups, now)
         connection.close()
         base = f"http://127.0.0.1:{args.port}"
-        server = _start_server(args.port, args.workers, environment)
-        print(
-            f"gunicorn ready after {_wait_ready(base, server):.1f} s, every worker idle after "
-            f"{_wait_quiet(server):.1f} s more"
-        )
-        print(
-            f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, load average "
-            f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
-        )
-        member = httpx.Client(
-            base_url=base, headers={"Authorization": f"Token {ids['member']}"}, timeout=120.0
-        )
-        staff = httpx.Client(
-            base_url=base, headers={"Authorization": f"Token {ids['staff']}"}, timeout=120.0
-        )
-        cases: list[tuple[str, httpx.Client, str, str, Any]] = [
-            ("list ?limit=100 (member)", member, "GET", "/api/requestgroups/?limit=100", None),
-            ("list ?limit=100 (staff view)", staff, "GET", "/api/requestgroups/?limit=100", None),
-            ("request detail", member, "GET", f"/api/requests/{ids['request_id']}/", None),
-            ("instruments", member, "GET", "/api/instruments/", None),
-            ("validate", member, "POST", "/api/requestgroups/validate/", 1),
-            ("validate, 100 windows", member, "POST", "/api/requestgroups/validate/", 100),
-            ("submit, never validated", member, "POST", "/api/requestgroups/", 1),
-        ]
         counter = iter(range(100_000))
-        print("first call after start-up, then the median of the next calls:")
-        for label, client, method, path, windows in cases:
-            first_offset = next(counter) * 1000
-
-            def call(
-                k: int,
-                client: httpx.Client = client,
-                request: tuple[str, str, Any, int] = (method, path, windows, first_offset),
-            ) -> float:
-                verb, where, count, offset = request
-                body = None if count is None else _payload(offset + k, now, count)
-                return _timed(client, verb, where, json=body)
-
-            cpu = _server_cpu_s(server)
-            first = call(0)
-            first_cpu = 1000 * (_server_cpu_s(server) - cpu)
-            cpu, database_cpu = _server_cpu_s(server), _database_cpu_s(url)
-            rest = [call(k) for k in range(1, args.runs + 1)]
-            rest_cpu = 1000 * (_server_cpu_s(server) - cpu) / len(rest)
-            rest_database_cpu = 1000 * (_database_cpu_s(url) - database_cpu) / len(rest)
-            median = statistics.median(rest)
+        ratios: dict[str, list[float]] = {}
+        first_cpus: dict[str, list[float]] = {}
+        rest_cpus: dict[str, list[float]] = {}
+        for start in range(args.starts):
+            if server is not None:  # the previous start's: each start measures a fresh server
+                server.terminate()
+                server.wait(timeout=30)
+            server = _start_server(args.port, args.workers, environment)
             print(
-                f"  {label:30s} first {first:7.1f} ms (CPU {first_cpu:5.0f})  median "
-                f"{median:7.1f} ms  p90 {sorted(rest)[int(0.9 * (len(rest) - 1))]:7.1f} ms  "
-                f"server CPU {rest_cpu:6.1f} ms/call  PostgreSQL {rest_database_cpu:5.1f}  "
-                f"first/median {first / median:4.2f}"
+                f"start {start + 1}/{args.starts}: gunicorn ready after "
+                f"{_wait_ready(base, server):.1f} s, every worker idle after "
+                f"{_wait_quiet(server):.1f} s more"
             )
+            print(
+                f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, load average "
+                f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+            )
+            member = httpx.Client(
+                base_url=base, headers={"Authorization": f"Token {ids['member']}"}, timeout=120.0
+            )
+            staff = httpx.Client(
+                base_url=base, headers={"Authorization": f"Token {ids['staff']}"}, timeout=120.0
+            )
+            for label, first_ms, first_cpu_ms, median_ms, rest_cpu_ms in _first_calls(
+                server, url, member, staff, ids, now, args.runs, counter
+            ):
+                ratios.setdefault(label, []).append(first_ms / median_ms)
+                first_cpus.setdefault(label, []).append(first_cpu_ms)
+                rest_cpus.setdefault(label, []).append(rest_cpu_ms)
+            member.close()
+        if args.starts > 1:
+            print(
+                f"over {args.starts} starts: the median of first/median (wall), its range, and "
+                "the first call's server CPU beside the next calls' (means over the starts: "
+                "/proc counts CPU in ticks of 10 ms, which the mean over starts refines):"
+            )
+            for label, values in ratios.items():
+                first_cpu_ms = statistics.fmean(first_cpus[label])
+                rest_cpu_ms = statistics.fmean(rest_cpus[label])
+                print(
+                    f"  {label:30s} first/median {statistics.median(values):4.2f} "
+                    f"({min(values):4.2f}–{max(values):4.2f})  CPU first {first_cpu_ms:5.1f} ms, "
+                    f"next {rest_cpu_ms:5.1f} ms/call, ratio {first_cpu_ms / rest_cpu_ms:4.2f}"
+                )
+        assert server is not None
         feed = "/api/requestgroups/schedulable_requests/"
         cpu = _server_cpu_s(server)
         samples = [_timed(staff, "GET", feed, timeout=600.0) for _ in range(3)]

@@ -39,6 +39,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from openocs.server.warmup import WARM_UP_MARK
+
 logger = logging.getLogger(__name__)
 
 REQUESTS = Counter(
@@ -62,6 +64,8 @@ class MetricsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get(WARM_UP_MARK):  # the worker's own, at start-up: no client's
+            return self.get_response(request)
         started = time.perf_counter()
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)

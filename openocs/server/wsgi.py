@@ -19,7 +19,7 @@ application = get_wsgi_application()
 if env_bool("OCS_WARMUP", True):
     from openocs.server.warmup import freeze_start_up_objects, warm_up
 
-    warm_up()
+    warm_up(application)
     freeze_start_up_objects()
 
 skip_final_collection()  # a worker that gunicorn stops ends without walking its heap

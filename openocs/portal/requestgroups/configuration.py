@@ -79,7 +79,11 @@ class PortalConfiguration:
     def digest(self, *, staff: bool, location: LocationFilter | None = None) -> dict[str, Any]:
         """The instrument digest, computed once per (role, location) for this document.
 
-        Callers must not modify the returned mapping (it is shared)."""
+        Callers must not modify the returned mapping (it is shared). A filter that filters
+        nothing is the same as none: one digest for both (the view always passes a filter,
+        the warm-up none)."""
+        if location == LocationFilter():
+            location = None
         key = (staff, location)
         cached = self._digests.get(key)
         if cached is None:

@@ -96,13 +96,17 @@ def test_start_up_objects_are_frozen_out_of_the_garbage_collectors_sight() -> No
         gc.unfreeze()
 
 
-def test_the_connection_warm_up_reads_what_a_list_and_a_detail_read_and_writes_nothing(
+def test_the_connection_warm_up_reads_what_a_list_and_a_detail_read(
     submitter: Persona,
 ) -> None:
     submit_imaging_group(submitter)
     with CaptureQueriesContext(connection) as captured:
         portal_warmup.warm_connection()
-    sql = [query["sql"] for query in captured.captured_queries]
+    sql = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith("SELECT")
+    ]
     read = " ".join(sql)
     for table in (
         "authtoken_token",
@@ -118,7 +122,6 @@ def test_the_connection_warm_up_reads_what_a_list_and_a_detail_read_and_writes_n
     ):
         assert f'"{table}"' in read, table
     assert any("COUNT(*)" in query for query in sql)  # the page's count
-    assert all(query.lstrip().upper().startswith("SELECT") for query in sql)
 
 
 def test_the_server_warm_up_runs_each_components_connection_warm_up(
@@ -143,3 +146,85 @@ def test_a_database_without_tables_leaves_the_connections_cold_and_the_worker_up
     monkeypatch.setattr(portal_warmup, "warm_connection", not_migrated)
     assert "portal" in server_warmup.warm_up()
     assert "connections were not warmed up: no such table" in caplog.text
+
+
+def test_the_instruments_views_digest_is_the_one_the_warm_up_built(network: None) -> None:
+    from openocs.portal.requestgroups.digest import LocationFilter
+
+    portal_warmup.warm_up(dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC))
+    configuration = load_portal_configuration()
+    built = dict(configuration._digests)
+    for staff in (False, True):  # the view passes a filter that filters nothing
+        assert configuration.digest(staff=staff, location=LocationFilter()) is built[(staff, None)]
+    assert configuration._digests == built  # nothing new computed
+    only_lsc = configuration.digest(staff=True, location=LocationFilter(site="lsc"))
+    assert only_lsc is not built[(True, None)]  # a real filter still has its own
+
+
+def test_the_warm_up_has_cerberus_check_every_validation_schema(
+    network: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cerberus.schema import DefinitionSchema
+
+    from openocs.portal.requestgroups.schemas import OcsValidator
+
+    configuration = load_portal_configuration()
+    schemas = portal_warmup.validation_schemas(configuration)
+    assert schemas  # the demo network's instrument types have schemas
+    assert portal_warmup.compile_validation_schemas(configuration) == len(schemas)
+
+    def refuse(self: object, schema: object) -> None:
+        raise AssertionError(f"schema checked at request time: {schema!r}")
+
+    monkeypatch.setattr(DefinitionSchema, "_validate", refuse)
+    for schema in schemas:
+        OcsValidator(dict(schema), allow_unknown=True)  # known: not checked again
+
+
+def test_the_connection_warm_up_reads_what_a_validation_reads(submitter: Persona) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        portal_warmup.warm_validation_reads()
+    sql = [query["sql"] for query in captured.captured_queries]
+    read = " ".join(sql)
+    for table in (
+        "proposals_proposal",
+        "proposals_membership",
+        "proposals_semester",
+        "proposals_timeallocation",
+    ):
+        assert f'"{table}"' in read, table
+    assert all(query.lstrip().upper().startswith("SELECT") for query in sql)
+
+
+@pytest.mark.database  # also on PostgreSQL: its foreign keys are checked at each insert
+def test_the_connection_warm_up_inserts_into_each_table_of_a_submission_and_keeps_no_row(
+    submitter: Persona,
+) -> None:
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    from openocs.portal.proposals.models import Proposal
+    from openocs.portal.requestgroups import models
+
+    written: list[Any] = [
+        get_user_model(),
+        Proposal,
+        models.RequestGroup,
+        models.Request,
+        models.Location,
+        models.Window,
+        models.Configuration,
+        models.Target,
+        models.Constraints,
+        models.AcquisitionConfig,
+        models.GuidingConfig,
+        models.InstrumentConfig,
+    ]
+    every_model = apps.get_models()
+    before = {model: model._default_manager.count() for model in every_model}
+    with CaptureQueriesContext(connection) as captured:
+        portal_warmup.warm_submission_writes()
+    inserts = " ".join(q["sql"] for q in captured.captured_queries if "INSERT" in q["sql"])
+    for model in written:
+        assert f'INSERT INTO "{model._meta.db_table}"' in inserts, model
+    assert {model: model._default_manager.count() for model in every_model} == before
