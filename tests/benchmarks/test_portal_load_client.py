@@ -133,5 +133,7 @@ def test_wrk_runs_against_a_server_and_counts_its_cpu(server: _Server) -> None:
     assert wrk is not None
     result = portal_load.load_wrk(wrk, "127.0.0.1", server.server_address[1], "k", "/y", 2, 1.0)
     assert result.client == "wrk"
-    assert result.requests == len(server.seen) > 0
+    # wrk counts the answers it read; a request still in flight on each of its 2 connections
+    # when its time is up reaches the server uncounted
+    assert 0 < result.requests <= len(server.seen) <= result.requests + 2
     assert set(server.seen) == {("/y", "Token k")}
