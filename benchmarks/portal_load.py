@@ -47,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -482,6 +483,21 @@ def load_python(
         finally:
             connection.close()
 
+    wall, client_cpu_s = _run_clients(worker, clients)
+    if failures:
+        raise SystemExit(failures[0])
+    return LoadResult(
+        client="python http.client",
+        requests=len(done),
+        wall_s=wall,
+        median_ms=statistics.median(done),
+        client_cpu_s=client_cpu_s,
+    )
+
+
+def _run_clients(worker: Callable[[], None], clients: int) -> tuple[float, float]:
+    """Run ``worker`` on ``clients`` threads at once; the wall seconds and this process's CPU
+    seconds until the last one ends."""
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     began = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(clients)]
@@ -491,15 +507,7 @@ def load_python(
         thread.join()
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_SELF)
-    if failures:
-        raise SystemExit(failures[0])
-    return LoadResult(
-        client="python http.client",
-        requests=len(done),
-        wall_s=wall,
-        median_ms=statistics.median(done),
-        client_cpu_s=(after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime),
-    )
+    return wall, (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
 
 
 _WRK_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -540,21 +548,13 @@ def load_httpx(
                 with lock:
                     done.append(elapsed)
 
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
-    began = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - began
-    after = resource.getrusage(resource.RUSAGE_SELF)
+    wall, client_cpu_s = _run_clients(worker, clients)
     return LoadResult(
         client="httpx",
         requests=len(done),
         wall_s=wall,
         median_ms=statistics.median(done),
-        client_cpu_s=(after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime),
+        client_cpu_s=client_cpu_s,
     )
 
 

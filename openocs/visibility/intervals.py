@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,7 @@ IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 
 Interval = tuple[dt.datetime, dt.datetime]
+Edge = TypeVar("Edge", dt.datetime, float)
 
 
 @dataclass(frozen=True)
@@ -230,9 +232,11 @@ def coalesce(intervals: Sequence[Interval]) -> list[Interval]:
     return merged
 
 
-def intersect_lists(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
-    """Intersection of two coalesced interval lists."""
-    result: list[Interval] = []
+def intersect_lists(
+    a: Sequence[tuple[Edge, Edge]], b: Sequence[tuple[Edge, Edge]]
+) -> list[tuple[Edge, Edge]]:
+    """Intersection of two coalesced interval lists (of datetimes, or of Unix seconds)."""
+    result: list[tuple[Edge, Edge]] = []
     i = j = 0
     while i < len(a) and j < len(b):
         s = max(a[i][0], b[j][0])

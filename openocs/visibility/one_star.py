@@ -33,6 +33,7 @@ import erfa
 import numpy as np
 
 from openocs.visibility import astrometry as astro
+from openocs.visibility.intervals import intersect_lists
 from openocs.visibility.targets import SiderealTarget
 from openocs.visibility.timescales import ERA_RATE_RAD_S, UNIX_J2000_S
 
@@ -639,21 +640,6 @@ def _moon_pieces(
     return pieces
 
 
-def _intersect(a: Sequence[Span], b: Sequence[Span]) -> list[Span]:
-    result: list[Span] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        s = max(a[i][0], b[j][0])
-        e = min(a[i][1], b[j][1])
-        if s < e:
-            result.append((s, e))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return result
-
-
 def star_spans(
     frame: Frame,
     star: Star,
@@ -670,7 +656,7 @@ def star_spans(
         windows = _windows(frame, star, limits, range_start_s, range_end_s, nights)
     except _NotHere:
         return None
-    allowed = _intersect(windows, nights.spans)
+    allowed = intersect_lists(windows, nights.spans)
     if limits.min_moon_distance_rad is None or not allowed:
         return allowed
     assert moon is not None and nights.caps is not None  # noqa: S101 - built together
@@ -686,10 +672,10 @@ def star_spans(
         elif distance + radius < limits.min_moon_distance_rad - MOON_CAP_MARGIN_RAD:
             continue
         else:
-            far += _intersect(
+            far += intersect_lists(
                 _moon_pieces(frame, star, moon, cos_limit, start, end), [(start, end)]
             )
-    return _intersect(allowed, far)
+    return intersect_lists(allowed, far)
 
 
 def rounded(spans: Sequence[Span], clip_start_s: float, clip_end_s: float) -> list[Span]:
